@@ -1,0 +1,1 @@
+"""The host side of the link to a tool: codec, transports, discovery, drivers."""

@@ -1,0 +1,84 @@
+"""The one interface every source of force samples satisfies.
+
+Serial, BLE, off-the-shelf drivers, replay of a recording and the simulated tool
+all look the same to the app: an async stream of :data:`SourceEvent` plus a few
+commands. The app and the store never learn which one they got.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+from knotmeter.core.samples import SampleBatch
+
+
+class LinkState(StrEnum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    NO_DATA = "no_data"
+    RECONNECTING = "reconnecting"
+    CLOSED = "closed"
+
+
+@dataclass(slots=True, frozen=True)
+class LinkChanged:
+    """The link moved to ``state``; ``detail`` is one human line (why, where)."""
+
+    t: float
+    state: LinkState
+    detail: str = ""
+
+
+@dataclass(slots=True, frozen=True)
+class DeviceInfo:
+    firmware: str
+    serial_number: str
+    adc: str
+    rate_hz: float
+    model: str = "knotmeter"
+
+
+@dataclass(slots=True, frozen=True)
+class BatteryStatus:
+    t: float
+    millivolts: int
+    low: bool = False
+
+
+SourceEvent = SampleBatch | LinkChanged | DeviceInfo | BatteryStatus
+
+
+@dataclass(slots=True)
+class SourceStats:
+    """Running counters a status line shows; updated by the source in place."""
+
+    samples: int = 0
+    lost: int = 0
+    bad_frames: int = 0
+    reconnects: int = 0
+    rate_hz: float = 0.0
+
+
+@runtime_checkable
+class Source(Protocol):
+    """An async stream of samples and link events from one tool.
+
+    ``events()`` may be iterated once; it ends after ``close()``. Sample times are
+    seconds on one continuous timeline that stays strictly increasing across
+    reconnects, so the pipeline never sees time run backwards.
+    """
+
+    moniker: str
+    simulated: bool
+    stats: SourceStats
+
+    def events(self) -> AsyncIterator[SourceEvent]: ...
+
+    async def tare(self) -> None: ...
+
+    async def set_rate(self, hz: float) -> None: ...
+
+    async def close(self) -> None: ...

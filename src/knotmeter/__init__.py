@@ -1,0 +1,3 @@
+"""knotmeter: live pressure coaching for an instrumented trigger-point massage tool."""
+
+__version__ = "0.1.0"
