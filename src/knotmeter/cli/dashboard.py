@@ -1,15 +1,141 @@
-"""PLACEHOLDER: replaced by the helper who owns `dashboard`."""
+"""``knotmeter`` itself: the live dashboard on a tool, the simulated tool, or a picker.
+
+``add_arguments`` receives the ROOT parser (these options apply when no
+subcommand is given); ``replay`` reuses :func:`add_view_arguments` and
+:func:`launch` so a recording is shown exactly like a live tool.
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from knotmeter.errors import KnotmeterError
+from knotmeter.errors import BadInput
+
+if TYPE_CHECKING:
+    from firmware_host.source import Source
+
+DEFAULT_PROFILE = "calm"
+DEFAULT_REGION = "upper-trapezius"
+UNIT_CHOICES = ("N", "kgf", "lbf", "kPa", "kg/cm²")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser
+    group = parser.add_argument_group("dashboard (when no COMMAND is given)")
+    source = group.add_mutually_exclusive_group()
+    source.add_argument(
+        "--sim", action="store_true", help="use the simulated tool (labelled SIMULATED)"
+    )
+    source.add_argument(
+        "--source",
+        metavar="MONIKER",
+        help="open this source: serial:/dev/ttyACM0, ble:NAME, sim:PROFILE, file:trace.csv",
+    )
+    group.add_argument(
+        "--profile",
+        metavar="P",
+        help=f"press profile of the simulated tool (default {DEFAULT_PROFILE})",
+    )
+    add_view_arguments(group)
+
+
+def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """Options shared by every dashboard: the point, the unit and the hold target."""
+    parser.add_argument(
+        "--region",
+        metavar="ID",
+        default=DEFAULT_REGION,
+        help=f"point being treated (default {DEFAULT_REGION})",
+    )
+    parser.add_argument(
+        "--unit", choices=UNIT_CHOICES, default="N", help="force unit shown (default N)"
+    )
+    parser.add_argument(
+        "--area",
+        metavar="CM2",
+        type=float,
+        help="contact area of the tool in cm², enables kPa and kg/cm²",
+    )
+    parser.add_argument(
+        "--target",
+        metavar="S",
+        type=float,
+        help="in-band seconds that complete a hold (default: the region's)",
+    )
+
+
+@dataclass(slots=True, frozen=True)
+class ViewOptions:
+    """The dashboard options after checking them, before anything is opened."""
+
+    region: str
+    unit: str
+    area_cm2: float | None
+    target_s: float | None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> ViewOptions:
+        """Check the options; every problem is one line naming the option."""
+        from knotmeter.core.regions import get_region
+
+        get_region(args.region)
+        if args.area is not None and not args.area > 0:
+            raise BadInput(
+                f"--area must be a contact area in cm² greater than 0, got {args.area:g}"
+            )
+        if args.unit in ("kPa", "kg/cm²") and args.area is None:
+            raise BadInput(
+                f"--unit {args.unit} is a pressure: give the tool's contact area with --area CM2"
+            )
+        if args.target is not None and not args.target > 0:
+            raise BadInput(
+                f"--target must be a number of seconds greater than 0, got {args.target:g}"
+            )
+        return cls(args.region, args.unit, args.area, args.target)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise KnotmeterError("dashboard is not built yet")
+    view = ViewOptions.from_args(args)
+    if args.profile is not None and not args.sim:
+        raise BadInput("--profile chooses the simulated tool's press profile: use it with --sim")
+    if args.sim:
+        moniker: str | None = f"sim:{args.profile or DEFAULT_PROFILE}"
+    else:
+        moniker = args.source
+    return launch(view, moniker)
+
+
+def launch(
+    view: ViewOptions, moniker: str | None, *, opener: Callable[[str], Source] | None = None
+) -> int:
+    """Open the store and the source (or the picker) and run the app until quit.
+
+    ``opener`` turns the moniker into a source (default: the source registry).
+    """
+    from knotmeter.core.pipeline import PipelineConfig
+    from knotmeter.core.units import Unit
+    from knotmeter.session import Session
+    from knotmeter.sources import discover_tools, open_source
+    from knotmeter.store import SessionStore
+    from knotmeter.ui import ForceFormat, KnotmeterApp
+
+    fmt = ForceFormat(Unit(view.unit), view.area_cm2)
+    config = PipelineConfig.for_region(view.region, target_s=view.target_s)
+    with SessionStore() as store:
+
+        def connect(moniker: str) -> Session:
+            return Session((opener or open_source)(moniker), config, store=store)
+
+        if moniker is None:
+            app = KnotmeterApp(
+                connect=connect,
+                discover=discover_tools,
+                simulated_moniker=f"sim:{DEFAULT_PROFILE}",
+                fmt=fmt,
+            )
+        else:
+            app = KnotmeterApp(session=connect(moniker), fmt=fmt)
+        app.run()
+    return app.return_code or 0

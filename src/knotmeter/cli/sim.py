@@ -1,15 +1,89 @@
-"""PLACEHOLDER: replaced by the helper who owns `sim`."""
+"""``knotmeter sim serial``: serve a simulated tool on a real pty until interrupted.
+
+Transports are sub-choices (``sim serial``, and ``sim ble`` from the BLE side);
+each registers its ``add_arguments``/``run`` pair in ``TRANSPORTS``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
 
-from knotmeter.errors import KnotmeterError
+from knotmeter.errors import BadInput
+
+
+def _add_serial(parser: argparse.ArgumentParser) -> None:
+    from hardware_sims.press import profile_names
+
+    parser.add_argument(
+        "--profile", default="calm", help=f"press profile: {', '.join(profile_names())} or a .toml"
+    )
+    parser.add_argument("--rate", type=float, default=80.0, help="samples per second (10 or 80)")
+    parser.add_argument(
+        "--faults",
+        default="",
+        help="per-frame odds, e.g. drop=0.01,flip=0.01,garbage=0.02,stall=0.002,unplug=0.001"
+        " (durations: stall_s=1.5,unplug_s=0.5)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed for noise, tremor and faults")
+    parser.add_argument("--frame", type=int, default=1, help="samples per frame (1-76)")
+    parser.add_argument("--link", type=Path, help="path of the stable port link to create")
+
+
+def _run_serial(args: argparse.Namespace) -> int:
+    from hardware_sims.launch import SimSettingsError, start_pty_sim
+
+    try:
+        server = start_pty_sim(
+            args.profile,
+            rate_hz=args.rate,
+            faults=args.faults,
+            seed=args.seed,
+            samples_per_frame=args.frame,
+            link_path=args.link,
+        )
+    except SimSettingsError as err:
+        raise BadInput(str(err)) from None
+    print(f"simulated knotmeter tool ({args.profile}, {args.rate:g} Hz) on {server.link_path}")
+    print(
+        f"connect with: knotmeter --source serial:{server.link_path}   (Ctrl-C to stop)", flush=True
+    )
+    try:
+        _wait_for_interrupt()
+    finally:
+        server.stop()
+    ledger = server.ledger
+    print(f"sent {ledger.sent_samples} samples; faults cost {ledger.lost}")
+    return 0
+
+
+def _wait_for_interrupt() -> None:
+    """Block until Ctrl-C or SIGTERM (SIGINT is handled even where a shell ignored it)."""
+    stop = threading.Event()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = [signal.signal(sig, lambda *_: stop.set()) for sig in signals]
+    try:
+        stop.wait()
+    finally:
+        for sig, handler in zip(signals, previous, strict=True):
+            signal.signal(sig, handler)
+
+
+TRANSPORTS: dict[
+    str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+] = {
+    "serial": ("a simulated tool on a pseudo-terminal", _add_serial, _run_serial),
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser
+    sub = parser.add_subparsers(dest="transport", metavar="TRANSPORT", required=True)
+    for name, (summary, add, _) in TRANSPORTS.items():
+        add(sub.add_parser(name, help=summary, description=summary))
 
 
 def run(args: argparse.Namespace) -> int:
-    raise KnotmeterError("sim is not built yet")
+    return TRANSPORTS[args.transport][2](args)

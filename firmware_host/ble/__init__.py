@@ -1,0 +1,1 @@
+"""Bluetooth LE link: bleak source with endless reconnect, our GATT service, the Progressor."""

@@ -1,0 +1,1 @@
+"""USB serial links: pyserial source with endless reconnect, wire drivers, discovery."""

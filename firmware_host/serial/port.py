@@ -1,0 +1,48 @@
+"""Opening a serial port, with the failures a person meets turned into one line each."""
+
+from __future__ import annotations
+
+import errno
+import grp
+import os
+
+import serial
+
+READ_TIMEOUT_S = 0.05
+
+
+class PortError(Exception):
+    """The port could not be used; ``str()`` says which port, why and what to do."""
+
+
+def open_port(path: str, baud: int) -> serial.Serial:
+    """Open ``path`` exclusively, raw, with a short read timeout for a polling reader thread."""
+    try:
+        return serial.Serial(path, baud, timeout=READ_TIMEOUT_S, write_timeout=1.0, exclusive=True)
+    except (serial.SerialException, OSError) as err:
+        raise PortError(describe(path, err)) from None
+    except ValueError as err:
+        raise PortError(f"{path}: {err}") from None
+
+
+def describe(path: str, err: BaseException) -> str:
+    """One line for a failure to open or use ``path``."""
+    code = getattr(err, "errno", None)
+    text = str(err)
+    if code == errno.ENOENT or "No such file" in text:
+        return f"{path}: no such port (is the tool plugged in? `knotmeter devices` lists ports)"
+    if code == errno.EACCES or "Permission denied" in text:
+        return f"{path}: permission denied; join the {_owner_group(path)} group and log in again"
+    if code in (errno.EBUSY, errno.EAGAIN) or "lock" in text.lower() or "busy" in text.lower():
+        return f"{path}: port busy (another program has it open; close it and retry)"
+    if code == errno.EIO or "returned no data" in text or "disconnected" in text:
+        return f"{path}: unplugged"
+    return f"{path}: {text}"
+
+
+def _owner_group(path: str) -> str:
+    """The group that may open ``path`` (``dialout`` on Debian, ``uucp`` on Arch)."""
+    try:
+        return grp.getgrgid(os.stat(path).st_gid).gr_name
+    except (OSError, KeyError):
+        return "dialout"

@@ -1,0 +1,204 @@
+"""A serial-port :class:`Source`: one reader thread, endless reconnect, link-state events.
+
+The reader thread owns the port (reads, writes, reopening) and hands every event
+to the asyncio loop with ``call_soon_threadsafe``; commands travel the other way
+through a thread-safe queue, so the port is never touched from two threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+import serial
+
+from firmware_host.protocol.messages import Op
+from firmware_host.serial.drivers import WireDriver
+from firmware_host.serial.port import PortError, describe, open_port
+from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
+from knotmeter.core.samples import SampleBatch
+
+
+@dataclass(slots=True, frozen=True)
+class LinkTiming:
+    """Reconnect backoff doubles from ``retry_s`` up to ``retry_cap_s``; silence longer
+    than ``no_data_s`` on a live link is reported as ``no_data``."""
+
+    retry_s: float = 0.1
+    retry_cap_s: float = 1.0
+    no_data_s: float = 1.0
+
+
+class SerialSource:
+    """Samples from a tool on a serial port, surviving unplugs for as long as it runs."""
+
+    def __init__(
+        self,
+        moniker: str,
+        path: str,
+        driver: WireDriver,
+        *,
+        baud: int = 115200,
+        simulated: bool = False,
+        timing: LinkTiming | None = None,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.moniker = moniker
+        self.simulated = simulated
+        self.stats = SourceStats()
+        self.path = path
+        self.state = LinkState.CLOSED
+        self._baud = baud
+        self._driver = driver
+        self._timing = timing or LinkTiming()
+        self._on_close = on_close
+        self._events: asyncio.Queue[SourceEvent] = asyncio.Queue()
+        self._commands: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        self._detail = ""
+        self._last_batch_t: float | None = None
+
+    def check_port(self) -> None:
+        """Open and close the port once, so a missing or forbidden port fails at start.
+
+        Raises:
+            PortError: one line naming the port and what to do.
+        """
+        open_port(self.path, self._baud).close()
+
+    def events(self) -> AsyncIterator[SourceEvent]:
+        self._start()
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[SourceEvent]:
+        while True:
+            event = await self._events.get()
+            yield event
+            if isinstance(event, LinkChanged) and event.state is LinkState.CLOSED:
+                return
+
+    async def tare(self) -> None:
+        self._send(Op.TARE)
+
+    async def set_rate(self, hz: float) -> None:
+        self._send(Op.SET_RATE, hz)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._stop.set()
+        if self._thread is not None:
+            await asyncio.to_thread(self._thread.join)
+        else:
+            self._events.put_nowait(LinkChanged(time.monotonic(), LinkState.CLOSED, self.path))
+        if self._on_close is not None:
+            self._on_close()
+
+    def _send(self, op: Op, value: float = 0.0) -> None:
+        """Queue a command; formats that cannot carry it (text, gauge) ignore it."""
+        data = self._driver.command(op, value)
+        if data:
+            self._commands.put(data)
+
+    def _start(self) -> None:
+        if self._thread is not None:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._thread = threading.Thread(target=self._run, name=f"serial {self.path}", daemon=True)
+        self._thread.start()
+
+    # --- reader thread -------------------------------------------------------------
+
+    def _emit(self, event: SourceEvent) -> None:
+        if isinstance(event, LinkChanged):
+            self.state = event.state
+        assert self._loop is not None
+        with contextlib.suppress(RuntimeError):  # the loop closed under us: nobody listens
+            self._loop.call_soon_threadsafe(self._events.put_nowait, event)
+
+    def _set_state(self, state: LinkState, detail: str) -> None:
+        """Report a state, once: repeats of the same state and detail are not news."""
+        if state is not self.state or detail != self._detail:
+            self._detail = detail
+            self._emit(LinkChanged(time.monotonic(), state, detail))
+
+    def _run(self) -> None:
+        retry_s = self._timing.retry_s
+        self._set_state(LinkState.CONNECTING, f"opening {self.path}")
+        ever_opened = False
+        while not self._stop.is_set():
+            try:
+                port = open_port(self.path, self._baud)
+            except PortError as err:
+                waiting = LinkState.RECONNECTING if ever_opened else LinkState.CONNECTING
+                self._set_state(waiting, str(err))
+                self._stop.wait(retry_s)
+                retry_s = min(retry_s * 2, self._timing.retry_cap_s)
+                continue
+            if ever_opened:
+                self.stats.reconnects += 1
+            ever_opened = True
+            retry_s = self._timing.retry_s
+            try:
+                self._pump(port)
+            except (serial.SerialException, OSError) as err:
+                self._set_state(LinkState.RECONNECTING, describe(self.path, err))
+            finally:
+                port.close()
+        self._emit(LinkChanged(time.monotonic(), LinkState.CLOSED, self.path))
+
+    def _pump(self, port: serial.Serial) -> None:
+        """Read, translate and write until the port fails or the source closes."""
+        opened_t = last_data_t = time.monotonic()
+        port.write(self._driver.on_open(opened_t))
+        while not self._stop.is_set():
+            while not self._commands.empty():
+                port.write(self._commands.get())
+            data = port.read(1)
+            if data:
+                data += port.read(port.in_waiting)
+            now = time.monotonic()
+            if out := self._driver.poll(now):
+                port.write(out)
+            events = self._driver.feed(data, now) if data else []
+            for event in events:
+                if isinstance(event, SampleBatch):
+                    last_data_t = now
+                    self._count(event)
+                    self._set_state(LinkState.LIVE, self.path)
+                self._emit(event)
+            self.stats.bad_frames = self._driver.bad_frames
+            if now - last_data_t > self._timing.no_data_s:
+                self._set_state(LinkState.NO_DATA, self._silence_detail())
+
+    def _count(self, batch: SampleBatch) -> None:
+        """Update the counters; the rate is a moving average over about 20 batches."""
+        self.stats.samples += len(batch)
+        self.stats.lost = self._driver.lost
+        end = float(batch.t[-1])
+        if self._last_batch_t is not None and end > self._last_batch_t:
+            rate = len(batch) / (end - self._last_batch_t)
+            self.stats.rate_hz = (
+                rate if not self.stats.rate_hz else 0.95 * self.stats.rate_hz + 0.05 * rate
+            )
+        self._last_batch_t = end
+
+    def _silence_detail(self) -> str:
+        if self._driver.bad_frames and not self.stats.samples:
+            return (
+                f"{self.path}: bytes arrive but none parse as {self._driver_name()} "
+                "(not a knotmeter tool? try format=text or format=gauge)"
+            )
+        return f"{self.path}: no samples for {self._timing.no_data_s:g} s"
+
+    def _driver_name(self) -> str:
+        return type(self._driver).__name__.removesuffix("Driver").lower()

@@ -1,0 +1,1 @@
+"""Simulated hardware that speaks the tool's exact bytes over real channels."""

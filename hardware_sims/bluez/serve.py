@@ -1,0 +1,72 @@
+"""Build the simulated devices and serve them on a private bus (``knotmeter sim ble``)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+
+from hardware_sims.bluez.bus import PrivateBus
+from hardware_sims.bluez.knotmeter import SimulatedKnotmeter
+from hardware_sims.bluez.progressor import SimulatedProgressor
+from hardware_sims.bluez.simulator import BluezSimulator
+from hardware_sims.press import PressModel, load_profile
+from hardware_sims.tool import SimulatedTool
+
+
+class SimDeviceKind(StrEnum):
+    KNOTMETER = "knotmeter"
+    PROGRESSOR = "progressor"
+
+
+ADDRESSES = {
+    SimDeviceKind.KNOTMETER: "C0:FF:EE:00:00:01",
+    SimDeviceKind.PROGRESSOR: "C0:FF:EE:00:00:02",
+}
+
+
+def simulated_knotmeter(
+    profile: str,
+    *,
+    seed: int = 0,
+    rate_hz: float = 80.0,
+    samples_per_frame: int = 1,
+    time_scale: float = 1.0,
+) -> SimulatedKnotmeter:
+    """Our tool running ``profile``; every power-on boots a fresh tool with the same seed."""
+    press = load_profile(profile)
+
+    def make_tool() -> SimulatedTool:
+        return SimulatedTool(
+            PressModel(press, seed=seed), rate_hz=rate_hz, samples_per_frame=samples_per_frame
+        )
+
+    return SimulatedKnotmeter(make_tool, time_scale=time_scale)
+
+
+def simulated_progressor(profile: str, *, seed: int = 0) -> SimulatedProgressor:
+    return SimulatedProgressor(PressModel(load_profile(profile), seed=seed))
+
+
+async def serve(
+    kinds: Sequence[SimDeviceKind],
+    profile: str,
+    *,
+    on_ready: Callable[[str], None],
+    stop: asyncio.Event,
+) -> None:
+    """Run a private bus with the simulated BlueZ and ``kinds`` of devices until ``stop``.
+
+    ``on_ready`` gets the bus address once bleak can find the devices.
+    """
+    with PrivateBus() as bus:
+        async with BluezSimulator(bus.address) as sim:
+            for kind in kinds:
+                peripheral = (
+                    simulated_knotmeter(profile)
+                    if kind is SimDeviceKind.KNOTMETER
+                    else simulated_progressor(profile)
+                )
+                sim.add(peripheral, address=ADDRESSES[kind])
+            on_ready(bus.address)
+            await stop.wait()

@@ -1,0 +1,50 @@
+"""Starting the simulated tool on a pty from user-facing settings (CLI flags, ``sim:`` monikers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hardware_sims.faults import FaultPlan
+from hardware_sims.hx711 import RATES_HZ, Hx711
+from hardware_sims.press import PressModel, ProfileError, load_profile
+from hardware_sims.serial_pty import PtyToolServer
+from hardware_sims.tool import SimulatedTool
+
+
+class SimSettingsError(ValueError):
+    """A setting the simulator cannot use; the message names it."""
+
+
+def build_tool(
+    profile: str, *, rate_hz: float = 80.0, seed: int = 0, samples_per_frame: int = 1
+) -> SimulatedTool:
+    """A simulated tool pressing ``profile`` (a shipped name or a ``.toml`` path)."""
+    if rate_hz not in RATES_HZ:
+        raise SimSettingsError(f"rate {rate_hz:g} Hz: the simulated HX711 runs at 10 or 80 Hz")
+    if not 1 <= samples_per_frame <= 76:
+        raise SimSettingsError(f"frame={samples_per_frame}: samples per frame must be 1..76")
+    try:
+        press = PressModel(load_profile(profile), seed=seed)
+    except ProfileError as err:
+        raise SimSettingsError(str(err)) from None
+    return SimulatedTool(
+        press, Hx711(seed=seed + 1), rate_hz=rate_hz, samples_per_frame=samples_per_frame
+    )
+
+
+def start_pty_sim(
+    profile: str,
+    *,
+    rate_hz: float = 80.0,
+    faults: str = "",
+    seed: int = 0,
+    samples_per_frame: int = 1,
+    link_path: Path | None = None,
+) -> PtyToolServer:
+    """Build the tool and serve it on a fresh pty; the caller stops the returned server."""
+    try:
+        plan = FaultPlan.parse(faults)
+    except ValueError as err:
+        raise SimSettingsError(str(err)) from None
+    tool = build_tool(profile, rate_hz=rate_hz, seed=seed, samples_per_frame=samples_per_frame)
+    return PtyToolServer(tool, link_path=link_path, faults=plan, seed=seed + 2).start()

@@ -1,0 +1,296 @@
+"""The simulated tool on a real pseudo-terminal, behind a stable symlink.
+
+The app opens the link path with pyserial exactly as it would ``/dev/ttyACM0``.
+An unplug closes the pty and removes the link (as the kernel removes the device
+node); a replug opens a fresh pty and points the link at it again. A ledger
+records every sample frame that left intact and every sample the faults cost,
+so tests can compare what was sent with what arrived, sample by sample.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import select
+import struct
+import tempfile
+import termios
+import threading
+import time
+import tty
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from firmware_host.protocol.framing import StreamDecoder, encode_frame
+from firmware_host.protocol.messages import CommandFrame, Message, SampleFrame
+from hardware_sims.faults import Fault, FaultInjector, FaultPlan
+from hardware_sims.tool import SimulatedTool
+
+WRITE_TIMEOUT_S = 0.5
+DRAIN_TIMEOUT_S = 1.0
+SETTLE_S = 0.02
+"""How long after the last write the kernel has surely moved it into the slave's queue."""
+
+
+@dataclass(slots=True)
+class Ledger:
+    """What the tool put on the wire, and what the faults cost, in samples.
+
+    ``sent`` holds only frames written intact (when ``keep_frames``); ``lost``
+    counts samples in dropped, bit-flipped and unplugged frames and in frames
+    nobody was reading (the pty buffer was full).
+    """
+
+    keep_frames: bool = False
+    sent: list[SampleFrame] = field(default_factory=list)
+    sent_samples: int = 0
+    lost: int = 0
+    garbage: int = 0
+    flips: int = 0
+    drops: int = 0
+    stalls: int = 0
+    unplugs: int = 0
+    overflows: int = 0
+
+
+class PtyToolServer:
+    """Serves a :class:`SimulatedTool` on a pty from a background thread."""
+
+    def __init__(
+        self,
+        tool: SimulatedTool,
+        *,
+        link_path: str | Path | None = None,
+        faults: FaultPlan | None = None,
+        seed: int = 0,
+        keep_frames: bool = False,
+    ) -> None:
+        self.tool = tool
+        self.link_path = Path(link_path) if link_path else _default_link()
+        self.ledger = Ledger(keep_frames=keep_frames)
+        self.changed = threading.Condition()
+        self._injector = FaultInjector(faults or FaultPlan(), seed=seed)
+        self._commands = StreamDecoder()
+        self._master = -1
+        self._slave = -1
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._t0 = 0.0
+        self._unplug_until: float | None = None
+        self._stall_until: float | None = None
+        self._backlog: list[tuple[bytes, SampleFrame, bool]] = []
+        self._last_write = 0.0
+        self._requests: list[Callable[[], None]] = []
+
+    # --- control, from any thread -----------------------------------------------------
+
+    def start(self) -> PtyToolServer:
+        self._plug()
+        self._t0 = time.monotonic()
+        self._thread = threading.Thread(target=self._run, name="pty tool", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self._unplug_now()
+
+    def __enter__(self) -> PtyToolServer:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def plugged(self) -> bool:
+        return self._master >= 0
+
+    def unplug(self) -> None:
+        """Pull the cable (after the bytes already written have been read); returns when out."""
+        self._request(lambda: self._begin_unplug(None))
+
+    def replug(self) -> None:
+        """Plug back in: a new pty behind the same link path; returns when in."""
+        self._request(self._end_unplug)
+
+    def wait_for(self, predicate: Callable[[Ledger], bool], timeout: float = 5.0) -> bool:
+        """Block until ``predicate(ledger)`` holds (checked whenever the ledger changes)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: predicate(self.ledger), timeout)
+
+    def _request(self, action: Callable[[], None]) -> None:
+        done = threading.Event()
+
+        def run() -> None:
+            action()
+            done.set()
+
+        with self.changed:
+            self._requests.append(run)
+        if not done.wait(DRAIN_TIMEOUT_S + 2.0):
+            raise TimeoutError("the pty tool thread did not answer")
+
+    # --- the server thread ------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            now = time.monotonic() - self._t0
+            with self.changed:
+                requests, self._requests = self._requests, []
+            for request in requests:
+                request()
+            if self._unplug_until is not None and now >= self._unplug_until:
+                self._end_unplug()
+            if self._stall_until is not None and now >= self._stall_until:
+                self._end_stall()
+            timeout = min(max(self.tool.next_due_s - now, 0.0), 0.05)
+            if self.plugged:
+                readable, _, _ = select.select([self._master], [], [], timeout)
+                if readable:
+                    self._answer(now)
+            else:
+                self._stop.wait(timeout)
+            for msg in self.tool.poll(time.monotonic() - self._t0):
+                self._send(msg, now)
+
+    def _answer(self, now: float) -> None:
+        try:
+            data = os.read(self._master, 4096)
+        except BlockingIOError:
+            return
+        for msg in self._commands.feed(data):
+            if isinstance(msg, CommandFrame):
+                for reply in self.tool.handle(msg, now):
+                    self._send(reply, now)
+
+    def _send(self, msg: Message, now: float) -> None:
+        if not isinstance(msg, SampleFrame):
+            if self.plugged and self._stall_until is None:
+                self._write(encode_frame(msg))
+            return
+        n = len(msg.values)
+        if not self.plugged:
+            self._note(lost=n)
+            return
+        fault = self._injector.choose()
+        junk = self._injector.garbage()
+        if fault is Fault.STALL and self._stall_until is None:
+            self._note(stalls=1)
+            self._stall_until = now + self._injector.plan.stall_s
+        if fault is Fault.DROP:
+            self._note(lost=n, drops=1)
+            return
+        if fault is Fault.UNPLUG:
+            self._note(lost=n)
+            self._begin_unplug(now + self._injector.plan.unplug_s)
+            return
+        frame = encode_frame(msg)
+        flipped = fault is Fault.FLIP
+        if flipped:
+            frame = self._injector.flip(frame)
+        if junk:
+            self._note(garbage=1)
+        if self._stall_until is not None:
+            self._backlog.append((junk + frame, msg, flipped))
+        else:
+            self._deliver(junk + frame, msg, flipped=flipped)
+
+    def _deliver(self, data: bytes, msg: SampleFrame, *, flipped: bool) -> None:
+        n = len(msg.values)
+        if not self._write(data):
+            self._note(lost=n, overflows=1)
+        elif flipped:
+            self._note(lost=n, flips=1)
+        else:
+            self._note(sent_samples=n, frame=msg)
+
+    def _note(self, frame: SampleFrame | None = None, **deltas: int) -> None:
+        """Update the ledger under its lock and wake anyone waiting on it."""
+        with self.changed:
+            for name, delta in deltas.items():
+                setattr(self.ledger, name, getattr(self.ledger, name) + delta)
+            if frame is not None and self.ledger.keep_frames:
+                self.ledger.sent.append(frame)
+            self.changed.notify_all()
+
+    def _end_stall(self) -> None:
+        self._stall_until = None
+        backlog, self._backlog = self._backlog, []
+        for data, msg, flipped in backlog:
+            self._deliver(data, msg, flipped=flipped)
+
+    def _write(self, data: bytes) -> bool:
+        """Write all of ``data``; False if nobody drains the pty (the frame is lost)."""
+        view = memoryview(data)
+        deadline = time.monotonic() + WRITE_TIMEOUT_S
+        while view:
+            try:
+                view = view[os.write(self._master, view) :]
+            except BlockingIOError:
+                if len(view) == len(data) or time.monotonic() > deadline:
+                    return False
+                select.select([], [self._master], [], WRITE_TIMEOUT_S)
+            except OSError:
+                return False
+        self._last_write = time.monotonic()
+        return True
+
+    def _begin_unplug(self, until: float | None) -> None:
+        if not self.plugged:
+            return
+        self._drain()
+        self._unplug_now()
+        self._unplug_until = until
+        self._note(unplugs=1)
+
+    def _end_unplug(self) -> None:
+        self._unplug_until = None
+        if not self.plugged:
+            self._plug()
+
+    def _drain(self) -> None:
+        """Wait (bounded) until the host has read everything written, so the ledger stays exact."""
+        deadline = time.monotonic() + DRAIN_TIMEOUT_S
+        while time.monotonic() < deadline:
+            settled = time.monotonic() - self._last_write >= SETTLE_S
+            if settled and _unread(self._slave) == 0:
+                return
+            select.select([], [], [], 0.002)
+
+    def _plug(self) -> None:
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        os.set_blocking(master, False)
+        self._master, self._slave = master, slave
+        self._commands.reset()
+        tmp = self.link_path.with_name(self.link_path.name + ".new")
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        tmp.symlink_to(os.ttyname(slave))
+        tmp.replace(self.link_path)
+
+    def _unplug_now(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.link_path.unlink()
+        for fd in (self._master, self._slave):
+            if fd >= 0:
+                os.close(fd)
+        self._master = self._slave = -1
+
+
+def _unread(fd: int) -> int:
+    """Bytes waiting in a tty's input queue."""
+    raw = fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0")
+    count: int = struct.unpack("i", raw)[0]
+    return count
+
+
+def _default_link() -> Path:
+    return Path(tempfile.gettempdir()) / f"knotmeter-sim-{os.getpid()}-{id(object()):x}"

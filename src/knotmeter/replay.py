@@ -1,0 +1,118 @@
+"""Replay of a recorded trace CSV as a :class:`~firmware_host.source.Source`.
+
+A recording goes down the same path as a live tool: the same batches, link events
+and pipeline, paced by the trace's own time (scaled by ``speed``). It is labelled
+REPLAY, never passed off as a live tool: its moniker is ``file:PATH[?speed=X]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import math
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
+from knotmeter.core.samples import SampleBatch
+from knotmeter.errors import BadInput
+from knotmeter.traces import read_trace
+
+if TYPE_CHECKING:  # sources imports this module to register the file: scheme
+    from knotmeter.sources import Moniker
+
+BATCH_S = 0.05
+"""Host seconds between batches, like a BLE or serial link (~20 a second) at any speed.
+
+Pacing in host time keeps the gaps between batches far below the 0.5 s that counts
+as a silent link, even in slow motion. As fast as possible, a batch holds this many
+trace seconds instead."""
+
+Sleeper = Callable[[float], Awaitable[None]]
+
+
+class ReplaySource:
+    """Plays ``path`` back at ``speed`` times real time (``math.inf``: as fast as possible).
+
+    The trace is read (and checked, with line-precise errors) when the source is
+    made, so a bad file fails before any screen opens. ``clock`` and ``sleep`` pace
+    the batches; tests inject them.
+    """
+
+    simulated = False
+
+    def __init__(
+        self,
+        path: Path | str,
+        speed: float = 1.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleeper = asyncio.sleep,
+    ) -> None:
+        if not speed > 0:
+            raise BadInput(f"replay speed must be greater than 0, got {speed:g}")
+        self.path = Path(path)
+        self.speed = speed
+        self.moniker = f"file:{self.path}" + ("" if speed == 1.0 else f"?speed={speed:g}")
+        self.stats = SourceStats()
+        self._trace = read_trace(self.path)
+        self._clock = clock
+        self._sleep = sleep
+        self._closed = False
+        span = self.duration_s
+        self.stats.rate_hz = (len(self._trace) - 1) / span if span > 0 else 0.0
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the recording in trace seconds (a trace has at least one sample)."""
+        return float(self._trace.t[-1] - self._trace.t[0])
+
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        t0, t_end = float(self._trace.t[0]), float(self._trace.t[-1])
+        yield LinkChanged(t0, LinkState.LIVE, f"replaying {self.path.name}")
+        start = self._clock()
+        span_s = BATCH_S * self.speed if math.isfinite(self.speed) else BATCH_S
+        for batch in _cut(self._trace, span_s):
+            end_t = float(batch.t[-1])
+            # Emit a batch when its last sample is due, as a link would.
+            await self._sleep(max(0.0, start + (end_t - t0) / self.speed - self._clock()))
+            if self._closed:
+                break
+            self.stats.samples += len(batch)
+            yield batch
+        yield LinkChanged(t_end, LinkState.CLOSED, "end of recording")
+
+    async def tare(self) -> None:
+        """A recording cannot be re-zeroed at the source; the pipeline's tare still works."""
+
+    async def set_rate(self, hz: float) -> None:
+        """A recording's rate is what was recorded; nothing to change."""
+
+    async def close(self) -> None:
+        self._closed = True
+
+
+def _cut(trace: SampleBatch, span_s: float) -> list[SampleBatch]:
+    """Split ``trace`` into consecutive batches covering ``span_s`` trace seconds each."""
+    t = trace.t
+    t0 = float(t[0])
+    count = max(1, math.ceil((float(t[-1]) - t0) / span_s))
+    bounds = [0, *np.searchsorted(t, t0 + span_s * np.arange(1, count + 1), side="right").tolist()]
+    bounds[-1] = len(t)  # float rounding must not strand the last samples
+    return [
+        SampleBatch(t=t[lo:hi], force_n=trace.force_n[lo:hi])
+        for lo, hi in itertools.pairwise(bounds)
+        if hi > lo
+    ]
+
+
+def open_replay(moniker: Moniker) -> ReplaySource:
+    """The ``file:PATH[?speed=X]`` opener for :func:`knotmeter.sources.open_source`."""
+    if not moniker.target:
+        raise BadInput(f"source {moniker.text!r}: name a trace, e.g. file:trace.csv?speed=2")
+    options = moniker.take({"speed": "1"})
+    return ReplaySource(moniker.target, moniker.number(options, "speed"))

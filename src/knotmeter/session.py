@@ -1,0 +1,225 @@
+"""One sitting with one tool: the glue between a source, the pipeline and consumers.
+
+The session drains the source: every batch goes through the pipeline, then its
+events go to subscribers at once (the alarm path waits for no screen and no disk),
+then samples and events go to the store in one transaction. Screens peek at
+:attr:`Session.state` at their own frame rate. Commands (tare, next point, pain
+rating) are the only way back into the pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+from firmware_host.source import BatteryStatus, DeviceInfo, LinkChanged, LinkState, Source
+from knotmeter.core.events import Event, HoldStarted
+from knotmeter.core.pipeline import Pipeline, PipelineConfig
+from knotmeter.core.samples import SampleBatch
+from knotmeter.core.state import CoachState
+from knotmeter.store import SessionRecorder, SessionStore, SourceKind, check_pain_score
+
+SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo
+Subscriber = Callable[[SessionEvent], None]
+
+WATCHDOG_PERIOD_S = 0.1
+"""How often silence is checked; the pipeline raises ``signal_lost`` after 0.5 s of it."""
+
+LINK_DOWN = frozenset({LinkState.NO_DATA, LinkState.RECONNECTING})
+
+_log = logging.getLogger(__name__)
+
+
+def source_kind(source: Source) -> SourceKind:
+    """A recording (moniker ``file:…``) is a replay, whatever else it claims."""
+    if source.moniker.startswith("file:"):
+        return SourceKind.REPLAY
+    return SourceKind.SIMULATED if source.simulated else SourceKind.DEVICE
+
+
+class Session:
+    """Runs one source through one pipeline and fans the results out.
+
+    Args:
+        source: where samples come from; the session owns it and closes it.
+        config: the pipeline's starting point (region, band, targets).
+        store: where samples, holds, pain and alarms are kept; ``None`` keeps nothing.
+        clock: host seconds, to measure silence (injected by tests).
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        config: PipelineConfig,
+        *,
+        store: SessionStore | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.source = source
+        self.pipeline = Pipeline(config)
+        self._clock = clock
+        self._subscribers: list[Subscriber] = []
+        self._link = LinkState.CONNECTING
+        self._battery_mv: int | None = None
+        self._info: DeviceInfo | None = None
+        self._last_t: float | None = None
+        self._hold_t: float | None = None  # start of the hold subscribers last heard of
+        self._last_arrival = 0.0
+        self._running = False
+        self._stopped = asyncio.Event()
+        self._closed = False
+        self._recorder: SessionRecorder | None = (
+            None
+            if store is None
+            else store.begin_session(source=source.moniker, kind=self.kind, region=config.region.id)
+        )
+
+    @property
+    def state(self) -> CoachState:
+        """The latest snapshot; cheap, for screens that draw at their own rate."""
+        return self.pipeline.state
+
+    @property
+    def link(self) -> LinkState:
+        return self._link
+
+    @property
+    def battery_mv(self) -> int | None:
+        return self._battery_mv
+
+    @property
+    def info(self) -> DeviceInfo | None:
+        return self._info
+
+    @property
+    def kind(self) -> SourceKind:
+        return source_kind(self.source)
+
+    @property
+    def label(self) -> str | None:
+        """``SIMULATED`` or ``REPLAY``, shown in every view; ``None`` for a real tool."""
+        return None if self.kind is SourceKind.DEVICE else self.kind.name
+
+    @property
+    def session_id(self) -> int | None:
+        """The store's row for this session, if there is a store."""
+        return None if self._recorder is None else self._recorder.session_id
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback`` with every event, synchronously, the moment it happens.
+
+        Callbacks run on the event loop inside the ingest path: they must be quick
+        (post a message, set a flag). Returns the function that unsubscribes.
+        """
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    async def run(self) -> None:
+        """Drain the source until it closes, watching for silence meanwhile."""
+        if self._running:
+            raise RuntimeError("Session.run() is already running")
+        self._running = True
+        watchdog = asyncio.create_task(self._watch_silence(), name="knotmeter-silence-watchdog")
+        try:
+            async for item in self.source.events():
+                self._ingest(item)
+        finally:
+            watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watchdog
+            self._stopped.set()
+
+    async def tare(self) -> bool:
+        """Zero the force from the recent still window; ``False`` if the tool was moving.
+
+        Software tare only, never ``source.tare()``: the store keeps raw samples, so
+        a tare that lives in the pipeline replays exactly, and a device-side tare on
+        top would shift the raw stream under the pipeline's own offset.
+        """
+        return self.pipeline.tare()
+
+    def set_region(self, region_id: str) -> None:
+        """Move to the next point: the region's own band, ceiling and hold target."""
+        previous = self.pipeline.config.region.id
+        events = self.pipeline.reconfigure(PipelineConfig.for_region(region_id))
+        self._publish(events, None, region=previous)
+
+    def rate_pain(self, score: int) -> None:
+        """Log a 0-9 pain rating with the current or last hold; ``ValueError`` outside 0-9.
+
+        "Current" is as subscribers saw it: a rating given while handling a
+        ``HoldStarted`` goes to that hold. Before any hold, it waits for the first.
+        """
+        check_pain_score(score)
+        if self._recorder is not None:
+            self._recorder.rate_pain(score, self._hold_t)
+
+    async def close(self) -> None:
+        """Stop the source, wait for the drain to end, and close the session's record."""
+        if self._closed:
+            return
+        self._closed = True
+        await self.source.close()
+        if self._running:
+            await self._stopped.wait()
+        if self._recorder is not None:
+            state = self.pipeline.state
+            self._recorder.finish(state.hold, state.t)
+
+    def _ingest(self, item: SampleBatch | LinkChanged | DeviceInfo | BatteryStatus) -> None:
+        match item:
+            case SampleBatch():
+                events = self.pipeline.feed(item)
+                if len(item):
+                    self._last_t = float(item.t[-1])
+                    self._last_arrival = self._clock()
+                self._publish(events, item)
+            case LinkChanged(state=state):
+                self._link = state
+                self._emit(item)
+                if state in LINK_DOWN and self._last_t is not None:
+                    self._publish(self.pipeline.link_lost(self._source_now()), None)
+            case BatteryStatus(millivolts=millivolts):
+                self._battery_mv = millivolts
+                self._emit(item)
+            case DeviceInfo():
+                self._info = item
+                self._emit(item)
+
+    def _source_now(self) -> float:
+        """Now on the source's timeline: the newest sample plus host time since it came."""
+        assert self._last_t is not None
+        return self._last_t + (self._clock() - self._last_arrival)
+
+    async def _watch_silence(self) -> None:
+        while True:
+            await asyncio.sleep(WATCHDOG_PERIOD_S)
+            if self._last_t is not None:
+                self._publish(self.pipeline.tick(self._source_now()), None)
+
+    def _publish(
+        self, events: Sequence[Event], batch: SampleBatch | None, *, region: str | None = None
+    ) -> None:
+        """Subscribers first (alarms wait for nothing), then the store."""
+        for event in events:
+            if isinstance(event, HoldStarted):
+                self._hold_t = event.t
+            self._emit(event)
+        if self._recorder is not None:
+            self._recorder.record(batch, events, region=region or self.pipeline.config.region.id)
+
+    def _emit(self, event: SessionEvent) -> None:
+        for callback in tuple(self._subscribers):
+            try:
+                callback(event)
+            except Exception:
+                # One broken consumer must not silence the alarm for the others.
+                _log.exception("session subscriber %r failed on %r", callback, event)

@@ -1,0 +1,197 @@
+"""Sources by moniker: ``serial:/dev/ttyACM0?format=text``, ``sim:overshoot?rate=80``, ...
+
+CLI, config and tests name a source the same way. Each scheme is one line in
+``_OPENERS`` and each transport's discovery one line in ``_DISCOVERERS``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from firmware_host.serial.discovery import list_serial_ports, probe_info
+from firmware_host.serial.drivers import BinaryDriver, GaugeDriver, TextDriver, WireDriver
+from firmware_host.serial.port import describe
+from firmware_host.serial.source import SerialSource
+from firmware_host.source import Source
+from knotmeter.core.units import to_newtons
+from knotmeter.errors import BadInput, KnotmeterError
+from knotmeter.replay import open_replay
+
+DEFAULT_BAUD = 115200
+
+
+@dataclass(slots=True, frozen=True)
+class Moniker:
+    """A parsed moniker: ``scheme:target?key=value&...``."""
+
+    text: str
+    scheme: str
+    target: str
+    options: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, text: str) -> Moniker:
+        scheme, sep, rest = text.partition(":")
+        if not sep or not scheme:
+            raise BadInput(f"source {text!r}: expected SCHEME:TARGET ({_schemes()})")
+        target, _, query = rest.partition("?")
+        return cls(text, scheme, target, dict(parse_qsl(query, keep_blank_values=True)))
+
+    def take(self, allowed: dict[str, str]) -> dict[str, str]:
+        """Options merged over ``allowed`` defaults; an unknown key is bad input."""
+        unknown = sorted(set(self.options) - set(allowed))
+        if unknown:
+            known = ", ".join(sorted(allowed)) or "none"
+            raise BadInput(f"source {self.text!r}: unknown option {unknown[0]!r} (known: {known})")
+        return {**allowed, **self.options}
+
+    def number(self, options: dict[str, str], key: str) -> float:
+        try:
+            return float(options[key])
+        except ValueError:
+            raise BadInput(
+                f"source {self.text!r}: {key}={options[key]!r} is not a number"
+            ) from None
+
+
+@dataclass(slots=True, frozen=True)
+class DiscoveredTool:
+    moniker: str
+    label: str
+    transport: str
+    is_knotmeter: bool
+    rssi: int | None = None
+
+
+def open_source(moniker: str) -> Source:
+    """Build the source a moniker names; nothing is read until its ``events()`` is iterated.
+
+    Raises:
+        BadInput: unknown scheme or option, or a bad option value.
+        KnotmeterError: the named port or device cannot be used (one line saying why).
+    """
+    parsed = Moniker.parse(moniker)
+    opener = _OPENERS.get(parsed.scheme)
+    if opener is None:
+        raise BadInput(f"source {moniker!r}: unknown scheme {parsed.scheme!r} ({_schemes()})")
+    return opener(parsed)
+
+
+async def discover_tools(timeout_s: float = 2.0) -> list[DiscoveredTool]:
+    """Every tool reachable now, over every transport; knotmeter tools first."""
+    found: list[DiscoveredTool] = []
+    for results in await asyncio.gather(*(d(timeout_s) for d in _DISCOVERERS)):
+        found.extend(results)
+    return sorted(found, key=lambda tool: (not tool.is_knotmeter, tool.transport, tool.moniker))
+
+
+def _schemes() -> str:
+    return "known schemes: " + ", ".join(f"{name}:" for name in _OPENERS)
+
+
+_SERIAL_OPTIONS = {
+    "baud": str(DEFAULT_BAUD),
+    "format": "binary",
+    "unit": "N",
+    "scale": "1",
+    "time": "s",
+    "rate": "10",
+}
+_TIME_SCALES = {"s": 1.0, "ms": 0.001, "us": 1e-6}
+
+
+def _open_serial(moniker: Moniker) -> Source:
+    if not moniker.target:
+        raise BadInput(f"source {moniker.text!r}: name a port, e.g. serial:/dev/ttyACM0")
+    options = moniker.take(_SERIAL_OPTIONS)
+    _check_port(moniker.target)
+    return SerialSource(
+        moniker.text,
+        moniker.target,
+        _driver(moniker, options),
+        baud=int(moniker.number(options, "baud")),
+    )
+
+
+def _driver(moniker: Moniker, options: dict[str, str]) -> WireDriver:
+    fmt, unit = options["format"], options["unit"]
+    try:
+        to_newtons(1.0, unit)
+    except ValueError as err:
+        raise BadInput(f"source {moniker.text!r}: {err}") from None
+    if fmt == "binary":
+        return BinaryDriver()
+    if fmt == "text":
+        time_scale = _TIME_SCALES.get(options["time"])
+        if time_scale is None:
+            raise BadInput(f"source {moniker.text!r}: time={options['time']!r} (use s, ms or us)")
+        scale = moniker.number(options, "scale")
+        return TextDriver(scale=scale, unit=unit, time_scale=time_scale)
+    if fmt == "gauge":
+        rate = moniker.number(options, "rate")
+        if not 0.5 <= rate <= 50:
+            raise BadInput(f"source {moniker.text!r}: gauge poll rate={rate:g} outside 0.5..50 Hz")
+        return GaugeDriver(rate_hz=rate, unit=unit)
+    raise BadInput(f"source {moniker.text!r}: format={fmt!r} (use binary, text or gauge)")
+
+
+def _check_port(path: str) -> None:
+    """Fail at once, in one line, on a port that is missing or forbidden."""
+    if not os.path.exists(path):
+        raise KnotmeterError(
+            f"{path}: no such port (is the tool plugged in? `knotmeter devices` lists ports)"
+        )
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise KnotmeterError(describe(path, PermissionError(13, "Permission denied")))
+
+
+_SIM_OPTIONS = {"rate": "80", "faults": "", "seed": "0", "frame": "1"}
+
+
+def _open_sim(moniker: Moniker) -> Source:
+    from hardware_sims.launch import SimSettingsError, start_pty_sim
+
+    options = moniker.take(_SIM_OPTIONS)
+    try:
+        server = start_pty_sim(
+            moniker.target or "calm",
+            rate_hz=moniker.number(options, "rate"),
+            faults=options["faults"],
+            seed=int(moniker.number(options, "seed")),
+            samples_per_frame=int(moniker.number(options, "frame")),
+        )
+    except SimSettingsError as err:
+        raise BadInput(f"source {moniker.text!r}: {err}") from None
+    return SerialSource(
+        moniker.text, str(server.link_path), BinaryDriver(), simulated=True, on_close=server.stop
+    )
+
+
+async def _discover_serial(timeout_s: float) -> list[DiscoveredTool]:
+    ports = await asyncio.to_thread(list_serial_ports)
+    infos = await asyncio.gather(
+        *(asyncio.to_thread(probe_info, p.path, timeout_s=timeout_s) for p in ports)
+    )
+    tools = []
+    for port, info in zip(ports, infos, strict=True):
+        ids = f" [{port.vid_pid}]" if port.vid_pid else ""
+        if info is not None:
+            label = f"knotmeter {info.serial_number} (fw {info.firmware}) on {port.path}"
+        else:
+            label = f"{port.description}{ids} on {port.path}"
+        tools.append(DiscoveredTool(f"serial:{port.path}", label, "serial", info is not None))
+    return tools
+
+
+_OPENERS: dict[str, Callable[[Moniker], Source]] = {
+    "serial": _open_serial,
+    "sim": _open_sim,
+    "file": open_replay,
+}
+_DISCOVERERS: list[Callable[[float], Awaitable[list[DiscoveredTool]]]] = [
+    _discover_serial,
+]

@@ -1,0 +1,154 @@
+"""Writes one session as it happens: every sample batch with the events it caused.
+
+Each :meth:`SessionRecorder.record` call is one transaction, so what a crash can lose
+is at most the batch being written. A hold row is inserted when the hold starts and
+completed when it ends, so a hold cut short by a crash is still on disk (open).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from itertools import repeat
+from pathlib import Path
+
+from knotmeter.core.events import AlarmRaised, Event, HoldCompleted, HoldEnded, HoldStarted
+from knotmeter.core.samples import SampleBatch
+from knotmeter.core.state import HoldState
+from knotmeter.store.db import transaction
+
+PAIN_SCORES = range(10)
+
+
+def check_pain_score(score: int) -> None:
+    """Pain is rated on the 0-9 keys; anything else is a caller's bug."""
+    if score not in PAIN_SCORES:
+        raise ValueError(f"pain rating must be 0-9, got {score}")
+
+
+class SessionRecorder:
+    """The writer for one session row; made by :meth:`SessionStore.begin_session`.
+
+    A hold is known by its start time on the source timeline (unique per session),
+    so a pain rating can name its hold before that hold's row is written.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        session_id: int,
+        *,
+        wall_clock: Callable[[], float],
+    ) -> None:
+        self._conn = conn
+        self._path = path
+        self._wall_clock = wall_clock
+        self.session_id = session_id
+        self._open_hold: int | None = None
+        # Ratings for holds whose rows are not written yet, by start time; ``None``
+        # is the session's first hold, before it has started.
+        self._pending_pain: dict[float | None, int] = {}
+
+    def record(self, batch: SampleBatch | None, events: Sequence[Event], *, region: str) -> None:
+        """Store ``batch`` (raw samples) and the ``events`` it caused, in one transaction.
+
+        ``region`` is the region the pipeline was configured for when the events
+        happened; a hold is filed under it.
+        """
+        if batch is None and not events:
+            return
+        with transaction(self._conn, self._path) as conn:
+            if batch is not None and len(batch):
+                conn.executemany(
+                    "INSERT INTO samples (session_id, t, force_n) VALUES (?, ?, ?)",
+                    zip(repeat(self.session_id), batch.t.tolist(), batch.force_n.tolist()),
+                )
+            for event in events:
+                self._record_event(conn, event, region)
+
+    def _record_event(self, conn: sqlite3.Connection, event: Event, region: str) -> None:
+        match event:
+            case HoldStarted(t=t):
+                self._open_hold = self._insert_hold(conn, t, region)
+            case HoldCompleted(in_band_s=in_band_s) if self._open_hold is not None:
+                conn.execute(
+                    "UPDATE holds SET complete = 1, in_band_s = ? WHERE id = ?",
+                    (in_band_s, self._open_hold),
+                )
+            case HoldEnded():
+                self._end_hold(conn, event, region)
+            case AlarmRaised(t=t, kind=kind, force_n=force_n):
+                conn.execute(
+                    "INSERT INTO alarms (session_id, t, kind, force_n) VALUES (?, ?, ?, ?)",
+                    (self.session_id, t, kind.value, force_n),
+                )
+            case _:
+                pass
+
+    def _end_hold(self, conn: sqlite3.Connection, ended: HoldEnded, region: str) -> None:
+        if self._open_hold is None:
+            # The start went unseen (recorder attached mid-hold): file the whole hold now.
+            self._open_hold = self._insert_hold(conn, ended.start, region)
+        conn.execute(
+            "UPDATE holds SET end_t = ?, in_band_s = ?, over_band_s = ?, peak_n = ?,"
+            " mean_n = ?, complete = ? WHERE id = ?",
+            (
+                ended.t,
+                ended.in_band_s,
+                ended.over_band_s,
+                ended.peak_n,
+                ended.mean_n,
+                ended.complete,
+                self._open_hold,
+            ),
+        )
+        self._open_hold = None
+
+    def _insert_hold(self, conn: sqlite3.Connection, start_t: float, region: str) -> int | None:
+        pain = self._pending_pain.pop(start_t, self._pending_pain.pop(None, None))
+        cursor = conn.execute(
+            "INSERT INTO holds (session_id, region, started_at, start_t, pain)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (self.session_id, region, self._wall_clock(), start_t, pain),
+        )
+        return cursor.lastrowid
+
+    def rate_pain(self, score: int, hold_start_t: float | None) -> None:
+        """Log a 0-9 rating with the hold that started at ``hold_start_t``.
+
+        ``None`` means the first hold, not started yet. A rating for a hold whose row
+        is not written yet is kept until it is; a new rating replaces the old one.
+        """
+        check_pain_score(score)
+        if hold_start_t is not None:
+            with transaction(self._conn, self._path) as conn:
+                updated = conn.execute(
+                    "UPDATE holds SET pain = ? WHERE session_id = ? AND start_t = ?",
+                    (score, self.session_id, hold_start_t),
+                ).rowcount
+            if updated:
+                return
+        self._pending_pain[hold_start_t] = score
+
+    def finish(self, hold: HoldState, t: float) -> None:
+        """Close the session row; a hold still running is stored as it stands at ``t``."""
+        with transaction(self._conn, self._path) as conn:
+            if self._open_hold is not None and hold.active:
+                conn.execute(
+                    "UPDATE holds SET end_t = ?, in_band_s = ?, over_band_s = ?, peak_n = ?,"
+                    " complete = ? WHERE id = ?",
+                    (
+                        t,
+                        hold.in_band_s,
+                        hold.over_band_s,
+                        hold.peak_n,
+                        hold.complete,
+                        self._open_hold,
+                    ),
+                )
+                self._open_hold = None
+            conn.execute(
+                "UPDATE sessions SET ended_at = ? WHERE id = ?",
+                (self._wall_clock(), self.session_id),
+            )

@@ -1,0 +1,36 @@
+"""Values the store hands back to history views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class SourceKind(StrEnum):
+    """Where a session's samples came from; only ``device`` sessions are health history."""
+
+    DEVICE = "device"
+    SIMULATED = "simulated"
+    REPLAY = "replay"
+
+
+@dataclass(slots=True, frozen=True)
+class HoldRecord:
+    """One stored hold. Fields after ``start_t`` are ``None`` while the hold is open
+    (or was open when the process died); ``mean_n`` is also ``None`` for a hold cut
+    short by the end of its session."""
+
+    id: int
+    session_id: int
+    kind: SourceKind
+    region: str
+    started_at: datetime
+    start_t: float
+    end_t: float | None
+    in_band_s: float | None
+    over_band_s: float | None
+    peak_n: float | None
+    mean_n: float | None
+    complete: bool | None
+    pain: int | None

@@ -1,0 +1,74 @@
+"""The store's tables, as an ordered list of migrations.
+
+``PRAGMA user_version`` counts the migrations applied; opening a store applies the
+missing ones in one transaction each. A file written by a newer knotmeter (a
+higher version than we know) is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from knotmeter.errors import KnotmeterError
+
+# Append only: never edit a migration that has shipped, add the next one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE sessions (
+        id          INTEGER PRIMARY KEY,
+        started_at  REAL NOT NULL,              -- wall clock, Unix seconds (UTC)
+        ended_at    REAL,                       -- NULL: still open, or the process died
+        source      TEXT NOT NULL,              -- the source moniker
+        kind        TEXT NOT NULL CHECK (kind IN ('device', 'simulated', 'replay')),
+        region      TEXT NOT NULL               -- the region the session started on
+    );
+    CREATE TABLE samples (
+        session_id  INTEGER NOT NULL REFERENCES sessions (id),
+        t           REAL NOT NULL,              -- source timeline, seconds
+        force_n     REAL NOT NULL,              -- raw force as the source sent it
+        PRIMARY KEY (session_id, t)
+    ) WITHOUT ROWID;
+    CREATE TABLE holds (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES sessions (id),
+        region      TEXT NOT NULL,
+        started_at  REAL NOT NULL,              -- wall clock, Unix seconds (UTC)
+        start_t     REAL NOT NULL,              -- source timeline, seconds
+        end_t       REAL,                       -- NULL while the hold is running
+        in_band_s   REAL,
+        over_band_s REAL,
+        peak_n      REAL,
+        mean_n      REAL,                       -- NULL if the session stopped mid-hold
+        complete    INTEGER,
+        pain        INTEGER CHECK (pain BETWEEN 0 AND 9)
+    );
+    CREATE UNIQUE INDEX holds_by_session ON holds (session_id, start_t);
+    CREATE INDEX holds_by_region_time ON holds (region, started_at);
+    CREATE TABLE alarms (
+        session_id  INTEGER NOT NULL REFERENCES sessions (id),
+        t           REAL NOT NULL,
+        kind        TEXT NOT NULL,
+        force_n     REAL NOT NULL
+    );
+    CREATE INDEX alarms_by_session ON alarms (session_id, t);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring ``conn`` up to :data:`SCHEMA_VERSION`; ``conn`` must be in autocommit mode."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise KnotmeterError(
+            f"{path} was written by a newer knotmeter (store version {version}, this one "
+            f"reads up to {SCHEMA_VERSION}): upgrade knotmeter"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        # executescript commits any open transaction first, so BEGIN/COMMIT here make
+        # each migration, and its version bump, all-or-nothing.
+        conn.executescript(
+            f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+        )

@@ -1,0 +1,1 @@
+"""The app's screens: tool picker, live view, and the region and help dialogs."""

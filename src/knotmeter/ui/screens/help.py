@@ -1,0 +1,40 @@
+"""What the colours and keys mean, one key away from the live screen."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HELP_TEXT = """\
+[b]Pressing[/b]
+  Press slowly until the gauge reaches the shaded band, then hold still.
+  Only time inside the band counts towards the hold.
+  A red banner and the bell mean: release now (too hard, or held too long).
+
+[b]Keys[/b]
+  t  tare (tool still, off the body)     r  choose the point being treated
+  u  switch units                        0-9  rate the pain of this hold
+  p  pause the display (alarms still show)
+  ?  this help      ctrl+p  all commands      q  quit
+
+[b]Stop[/b] at sharp, electric, numb or tingling sensations."""
+
+
+class HelpScreen(ModalScreen[None]):
+    """A short card; any of escape, ? or q closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Back"),
+        Binding("question_mark", "dismiss", "Back", show=False),
+        Binding("q", "dismiss", "Back", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("knotmeter help", classes="dialog-title")
+            yield Static(HELP_TEXT)

@@ -1,0 +1,212 @@
+"""The live screen: what the person looks at while pressing.
+
+Two paths feed it. The frame timer peeks at ``session.state`` at most ``frame_hz``
+times a second and skips the work when nothing changed; the session subscription
+pushes alarms and link changes, which the banner shows in the same call, so an
+alarm never waits for the next frame.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from firmware_host.source import LinkChanged
+from knotmeter.core.events import HARD_ALARMS, AlarmCleared, AlarmKind, AlarmRaised, HoldCompleted
+from knotmeter.core.regions import load_regions
+from knotmeter.core.state import CoachState
+from knotmeter.session import Session, SessionEvent
+from knotmeter.ui.display import ForceFormat
+from knotmeter.ui.screens.help import HelpScreen
+from knotmeter.ui.screens.regions import RegionPicker
+from knotmeter.ui.widgets import (
+    AlarmBanner,
+    ForceReadout,
+    Gauge,
+    GaugeReading,
+    HoldPanel,
+    StatusLine,
+    StatusReport,
+    TraceView,
+)
+from knotmeter.ui.wording import INSTRUCTIONS
+
+FRAME_HZ = 30.0
+"""Upper bound on redraws per second; readable motion, bounded CPU at any sample rate."""
+
+
+class LiveScreen(Screen[None]):
+    """Gauge, readout, hold, trace, banner and status for one running session."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "tare", "Tare"),
+        Binding("r", "region", "Region"),
+        Binding("u", "units", "Units"),
+        Binding("0", "pain(0)", "Pain", key_display="0-9"),
+        *(Binding(str(n), f"pain({n})", f"Pain {n}", show=False) for n in range(1, 10)),
+        Binding("p", "pause", "Pause"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, session: Session, fmt: ForceFormat, *, frame_hz: float = FRAME_HZ) -> None:
+        super().__init__()
+        self.session = session
+        self.fmt = fmt
+        self.paused = False
+        self._frame_hz = frame_hz
+        self._alarms: frozenset[AlarmKind] = frozenset()
+        self._drawn_state: CoachState | None = None
+        self._unsubscribe = session.subscribe(self._on_session_event)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title")
+        yield AlarmBanner("", id="banner", classes="-quiet")
+        with Horizontal(id="top"):
+            yield ForceReadout(id="readout")
+            yield HoldPanel("", id="hold")
+        yield Static("", id="instruction")
+        yield Gauge(id="gauge")
+        yield TraceView(frame_hz=self._frame_hz, id="trace")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._run_session()
+        self.set_interval(1 / self._frame_hz, self.draw_frame)
+        self.draw_frame()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    @work(exit_on_error=False, group="session")
+    async def _run_session(self) -> None:
+        await self.session.run()
+
+    @on(Worker.StateChanged)
+    def _session_ended(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(f"The source stopped: {event.worker.error}", severity="error", timeout=30)
+        if event.state in (WorkerState.ERROR, WorkerState.SUCCESS):
+            self._draw_status()
+
+    def _on_session_event(self, event: SessionEvent) -> None:
+        """Runs inside the session's ingest path: show alarms now, ring for hard ones."""
+        match event:
+            case AlarmRaised(kind=kind):
+                self._alarms |= {kind}
+                if kind in HARD_ALARMS:
+                    self.app.bell()
+                self._draw_banner()
+            case AlarmCleared(kind=kind):
+                self._alarms -= {kind}
+                self._draw_banner()
+            case LinkChanged():
+                self._draw_banner()
+                self._draw_status()
+            case HoldCompleted():
+                self.notify("Hold complete: ease off slowly, then rate the pain 0-9")
+            case _:
+                pass
+
+    def draw_frame(self) -> None:
+        """Peek at the newest state; redraw only what a new state changes."""
+        self._draw_status()
+        state = self.session.state
+        if state == self._drawn_state:
+            return
+        self._drawn_state = state
+        self._alarms = state.alarms
+        self._draw_banner()
+        if not self.paused:
+            self._draw_state(state)
+
+    def _draw_state(self, state: CoachState) -> None:
+        hold = state.hold
+        peak = hold.peak_n if hold.started_t is not None else None
+        self.query_one(ForceReadout).show(state.force_n, peak, self.fmt)
+        self.query_one(HoldPanel).show(hold, state.t)
+        instruction = self.query_one("#instruction", Static)
+        instruction.update(INSTRUCTIONS[state.zone])
+        instruction.set_classes(f"zone-{state.zone}")
+        self.query_one(Gauge).show(
+            GaugeReading(
+                state.force_n, state.zone, state.band_low_n, state.band_high_n, state.ceiling_n
+            ),
+            self.fmt,
+        )
+        band = (state.band_low_n, state.band_high_n)
+        self.query_one(TraceView).push(state.t, state.force_n, band, state.ceiling_n)
+        self._draw_title(state)
+
+    def _draw_title(self, state: CoachState) -> None:
+        region = self.session.pipeline.config.region
+        fmt = self.fmt
+        self.query_one("#title", Static).update(
+            f"{region.name}  ·  band {fmt.number(state.band_low_n)}-{fmt.text(state.band_high_n)}"
+            f"  ·  ceiling {fmt.text(state.ceiling_n)}  ·  hold {state.hold.target_s:.0f} s"
+        )
+
+    def _draw_banner(self) -> None:
+        self.query_one(AlarmBanner).show(self._alarms, self.session.link)
+
+    def _draw_status(self) -> None:
+        stats = self.session.source.stats
+        self.query_one(StatusLine).show(
+            StatusReport(
+                kind=self.session.label or "",
+                moniker=self.session.source.moniker,
+                link=self.session.link,
+                rate_hz=round(stats.rate_hz),
+                lost=stats.lost,
+                bad_frames=stats.bad_frames,
+                battery_mv=self.session.battery_mv,
+                paused=self.paused,
+            )
+        )
+
+    def _redraw(self) -> None:
+        """Draw the current state again, e.g. after a unit change or while paused."""
+        self._draw_state(self.session.state)
+        self._draw_status()
+
+    async def action_tare(self) -> None:
+        if await self.session.tare():
+            self.notify("Tared: the current reading is the new zero")
+        else:
+            self.notify("Hold the tool still, off the body, then tare", severity="warning")
+
+    def action_region(self) -> None:
+        current = self.session.pipeline.config.region.id
+        self.app.push_screen(RegionPicker(load_regions(), current), self._picked_region)
+
+    def _picked_region(self, region_id: str | None) -> None:
+        if region_id is not None:
+            self.set_region(region_id)
+
+    def set_region(self, region_id: str) -> None:
+        """Move on to another point: its band, ceiling and hold target."""
+        self.session.set_region(region_id)
+        self._redraw()
+
+    def action_units(self) -> None:
+        self.fmt = self.fmt.next()
+        self._redraw()
+
+    def action_pain(self, score: int) -> None:
+        self.session.rate_pain(score)
+        self.notify(f"Pain {score}/9 logged with this hold")
+
+    def action_pause(self) -> None:
+        """Freeze the readout, gauge and trace for a look; alarms keep showing."""
+        self.paused = not self.paused
+        self._redraw()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())

@@ -1,0 +1,19 @@
+"""The live screen's parts; each draws from plain values and repaints only on change."""
+
+from knotmeter.ui.widgets.banner import AlarmBanner
+from knotmeter.ui.widgets.gauge import Gauge, GaugeReading
+from knotmeter.ui.widgets.hold import HoldPanel
+from knotmeter.ui.widgets.readout import ForceReadout
+from knotmeter.ui.widgets.status import StatusLine, StatusReport
+from knotmeter.ui.widgets.trace import TraceView
+
+__all__ = [
+    "AlarmBanner",
+    "ForceReadout",
+    "Gauge",
+    "GaugeReading",
+    "HoldPanel",
+    "StatusLine",
+    "StatusReport",
+    "TraceView",
+]

@@ -1,0 +1,45 @@
+"""The hold: in-band seconds against the target, a progress bar, the cap countdown."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from knotmeter.core.state import HoldState
+
+_BAR_FULL = "█"
+_BAR_EMPTY = "░"
+
+
+def hold_lines(hold: HoldState, now_t: float, bar_width: int) -> tuple[str, str, str]:
+    """Three lines: seconds in band vs target, a bar, and what happens next."""
+    in_band = int(hold.in_band_s)
+    target = round(hold.target_s)
+    fraction = 0.0 if hold.target_s <= 0 else min(1.0, hold.in_band_s / hold.target_s)
+    filled = round(fraction * bar_width)
+    bar = _BAR_FULL * filled + _BAR_EMPTY * (bar_width - filled) + f" {fraction:4.0%}"
+    if hold.complete:
+        headline = f"HOLD COMPLETE  {in_band} s in band"
+    elif hold.active:
+        headline = f"Hold  {in_band} s / {target} s in band"
+    else:
+        headline = f"No hold yet: {target} s in band to complete"
+    if hold.active and hold.started_t is not None:
+        left = max(0.0, hold.cap_s - (now_t - hold.started_t))
+        footnote = f"release within {int(left)} s"
+    elif hold.started_t is not None:
+        footnote = "released: rate the pain 0-9"
+    else:
+        footnote = "press into the band to start"
+    return headline, bar, footnote
+
+
+class HoldPanel(Static):
+    """Shows a hold's progress; gains the ``complete`` class for the "done" moment."""
+
+    def show(self, hold: HoldState, now_t: float) -> None:
+        width = max(10, self.content_size.width - 6)
+        headline, bar, footnote = hold_lines(hold, now_t, width)
+        self.set_class(hold.complete, "complete")
+        self.set_class(hold.active and not hold.complete, "active")
+        self.update(Text("\n").join([Text(headline, style="bold"), Text(bar), Text(footnote)]))

@@ -1,0 +1,32 @@
+"""The big number: force in the chosen unit, readable at arm's length, and the hold's peak."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Static
+
+from knotmeter.ui.display import ForceFormat
+
+DIGITS_WIDTH = 6
+"""Fixed width so the digits never shift sideways as the value changes."""
+
+
+class ForceReadout(Vertical):
+    """Large digits for the smoothed force, the unit beside them, the peak below."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="force-line"):
+            yield Digits(" " * DIGITS_WIDTH, id="force")
+            yield Static("", id="force-unit")
+        yield Static("", id="peak")
+
+    def show(self, force_n: float, peak_n: float | None, fmt: ForceFormat) -> None:
+        """Update only what changed: the digits repaint at most once per distinct value."""
+        digits = self.query_one("#force", Digits)
+        number = fmt.number(force_n, DIGITS_WIDTH)
+        if digits.value != number:
+            digits.update(number)
+        self.query_one("#force-unit", Static).update(str(fmt.unit))
+        peak = "peak —" if peak_n is None else f"peak {fmt.text(peak_n)}"
+        self.query_one("#peak", Static).update(peak)

@@ -1,0 +1,54 @@
+"""The status line: which source, whether the link is live, rate, losses, battery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.widgets import Static
+
+from firmware_host.source import LinkState
+from knotmeter.ui.wording import LINK_TEXTS
+
+
+@dataclass(slots=True, frozen=True)
+class StatusReport:
+    """One status line's worth of facts; equal reports skip the repaint."""
+
+    kind: str
+    """"SIMULATED", "REPLAY" or "" for a real tool: the first word on the line when set."""
+    moniker: str
+    link: LinkState
+    rate_hz: int
+    lost: int
+    bad_frames: int
+    battery_mv: int | None
+    paused: bool
+
+
+class StatusLine(Static):
+    """Facts about the link, coloured by link state (``-live``, ``-dead``)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._report: StatusReport | None = None
+
+    def show(self, report: StatusReport) -> None:
+        if report == self._report:
+            return
+        self._report = report
+        parts = [report.kind] if report.kind else []
+        parts += [
+            report.moniker,
+            LINK_TEXTS[report.link],
+            f"{report.rate_hz} Hz",
+            f"lost {report.lost}",
+        ]
+        if report.bad_frames:
+            parts.append(f"bad frames {report.bad_frames}")
+        if report.battery_mv is not None:
+            parts.append(f"battery {report.battery_mv / 1000:.2f} V")
+        if report.paused:
+            parts.append("PAUSED (p resumes)")
+        self.set_class(report.link is LinkState.LIVE, "-live")
+        self.set_class(report.link in (LinkState.NO_DATA, LinkState.RECONNECTING), "-dead")
+        self.update("  ·  ".join(parts))

@@ -1,0 +1,49 @@
+"""The words on the live screen: one short instruction per zone, one banner per alarm.
+
+Kept apart from the widgets so the texts can be reviewed (and tested) in one place.
+"""
+
+from __future__ import annotations
+
+from firmware_host.source import LinkState
+from knotmeter.core.events import AlarmKind, Zone
+
+INSTRUCTIONS: dict[Zone, str] = {
+    Zone.RELEASED: "Released: find the spot and press slowly",
+    Zone.BELOW: "Press a little more",
+    Zone.IN_BAND: "In band: hold still and breathe",
+    Zone.OVER_BAND: "Ease off a little",
+    Zone.OVER_CEILING: "TOO HARD: release now",
+}
+
+ALARM_BANNERS: dict[AlarmKind, str] = {
+    AlarmKind.OVER_CEILING: "TOO HARD: RELEASE NOW",
+    AlarmKind.LONG_HOLD: "HOLD LIMIT REACHED: RELEASE",
+    AlarmKind.SIGNAL_LOST: "SIGNAL LOST: readings are not live",
+    AlarmKind.SATURATION: "Sensor saturated: the reading is not reliable",
+    AlarmKind.OVER_BAND: "Above the band: ease off",
+    AlarmKind.FAST_RAMP: "Pressing in too fast: slow down",
+    AlarmKind.SAWING: "Keep the tool still: no sawing back and forth",
+}
+
+ALARM_PRIORITY: tuple[AlarmKind, ...] = tuple(ALARM_BANNERS)
+"""Most urgent first: the banner shows the first active one of these."""
+
+LINK_TEXTS: dict[LinkState, str] = {
+    LinkState.CONNECTING: "connecting",
+    LinkState.LIVE: "live",
+    LinkState.NO_DATA: "NO DATA",
+    LinkState.RECONNECTING: "RECONNECTING",
+    LinkState.CLOSED: "closed",
+}
+
+DEAD_LINK_BANNERS: dict[LinkState, str] = {
+    LinkState.NO_DATA: "NO DATA from the tool: check it is on and in range",
+    LinkState.RECONNECTING: "RECONNECTING to the tool: readings are not live",
+    LinkState.CLOSED: "The source has closed: readings have stopped",
+}
+
+
+def most_urgent(alarms: frozenset[AlarmKind]) -> AlarmKind | None:
+    """The alarm the banner should lead with, or ``None`` when all is well."""
+    return next((kind for kind in ALARM_PRIORITY if kind in alarms), None)

@@ -1,0 +1,64 @@
+"""Child process for the session crash test: a live session storing an endless press.
+
+Run as ``python session_child.py DB``. Prints ``session ID``, then, each time the
+session asks for the next batch, the number of samples it has handled so far: the
+session only asks once the previous batch is through the pipeline and the store.
+Sample ``i`` has ``t = i / 1000`` and ``force_n = 50 + (i % 7)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import numpy as np
+
+from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
+from knotmeter.core.pipeline import PipelineConfig
+from knotmeter.core.samples import SampleBatch
+from knotmeter.session import Session
+from knotmeter.store import SessionStore
+
+BATCH = 20
+
+
+class EndlessPress:
+    """A 1 kHz source that never stops; it satisfies ``Source``."""
+
+    moniker = "test:endless"
+    simulated = True
+
+    def __init__(self) -> None:
+        self.stats = SourceStats()
+
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        yield LinkChanged(0.0, LinkState.LIVE)
+        handled = 0
+        while True:
+            index = np.arange(handled, handled + BATCH, dtype=np.float64)
+            yield SampleBatch(t=index / 1000.0, force_n=50.0 + index % 7)
+            handled += BATCH
+            print(handled, flush=True)
+            await asyncio.sleep(0)
+
+    async def tare(self) -> None:
+        pass
+
+    async def set_rate(self, hz: float) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+
+async def main(db: Path) -> None:
+    with SessionStore(db) as store:
+        session = Session(EndlessPress(), PipelineConfig.for_region("upper-trapezius"), store=store)
+        print(f"session {session.session_id}", flush=True)
+        await session.run()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1])))

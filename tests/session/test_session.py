@@ -1,0 +1,361 @@
+"""The session with real sources: a hand-driven source for link events and silence,
+the replay source over a CSV file for whole sittings, and real SQLite files."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from firmware_host.source import (
+    BatteryStatus,
+    DeviceInfo,
+    LinkChanged,
+    LinkState,
+    SourceEvent,
+    SourceStats,
+)
+from knotmeter.core.events import (
+    AlarmCleared,
+    AlarmKind,
+    AlarmRaised,
+    Event,
+    HoldEnded,
+    HoldStarted,
+)
+from knotmeter.core.pipeline import Pipeline, PipelineConfig
+from knotmeter.core.samples import FloatArray, SampleBatch
+from knotmeter.replay import ReplaySource
+from knotmeter.session import Session, SessionEvent
+from knotmeter.store import SessionStore, SourceKind
+
+RATE_HZ = 80.0
+REGION = "upper-trapezius"  # band 40-65 N, ceiling 110 N
+TIMEOUT_S = 5.0
+
+
+class HandSource:
+    """A source whose events the test pushes one at a time (link drops, silence, bursts).
+
+    It satisfies the ``Source`` protocol for real: the session iterates it exactly as
+    it iterates a serial or BLE link.
+    """
+
+    simulated = True
+
+    def __init__(self) -> None:
+        self.moniker = "hand:test"
+        self.stats = SourceStats()
+        self.yielded = 0
+        self._queue: asyncio.Queue[SourceEvent | None] = asyncio.Queue()
+        self._idle = asyncio.Event()
+
+    def push(self, *events: SourceEvent) -> None:
+        self._idle.clear()
+        for event in events:
+            self._queue.put_nowait(event)
+
+    async def drained(self) -> None:
+        """Return once the consumer has handled everything pushed and asks for more."""
+        await asyncio.wait_for(self._idle.wait(), TIMEOUT_S)
+
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        while True:
+            if self._queue.empty():
+                self._idle.set()
+            event = await self._queue.get()
+            if event is None:
+                return
+            self.yielded += 1
+            yield event
+
+    async def tare(self) -> None:
+        raise AssertionError("the session tares in software, never on the device")
+
+    async def set_rate(self, hz: float) -> None:
+        del hz
+
+    async def close(self) -> None:
+        self.push(LinkChanged(0.0, LinkState.CLOSED))
+        self._queue.put_nowait(None)
+
+
+@pytest.fixture
+def hand_source() -> HandSource:
+    return HandSource()
+
+
+class ManualClock:
+    """Host time that moves only when the test says so.
+
+    Tests that are not about silence use one too, so a loaded machine pausing the
+    test between two batches cannot look like a silent tool.
+    """
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def samples(t0: float, t1: float, force: float | Callable[[FloatArray], FloatArray]) -> SampleBatch:
+    """Samples at ``RATE_HZ`` over ``[t0, t1)``, at a constant or a computed force."""
+    t = t0 + np.arange(round((t1 - t0) * RATE_HZ)) / RATE_HZ
+    return SampleBatch(t=t, force_n=force(t) if callable(force) else np.full_like(t, force))
+
+
+def config(target_s: float = 5.0) -> PipelineConfig:
+    return PipelineConfig.for_region(REGION, target_s=target_s)
+
+
+class Running:
+    """A session running on its own task, with every event it fans out."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.seen: list[SessionEvent] = []
+        session.subscribe(self.seen.append)
+        self.task = asyncio.create_task(session.run())
+
+    async def wait_for(self, match: Callable[[SessionEvent], bool]) -> SessionEvent:
+        found = asyncio.Event()
+        unsubscribe = self.session.subscribe(lambda e: found.set() if match(e) else None)
+        try:
+            if not any(match(e) for e in self.seen):
+                await asyncio.wait_for(found.wait(), TIMEOUT_S)
+        finally:
+            unsubscribe()
+        return next(e for e in self.seen if match(e))
+
+    async def stop(self) -> None:
+        await self.session.close()
+        await asyncio.wait_for(self.task, TIMEOUT_S)
+
+
+def is_alarm(kind: AlarmKind) -> Callable[[SessionEvent], bool]:
+    return lambda e: isinstance(e, AlarmRaised) and e.kind is kind
+
+
+async def test_events_fan_out_in_order(hand_source: HandSource) -> None:
+    info = DeviceInfo(firmware="1.2", serial_number="KM-7", adc="hx711", rate_hz=RATE_HZ)
+    presses = [
+        samples(0.0, 1.0, 0.0),
+        samples(1.0, 2.0, lambda t: 50.0 * (t - 1.0)),  # ramp into the band
+        samples(2.0, 4.0, 52.0),
+        samples(4.0, 4.5, 130.0),  # over the ceiling
+        samples(4.5, 6.0, 0.0),  # released
+    ]
+    running = Running(Session(hand_source, config(), clock=ManualClock()))
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE), info, *presses[:3])
+    hand_source.push(BatteryStatus(3.0, 3700), *presses[3:])
+    await running.stop()
+
+    reference = Pipeline(config())
+    expected: list[SessionEvent] = [LinkChanged(0.0, LinkState.LIVE), info]
+    for index, batch in enumerate(presses):
+        if index == 3:
+            expected.append(BatteryStatus(3.0, 3700))
+        expected.extend(reference.feed(batch))
+    expected.append(LinkChanged(0.0, LinkState.CLOSED))
+    assert running.seen == expected
+    assert any(isinstance(e, HoldEnded) for e in expected)  # the trace does exercise holds
+    assert (running.session.info, running.session.battery_mv) == (info, 3700)
+    assert running.session.link is LinkState.CLOSED
+    assert running.session.state == reference.state
+
+
+async def test_alarm_reaches_subscribers_while_the_crossing_batch_is_fed(
+    hand_source: HandSource, tmp_path: Path
+) -> None:
+    """The alarm is fanned out inside the ingest of its batch: before the next batch,
+    and before the batch is written to disk."""
+    crossing = samples(2.0, 2.5, 130.0)
+    with SessionStore(tmp_path / "k.sqlite3") as store:
+        session = Session(hand_source, config(), store=store, clock=ManualClock())
+        assert session.session_id is not None
+        at_alarm: list[tuple[int, float, int]] = []
+
+        def on_event(event: SessionEvent) -> None:
+            if isinstance(event, AlarmRaised) and event.kind is AlarmKind.OVER_CEILING:
+                stored = len(store.samples(session.session_id or 0))
+                at_alarm.append((hand_source.yielded, session.state.t, stored))
+
+        session.subscribe(on_event)
+        running = Running(session)
+        before = [samples(0.0, 1.0, 50.0), samples(1.0, 2.0, 60.0)]
+        after = samples(2.5, 3.0, 20.0)
+        hand_source.push(LinkChanged(0.0, LinkState.LIVE), *before, crossing, after)
+        await running.stop()
+
+        before_n = sum(len(b) for b in before)
+        assert at_alarm == [(1 + len(before) + 1, float(crossing.t[-1]), before_n)]
+        assert len(store.samples(session.session_id)) == before_n + len(crossing) + len(after)
+
+
+async def test_silence_raises_signal_lost_from_the_watchdog(hand_source: HandSource) -> None:
+    clock = ManualClock()
+    running = Running(Session(hand_source, config(), clock=clock))
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 1.0, 30.0))
+    await hand_source.drained()
+    last_t = running.session.state.t
+
+    clock.now += 2.0  # the tool goes quiet; no sample, no link event
+    alarm = await running.wait_for(is_alarm(AlarmKind.SIGNAL_LOST))
+    assert isinstance(alarm, AlarmRaised)
+    assert alarm.t == pytest.approx(last_t + config().signal_lost_s)
+    assert AlarmKind.SIGNAL_LOST in running.session.state.alarms
+
+    hand_source.push(samples(3.0, 3.5, 30.0))  # data again: cleared
+    await hand_source.drained()
+    assert AlarmKind.SIGNAL_LOST not in running.session.state.alarms
+    assert any(isinstance(e, AlarmCleared) for e in running.seen)
+    await running.stop()
+
+
+@pytest.mark.parametrize("down", [LinkState.RECONNECTING, LinkState.NO_DATA])
+async def test_link_down_raises_signal_lost_at_once_and_pauses_the_hold(
+    hand_source: HandSource, down: LinkState
+) -> None:
+    clock = ManualClock()
+    running = Running(Session(hand_source, config(target_s=60.0), clock=clock))
+    before, after = samples(0.0, 4.0, 52.0), samples(4.3, 8.0, 52.0)  # a 0.3 s outage
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE), before)
+    await hand_source.drained()
+    assert running.session.state.hold.active
+
+    hand_source.push(LinkChanged(4.0, down))
+    await hand_source.drained()
+    assert running.seen[-2:] == [
+        LinkChanged(4.0, down),
+        AlarmRaised(float(before.t[-1]), AlarmKind.SIGNAL_LOST, running.session.state.raw_n),
+    ]
+    hand_source.push(LinkChanged(4.3, LinkState.LIVE), after)
+    await running.stop()
+
+    paused, unpaused = Pipeline(config(target_s=60.0)), Pipeline(config(target_s=60.0))
+    for pipeline in (paused, unpaused):
+        pipeline.feed(before)
+    paused.link_lost(float(before.t[-1]))
+    for pipeline in (paused, unpaused):
+        pipeline.feed(after)
+    hold = running.session.state.hold
+    assert hold.active, "a link drop must not end the hold"
+    assert hold.in_band_s == paused.state.hold.in_band_s
+    assert unpaused.state.hold.in_band_s - hold.in_band_s == pytest.approx(0.3 + 1 / RATE_HZ)
+    assert not any(isinstance(e, HoldEnded) for e in running.seen)
+
+
+async def test_pain_ratings_land_on_the_right_hold_rows(
+    trace_file: Callable[..., tuple[Path, SampleBatch]], tmp_path: Path
+) -> None:
+    path, _ = trace_file(40.0, [(1.0, 8.0, 52.0), (13.0, 8.0, 52.0), (25.0, 8.0, 52.0)])
+    with SessionStore(tmp_path / "k.sqlite3") as store:
+        session = Session(
+            ReplaySource(path, speed=math.inf), config(), store=store, clock=ManualClock()
+        )
+        holds: list[Event] = []
+
+        def rate_as_the_person_would(event: SessionEvent) -> None:
+            if isinstance(event, HoldStarted | HoldEnded):
+                holds.append(event)
+            if isinstance(event, HoldEnded) and len(holds) == 2:
+                session.rate_pain(6)  # after the first hold: about that hold
+            if isinstance(event, HoldStarted) and len(holds) == 3:
+                session.rate_pain(3)  # during the second hold
+
+        session.subscribe(rate_as_the_person_would)
+        await session.run()
+        session.rate_pain(8)  # after the end: the last hold
+        await session.close()
+
+        rows = store.holds(kinds=[SourceKind.REPLAY])
+    assert [h.pain for h in rows] == [6, 3, 8]
+    assert [h.start_t for h in rows] == [e.t for e in holds if isinstance(e, HoldStarted)]
+    assert all(h.complete and h.region == REGION for h in rows)
+
+
+@pytest.mark.parametrize("score", [-1, 10])
+def test_pain_outside_0_to_9_is_refused_even_without_a_store(
+    hand_source: HandSource, score: int
+) -> None:
+    with pytest.raises(ValueError, match="0-9"):
+        Session(hand_source, config(), clock=ManualClock()).rate_pain(score)
+
+
+async def test_next_point_ends_the_hold_under_the_old_region(
+    hand_source: HandSource, tmp_path: Path
+) -> None:
+    with SessionStore(tmp_path / "k.sqlite3") as store:
+        running = Running(Session(hand_source, config(), store=store, clock=ManualClock()))
+        hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 3.0, 52.0))
+        await hand_source.drained()
+        running.session.set_region("masseter")
+        assert isinstance(running.seen[-1], HoldEnded)
+        assert running.session.state.ceiling_n == PipelineConfig.for_region("masseter").ceiling_n
+        await running.stop()
+        (hold,) = store.holds(kinds=[SourceKind.SIMULATED])
+    assert hold.region == REGION
+
+
+async def test_tare_is_software_only(hand_source: HandSource) -> None:
+    running = Running(Session(hand_source, config(), clock=ManualClock()))
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 2.0, 4.0))
+    await hand_source.drained()
+    assert await running.session.tare()  # HandSource.tare would raise if called
+    hand_source.push(samples(2.0, 2.5, 4.0))
+    await hand_source.drained()
+    assert abs(running.session.state.force_n) < 0.1
+    await running.stop()
+
+
+async def test_close_keeps_a_hold_cut_short_and_the_samples(
+    hand_source: HandSource, tmp_path: Path
+) -> None:
+    with SessionStore(tmp_path / "k.sqlite3") as store:
+        running = Running(
+            Session(hand_source, config(target_s=60.0), store=store, clock=ManualClock())
+        )
+        hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 6.0, 52.0))
+        await hand_source.drained()
+        await running.stop()
+        (hold,) = store.holds(kinds=[SourceKind.SIMULATED])
+        assert len(store.samples(hold.session_id)) == 6 * int(RATE_HZ)
+    state = running.session.state
+    assert (hold.end_t, hold.in_band_s, hold.complete) == (state.t, state.hold.in_band_s, False)
+
+
+async def test_a_broken_subscriber_does_not_silence_the_others(
+    hand_source: HandSource, caplog: pytest.LogCaptureFixture
+) -> None:
+    session = Session(hand_source, config(), clock=ManualClock())
+
+    def broken(event: SessionEvent) -> None:
+        raise RuntimeError("widget gone")
+
+    session.subscribe(broken)
+    running = Running(session)
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 0.5, 130.0))
+    with caplog.at_level(logging.ERROR, logger="knotmeter.session"):
+        await running.wait_for(is_alarm(AlarmKind.OVER_CEILING))
+        await running.stop()
+    assert "widget gone" in caplog.text
+
+
+async def test_unsubscribe_stops_delivery(hand_source: HandSource) -> None:
+    session = Session(hand_source, config(), clock=ManualClock())
+    late: list[SessionEvent] = []
+    unsubscribe = session.subscribe(late.append)
+    running = Running(session)
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE))
+    await hand_source.drained()
+    unsubscribe()
+    hand_source.push(BatteryStatus(1.0, 3600))
+    await running.stop()
+    assert late == [LinkChanged(0.0, LinkState.LIVE)]
+    assert BatteryStatus(1.0, 3600) in running.seen

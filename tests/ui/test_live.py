@@ -1,0 +1,182 @@
+"""Pilot tests of the live screen on a real session fed by a scripted source."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from textual.widgets import Digits, Static
+
+from firmware_host.source import LinkState
+from knotmeter.core.events import AlarmKind, AlarmRaised
+from knotmeter.session import SessionEvent
+from knotmeter.store import SourceKind
+from knotmeter.ui.screens.help import HelpScreen
+from knotmeter.ui.screens.regions import RegionPicker
+from knotmeter.ui.widgets import AlarmBanner, HoldPanel, StatusLine
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import Rig
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_instruction_follows_the_zone(rig: Rig) -> None:
+    expected = [
+        (0.0, "released", "Released"),
+        (25.0, "below", "Press a little more"),
+        (52.0, "in_band", "hold still"),
+        (80.0, "over_band", "Ease off"),
+        (52.0, "in_band", "hold still"),
+    ]
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        for force, zone, words in expected:
+            await rig.hold(pilot, force, 1.5)
+            instruction = rig.screen.query_one("#instruction", Static)
+            assert rig.session.state.zone == zone
+            assert words in text_of(instruction)
+            assert instruction.has_class(f"zone-{zone}")
+
+
+async def test_a_hold_reaching_its_target_shows_complete(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 52.0, 3.0)
+        panel = rig.screen.query_one(HoldPanel)
+        assert "HOLD COMPLETE" not in text_of(panel)
+        assert panel.has_class("active")
+        await rig.hold(pilot, 52.0, 3.0)
+        assert "HOLD COMPLETE" in text_of(panel)
+        assert panel.has_class("complete")
+        assert "100%" in text_of(panel)
+
+
+async def test_over_ceiling_alarm_shows_in_the_same_call_and_clears(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bells: list[None] = []
+    monkeypatch.setattr(rig.app, "bell", lambda: bells.append(None))
+    seen_on_banner: list[bool] = []
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        banner = rig.screen.query_one(AlarmBanner)
+
+        def banner_when_raised(event: SessionEvent) -> None:
+            # Subscribed after the screen: by now the screen has had the event.
+            if isinstance(event, AlarmRaised) and event.kind is AlarmKind.OVER_CEILING:
+                seen_on_banner.append("TOO HARD" in text_of(banner) and banner.has_class("-hard"))
+
+        rig.session.subscribe(banner_when_raised)
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 52.0, 1.0)
+        assert banner.has_class("-quiet")
+        rig.press(130.0, 0.5)
+        await rig.until(pilot, lambda: bool(seen_on_banner))
+        assert seen_on_banner == [True]
+        assert len(bells) == 1
+        await rig.hold(pilot, 52.0, 1.5)
+        assert AlarmKind.OVER_CEILING not in rig.session.state.alarms
+        assert banner.has_class("-quiet")
+        assert len(bells) == 1
+
+
+async def test_a_dead_link_is_never_hidden(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        banner = rig.screen.query_one(AlarmBanner)
+        status = rig.screen.query_one(StatusLine)
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 52.0, 1.0)
+        assert status.has_class("-live")
+        rig.link(LinkState.NO_DATA)
+        await rig.until(pilot, lambda: rig.session.link is LinkState.NO_DATA)
+        await pilot.pause()
+        assert "NO DATA" in text_of(banner)
+        assert banner.has_class("-link")
+        assert "NO DATA" in text_of(status)
+        assert status.has_class("-dead")
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 52.0, 1.0)
+        assert banner.has_class("-quiet")
+        assert "live" in text_of(status)
+        assert status.has_class("-live")
+
+
+async def test_tare_zeroes_a_still_reading(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 4.0, 2.0)
+        digits = rig.screen.query_one("#force", Digits)
+        assert digits.value.strip() == "4.0"
+        await pilot.press("t")
+        await rig.hold(pilot, 4.0, 1.0)
+        assert digits.value.strip() == "0.0"
+
+
+async def test_unit_key_cycles_n_kgf_lbf(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 49.03325, 2.0)  # 5 kgf
+        digits = rig.screen.query_one("#force", Digits)
+        unit = rig.screen.query_one("#force-unit", Static)
+        shown = []
+        for _ in range(3):
+            shown.append((digits.value.strip(), text_of(unit)))
+            await pilot.press("u")
+        shown.append((digits.value.strip(), text_of(unit)))
+        assert shown == [("49.0", "N"), ("5.00", "kgf"), ("11.0", "lbf"), ("49.0", "N")]
+
+
+async def test_pain_rating_is_stored_with_the_hold(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 52.0, 6.0)
+        await rig.hold(pilot, 0.0, 2.0)
+        assert not rig.session.state.hold.active
+        await pilot.press("7")
+        await pilot.press("q")
+    holds = rig.store.holds(kinds=(SourceKind.SIMULATED,))
+    assert [(hold.complete, hold.pain) for hold in holds] == [(True, 7)]
+
+
+async def test_region_picker_moves_to_another_point(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 20.0, 1.0)
+        await pilot.press("r")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, RegionPicker))
+        await pilot.press("end", "enter")  # the last region: temporalis
+        await rig.until(pilot, lambda: not isinstance(rig.app.screen, RegionPicker))
+        assert rig.session.pipeline.config.region.id == "temporalis"
+        assert "Temporalis" in text_of(rig.screen.query_one("#title", Static))
+        await rig.hold(pilot, 20.0, 1.0)
+        assert rig.session.state.zone == "over_band"
+
+
+async def test_help_opens_and_closes_and_pause_freezes_the_readout(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 20.0, 1.0)
+        await pilot.press("question_mark")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, HelpScreen))
+        await pilot.press("escape")
+        await rig.until(pilot, lambda: not isinstance(rig.app.screen, HelpScreen))
+        await pilot.press("p")
+        await rig.hold(pilot, 30.0, 1.0)
+        digits = rig.screen.query_one("#force", Digits)
+        assert digits.value.strip() == "20.0"
+        assert "PAUSED" in text_of(rig.screen.query_one(StatusLine))
+        await pilot.press("p")
+        await rig.hold(pilot, 30.0, 0.5)
+        assert digits.value.strip() == "30.0"
+
+
+async def test_status_line_labels_a_simulated_tool(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 0.0, 0.5)
+        status = text_of(rig.screen.query_one(StatusLine))
+        assert status.startswith("SIMULATED")
+        assert "sim:scripted" in status
+        assert "80 Hz" in status
