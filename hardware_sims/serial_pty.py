@@ -1,6 +1,8 @@
 """The simulated tool on a real pseudo-terminal, behind a stable symlink.
 
 The app opens the link path with pyserial exactly as it would ``/dev/ttyACM0``.
+Like the firmware, the tool streams only once the host has spoken after opening
+the port (PROTOCOL.md §3), so nothing it sends is flushed away by the open.
 An unplug closes the pty and removes the link (as the kernel removes the device
 node); a replug opens a fresh pty and points the link at it again. A ledger
 records every sample frame that left intact and every sample the faults cost,
@@ -39,13 +41,17 @@ SETTLE_S = 0.02
 class Ledger:
     """What the tool put on the wire, and what the faults cost, in samples.
 
-    ``sent`` holds only frames written intact (when ``keep_frames``); ``lost``
-    counts samples in dropped, bit-flipped and unplugged frames and in frames
-    nobody was reading (the pty buffer was full).
+    ``lost`` counts samples in dropped, bit-flipped and unplugged frames, and in
+    frames made while no program had the port open (a USB device's data is
+    thrown away until the host opens the port) or could not be written.
+    With ``keep_frames`` the frames themselves are kept in ``sent``/``lost_frames``,
+    and ``sent_t`` holds the monotonic time each sent frame's write returned.
     """
 
     keep_frames: bool = False
     sent: list[SampleFrame] = field(default_factory=list)
+    sent_t: list[float] = field(default_factory=list)
+    lost_frames: list[SampleFrame] = field(default_factory=list)
     sent_samples: int = 0
     lost: int = 0
     garbage: int = 0
@@ -54,6 +60,7 @@ class Ledger:
     stalls: int = 0
     unplugs: int = 0
     overflows: int = 0
+    unheard: int = 0
 
 
 class PtyToolServer:
@@ -75,7 +82,8 @@ class PtyToolServer:
         self._injector = FaultInjector(faults or FaultPlan(), seed=seed)
         self._commands = StreamDecoder()
         self._master = -1
-        self._slave = -1
+        self._slave_path = ""
+        self._host_ready = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._t0 = 0.0
@@ -151,7 +159,8 @@ class PtyToolServer:
             if self._stall_until is not None and now >= self._stall_until:
                 self._end_stall()
             timeout = min(max(self.tool.next_due_s - now, 0.0), 0.05)
-            if self.plugged:
+            self._host_ready = self._host_ready and self._listening()
+            if self._listening():
                 readable, _, _ = select.select([self._master], [], [], timeout)
                 if readable:
                     self._answer(now)
@@ -163,21 +172,22 @@ class PtyToolServer:
     def _answer(self, now: float) -> None:
         try:
             data = os.read(self._master, 4096)
-        except BlockingIOError:
+        except OSError:  # nothing after all, or the host closed the port meanwhile
             return
         for msg in self._commands.feed(data):
             if isinstance(msg, CommandFrame):
+                self._host_ready = True
                 for reply in self.tool.handle(msg, now):
                     self._send(reply, now)
 
     def _send(self, msg: Message, now: float) -> None:
+        listening = self._host_ready and self._listening()
         if not isinstance(msg, SampleFrame):
-            if self.plugged and self._stall_until is None:
+            if listening and self._stall_until is None:
                 self._write(encode_frame(msg))
             return
-        n = len(msg.values)
-        if not self.plugged:
-            self._note(lost=n)
+        if not listening:
+            self._note(msg, lost=True, unheard=1)
             return
         fault = self._injector.choose()
         junk = self._injector.garbage()
@@ -185,10 +195,10 @@ class PtyToolServer:
             self._note(stalls=1)
             self._stall_until = now + self._injector.plan.stall_s
         if fault is Fault.DROP:
-            self._note(lost=n, drops=1)
+            self._note(msg, lost=True, drops=1)
             return
         if fault is Fault.UNPLUG:
-            self._note(lost=n)
+            self._note(msg, lost=True)
             self._begin_unplug(now + self._injector.plan.unplug_s)
             return
         frame = encode_frame(msg)
@@ -203,21 +213,30 @@ class PtyToolServer:
             self._deliver(junk + frame, msg, flipped=flipped)
 
     def _deliver(self, data: bytes, msg: SampleFrame, *, flipped: bool) -> None:
-        n = len(msg.values)
         if not self._write(data):
-            self._note(lost=n, overflows=1)
+            self._note(msg, lost=True, overflows=1)
         elif flipped:
-            self._note(lost=n, flips=1)
+            self._note(msg, lost=True, flips=1)
         else:
-            self._note(sent_samples=n, frame=msg)
+            self._note(msg, lost=False)
 
-    def _note(self, frame: SampleFrame | None = None, **deltas: int) -> None:
-        """Update the ledger under its lock and wake anyone waiting on it."""
+    def _note(self, frame: SampleFrame | None = None, *, lost: bool = False, **counts: int) -> None:
+        """Book ``frame`` as sent or lost, bump ``counts``, and wake anyone waiting."""
+        ledger = self.ledger
         with self.changed:
-            for name, delta in deltas.items():
-                setattr(self.ledger, name, getattr(self.ledger, name) + delta)
-            if frame is not None and self.ledger.keep_frames:
-                self.ledger.sent.append(frame)
+            for name, delta in counts.items():
+                setattr(ledger, name, getattr(ledger, name) + delta)
+            if frame is not None:
+                n = len(frame.values)
+                if lost:
+                    ledger.lost += n
+                else:
+                    ledger.sent_samples += n
+                if ledger.keep_frames and lost:
+                    ledger.lost_frames.append(frame)
+                elif ledger.keep_frames:
+                    ledger.sent.append(frame)
+                    ledger.sent_t.append(self._last_write)
             self.changed.notify_all()
 
     def _end_stall(self) -> None:
@@ -255,34 +274,53 @@ class PtyToolServer:
         if not self.plugged:
             self._plug()
 
+    def _listening(self) -> bool:
+        """A program has the port open: the pty master stops reporting a hang-up."""
+        if not self.plugged:
+            return False
+        poller = select.poll()
+        poller.register(self._master, select.POLLIN)
+        return not any(events & select.POLLHUP for _, events in poller.poll(0))
+
     def _drain(self) -> None:
-        """Wait (bounded) until the host has read everything written, so the ledger stays exact."""
+        """Wait (bounded) until the host has read everything written, so the ledger stays exact.
+
+        The kernel moves written bytes into the port's input queue shortly after
+        ``write`` returns; ``SETTLE_S`` after the last write the queue's count is final.
+        """
+        if not self._listening():
+            return
         deadline = time.monotonic() + DRAIN_TIMEOUT_S
-        while time.monotonic() < deadline:
-            settled = time.monotonic() - self._last_write >= SETTLE_S
-            if settled and _unread(self._slave) == 0:
-                return
-            select.select([], [], [], 0.002)
+        fd = os.open(self._slave_path, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+        try:
+            while time.monotonic() < deadline:
+                settled = time.monotonic() - self._last_write >= SETTLE_S
+                if settled and _unread(fd) == 0:
+                    return
+                select.select([], [], [], 0.002)
+        finally:
+            os.close(fd)
 
     def _plug(self) -> None:
         master, slave = os.openpty()
         tty.setraw(slave)
+        self._slave_path = os.ttyname(slave)
+        os.close(slave)  # the port counts as open only while the app holds it
         os.set_blocking(master, False)
-        self._master, self._slave = master, slave
+        self._master = master
         self._commands.reset()
         tmp = self.link_path.with_name(self.link_path.name + ".new")
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-        tmp.symlink_to(os.ttyname(slave))
+        tmp.symlink_to(self._slave_path)
         tmp.replace(self.link_path)
 
     def _unplug_now(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.link_path.unlink()
-        for fd in (self._master, self._slave):
-            if fd >= 0:
-                os.close(fd)
-        self._master = self._slave = -1
+        if self._master >= 0:
+            os.close(self._master)
+        self._master = -1
 
 
 def _unread(fd: int) -> int:

@@ -18,8 +18,10 @@ class BleDriver(Protocol):
     data_uuid: str
     """The characteristic whose notifications carry samples (the source subscribes to it)."""
 
-    lost: int
-    """Samples known lost so far (sequence gaps), for the source's stats."""
+    @property
+    def lost(self) -> int:
+        """Samples known lost so far (sequence gaps), for the source's stats."""
+        ...
 
     async def start(self, client: BleakClient, address: str) -> list[SourceEvent]:
         """Run once per connection, after subscribing: identify the device, start its stream.

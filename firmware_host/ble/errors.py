@@ -22,7 +22,7 @@ class BluetoothUnavailable(Exception):
 
 
 def explain(err: BaseException) -> BluetoothUnavailable | None:
-    """Translate ``err`` into :class:`BluetoothUnavailable`, or ``None`` if it is another failure."""
+    """Word ``err`` as :class:`BluetoothUnavailable`, or ``None`` if it is another failure."""
     if isinstance(err, BluetoothUnavailable):
         return err
     if isinstance(err, FileNotFoundError | ConnectionRefusedError):

@@ -85,7 +85,6 @@ class StampTimeline:
 
 class ProgressorDriver:
     data_uuid = PROGRESSOR_DATA
-    lost = 0  # the Progressor numbers nothing: gaps in its stream are normal, not losses
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
@@ -93,6 +92,11 @@ class ProgressorDriver:
         self._pending: deque[asyncio.Future[CommandResponse]] = deque()
         self._connections = 0
         self._battery_mv = 0
+
+    @property
+    def lost(self) -> int:
+        """Always 0: the Progressor numbers nothing, and gaps in its stream are normal."""
+        return 0
 
     async def start(self, client: BleakClient, address: str) -> list[SourceEvent]:
         if self._connections:

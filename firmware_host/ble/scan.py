@@ -18,7 +18,7 @@ from bleak import BleakScanner
 from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData, AdvertisementDataCallback
 
-from firmware_host.ble.errors import BluetoothUnavailable, explain
+from firmware_host.ble.errors import explain
 from firmware_host.ble.uuids import (
     KNOTMETER_SERVICE,
     PROGRESSOR_NAME_PREFIX,

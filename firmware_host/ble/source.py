@@ -168,9 +168,10 @@ class BleSource:
             return f"link to {found.name} lost"
         finally:
             self._client = None
-            if client.is_connected:
-                with contextlib.suppress(BleakError, TimeoutError, OSError):
-                    await client.disconnect()
+            # Also after the device dropped us: bleak keeps a D-Bus connection per client
+            # until disconnect() releases it.
+            with contextlib.suppress(BleakError, TimeoutError, OSError):
+                await client.disconnect()
 
     @staticmethod
     def _negotiated_mtu(client: BleakClient, driver: BleDriver, found: FoundTool) -> int:
@@ -198,9 +199,7 @@ class BleSource:
                 await asyncio.wait_for(self._link_down.wait(), poll_s)
             silent_s = self._clock() - self._last_data_t
             if self.state is LinkState.LIVE and silent_s > self._timing.no_data_s:
-                self._set_state(
-                    LinkState.NO_DATA, f"{found.name}: no samples for {silent_s:.1f} s"
-                )
+                self._set_state(LinkState.NO_DATA, f"{found.name}: no samples for {silent_s:.1f} s")
 
     def _on_notification(self, _char: BleakGATTCharacteristic, data: bytearray) -> None:
         driver = self._driver

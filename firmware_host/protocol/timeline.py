@@ -24,9 +24,9 @@ class FrameTimeline:
     """Stateful converter; one per source, kept across reconnects.
 
     Sample times are seconds; the first sample ever is at ``t = 0``. ``seq0`` of
-    each batch is a host-side unwrapped sample number: it equals the device's
-    sequence number unwrapped while the device clock is continuous and keeps
-    counting up after a re-anchor.
+    each batch is the device's sequence number unwrapped (starting from the first
+    frame seen) while the device clock is continuous; after a re-anchor it keeps
+    counting up from the last sample, so it never repeats.
     """
 
     def __init__(self) -> None:
@@ -58,6 +58,7 @@ class FrameTimeline:
         lost = 0
         if not self._started:
             self._anchor(frame, 0.0)
+            self._next_seq0 = frame.seq
         elif self._continuous(frame, gap, d_us):
             lost = gap
             self._us_total += d_us

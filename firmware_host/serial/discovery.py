@@ -36,9 +36,22 @@ def list_serial_ports() -> list[PortEntry]:
         if p.hwid != "n/a"  # legacy on-board UARTs with nothing behind them
     ]
     for link in sorted(glob.glob(os.path.join(tempfile.gettempdir(), SIM_LINK_GLOB))):
-        if os.path.islink(link) and os.path.exists(link):
+        if _live_sim_link(link):
             entries.append(PortEntry(path=link, description="simulated knotmeter tool (pty)"))
     return entries
+
+
+def _live_sim_link(link: str) -> bool:
+    """A simulator's link whose process still runs: a dead one's pty number may
+    already belong to somebody's terminal, which must never be probed."""
+    try:
+        pid = int(os.path.basename(link).split("-")[2])
+        os.kill(pid, 0)
+    except (IndexError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        pass  # alive, another user's
+    return os.path.islink(link) and os.path.exists(link)
 
 
 def probe_info(path: str, *, baud: int = 115200, timeout_s: float = 1.0) -> InfoFrame | None:

@@ -65,6 +65,7 @@ class SerialSource:
         self._closed = False
         self._detail = ""
         self._last_batch_t: float | None = None
+        self._bytes_in = 0
 
     def check_port(self) -> None:
         """Open and close the port once, so a missing or forbidden port fails at start.
@@ -166,6 +167,7 @@ class SerialSource:
             data = port.read(1)
             if data:
                 data += port.read(port.in_waiting)
+                self._bytes_in += len(data)
             now = time.monotonic()
             if out := self._driver.poll(now):
                 port.write(out)
@@ -193,7 +195,7 @@ class SerialSource:
         self._last_batch_t = end
 
     def _silence_detail(self) -> str:
-        if self._driver.bad_frames and not self.stats.samples:
+        if self._bytes_in and not self.stats.samples:
             return (
                 f"{self.path}: bytes arrive but none parse as {self._driver_name()} "
                 "(not a knotmeter tool? try format=text or format=gauge)"

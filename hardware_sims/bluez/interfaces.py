@@ -11,7 +11,7 @@ runtime, and it takes the string ``"None"`` for a signature.
 
 from typing import Annotated, Any, Protocol
 
-from dbus_fast import DBusError, Variant
+from dbus_fast import DBusError, PropertyAccess, Variant
 from dbus_fast.annotations import (
     DBusBool,
     DBusBytes,
@@ -22,7 +22,7 @@ from dbus_fast.annotations import (
     DBusStr,
     DBusUInt16,
 )
-from dbus_fast.service import PropertyAccess, ServiceInterface, dbus_method, dbus_property
+from dbus_fast.service import ServiceInterface, dbus_method, dbus_property
 
 StrList = Annotated[list[str], DBusSignature("as")]
 ManufacturerData = Annotated[dict[int, Variant], DBusSignature("a{qv}")]

@@ -64,7 +64,7 @@ class SimulatedKnotmeter:
     the wall clock, which is how the benchmark pushes the link beyond 80 Hz.
     """
 
-    services = (
+    services: tuple[ServiceSpec, ...] = (
         ServiceSpec(
             KNOTMETER_SERVICE,
             (
@@ -83,7 +83,7 @@ class SimulatedKnotmeter:
             ),
         ),
     )
-    advertised_uuids = (KNOTMETER_SERVICE,)
+    advertised_uuids: tuple[str, ...] = (KNOTMETER_SERVICE,)
 
     def __init__(
         self,

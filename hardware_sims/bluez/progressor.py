@@ -31,7 +31,7 @@ _SAMPLE_BYTES = 8
 class SimulatedProgressor:
     """Firmware of a simulated Progressor; ``sent`` counts samples that left the radio."""
 
-    services = (
+    services: tuple[ServiceSpec, ...] = (
         ServiceSpec(
             PROGRESSOR_SERVICE,
             (
@@ -40,7 +40,7 @@ class SimulatedProgressor:
             ),
         ),
     )
-    advertised_uuids = (PROGRESSOR_SERVICE,)
+    advertised_uuids: tuple[str, ...] = (PROGRESSOR_SERVICE,)
 
     def __init__(
         self,

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import random
+from collections import deque
 from collections.abc import Callable
 from enum import StrEnum
 from types import TracebackType
@@ -106,6 +108,7 @@ class SimDevice:
         self._powered = False
         self._paused = False
         self._delay_s = 0.0
+        self._in_flight: deque[tuple[float, Callable[[], None]]] = deque()
         self._firmware: asyncio.Task[None] | None = None
         self._subscribed: set[str] = set()
         self._chars: dict[str, GattCharacteristic1] = {}
@@ -154,15 +157,36 @@ class SimDevice:
         if self._paused:
             self.dropped_notifications += 1
             return True
-        char = self._chars[char_uuid]
+        transmit = functools.partial(self._transmit, char_uuid, self._chars[char_uuid], value)
+        if self._delay_s > 0 or self._in_flight:
+            self._send_late(transmit)
+        else:
+            transmit()
+        return True
+
+    def _transmit(self, char_uuid: str, char: GattCharacteristic1, value: bytes) -> None:
         tap = self._simulator.tap
         if tap is not None:
             tap(self.address, char_uuid, value)
-        if self._delay_s > 0:
-            asyncio.get_running_loop().call_later(self._delay_s, char.announce, Value=value)
-        else:
-            char.announce(Value=value)
-        return True
+        char.announce(Value=value)
+
+    def _send_late(self, transmit: Callable[[], None]) -> None:
+        """Queue a notification ``delay_s`` late, never overtaking one already queued."""
+        loop = asyncio.get_running_loop()
+        due = loop.time() + self._delay_s
+        if self._in_flight:
+            due = max(due, self._in_flight[-1][0])
+        self._in_flight.append((due, transmit))
+        if len(self._in_flight) == 1:
+            loop.call_at(due, self._deliver_due)
+
+    def _deliver_due(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._in_flight and self._in_flight[0][0] <= loop.time():
+            _, transmit = self._in_flight.popleft()
+            transmit()
+        if self._in_flight:
+            loop.call_at(self._in_flight[0][0], self._deliver_due)
 
     # -- what the central does (org.bluez.Device1 methods) ---------------------------
 
@@ -203,6 +227,7 @@ class SimDevice:
             bus.unexport(path)
         self._exported.clear()
         self._chars.clear()
+        self._in_flight.clear()  # lost with the link
         self.peripheral.link_changed(False)
 
     def pause_notifications(self) -> None:
@@ -345,7 +370,7 @@ class BluezSimulator:
             await device.power_off()
         if self._bus is not None:
             self._bus.disconnect()
-            await self._bus.wait_for_disconnect()
+            await self._bus.wait_for_disconnect()  # type: ignore[no-untyped-call]
             self._bus = None
 
     async def __aenter__(self) -> BluezSimulator:

@@ -1,4 +1,5 @@
-"""Drain a :class:`Source` in the background and wait on what it delivered.
+"""Drain a :class:`Source` in the background and wait on what it delivered; record what
+the simulator sent, to compare the two.
 
 Tests and benchmarks against the simulated BlueZ need "wait until 200 samples
 arrived" or "until the link is live again", with a timeout and without sleeping:
@@ -14,15 +15,37 @@ from types import TracebackType
 
 import numpy as np
 
-from firmware_host.source import BatteryStatus, DeviceInfo, LinkChanged, LinkState, Source
+from firmware_host.source import (
+    BatteryStatus,
+    DeviceInfo,
+    LinkChanged,
+    LinkState,
+    Source,
+    SourceEvent,
+)
+from hardware_sims.bluez.simulator import BluezSimulator
 from knotmeter.core.samples import FloatArray, SampleBatch
 
 
+def record_notifications(sim: BluezSimulator, char_uuid: str) -> list[bytes]:
+    """Every notification ``sim`` puts on the air for ``char_uuid`` from now on, in order."""
+    sent: list[bytes] = []
+
+    def tap(_address: str, uuid: str, value: bytes) -> None:
+        if uuid == char_uuid:
+            sent.append(value)
+
+    sim.tap = tap
+    return sent
+
+
 class SourceWatch:
-    """Everything ``source`` emitted, by kind; ``arrived`` holds ``perf_counter()`` per batch."""
+    """Everything ``source`` emitted, in order and by kind; ``arrived`` holds
+    ``perf_counter()`` per batch."""
 
     def __init__(self, source: Source) -> None:
         self.source = source
+        self.events: list[SourceEvent] = []
         self.batches: list[SampleBatch] = []
         self.arrived: list[float] = []
         self.links: list[LinkChanged] = []
@@ -47,6 +70,7 @@ class SourceWatch:
 
     async def _drain(self) -> None:
         async for event in self.source.events():
+            self.events.append(event)
             match event:
                 case SampleBatch():
                     self.batches.append(event)

@@ -99,8 +99,7 @@ class TraceWriter:
     def write(self, batch: SampleBatch) -> None:
         """Write every sample of ``batch`` and flush."""
         self._file.writelines(
-            f"{t!r},{f!r}\n"
-            for t, f in zip(batch.t.tolist(), batch.force_n.tolist(), strict=True)
+            f"{t!r},{f!r}\n" for t, f in zip(batch.t.tolist(), batch.force_n.tolist(), strict=True)
         )
         self._file.flush()
         self.samples += len(batch)

@@ -61,7 +61,7 @@ def step_delay_ms(filter_name: str, step_n: float, rng: np.random.Generator) -> 
 def main() -> None:
     rng = np.random.default_rng(2012)
     print(
-        f"input: {RATE_HZ:g} Hz (±1 ms jitter), noise σ {NOISE_N:g} N, "
+        f"input: {RATE_HZ:g} Hz (±1 ms jitter), noise sd {NOISE_N:g} N, "
         f"steady press {PLATEAU_N:g} N"
     )
     rows = {}
@@ -77,7 +77,7 @@ def main() -> None:
         )
         reduction, delay, small = rows[name]
         print(
-            f"{label:36s} noise σ out {sigma:.3f} N  reduction {reduction:5.2f}x  "
+            f"{label:36s} noise sd out {sigma:.3f} N  reduction {reduction:5.2f}x  "
             f"50% delay: 0→{PLATEAU_N:g} N step {delay:5.1f} ms, 0→10 N step {small:5.1f} ms"
         )
     ma, default = rows["moving"], rows["default"]

@@ -18,5 +18,5 @@ def test_a_custom_schedule_repeats_its_last_delay() -> None:
 
 @pytest.mark.parametrize(("attempt", "schedule"), [(-1, (1.0,)), (0, ())])
 def test_nonsense_is_refused(attempt: int, schedule: tuple[float, ...]) -> None:
-    with pytest.raises(ValueError, match="attempt|schedule"):
+    with pytest.raises(ValueError, match=r"attempt|schedule"):
         reconnect_delay(attempt, schedule)

@@ -85,7 +85,8 @@ def test_a_hold_short_of_the_target_is_incomplete(press: Press) -> None:
 
 def test_a_dip_shorter_than_the_grace_keeps_the_hold_but_not_the_time(press: Press) -> None:
     events = run(
-        press, [(0, 0), (1, 52), (20, 52), (20.2, 30), (21.2, 30), (21.4, 52), (40, 52), (41, 0), (45, 0)]
+        press,
+        [(0, 0), (1, 52), (20, 52), (20.2, 30), (21.2, 30), (21.4, 52), (40, 52), (41, 0), (45, 0)],
     )
     (hold,) = holds(events)
     assert hold.in_band_s == pytest.approx(39.5 - 1.4, abs=0.4)
@@ -95,7 +96,9 @@ def test_a_dip_shorter_than_the_grace_keeps_the_hold_but_not_the_time(press: Pre
 def test_a_dip_longer_than_the_grace_ends_the_hold(press: Press) -> None:
     events = run(press, [(0, 0), (1, 52), (20, 52), (20.2, 30), (25, 30), (25.2, 52), (40, 52)])
     (first,) = holds(events)
-    left_band = next(e.t for e in events if isinstance(e, ZoneChanged) and e.zone is Zone.BELOW and e.t > 19)
+    left_band = next(
+        e.t for e in events if isinstance(e, ZoneChanged) and e.zone is Zone.BELOW and e.t > 19
+    )
     assert first.t == pytest.approx(left_band + CONFIG.grace_s, abs=0.02)
     assert len([e for e in events if isinstance(e, HoldStarted)]) == 2
 
@@ -129,6 +132,19 @@ def test_stop_hold_ends_the_hold_in_progress() -> None:
     assert hold.t == 0.5
     assert not pipeline.state.hold.active
     assert pipeline.stop_hold() == []
+
+
+def test_the_state_shows_the_rate_of_rise_and_then_the_last_hold(press: Press) -> None:
+    pipeline = Pipeline(CONFIG)
+    pipeline.feed(press([(0, 0), (1, 0), (4, 30)], noise_n=0.5))  # mid-ramp at 10 N/s
+    assert pipeline.state.rate_n_per_s == pytest.approx(10.0, abs=1.0)
+    pipeline = Pipeline(CONFIG)
+    pipeline.feed(press([(0, 0), (1, 52), (20, 52), (20.1, 0), (25, 0)]))
+    hold = pipeline.state.hold
+    assert not hold.active
+    assert hold.started_t is not None
+    assert hold.in_band_s == pytest.approx(19.0, abs=0.3)
+    assert abs(pipeline.state.rate_n_per_s) < 0.5
 
 
 # -- alarms -----------------------------------------------------------------------
@@ -231,10 +247,21 @@ def test_link_lost_pauses_the_hold_timer() -> None:
     t = np.arange(0.0, 3.0, 0.0125)
     pipeline.feed(SampleBatch(t, np.full(t.size, 52.0)))
     before = pipeline.state.hold.in_band_s
-    assert pipeline.link_lost(3.0) == [AlarmRaised(3.0, AlarmKind.SIGNAL_LOST, pytest.approx(52.0))]
+    (lost,) = pipeline.link_lost(3.0)
+    assert lost == AlarmRaised(3.0, AlarmKind.SIGNAL_LOST, pipeline.state.raw_n)
     events = pipeline.feed(batch([3.3, 3.3125], [52, 52]))
     assert events == [AlarmCleared(3.3, AlarmKind.SIGNAL_LOST)]
     assert pipeline.state.hold.in_band_s == pytest.approx(before + 0.0125)
+
+
+def test_non_finite_forces_are_dropped_and_counted_as_lost() -> None:
+    pipeline = Pipeline(CONFIG)
+    pipeline.feed(batch([0.0, 0.1, 0.2], [10, 10, 10]))
+    events = pipeline.feed(batch([0.3, 0.4, 0.5], [float("nan"), 10, float("inf")]))
+    assert events == [AlarmRaised(0.4, AlarmKind.SIGNAL_LOST, 10.0)]
+    assert pipeline.feed(batch([0.6], [float("nan")])) == []
+    assert pipeline.state.lost == 3
+    assert pipeline.state.force_n == pytest.approx(10.0, abs=0.5)
 
 
 def test_saturation_follows_the_source_flag() -> None:
@@ -260,7 +287,8 @@ def test_tare_zeroes_a_still_offset_at_once() -> None:
     pipeline = Pipeline(CONFIG)
     t = np.arange(0.0, 1.0, 0.0125)
     noise = np.random.default_rng(1).normal(0.0, 0.1, t.size)
-    pipeline.feed(SampleBatch(t, 8.0 + noise))
+    for start in range(0, t.size, 7):  # the still window spans many batches
+        pipeline.feed(SampleBatch(t[start : start + 7], 8.0 + noise[start : start + 7]))
     assert pipeline.state.force_n == pytest.approx(8.0, abs=0.3)
     assert pipeline.tare()
     assert pipeline.state.force_n == pytest.approx(0.0, abs=0.3)
@@ -300,7 +328,9 @@ def test_known_mass_calibration_scales_the_force() -> None:
 @pytest.mark.parametrize(
     ("unloaded", "loaded", "mass"), [(0.0, 10.0, 0.0), (5.0, 5.0, 1.0), (5.0, 1.0, 1.0)]
 )
-def test_known_mass_calibration_rejects_nonsense(unloaded: float, loaded: float, mass: float) -> None:
+def test_known_mass_calibration_rejects_nonsense(
+    unloaded: float, loaded: float, mass: float
+) -> None:
     with pytest.raises(ValueError, match="must"):
         Calibration.from_known_mass(unloaded, loaded, mass)
 

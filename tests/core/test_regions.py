@@ -48,7 +48,7 @@ def test_the_twelve_regions_ship_with_their_reference_numbers() -> None:
 
 
 def test_an_unknown_region_lists_the_valid_ids() -> None:
-    with pytest.raises(UnknownRegion, match="'neck'.*upper-trapezius, levator-scapulae"):
+    with pytest.raises(UnknownRegion, match=r"'neck'.*upper-trapezius, levator-scapulae"):
         get_region("neck")
 
 

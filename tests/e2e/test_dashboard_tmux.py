@@ -8,6 +8,7 @@ from any tmux the developer runs.
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 import sys
@@ -73,22 +74,11 @@ def test_overshoot_alarm_appears_on_the_real_screen(tmux: Tmux, tmp_path: Path) 
     config = tmp_path / "tmux.conf"
     config.write_text("set -g remain-on-exit on\n")  # keep the pane to read its exit status
     data = f"KNOTMETER_DATA_DIR={tmp_path / 'data'}"
-    command = " ".join([*knotmeter_command(), "--sim", "--profile", "overshoot"])
+    command = shlex.join([*knotmeter_command(), "--sim", "--profile", "overshoot"])
     tmux(
-        "-f",
-        os.devnull,
-        "new-session",
-        "-d",
-        "-s",
-        "main",
-        "-x",
-        SIZE[0],
-        "-y",
-        SIZE[1],
-        *(arg for key, value in env.items() for arg in ("-e", f"{key}={value}")),
-        command,
+        *("-f", str(config), "new-session", "-d", "-s", "main"),
+        *("-x", SIZE[0], "-y", SIZE[1], "-e", data, command),
     )
-    tmux("set-option", "-t", "main", "remain-on-exit", "on")
 
     tmux.wait_for(lambda: "SIMULATED" in tmux.screen(), "first frame", timeout_s=15)
     tmux.wait_for(lambda: ALARM_TEXT in tmux.screen(), f"{ALARM_TEXT!r} alarm", timeout_s=20)

@@ -134,7 +134,18 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     store = SessionStore(tmp_path_factory.mktemp("store") / "sessions.db")
     source = ScriptedSource()
     config = PipelineConfig.for_region(REGION, target_s=TARGET_S)
-    session = Session(source, config, store=store, clock=lambda: 0.0)
+    session = Session(source, config, store=store, clock=lambda: 0.0)  # silence never accrues
     app = KnotmeterApp(session=session, fmt=ForceFormat())
     yield Rig(source, session, app, store)
     store.close()
+
+
+@pytest.fixture
+def session_for() -> Callable[[str], Session]:
+    """What the picker's ``connect`` does, over a scripted source named by the moniker."""
+
+    def connect(moniker: str) -> Session:
+        config = PipelineConfig.for_region(REGION, target_s=TARGET_S)
+        return Session(ScriptedSource(moniker), config, clock=lambda: 0.0)
+
+    return connect

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections import Counter
 from pathlib import Path
@@ -17,7 +18,7 @@ from knotmeter.core.config import PipelineConfig
 from knotmeter.core.events import AlarmKind, AlarmRaised, Event, HoldCompleted, HoldEnded
 from knotmeter.core.pipeline import Pipeline
 from knotmeter.core.records import event_record, seconds
-from knotmeter.core.regions import UnknownRegion, load_regions
+from knotmeter.core.regions import UnknownRegion, get_region, load_regions
 from knotmeter.errors import BadInput
 from knotmeter.traces import read_trace
 
@@ -36,7 +37,7 @@ def _number(option: str, text: str) -> float:
         value = float(text)
     except ValueError:
         raise BadInput(f"{option}: {text!r} is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise BadInput(f"{option}: {text!r} is not a finite number")
     return value
 
@@ -55,6 +56,10 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
     """Build the pipeline settings from the options, naming the option in every error."""
     if args.region is None:
         raise BadInput(f"--region is required; choose one of: {', '.join(load_regions())}")
+    try:
+        region = get_region(args.region)
+    except UnknownRegion as err:
+        raise BadInput(f"--region: {err}") from None
     band = None if args.band is None else _band(args.band)
     ceiling = None if args.ceiling is None else _number("--ceiling", args.ceiling)
     if ceiling is not None and ceiling < 0:
@@ -62,13 +67,14 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
     target = None if args.target is None else _number("--target", args.target)
     if target is not None and not target > 0:
         raise BadInput(f"--target: must be above 0 seconds (got {target:g})")
-    try:
-        return PipelineConfig.for_region(args.region, band=band, ceiling_n=ceiling, target_s=target)
-    except UnknownRegion as err:
-        raise BadInput(f"--region: {err}") from None
-    except ValueError as err:
-        option = "--ceiling" if args.ceiling is not None else "--band"
-        raise BadInput(f"{option}: {err}") from None
+    high = region.band_high_n if band is None else band[1]
+    limit = region.ceiling_n if ceiling is None else ceiling
+    if not limit > high:
+        option = "--band" if ceiling is None else "--ceiling"
+        raise BadInput(
+            f"{option}: the ceiling ({limit:g} N) must be above the band's high edge ({high:g} N)"
+        )
+    return PipelineConfig.for_region(region.id, band=band, ceiling_n=ceiling, target_s=target)
 
 
 def _summary(events: list[Event], first_t: float, last_t: float) -> dict[str, object]:

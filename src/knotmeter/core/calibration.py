@@ -28,9 +28,7 @@ class Calibration:
             raise ValueError(f"calibration scale must be > 0 (got {self.scale})")
 
     @classmethod
-    def from_known_mass(
-        cls, unloaded_n: float, loaded_n: float, mass_kg: float
-    ) -> Calibration:
+    def from_known_mass(cls, unloaded_n: float, loaded_n: float, mass_kg: float) -> Calibration:
         """Two-point calibration: readings with nothing and with ``mass_kg`` resting on the tool.
 
         Raises:

@@ -25,8 +25,9 @@ class PipelineConfig:
             overridden).
         target_s: in-band seconds that complete a hold (default: the region's shortest hold).
         release_n: under this force the tool counts as released (default 0.4 x band low).
-        hysteresis_n: a zone is left only this far past its edge (default
-            max(0.5 N, 4 % of the band width)), so noise at an edge does not flicker.
+        hysteresis_n: width of the dead band around every zone edge, half on each
+            side (default max(0.5 N, 4 % of the band width)), so noise at an edge does
+            not flicker the zone.
         cap_s: ``long_hold`` fires this long after the hold started.
         grace_s: a dip below the band shorter than this does not end the hold.
         release_s: this long under ``release_n`` ends the hold.

@@ -16,6 +16,7 @@ changes. Every default is documented in :mod:`knotmeter.core.config` and tabled 
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from knotmeter.core.events import (
     Zone,
     ZoneChanged,
 )
-from knotmeter.core.samples import FloatArray, SampleBatch
+from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import CoachState, HoldState
 
 __all__ = ["Pipeline", "PipelineConfig"]
@@ -40,8 +41,21 @@ __all__ = ["Pipeline", "PipelineConfig"]
 _RELEASED, _BELOW, _IN_BAND, _OVER_BAND, _OVER_CEILING = range(5)
 _ZONES = (Zone.RELEASED, Zone.BELOW, Zone.IN_BAND, Zone.OVER_BAND, Zone.OVER_CEILING)
 _TWO_PI = 2.0 * math.pi
-_TARE_HISTORY = 2048  # samples kept for tare: 0.5 s even at 2 kHz
 _FAST_RAMP_CLEAR = 1 / 3  # fast_ramp clears once the rate falls below a third of its limit
+
+
+def _without_non_finite(batch: SampleBatch) -> SampleBatch:
+    """Drop NaN/inf forces (counted as lost): one would poison the smoother for good."""
+    finite = np.isfinite(batch.force_n)
+    if bool(finite.all()):
+        return batch
+    return SampleBatch(
+        batch.t[finite],
+        batch.force_n[finite],
+        seq0=batch.seq0,
+        lost=batch.lost + int(finite.size - np.count_nonzero(finite)),
+        saturated=batch.saturated,
+    )
 
 
 class Pipeline:
@@ -68,7 +82,7 @@ class Pipeline:
         self._paused = False  # link went down: the next interval does not count
         self._zone = _RELEASED
         self._zone_lo = -math.inf  # leave the zone below/above these (hysteresis)
-        self._zone_hi = 0.0
+        self._zone_hi = math.inf
         self._over_since: float | None = None
         self._active: set[AlarmKind] = set()
         self._hold_on = False
@@ -85,8 +99,7 @@ class Pipeline:
         self._saw_dir = 1.0
         self._saw_ext = 0.0
         self._saw_times: list[float] = []
-        self._recent_t: FloatArray = np.empty(0)
-        self._recent_f: FloatArray = np.empty(0)
+        self._recent: deque[SampleBatch] = deque()  # batches reaching into tare's window
         self._reclassify()
 
     # -- commands -----------------------------------------------------------------
@@ -98,17 +111,19 @@ class Pipeline:
             ValueError: sample times are not strictly increasing (within the batch or
                 after the previous one): a source bug that would corrupt the timers.
         """
-        n = len(batch)
-        if n == 0:
+        f_list: list[float] = batch.force_n.tolist()
+        if not math.isfinite(sum(f_list)):  # cheap test first; rare slow path
+            batch = _without_non_finite(batch)
+            f_list = batch.force_n.tolist()
+        if not f_list:
+            self._lost += batch.lost
             return []
-        t_arr, f_arr = batch.t, batch.force_n
-        if n > 1 and not bool(np.all(np.diff(t_arr) > 0)):
+        t_list: list[float] = batch.t.tolist()
+        if len(t_list) > 1 and not bool(np.all(np.diff(batch.t) > 0)):
             raise ValueError("sample times must be strictly increasing within a batch")
-        t_list: list[float] = t_arr.tolist()
-        f_list: list[float] = f_arr.tolist()
         if self._t is not None and not t_list[0] > self._t:
             raise ValueError(f"sample time {t_list[0]} does not follow {self._t}")
-        self._remember(t_arr, f_arr)
+        self._remember(batch)
         events: list[Event] = []
         self._batch_flags(batch, t_list[0], events)
         if self._t is None:
@@ -153,11 +168,13 @@ class Pipeline:
         if self._t is None:
             return False
         cfg = self.config
-        recent = self._recent_t >= self._t - cfg.still_window_s
-        times = self._recent_t[recent]
+        all_t = np.concatenate([batch.t for batch in self._recent])
+        recent = all_t >= self._t - cfg.still_window_s
+        times = all_t[recent]
         if times.size < 3 or self._t - float(times[0]) < cfg.still_window_s / 2:
             return False
-        values = (self._recent_f[recent] - self._offset) * self._scale
+        all_f = np.concatenate([batch.force_n for batch in self._recent])
+        values = (all_f[recent] - self._offset) * self._scale
         if float(values.std()) > cfg.still_sd_n:
             return False
         shift = float(values.mean())
@@ -220,19 +237,22 @@ class Pipeline:
 
     def _hold_state(self) -> HoldState:
         if self._hold_on:
-            return HoldState(
-                active=True,
-                started_t=self._hold_start,
-                in_band_s=self._in_band,
-                over_band_s=self._over_band,
-                target_s=self.config.target_s,
-                cap_s=self.config.cap_s,
-                peak_n=self._peak,
-                complete=self._complete,
-            )
+            return self._hold_snapshot()
         if self._last_hold is not None:
             return self._last_hold
         return HoldState(False, None, 0.0, 0.0, self.config.target_s, self.config.cap_s, 0.0, False)
+
+    def _hold_snapshot(self) -> HoldState:
+        return HoldState(
+            active=self._hold_on,
+            started_t=self._hold_start,
+            in_band_s=self._in_band,
+            over_band_s=self._over_band,
+            target_s=self.config.target_s,
+            cap_s=self.config.cap_s,
+            peak_n=self._peak,
+            complete=self._complete,
+        )
 
     def _reclassify(self) -> None:
         """Make the next sample re-judge its zone (after start-up or new targets)."""
@@ -250,25 +270,23 @@ class Pipeline:
 
     def _batch_flags(self, batch: SampleBatch, t0: float, events: list[Event]) -> None:
         """Source-level facts that arrive with a batch: saturation and lost samples."""
-        if batch.saturated:
-            self._raise(AlarmKind.SATURATION, t0, events)
-        else:
-            self._clear(AlarmKind.SATURATION, t0, events)
         if batch.lost > 0:
             self._lost += batch.lost
             if self._t is not None and t0 - self._t > self.config.signal_lost_s:
                 self._raise(AlarmKind.SIGNAL_LOST, self._t + self.config.signal_lost_s, events)
             self._raise(AlarmKind.SIGNAL_LOST, t0, events)
-
-    def _remember(self, t_arr: FloatArray, f_arr: FloatArray) -> None:
-        """Keep the newest samples (as reported) for tare's still window."""
-        keep = _TARE_HISTORY - len(t_arr)
-        if keep <= 0:
-            self._recent_t = t_arr[-_TARE_HISTORY:].copy()
-            self._recent_f = f_arr[-_TARE_HISTORY:].copy()
+        if batch.saturated:
+            self._raise(AlarmKind.SATURATION, t0, events)
         else:
-            self._recent_t = np.concatenate((self._recent_t[-keep:], t_arr))
-            self._recent_f = np.concatenate((self._recent_f[-keep:], f_arr))
+            self._clear(AlarmKind.SATURATION, t0, events)
+
+    def _remember(self, batch: SampleBatch) -> None:
+        """Keep the batches that reach into tare's still window (by reference: cheap)."""
+        recent = self._recent
+        recent.append(batch)
+        horizon = float(batch.t[-1]) - self.config.still_window_s
+        while float(recent[0].t[-1]) < horizon:
+            recent.popleft()
 
     def _end_hold(self, t: float, events: list[Event]) -> None:
         mean = self._total / self._count if self._count else self._peak
@@ -283,17 +301,8 @@ class Pipeline:
                 complete=self._complete,
             )
         )
-        self._last_hold = HoldState(
-            active=False,
-            started_t=self._hold_start,
-            in_band_s=self._in_band,
-            over_band_s=self._over_band,
-            target_s=self.config.target_s,
-            cap_s=self.config.cap_s,
-            peak_n=self._peak,
-            complete=self._complete,
-        )
         self._hold_on = False
+        self._last_hold = self._hold_snapshot()
         self._clear(AlarmKind.LONG_HOLD, t, events)
         self._clear(AlarmKind.SAWING, t, events)
 
@@ -313,7 +322,11 @@ class Pipeline:
         ceiling_clear = cfg.ceiling_clear_fraction * ceiling
         lost_s, grace, release_s, cap = cfg.signal_lost_s, cfg.grace_s, cfg.release_s, cfg.cap_s
         target, over_band_s = cfg.target_s, cfg.over_band_s
-        w_min, w_beta, w_d = _TWO_PI * cfg.min_cutoff_hz, _TWO_PI * cfg.beta, _TWO_PI * cfg.d_cutoff_hz
+        w_min, w_beta, w_d = (
+            _TWO_PI * cfg.min_cutoff_hz,
+            _TWO_PI * cfg.beta,
+            _TWO_PI * cfg.d_cutoff_hz,
+        )
         fast_rate = cfg.fast_ramp_n_per_s
         fast_clear = fast_rate * _FAST_RAMP_CLEAR
         saw_amp, saw_window, saw_count = (
@@ -341,27 +354,8 @@ class Pipeline:
         saw_dir, saw_ext, saw_times = self._saw_dir, self._saw_ext, self._saw_times
 
         for t, f in zip(t_list, f_list, strict=True):
-            x = (f - offset) * scale
-            # Spike rejection: median of this and the two previous samples.
-            if x1 > x2:
-                m = x2 if x < x2 else (x1 if x > x1 else x)
-            else:
-                m = x1 if x < x1 else (x2 if x > x2 else x)
-            x2 = x1
-            x1 = x
             dt = t - tp
-            # One Euro smoother: the cutoff rises with the speed of the force, so it
-            # is steady at rest and quick on a press.
-            r = w_d * dt
-            a_d = r / (r + 1.0)
-            dx += a_d * ((m - y) / dt - dx)
-            r = (w_min + w_beta * (dx if dx > 0.0 else -dx)) * dt
-            y_prev = y
-            y += r / (r + 1.0) * (m - y)
-            # The rate people see (and fast_ramp judges) is the smoothed force's slope,
-            # far steadier at rest than the smoother's own derivative estimate.
-            rate += a_d * ((y - y_prev) / dt - rate)
-
+            # Silence or a link outage: the interval does not count toward the hold.
             counts = True
             if dt > lost_s or paused:
                 counts = paused = False
@@ -377,17 +371,25 @@ class Pipeline:
                     active.discard(AlarmKind.SIGNAL_LOST)
                     emit(AlarmCleared(t, AlarmKind.SIGNAL_LOST))
 
-            # Excessive pressure reads the spike-rejected force: a single-sample spike
-            # never reaches it, a real crossing does by its second sample.
-            if ceil_on:
-                if m < ceiling_clear:
-                    ceil_on = False
-                    active.discard(AlarmKind.OVER_CEILING)
-                    emit(AlarmCleared(t, AlarmKind.OVER_CEILING))
-            elif m >= ceiling:
-                ceil_on = True
-                active.add(AlarmKind.OVER_CEILING)
-                emit(AlarmRaised(t, AlarmKind.OVER_CEILING, m))
+            x = (f - offset) * scale
+            # Spike rejection: median of this and the two previous samples.
+            if x1 > x2:
+                m = x2 if x < x2 else (x1 if x > x1 else x)
+            else:
+                m = x1 if x < x1 else (x2 if x > x2 else x)
+            x2 = x1
+            x1 = x
+            # One Euro smoother: the cutoff rises with the speed of the force, so it
+            # is steady at rest and quick on a press.
+            r = w_d * dt
+            a_d = r / (r + 1.0)
+            dx += a_d * ((m - y) / dt - dx)
+            r = (w_min + w_beta * (dx if dx > 0.0 else -dx)) * dt
+            y_prev = y
+            y += r / (r + 1.0) * (m - y)
+            # The rate people see (and fast_ramp judges) is the smoothed force's slope,
+            # far steadier at rest than the smoother's own derivative estimate.
+            rate += a_d * ((y - y_prev) / dt - rate)
 
             # The interval since the previous sample belongs to the previous zone.
             if hold_on:
@@ -404,6 +406,18 @@ class Pipeline:
                         peak = m
                     total += m
                     count += 1
+
+            # Excessive pressure reads the spike-rejected force: a single-sample spike
+            # never reaches it, a real crossing does by its second sample.
+            if ceil_on:
+                if m < ceiling_clear:
+                    ceil_on = False
+                    active.discard(AlarmKind.OVER_CEILING)
+                    emit(AlarmCleared(t, AlarmKind.OVER_CEILING))
+            elif m >= ceiling:
+                ceil_on = True
+                active.add(AlarmKind.OVER_CEILING)
+                emit(AlarmRaised(t, AlarmKind.OVER_CEILING, m))
 
             if y < zone_lo or y >= zone_hi:
                 if y < release:

@@ -16,7 +16,7 @@ from knotmeter.core.events import (
     ZoneChanged,
 )
 
-JsonValue = str | float | int | bool | dict[str, int]
+JsonValue = str | float | bool
 
 
 def seconds(value: float) -> float:
@@ -33,7 +33,12 @@ def event_record(event: Event) -> dict[str, JsonValue]:
         case ZoneChanged(t, zone):
             return {"event": "zone", "t": seconds(t), "zone": zone.value}
         case AlarmRaised(t, kind, force_n):
-            return {"event": "alarm", "t": seconds(t), "kind": kind.value, "force_n": newtons(force_n)}
+            return {
+                "event": "alarm",
+                "t": seconds(t),
+                "kind": kind.value,
+                "force_n": newtons(force_n),
+            }
         case AlarmCleared(t, kind):
             return {"event": "alarm_cleared", "t": seconds(t), "kind": kind.value}
         case HoldStarted(t):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -39,7 +40,7 @@ class KnotmeterApp(App[None]):
         frame_hz: redraw rate cap of the live screen.
     """
 
-    CSS_PATH = "knotmeter.tcss"
+    CSS_PATH = Path(__file__).with_name("knotmeter.tcss")  # absolute: subclasses live elsewhere
     TITLE = "knotmeter"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
 
@@ -69,9 +70,10 @@ class KnotmeterApp(App[None]):
         else:
             self._pick_tool()
 
-    def _pick_tool(self) -> None:
+    def _pick_tool(self, problem: str | None = None) -> None:
         assert self._discover is not None
-        self.push_screen(ToolPicker(self._discover, self._simulated_moniker), self._open)
+        picker = ToolPicker(self._discover, self._simulated_moniker, problem=problem)
+        self.push_screen(picker, self._open)
 
     def _open(self, moniker: str | None) -> None:
         if moniker is None:
@@ -80,8 +82,7 @@ class KnotmeterApp(App[None]):
         try:
             session = self._connect(moniker)
         except KnotmeterError as err:
-            self.notify(str(err), title="Could not open the tool", severity="error", timeout=15)
-            self._pick_tool()
+            self._pick_tool(problem=f"Could not open {moniker}: {err}")
             return
         self.session = session
         self._go_live(session)

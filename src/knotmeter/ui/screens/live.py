@@ -15,11 +15,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from firmware_host.source import LinkChanged
-from knotmeter.core.events import HARD_ALARMS, AlarmCleared, AlarmKind, AlarmRaised, HoldCompleted
+from knotmeter.core.events import (
+    HARD_ALARMS,
+    AlarmCleared,
+    AlarmKind,
+    AlarmRaised,
+    HoldCompleted,
+    Zone,
+)
 from knotmeter.core.regions import load_regions
 from knotmeter.core.state import CoachState
 from knotmeter.session import Session, SessionEvent
@@ -34,6 +41,7 @@ from knotmeter.ui.widgets import (
     HoldPanel,
     StatusLine,
     StatusReport,
+    TextLine,
     TraceView,
 )
 from knotmeter.ui.wording import INSTRUCTIONS
@@ -63,24 +71,33 @@ class LiveScreen(Screen[None]):
         self._frame_hz = frame_hz
         self._alarms: frozenset[AlarmKind] = frozenset()
         self._drawn_state: CoachState | None = None
+        self._zone: Zone | None = None
+        self._title = TextLine(id="title")
+        self._banner = AlarmBanner(id="banner", classes="-quiet")
+        self._readout = ForceReadout(id="readout")
+        self._hold = HoldPanel(id="hold")
+        self._instruction = TextLine(id="instruction")
+        self._gauge = Gauge(id="gauge")
+        self._trace = TraceView(frame_hz=frame_hz, id="trace")
+        self._status = StatusLine(id="status")
         self._unsubscribe = session.subscribe(self._on_session_event)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title")
-        yield AlarmBanner("", id="banner", classes="-quiet")
+        yield self._title
+        yield self._banner
         with Horizontal(id="top"):
-            yield ForceReadout(id="readout")
-            yield HoldPanel("", id="hold")
-        yield Static("", id="instruction")
-        yield Gauge(id="gauge")
-        yield TraceView(frame_hz=self._frame_hz, id="trace")
-        yield StatusLine(id="status")
+            yield self._readout
+            yield self._hold
+        yield self._instruction
+        yield self._gauge
+        yield self._trace
+        yield self._status
         yield Footer()
 
     def on_mount(self) -> None:
         self._run_session()
         self.set_interval(1 / self._frame_hz, self.draw_frame)
-        self.draw_frame()
+        self._redraw()
 
     def on_unmount(self) -> None:
         self._unsubscribe()
@@ -130,35 +147,36 @@ class LiveScreen(Screen[None]):
     def _draw_state(self, state: CoachState) -> None:
         hold = state.hold
         peak = hold.peak_n if hold.started_t is not None else None
-        self.query_one(ForceReadout).show(state.force_n, peak, self.fmt)
-        self.query_one(HoldPanel).show(hold, state.t)
-        instruction = self.query_one("#instruction", Static)
-        instruction.update(INSTRUCTIONS[state.zone])
-        instruction.set_classes(f"zone-{state.zone}")
-        self.query_one(Gauge).show(
+        self._readout.show(state.force_n, peak, self.fmt)
+        self._hold.show(hold, state.t)
+        if state.zone != self._zone:
+            self._zone = state.zone
+            self._instruction.set(INSTRUCTIONS[state.zone])
+            self._instruction.set_classes(f"zone-{state.zone}")
+        self._gauge.show(
             GaugeReading(
                 state.force_n, state.zone, state.band_low_n, state.band_high_n, state.ceiling_n
             ),
             self.fmt,
         )
         band = (state.band_low_n, state.band_high_n)
-        self.query_one(TraceView).push(state.t, state.force_n, band, state.ceiling_n)
-        self._draw_title(state)
+        self._trace.push(state.t, state.force_n, band, state.ceiling_n)
 
-    def _draw_title(self, state: CoachState) -> None:
-        region = self.session.pipeline.config.region
+    def _draw_title(self) -> None:
+        config = self.session.pipeline.config
         fmt = self.fmt
-        self.query_one("#title", Static).update(
-            f"{region.name}  ·  band {fmt.number(state.band_low_n)}-{fmt.text(state.band_high_n)}"
-            f"  ·  ceiling {fmt.text(state.ceiling_n)}  ·  hold {state.hold.target_s:.0f} s"
+        self._title.set(
+            f"{config.region.name}  ·  band {fmt.number(config.band_low_n)}-"
+            f"{fmt.text(config.band_high_n)}  ·  ceiling {fmt.text(config.ceiling_n)}"
+            f"  ·  hold {config.target_s:.0f} s"
         )
 
     def _draw_banner(self) -> None:
-        self.query_one(AlarmBanner).show(self._alarms, self.session.link)
+        self._banner.show(self._alarms, self.session.link)
 
     def _draw_status(self) -> None:
         stats = self.session.source.stats
-        self.query_one(StatusLine).show(
+        self._status.show(
             StatusReport(
                 kind=self.session.label or "",
                 moniker=self.session.source.moniker,
@@ -172,8 +190,10 @@ class LiveScreen(Screen[None]):
         )
 
     def _redraw(self) -> None:
-        """Draw the current state again, e.g. after a unit change or while paused."""
+        """Draw everything again, e.g. after a unit or region change, or (un)pausing."""
+        self._draw_title()
         self._draw_state(self.session.state)
+        self._draw_banner()
         self._draw_status()
 
     async def action_tare(self) -> None:

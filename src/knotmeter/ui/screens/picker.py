@@ -38,10 +38,13 @@ class ToolPicker(Screen[str]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, discover: Discover, simulated_moniker: str) -> None:
+    def __init__(
+        self, discover: Discover, simulated_moniker: str, *, problem: str | None = None
+    ) -> None:
         super().__init__()
         self._discover = discover
         self._simulated = simulated_moniker
+        self._problem = problem
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -70,6 +73,8 @@ class ToolPicker(Screen[str]):
             else "No tools found on USB serial or Bluetooth. Plug one in and press s to "
             "scan again, or try the simulated tool (clearly labelled SIMULATED)."
         )
+        if self._problem is not None:
+            note = f"{self._problem}\n{note}"
         self.query_one("#picker-note", Static).update(note)
         options = self.query_one(OptionList)
         options.clear_options()

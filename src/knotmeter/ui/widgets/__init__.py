@@ -3,6 +3,7 @@
 from knotmeter.ui.widgets.banner import AlarmBanner
 from knotmeter.ui.widgets.gauge import Gauge, GaugeReading
 from knotmeter.ui.widgets.hold import HoldPanel
+from knotmeter.ui.widgets.line import TextLine
 from knotmeter.ui.widgets.readout import ForceReadout
 from knotmeter.ui.widgets.status import StatusLine, StatusReport
 from knotmeter.ui.widgets.trace import TraceView
@@ -15,5 +16,6 @@ __all__ = [
     "HoldPanel",
     "StatusLine",
     "StatusReport",
+    "TextLine",
     "TraceView",
 ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from firmware_host.source import LinkState
 from knotmeter.core.events import HARD_ALARMS, AlarmKind
+from knotmeter.ui.widgets.line import TextLine
 from knotmeter.ui.wording import ALARM_BANNERS, DEAD_LINK_BANNERS, most_urgent
 
 
-class AlarmBanner(Static):
+class AlarmBanner(TextLine):
     """Leads with the most urgent alarm; a dead link counts as an alarm too.
 
     Classes: ``-hard`` (over ceiling, hold limit), ``-soft`` (other alarms),
@@ -32,7 +31,7 @@ class AlarmBanner(Static):
         else:
             message = ""
             self._style("-quiet")
-        self.update(f"⚠  {message}  ⚠" if message else "")
+        self.set(f"⚠  {message}  ⚠" if message else "")
 
     def _style(self, kind: str) -> None:
         for name in ("-hard", "-soft", "-link", "-quiet"):

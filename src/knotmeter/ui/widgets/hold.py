@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from knotmeter.core.state import HoldState
+from knotmeter.ui.widgets.line import TextLine
 
 _BAR_FULL = "█"
 _BAR_EMPTY = "░"
@@ -22,6 +22,8 @@ def hold_lines(hold: HoldState, now_t: float, bar_width: int) -> tuple[str, str,
         headline = f"HOLD COMPLETE  {in_band} s in band"
     elif hold.active:
         headline = f"Hold  {in_band} s / {target} s in band"
+    elif hold.started_t is not None:
+        headline = f"Last hold  {in_band} s / {target} s in band"
     else:
         headline = f"No hold yet: {target} s in band to complete"
     if hold.active and hold.started_t is not None:
@@ -34,7 +36,7 @@ def hold_lines(hold: HoldState, now_t: float, bar_width: int) -> tuple[str, str,
     return headline, bar, footnote
 
 
-class HoldPanel(Static):
+class HoldPanel(TextLine):
     """Shows a hold's progress; gains the ``complete`` class for the "done" moment."""
 
     def show(self, hold: HoldState, now_t: float) -> None:
@@ -42,4 +44,4 @@ class HoldPanel(Static):
         headline, bar, footnote = hold_lines(hold, now_t, width)
         self.set_class(hold.complete, "complete")
         self.set_class(hold.active and not hold.complete, "active")
-        self.update(Text("\n").join([Text(headline, style="bold"), Text(bar), Text(footnote)]))
+        self.set(Text("\n").join([Text(headline, style="bold"), Text(bar), Text(footnote)]))

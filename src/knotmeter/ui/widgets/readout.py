@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Static
+from textual.widgets import Digits
 
 from knotmeter.ui.display import ForceFormat
+from knotmeter.ui.widgets.line import TextLine
 
 DIGITS_WIDTH = 6
 """Fixed width so the digits never shift sideways as the value changes."""
@@ -18,8 +19,8 @@ class ForceReadout(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="force-line"):
             yield Digits(" " * DIGITS_WIDTH, id="force")
-            yield Static("", id="force-unit")
-        yield Static("", id="peak")
+            yield TextLine(id="force-unit")
+        yield TextLine(id="peak")
 
     def show(self, force_n: float, peak_n: float | None, fmt: ForceFormat) -> None:
         """Update only what changed: the digits repaint at most once per distinct value."""
@@ -27,6 +28,5 @@ class ForceReadout(Vertical):
         number = fmt.number(force_n, DIGITS_WIDTH)
         if digits.value != number:
             digits.update(number)
-        self.query_one("#force-unit", Static).update(str(fmt.unit))
-        peak = "peak —" if peak_n is None else f"peak {fmt.text(peak_n)}"
-        self.query_one("#peak", Static).update(peak)
+        self.query_one("#force-unit", TextLine).set(str(fmt.unit))
+        self.query_one("#peak", TextLine).set("" if peak_n is None else f"peak {fmt.text(peak_n)}")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.widgets import Static
-
 from firmware_host.source import LinkState
+from knotmeter.ui.widgets.line import TextLine
 from knotmeter.ui.wording import LINK_TEXTS
 
 
@@ -25,11 +24,11 @@ class StatusReport:
     paused: bool
 
 
-class StatusLine(Static):
+class StatusLine(TextLine):
     """Facts about the link, coloured by link state (``-live``, ``-dead``)."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self._report: StatusReport | None = None
 
     def show(self, report: StatusReport) -> None:
@@ -51,4 +50,4 @@ class StatusLine(Static):
             parts.append("PAUSED (p resumes)")
         self.set_class(report.link is LinkState.LIVE, "-live")
         self.set_class(report.link in (LinkState.NO_DATA, LinkState.RECONNECTING), "-dead")
-        self.update("  ·  ".join(parts))
+        self.set("  ·  ".join(parts))

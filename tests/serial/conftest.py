@@ -1,0 +1,190 @@
+"""A simulated tool on a real pty, and a collector that drains a source's events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import select
+import threading
+import time
+import tty
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from firmware_host.protocol.messages import SampleFrame
+from firmware_host.serial.drivers import BinaryDriver
+from firmware_host.serial.source import LinkTiming, SerialSource
+from firmware_host.source import LinkChanged, LinkState, Source, SourceEvent
+from hardware_sims.faults import FaultPlan
+from hardware_sims.launch import build_tool
+from hardware_sims.serial_pty import PtyToolServer
+from knotmeter.core.samples import FloatArray, SampleBatch
+
+RESOLUTION_N = 0.001
+TIMING = LinkTiming(retry_s=0.05, retry_cap_s=0.5)
+
+
+class Collector:
+    """Consumes ``source.events()`` in a task; tests wait on conditions over what arrived."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.events: list[tuple[float, SourceEvent]] = []
+        self._changed = asyncio.Condition()
+        self._task = asyncio.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        async for event in self.source.events():
+            async with self._changed:
+                self.events.append((time.monotonic(), event))
+                self._changed.notify_all()
+
+    async def until(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(predicate)
+
+    async def more_samples(self, n: int, within: float = 10.0) -> None:
+        """Wait until ``n`` more samples than now have arrived."""
+        target = len(self.samples()) + n
+        await self.until(lambda: len(self.samples()) >= target, within)
+
+    @property
+    def batches(self) -> list[SampleBatch]:
+        return [e for _, e in self.events if isinstance(e, SampleBatch)]
+
+    @property
+    def state(self) -> LinkState | None:
+        states = self.states()
+        return states[-1] if states else None
+
+    def states(self) -> list[LinkState]:
+        return [e.state for _, e in self.events if isinstance(e, LinkChanged)]
+
+    def samples(self) -> list[tuple[int, int]]:
+        """(device sequence number, value in resolution counts) of every sample received."""
+        out: list[tuple[int, int]] = []
+        for batch in self.batches:
+            assert batch.seq0 is not None
+            counts = np.rint(batch.force_n / RESOLUTION_N).astype(int).tolist()
+            out += [(batch.seq0 + i, v) for i, v in enumerate(counts)]
+        return out
+
+    @staticmethod
+    def sent(frames: list[SampleFrame]) -> list[tuple[int, int]]:
+        """(sequence number, value) of every sample in ledger frames (no wrap within a test)."""
+        return [(frame.seq + i, v) for frame in frames for i, v in enumerate(frame.values)]
+
+    def times(self) -> FloatArray:
+        return np.concatenate([b.t for b in self.batches])
+
+    async def close(self) -> None:
+        await self.source.close()
+        await self._task
+
+
+@pytest.fixture
+def link_path(tmp_path: Path) -> Path:
+    return tmp_path / "ttyKNOT0"
+
+
+@pytest.fixture
+def make_server(link_path: Path) -> Iterator[Callable[..., PtyToolServer]]:
+    servers: list[PtyToolServer] = []
+
+    def make(faults: str = "", profile: str = "calm", seed: int = 0) -> PtyToolServer:
+        tool = build_tool(profile, rate_hz=80.0, seed=seed)
+        server = PtyToolServer(
+            tool, link_path=link_path, faults=FaultPlan.parse(faults), seed=seed, keep_frames=True
+        )
+        servers.append(server.start())
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+async def collect() -> AsyncIterator[Callable[[Source], Collector]]:
+    collectors: list[Collector] = []
+
+    def make(source: Source) -> Collector:
+        collectors.append(Collector(source))
+        return collectors[-1]
+
+    yield make
+    for collector in collectors:
+        await collector.close()
+
+
+@pytest.fixture
+def binary_source(link_path: Path) -> SerialSource:
+    """A binary serial source on the sim's link, as the app would open it."""
+    return SerialSource(f"serial:{link_path}", str(link_path), BinaryDriver(), timing=TIMING)
+
+
+class LineDevice:
+    """A bare pty behind ``link``: a DIY board printing lines, or a gauge answering polls.
+
+    ``reply(request)`` returns the bytes to answer each chunk the host writes;
+    ``lines`` are printed one per ``period_s`` when given.
+    """
+
+    def __init__(
+        self,
+        link: Path,
+        *,
+        lines: list[bytes] | None = None,
+        period_s: float = 0.01,
+        reply: Callable[[bytes], bytes] | None = None,
+    ) -> None:
+        self.master, slave = os.openpty()
+        tty.setraw(slave)
+        link.symlink_to(os.ttyname(slave))
+        os.close(slave)
+        self.requests: list[bytes] = []
+        self._lines = list(lines or [])
+        self._period_s = period_s
+        self._reply = reply
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            readable, _, _ = select.select([self.master], [], [], self._period_s)
+            if readable:
+                try:
+                    data = os.read(self.master, 1024)
+                except OSError:  # nobody has the port open yet
+                    self._stop.wait(self._period_s)
+                    continue
+                self.requests.append(data)
+                if self._reply is not None:
+                    os.write(self.master, self._reply(data))
+            elif self._lines:
+                with contextlib.suppress(OSError):
+                    os.write(self.master, self._lines[0])
+                    self._lines.pop(0)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        os.close(self.master)
+
+
+@pytest.fixture
+def line_device(link_path: Path) -> Iterator[Callable[..., LineDevice]]:
+    devices: list[LineDevice] = []
+
+    def make(**kwargs: object) -> LineDevice:
+        devices.append(LineDevice(link_path, **kwargs))  # type: ignore[arg-type]
+        return devices[-1]
+
+    yield make
+    for device in devices:
+        device.close()

@@ -1,0 +1,86 @@
+"""Text boards, polled gauges and the wrong kind of device, through a real pty."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+import serial
+
+from firmware_host.serial.drivers import BinaryDriver, GaugeDriver, TextDriver, WireDriver
+from firmware_host.serial.source import SerialSource
+from firmware_host.source import LinkChanged, LinkState, Source
+from knotmeter.core.units import NEWTONS_PER_LBF, STANDARD_GRAVITY
+
+if TYPE_CHECKING:
+    from tests.serial.conftest import Collector, LineDevice
+
+pytestmark = pytest.mark.pty
+Collect = Callable[[Source], "Collector"]
+MakeDevice = Callable[..., "LineDevice"]
+
+
+def _source(link: Path, driver: WireDriver) -> SerialSource:
+    return SerialSource(f"serial:{link}", str(link), driver)
+
+
+def _details(got: Collector) -> list[str]:
+    return [e.detail for _, e in got.events if isinstance(e, LinkChanged)]
+
+
+async def test_a_diy_board_printing_grams_is_read_in_newtons(
+    link_path: Path, line_device: MakeDevice, collect: Collect
+) -> None:
+    lines = [f"{g}\r\n".encode() for g in range(0, 5000, 100)]
+    lines[20:20] = [b"HX711 scale demo\r\n", b"1,2,3\r\n"]  # a header, then a junk line
+    line_device(lines=lines)
+    got = collect(_source(link_path, TextDriver(unit="g")))
+    await got.until(lambda: sum(map(len, got.batches)) >= 40 and got.batches[-1].force_n[-1] > 30)
+    forces = np.concatenate([b.force_n for b in got.batches])
+    grams = np.rint(forces / STANDARD_GRAVITY * 1000)
+    assert np.all(np.diff(grams) == 100), "every printed line arrives once, in order"
+    assert np.all(np.diff(got.times()) > 0)
+    assert got.source.stats.bad_frames == 1  # the junk line is counted, the header skipped
+
+
+async def test_board_time_column_in_milliseconds_becomes_the_timeline(
+    link_path: Path, line_device: MakeDevice, collect: Collect
+) -> None:
+    line_device(lines=[f"{1000 + 12 * k},{k}.5\n".encode() for k in range(30)])
+    got = collect(_source(link_path, TextDriver(time_scale=0.001)))
+    await got.until(lambda: sum(map(len, got.batches)) >= 20)
+    np.testing.assert_allclose(np.diff(got.times()), 0.012)
+
+
+async def test_a_mark10_gauge_is_polled_and_its_lbf_converted(
+    link_path: Path, line_device: MakeDevice, collect: Collect
+) -> None:
+    device = line_device(reply=lambda request: b"-18.78 lbF\r\n" if b"?" in request else b"")
+    got = collect(_source(link_path, GaugeDriver(rate_hz=20)))
+    await got.until(lambda: sum(map(len, got.batches)) >= 5)
+    forces = np.concatenate([b.force_n for b in got.batches])
+    np.testing.assert_allclose(forces, -18.78 * NEWTONS_PER_LBF)
+    assert all(request.startswith(b"?") for request in device.requests)
+
+
+async def test_a_device_that_is_not_a_knotmeter_tool_is_named_as_such(
+    link_path: Path, line_device: MakeDevice, collect: Collect
+) -> None:
+    line_device(lines=[b"12.5\r\n"] * 400)
+    got = collect(_source(link_path, BinaryDriver()))
+    await got.until(lambda: got.state is LinkState.NO_DATA)
+    assert "not a knotmeter tool" in _details(got)[-1]
+
+
+async def test_a_busy_port_is_reported_and_taken_once_released(
+    link_path: Path, line_device: MakeDevice, collect: Collect
+) -> None:
+    line_device(lines=[b"1.0\n"] * 2000)
+    holder = serial.Serial(str(link_path), exclusive=True)
+    got = collect(_source(link_path, TextDriver()))
+    await got.until(lambda: any("port busy" in d for d in _details(got)))
+    holder.close()
+    await got.until(lambda: got.state is LinkState.LIVE)

@@ -1,0 +1,112 @@
+"""The serial link end to end through a real pty: integrity, unplugs, faults, silence."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+
+from firmware_host.serial.source import SerialSource
+from firmware_host.source import DeviceInfo, LinkChanged, LinkState, Source
+from hardware_sims.serial_pty import PtyToolServer
+
+if TYPE_CHECKING:
+    from tests.serial.conftest import Collector
+
+pytestmark = pytest.mark.pty
+Collect = Callable[[Source], "Collector"]
+MakeServer = Callable[..., PtyToolServer]
+
+
+async def check_against_ledger(got: Collector, server: PtyToolServer) -> None:
+    """Every sample sent between the first and last one received arrived once, in order,
+    with the value sent; and the source counted as lost exactly what the faults cost."""
+    received = got.samples()
+    first, last = received[0][0], received[-1][0]
+    # the tool books a frame just after writing it: let the ledger catch up with the host
+    booked = await asyncio.to_thread(
+        server.wait_for, lambda ledger: bool(ledger.sent) and ledger.sent[-1].seq >= last
+    )
+    assert booked
+    sent = [s for s in got.sent(server.ledger.sent) if first <= s[0] <= last]
+    assert received == sent
+    lost = sum(len(f.values) for f in server.ledger.lost_frames if first < f.seq <= last)
+    assert got.source.stats.lost == lost
+    assert np.all(np.diff(got.times()) > 0), "time must be strictly increasing"
+
+
+async def test_every_sample_arrives_once_in_order_with_the_value_sent(
+    make_server: MakeServer, binary_source: SerialSource, collect: Collect
+) -> None:
+    server = make_server(profile="overshoot")
+    got = collect(binary_source)
+    await got.until(lambda: len(got.samples()) >= 300)
+    await check_against_ledger(got, server)
+    assert got.source.stats.lost == 0
+    assert got.states()[:2] == [LinkState.CONNECTING, LinkState.LIVE]
+    assert any(isinstance(e, DeviceInfo) for _, e in got.events)
+    np.testing.assert_allclose(np.diff(got.times()), 1 / 80, rtol=1e-6)
+
+
+async def test_twenty_unplugs_reconnect_within_two_seconds_without_duplicates(
+    make_server: MakeServer, binary_source: SerialSource, collect: Collect
+) -> None:
+    server = make_server()
+    got = collect(binary_source)
+    reconnect_s = []
+    for _ in range(20):
+        await got.more_samples(8)
+        await asyncio.to_thread(server.unplug)
+        await got.until(lambda: got.state is LinkState.RECONNECTING)
+        await asyncio.to_thread(server.replug)
+        replugged = time.monotonic()
+        await got.more_samples(1)
+        reconnect_s.append(got.events[-1][0] - replugged)
+    assert max(reconnect_s) < 2.0
+    assert got.source.stats.reconnects == 20
+    assert server.ledger.unplugs == 20
+    await check_against_ledger(got, server)
+    assert got.source.stats.lost > 0  # samples made while unplugged are counted, not hidden
+
+
+async def test_drops_flips_and_garbage_cost_exactly_the_dropped_samples(
+    make_server: MakeServer, binary_source: SerialSource, collect: Collect
+) -> None:
+    server = make_server(faults="drop=0.05,flip=0.05,garbage=0.05", seed=3)
+    got = collect(binary_source)
+    await got.until(lambda: len(got.samples()) >= 600, within=15)
+    await got.close()
+    await check_against_ledger(got, server)
+    ledger = server.ledger
+    assert ledger.drops > 0
+    assert ledger.flips > 0
+    assert ledger.garbage > 0
+    assert got.source.stats.bad_frames >= ledger.flips
+
+
+async def test_a_stall_reports_no_data_and_then_live_without_losing_samples(
+    make_server: MakeServer, binary_source: SerialSource, collect: Collect
+) -> None:
+    server = make_server(faults="stall=1,stall_s=1.3")
+    got = collect(binary_source)
+    await got.until(lambda: LinkState.NO_DATA in got.states())
+    await got.until(lambda: got.states()[-1] is LinkState.LIVE)
+    assert got.states()[-2:] == [LinkState.NO_DATA, LinkState.LIVE]
+    await check_against_ledger(got, server)
+    assert got.source.stats.lost == 0
+
+
+async def test_a_missing_port_says_so_and_connects_when_the_tool_appears(
+    make_server: MakeServer, binary_source: SerialSource, collect: Collect
+) -> None:
+    got = collect(binary_source)
+    await got.until(
+        lambda: any("no such port" in e.detail for _, e in got.events if isinstance(e, LinkChanged))
+    )
+    make_server()
+    await got.until(lambda: got.state is LinkState.LIVE)
+    assert LinkState.RECONNECTING not in got.states()  # never opened yet: still connecting

@@ -1,0 +1,40 @@
+"""Bad options to ``knotmeter`` and ``knotmeter replay``: one line, exit 2, no screen opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knotmeter.cli import main
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--unit", "kPa"], "--unit kPa is a pressure: give the tool's contact area with --area"),
+        (["--area", "0"], "--area must be a contact area in cm² greater than 0, got 0"),
+        (["--target", "-5"], "--target must be a number of seconds greater than 0, got -5"),
+        (["--region", "elbow"], "unknown region 'elbow'; choose one of: upper-trapezius"),
+        (["--profile", "calm"], "--profile chooses the simulated tool's press profile"),
+        (["--sim", "--profile", "no-such-profile"], "no-such-profile"),
+        (["--source", "carrier-pigeon:7"], "unknown scheme 'carrier-pigeon'"),
+        (["replay", "missing.csv"], "missing.csv"),
+        (["replay", "missing.csv", "--region", "elbow"], "unknown region 'elbow'"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("knotmeter: ")
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_replay_refuses_a_zero_speed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    trace = tmp_path / "trace.csv"
+    trace.write_text("t_s,force_n\n0.0,1.0\n0.0125,1.5\n")
+    assert main(["replay", str(trace), "--speed", "0"]) == 2
+    assert "speed must be greater than 0" in capsys.readouterr().err
