@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
 import select
 import struct
@@ -149,25 +150,31 @@ class PtyToolServer:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            now = time.monotonic() - self._t0
             with self.changed:
                 requests, self._requests = self._requests, []
             for request in requests:
                 request()
+            now = self._uptime()
             if self._unplug_until is not None and now >= self._unplug_until:
                 self._end_unplug()
             if self._stall_until is not None and now >= self._stall_until:
                 self._end_stall()
             timeout = min(max(self.tool.next_due_s - now, 0.0), 0.05)
-            self._host_ready = self._host_ready and self._listening()
-            if self._listening():
+            listening = self._listening()
+            self._host_ready = self._host_ready and listening
+            if listening:
                 readable, _, _ = select.select([self._master], [], [], timeout)
                 if readable:
-                    self._answer(now)
+                    self._answer(self._uptime())
             else:
                 self._stop.wait(timeout)
-            for msg in self.tool.poll(time.monotonic() - self._t0):
+            now = self._uptime()
+            for msg in self.tool.poll(now):
                 self._send(msg, now)
+
+    def _uptime(self) -> float:
+        """The tool's clock: seconds since it was switched on."""
+        return time.monotonic() - self._t0
 
     def _answer(self, now: float) -> None:
         try:
@@ -330,5 +337,9 @@ def _unread(fd: int) -> int:
     return count
 
 
+_links = itertools.count(1)
+
+
 def _default_link() -> Path:
-    return Path(tempfile.gettempdir()) / f"knotmeter-sim-{os.getpid()}-{id(object()):x}"
+    """``$TMP/knotmeter-sim-<pid>-<n>``: discovery finds it, and skips it once the pid is gone."""
+    return Path(tempfile.gettempdir()) / f"knotmeter-sim-{os.getpid()}-{next(_links)}"

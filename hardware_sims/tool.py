@@ -78,7 +78,8 @@ class SimulatedTool:
         self.rate_hz = rate_hz
         self._status_every_s = status_every_s
         self._next_status_t = 0.0
-        self._next_sample_t = 0.0
+        self._schedule_t0 = 0.0  # conversions run at t0 + k x period since the last (re)start
+        self._schedule_k = 0
         self._seq = 0
         self._zero_counts = float(self.adc.config.offset_counts)
         self._counts_per_n = self.adc.config.counts_per_n
@@ -98,6 +99,13 @@ class SimulatedTool:
             return self._next_status_t
         return min(self._next_sample_t, self._next_status_t)
 
+    @property
+    def _next_sample_t(self) -> float:
+        return self._schedule_t0 + self._schedule_k * self.period_us / 1e6
+
+    def _restart_schedule(self, now: float) -> None:
+        self._schedule_t0, self._schedule_k = now, 0
+
     def info(self) -> InfoFrame:
         return InfoFrame(
             firmware=self.identity.firmware,
@@ -115,7 +123,7 @@ class SimulatedTool:
             frame = self._convert(self._next_sample_t)
             if frame is not None:
                 out.append(frame)
-            self._next_sample_t += self.period_us / 1e6
+            self._schedule_k += 1
         if now >= self._next_status_t:
             out.append(self.battery.status(now))
             self._next_status_t = now + self._status_every_s
@@ -131,7 +139,7 @@ class SimulatedTool:
             case Op.START:
                 if not self.streaming:
                     self.streaming = True
-                    self._next_sample_t = now
+                    self._restart_schedule(now)
             case Op.STOP:
                 self.streaming = False
                 self._pending.clear()
@@ -140,7 +148,7 @@ class SimulatedTool:
                     return [self._error(cmd, ErrorCode.BAD_ARGUMENT, "rate must be 10 or 80 Hz")]
                 self.rate_hz = cmd.value
                 self._pending.clear()
-                self._next_sample_t = now
+                self._restart_schedule(now)
             case Op.TARE:
                 if not self._recent:
                     return [self._error(cmd, ErrorCode.NOT_STREAMING, "tare needs live samples")]

@@ -125,16 +125,6 @@ async def _scanning(on_advertisement: AdvertisementDataCallback) -> AsyncIterato
         await scanner.stop()
 
 
-async def check_bluetooth() -> None:
-    """Fail fast, in one line, when no scan can start: no BlueZ, no adapter, Bluetooth off.
-
-    Raises:
-        BluetoothUnavailable: why, and what to do.
-    """
-    async with _scanning(lambda _device, _adv: None):
-        pass
-
-
 async def scan_tools(timeout_s: float) -> list[FoundTool]:
     """Every knotmeter or Progressor heard within ``timeout_s``, strongest signal first.
 

@@ -45,18 +45,23 @@ class ToolNotFound(Exception):
 
 
 class BleSource:
-    """Samples from one BLE tool (ours or a Progressor), for as long as the source is open."""
+    """Samples from one BLE tool (ours or a Progressor), for as long as the source is open.
+
+    ``simulated`` is what the opener already heard; it turns true, never back, once a
+    scan finds the tool advertising the simulator's marker.
+    """
 
     def __init__(
         self,
         moniker: str,
         target: BleTarget,
         *,
+        simulated: bool = False,
         timing: BleTiming | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.moniker = moniker
-        self.simulated = False
+        self.simulated = simulated
         self.stats = SourceStats()
         self.state = LinkState.CLOSED
         self.mtu: int | None = None
@@ -143,7 +148,7 @@ class BleSource:
         if found is None:
             raise ToolNotFound(f"{self._target} not found (is it on and in range?)")
         self._target = BleTarget(address=found.address)  # reconnect to this very device
-        self.simulated = found.simulated
+        self.simulated = self.simulated or found.simulated
         driver = self._driver_for(found)
         self._link_down.clear()
         client = BleakClient(

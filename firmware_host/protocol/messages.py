@@ -17,6 +17,8 @@ from enum import IntEnum
 PROTOCOL_VERSION = 1
 CRC_INIT = 0xFFFF
 SATURATED = 0x01
+SIMULATOR_SERIAL_PREFIX = "SIM-"
+"""Serial numbers of simulated tools start with this, so a host can label them."""
 """``SampleFrame.flags`` bit 0: the ADC hit its rail somewhere in this batch."""
 
 MAX_PAYLOAD = 244
@@ -91,6 +93,10 @@ class InfoFrame:
     rate_hz: float
     counts_per_n: float
     offset_counts: int
+
+    @property
+    def simulated(self) -> bool:
+        return self.serial_number.startswith(SIMULATOR_SERIAL_PREFIX)
 
 
 @dataclass(slots=True, frozen=True)

@@ -28,16 +28,29 @@ class TextReading:
 
 
 class LineSplitter:
-    """Cuts a byte stream into text lines; overlong runs without a newline are dropped."""
+    """Cuts a byte stream into text lines; overlong runs without a newline are dropped.
+
+    After :meth:`reset` for a port that was just opened, the first line is
+    dropped when the stream was joined mid-flow (a board printing on its own), as
+    it most likely starts in the middle of a line.
+    """
 
     def __init__(self) -> None:
         self.overlong = 0
         self._buf = bytearray()
+        self._joined_mid_line = False
+
+    def reset(self, *, joined_mid_flow: bool) -> None:
+        self._buf.clear()
+        self._joined_mid_line = joined_mid_flow
 
     def feed(self, data: bytes) -> list[str]:
         self._buf += data
         *lines, rest = self._buf.split(b"\n")
         self._buf = bytearray(rest)
+        if lines and self._joined_mid_line:
+            self._joined_mid_line = False
+            lines = lines[1:]
         if len(self._buf) > MAX_LINE:
             self._buf.clear()
             self.overlong += 1

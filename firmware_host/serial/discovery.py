@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import tempfile
@@ -36,14 +37,16 @@ def list_serial_ports() -> list[PortEntry]:
         if p.hwid != "n/a"  # legacy on-board UARTs with nothing behind them
     ]
     for link in sorted(glob.glob(os.path.join(tempfile.gettempdir(), SIM_LINK_GLOB))):
-        if _live_sim_link(link):
+        if is_simulator_link(link):
             entries.append(PortEntry(path=link, description="simulated knotmeter tool (pty)"))
     return entries
 
 
-def _live_sim_link(link: str) -> bool:
-    """A simulator's link whose process still runs: a dead one's pty number may
+def is_simulator_link(link: str) -> bool:
+    """A simulator's port link whose process still runs: a dead one's pty number may
     already belong to somebody's terminal, which must never be probed."""
+    if not fnmatch.fnmatch(os.path.basename(link), SIM_LINK_GLOB):
+        return False
     try:
         pid = int(os.path.basename(link).split("-")[2])
         os.kill(pid, 0)

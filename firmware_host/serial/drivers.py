@@ -15,6 +15,8 @@ from firmware_host.protocol.timeline import ClockTimeline, FrameTimeline
 from firmware_host.source import BatteryStatus, DeviceInfo, SourceEvent
 from knotmeter.core.samples import SampleBatch
 
+SIMULATED_MODEL = "knotmeter (simulated)"
+
 
 class WireDriver(Protocol):
     """Translates between a port's bytes and source events for one wire format."""
@@ -75,7 +77,9 @@ class BinaryDriver:
                         self._last_t = float(batch.t[-1])
                         events.append(batch)
                 case InfoFrame():
-                    events.append(DeviceInfo(msg.firmware, msg.serial_number, msg.adc, msg.rate_hz))
+                    model = SIMULATED_MODEL if msg.simulated else "knotmeter"
+                    info = DeviceInfo(msg.firmware, msg.serial_number, msg.adc, msg.rate_hz, model)
+                    events.append(info)
                 case StatusFrame():
                     events.append(BatteryStatus(self._last_t, msg.battery_mv, msg.low_battery))
                 case _:
@@ -118,7 +122,7 @@ class TextDriver(_LineDriver):
         self._scale, self._unit, self._time_scale = scale, unit, time_scale
 
     def on_open(self, host_t: float) -> bytes:
-        self.splitter.feed(b"\n")  # a partial line from before the drop is junk
+        self.splitter.reset(joined_mid_flow=True)
         return b""
 
     def feed(self, data: bytes, host_t: float) -> list[SourceEvent]:
@@ -157,7 +161,7 @@ class GaugeDriver(_LineDriver):
         self._awaiting_since: float | None = None
 
     def on_open(self, host_t: float) -> bytes:
-        self.splitter.feed(b"\n")
+        self.splitter.reset(joined_mid_flow=False)  # a gauge speaks only when polled
         self._awaiting_since = None
         self._next_poll_t = host_t
         return b""

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import serial
 
 from firmware_host.protocol.messages import Op
-from firmware_host.serial.drivers import WireDriver
+from firmware_host.serial.drivers import SIMULATED_MODEL, WireDriver
 from firmware_host.serial.port import PortError, describe, open_port
-from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
+from firmware_host.source import DeviceInfo, LinkChanged, LinkState, SourceEvent, SourceStats
 from knotmeter.core.samples import SampleBatch
 
 
@@ -66,14 +66,6 @@ class SerialSource:
         self._detail = ""
         self._last_batch_t: float | None = None
         self._bytes_in = 0
-
-    def check_port(self) -> None:
-        """Open and close the port once, so a missing or forbidden port fails at start.
-
-        Raises:
-            PortError: one line naming the port and what to do.
-        """
-        open_port(self.path, self._baud).close()
 
     def events(self) -> AsyncIterator[SourceEvent]:
         self._start()
@@ -177,6 +169,8 @@ class SerialSource:
                     last_data_t = now
                     self._count(event)
                     self._set_state(LinkState.LIVE, self.path)
+                elif isinstance(event, DeviceInfo) and event.model == SIMULATED_MODEL:
+                    self.simulated = True  # a simulator behind a plain serial: never hide it
                 self._emit(event)
             self.stats.bad_frames = self._driver.bad_frames
             if now - last_data_t > self._timing.no_data_s:

@@ -96,7 +96,6 @@ class SimulatedKnotmeter:
             raise ValueError(f"time_scale must be > 0, got {time_scale}")
         self.name = name
         self.tool = make_tool()
-        self.sent_samples = 0
         self._make_tool = make_tool
         self._time_scale = time_scale
         self._frame_samples = self.tool.samples_per_frame
@@ -127,8 +126,7 @@ class SimulatedKnotmeter:
         if isinstance(msg, SampleFrame):
             self._force_n = msg.values[-1] * msg.resolution_n
             radio.notify(FORCE, encode_force(self._force_n))
-            if radio.notify(KNOTMETER_DATA, encode_payload(msg)):
-                self.sent_samples += len(msg.values)
+            radio.notify(KNOTMETER_DATA, encode_payload(msg))
             return
         if isinstance(msg, StatusFrame):
             self._battery_mv = msg.battery_mv

@@ -29,7 +29,7 @@ _SAMPLE_BYTES = 8
 
 
 class SimulatedProgressor:
-    """Firmware of a simulated Progressor; ``sent`` counts samples that left the radio."""
+    """Firmware of a simulated Progressor (``warn_low_power`` is its one device fault)."""
 
     services: tuple[ServiceSpec, ...] = (
         ServiceSpec(
@@ -54,7 +54,6 @@ class SimulatedProgressor:
     ) -> None:
         self.name = name
         self.battery_mv = battery_mv
-        self.sent = 0
         self._press = press
         self._period_s = 1.0 / rate_hz
         self._zero_offset_kg = zero_offset_kg
@@ -92,8 +91,7 @@ class SimulatedProgressor:
             pending.append((self._reading_kg(t) - self._tare_kg, round(t * 1e6)))
             n += 1
             if len(pending) >= self._samples_per_notification(radio):
-                if radio.notify(PROGRESSOR_DATA, encode_weight(pending)):
-                    self.sent += len(pending)
+                radio.notify(PROGRESSOR_DATA, encode_weight(pending))
                 pending.clear()
 
     def _samples_per_notification(self, radio: Radio) -> int:

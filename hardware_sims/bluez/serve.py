@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
@@ -48,25 +49,33 @@ def simulated_progressor(profile: str, *, seed: int = 0) -> SimulatedProgressor:
     return SimulatedProgressor(PressModel(load_profile(profile), seed=seed))
 
 
-async def serve(
-    kinds: Sequence[SimDeviceKind],
-    profile: str,
-    *,
-    on_ready: Callable[[str], None],
-    stop: asyncio.Event,
+def serve_until_interrupted(
+    kinds: Sequence[SimDeviceKind], profile: str, *, on_ready: Callable[[str], None]
 ) -> None:
-    """Run a private bus with the simulated BlueZ and ``kinds`` of devices until ``stop``.
+    """Run a private bus with the simulated BlueZ and ``kinds`` of devices until Ctrl-C or
+    SIGTERM; ``on_ready`` gets the bus address once bleak can find the devices.
 
-    ``on_ready`` gets the bus address once bleak can find the devices.
+    Raises:
+        ProfileError: ``profile`` cannot be loaded (before anything starts).
+        FileNotFoundError: ``dbus-daemon`` is not installed.
     """
-    with PrivateBus() as bus:
-        async with BluezSimulator(bus.address) as sim:
-            for kind in kinds:
-                peripheral = (
-                    simulated_knotmeter(profile)
-                    if kind is SimDeviceKind.KNOTMETER
-                    else simulated_progressor(profile)
-                )
-                sim.add(peripheral, address=ADDRESSES[kind])
-            on_ready(bus.address)
-            await stop.wait()
+    peripherals = [
+        simulated_knotmeter(profile)
+        if kind is SimDeviceKind.KNOTMETER
+        else simulated_progressor(profile)
+        for kind in kinds
+    ]
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        with PrivateBus() as bus:
+            async with BluezSimulator(bus.address) as sim:
+                for kind, peripheral in zip(kinds, peripherals, strict=True):
+                    sim.add(peripheral, address=ADDRESSES[kind])
+                on_ready(bus.address)
+                await stop.wait()
+
+    asyncio.run(serve())

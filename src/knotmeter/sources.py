@@ -7,12 +7,14 @@ CLI, config and tests name a source the same way. Each scheme is one line in
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from firmware_host.serial.discovery import list_serial_ports, probe_info
+from firmware_host.serial.discovery import is_simulator_link, list_serial_ports, probe_info
 from firmware_host.serial.drivers import BinaryDriver, GaugeDriver, TextDriver, WireDriver
 from firmware_host.serial.port import describe
 from firmware_host.serial.source import SerialSource
@@ -21,7 +23,11 @@ from knotmeter.core.units import to_newtons
 from knotmeter.errors import BadInput, KnotmeterError
 from knotmeter.replay import open_replay
 
+if TYPE_CHECKING:
+    from firmware_host.ble.scan import BleTarget
+
 DEFAULT_BAUD = 115200
+BLE_PROBE_S = 2.0
 
 
 @dataclass(slots=True, frozen=True)
@@ -114,6 +120,7 @@ def _open_serial(moniker: Moniker) -> Source:
         moniker.target,
         _driver(moniker, options),
         baud=int(moniker.number(options, "baud")),
+        simulated=is_simulator_link(moniker.target),
     )
 
 
@@ -187,11 +194,64 @@ async def _discover_serial(timeout_s: float) -> list[DiscoveredTool]:
     return tools
 
 
+def _open_ble(moniker: Moniker) -> Source:
+    """``ble:NAME``, ``ble:AA:BB:CC:DD:EE:FF``, ``ble:progressor`` or ``ble:`` (any knotmeter)."""
+    from firmware_host.ble.scan import parse_target
+    from firmware_host.ble.source import BleSource
+
+    moniker.take({})
+    target = parse_target(moniker.target)
+    return BleSource(moniker.text, target, simulated=_probe_ble(target))
+
+
+def _probe_ble(target: BleTarget) -> bool:
+    """Listen briefly for the target: no BlueZ, no adapter or Bluetooth off fails at once, in
+    one line, like a missing port; a simulated tool is labelled before the session starts.
+
+    Runs on a thread with its own event loop, since the caller may be inside a running one.
+    A tool not heard yet is not an error: the source keeps looking for it.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from firmware_host.ble.errors import BluetoothUnavailable
+    from firmware_host.ble.scan import find_tool
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            found = pool.submit(asyncio.run, find_tool(target, BLE_PROBE_S)).result()
+        except BluetoothUnavailable as err:
+            raise KnotmeterError(str(err)) from None
+    return found is not None and found.simulated
+
+
+async def _discover_ble(timeout_s: float) -> list[DiscoveredTool]:
+    from firmware_host.ble.errors import BluetoothUnavailable
+    from firmware_host.ble.scan import ToolKind, scan_tools
+
+    try:
+        found = await scan_tools(timeout_s)
+    except BluetoothUnavailable as err:
+        logging.getLogger(__name__).warning("%s", err)  # serial ports are still worth listing
+        return []
+    return [
+        DiscoveredTool(
+            f"ble:{tool.address}",
+            f"{tool.name} ({tool.kind}{', SIMULATED' if tool.simulated else ''}) over BLE",
+            "ble",
+            tool.kind is ToolKind.KNOTMETER,
+            tool.rssi,
+        )
+        for tool in found
+    ]
+
+
 _OPENERS: dict[str, Callable[[Moniker], Source]] = {
     "serial": _open_serial,
     "sim": _open_sim,
     "file": open_replay,
+    "ble": _open_ble,
 }
 _DISCOVERERS: list[Callable[[float], Awaitable[list[DiscoveredTool]]]] = [
     _discover_serial,
+    _discover_ble,
 ]

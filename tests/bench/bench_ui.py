@@ -245,7 +245,7 @@ def latency_child(profile: Path, out: Path, crossings: int) -> None:
             """Called right after a frame was written to the terminal."""
             if self.raised is None or not self.screen.query(AlarmBanner):
                 return
-            if self.screen.query_one(AlarmBanner).has_class("-hard"):
+            if self.screen.query_one(AlarmBanner).severity == "hard":
                 shown.append((*self.raised, time.perf_counter()))
                 self.raised = None
                 if len(shown) >= crossings:

@@ -6,6 +6,7 @@ device put on the air (the simulator's notification tap).
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import numpy as np
@@ -117,7 +118,8 @@ async def test_a_progressor_delivers_every_sample_in_newtons(bluez: BluezSimulat
 async def test_progressor_tare_and_low_power_warning(bluez: BluezSimulator, tmp_path: Path) -> None:
     resting = tmp_path / "resting.toml"
     resting.write_text("spec_version = 1\n[[segment]]\nduration_s = 600.0\nto_n = 0.0\n")
-    device = bluez.add(simulated_progressor(str(resting)), address=PROGRESSOR)
+    progressor = simulated_progressor(str(resting))
+    bluez.add(progressor, address=PROGRESSOR)
     source = BleSource("ble:progressor", parse_target("progressor"))
     async with SourceWatch(source) as watch:
         await watch.samples(15)
@@ -126,8 +128,6 @@ async def test_progressor_tare_and_low_power_warning(bluez: BluezSimulator, tmp_
         tared_from = watch.sample_count
         await watch.until(lambda: abs(watch.forces()[-1]) < 1e-6, "a tared sample", timeout_s=5.0)
         assert watch.sample_count > tared_from
-        progressor = device.peripheral
-        assert hasattr(progressor, "warn_low_power")
         progressor.warn_low_power()
         await watch.until(
             lambda: any(b.low for b in watch.batteries), "a low-power event", timeout_s=5.0
@@ -143,7 +143,7 @@ async def test_generic_clients_read_the_standard_characteristics(bluez: BluezSim
         assert (await client.read_gatt_char(FIRMWARE_REVISION)).decode() == "knotmeter-sim 0.1.0"
         assert 0 <= (await client.read_gatt_char(BATTERY_LEVEL))[0] <= 100
         forces: list[float | None] = []
-        got_two = __import__("asyncio").Event()
+        got_two = asyncio.Event()
 
         def on_force(_char: object, value: bytearray) -> None:
             forces.append(decode_force(bytes(value)))
@@ -151,7 +151,7 @@ async def test_generic_clients_read_the_standard_characteristics(bluez: BluezSim
                 got_two.set()
 
         await client.start_notify(FORCE, on_force)
-        await __import__("asyncio").wait_for(got_two.wait(), 5.0)
+        await asyncio.wait_for(got_two.wait(), 5.0)
         latest = decode_force(bytes(await client.read_gatt_char(FORCE)))
     assert latest is not None
     assert all(f is not None and -5.0 < f < 120.0 for f in forces)

@@ -70,3 +70,10 @@ def test_line_splitter_takes_any_chunking_and_drops_overlong_runs() -> None:
     assert splitter.feed(b"x" * (MAX_LINE + 1)) == []
     assert splitter.overlong == 1
     assert splitter.feed(b"\n3.0\n") == ["", "3.0"]
+
+
+def test_after_a_reset_the_first_possibly_partial_line_is_dropped() -> None:
+    splitter = LineSplitter()
+    splitter.reset(joined_mid_flow=True)
+    assert splitter.feed(b"00\r\n12") == []
+    assert splitter.feed(b"00\r\n") == ["1200"]

@@ -181,8 +181,10 @@ class LineDevice:
 def line_device(link_path: Path) -> Iterator[Callable[..., LineDevice]]:
     devices: list[LineDevice] = []
 
-    def make(**kwargs: object) -> LineDevice:
-        devices.append(LineDevice(link_path, **kwargs))  # type: ignore[arg-type]
+    def make(
+        *, lines: list[bytes] | None = None, reply: Callable[[bytes], bytes] | None = None
+    ) -> LineDevice:
+        devices.append(LineDevice(link_path, lines=lines, reply=reply))
         return devices[-1]
 
     yield make

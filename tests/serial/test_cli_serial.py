@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from firmware_host.serial.discovery import is_simulator_link
 from hardware_sims.launch import start_pty_sim
 from hardware_sims.serial_pty import PtyToolServer
 from knotmeter.cli import main
+from knotmeter.sources import open_source
 
 pytestmark = pytest.mark.pty
 KNOTMETER = str(Path(sys.executable).with_name("knotmeter"))  # the installed command
@@ -58,6 +60,16 @@ def test_devices_marks_the_simulated_tool(tmp_path: Path) -> None:
         server.stop()
     tools = {tool["moniker"]: tool for tool in json.loads(out)}
     assert tools[f"serial:{server.link_path}"]["is_knotmeter"] is True
+    assert "SIM-0001" in tools[f"serial:{server.link_path}"]["label"]
+
+
+def test_a_serial_moniker_on_a_simulator_link_is_labelled_simulated() -> None:
+    server = start_pty_sim("calm")
+    try:
+        assert open_source(f"serial:{server.link_path}").simulated
+    finally:
+        server.stop()
+    assert not is_simulator_link(str(server.link_path)), "gone with its simulator"
 
 
 def test_sim_serial_prints_a_port_that_record_can_use(tmp_path: Path) -> None:

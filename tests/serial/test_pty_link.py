@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,7 +49,9 @@ async def test_every_sample_arrives_once_in_order_with_the_value_sent(
     await check_against_ledger(got, server)
     assert got.source.stats.lost == 0
     assert got.states()[:2] == [LinkState.CONNECTING, LinkState.LIVE]
-    assert any(isinstance(e, DeviceInfo) for _, e in got.events)
+    (info,) = [e for _, e in got.events if isinstance(e, DeviceInfo)]
+    assert info.model == "knotmeter (simulated)"
+    assert binary_source.simulated, "a simulator must never pass for a tool"
     np.testing.assert_allclose(np.diff(got.times()), 1 / 80, rtol=1e-6)
 
 
@@ -78,7 +81,7 @@ async def test_drops_flips_and_garbage_cost_exactly_the_dropped_samples(
 ) -> None:
     server = make_server(faults="drop=0.05,flip=0.05,garbage=0.05", seed=3)
     got = collect(binary_source)
-    await got.until(lambda: len(got.samples()) >= 600, within=15)
+    await got.until(lambda: len(got.samples()) >= 400, within=15)
     await got.close()
     await check_against_ledger(got, server)
     ledger = server.ledger
@@ -110,3 +113,20 @@ async def test_a_missing_port_says_so_and_connects_when_the_tool_appears(
     make_server()
     await got.until(lambda: got.state is LinkState.LIVE)
     assert LinkState.RECONNECTING not in got.states()  # never opened yet: still connecting
+
+
+async def test_tare_and_set_rate_reach_the_tool(
+    make_server: MakeServer, binary_source: SerialSource, collect: Collect, tmp_path: Path
+) -> None:
+    steady = tmp_path / "steady.toml"
+    steady.write_text(
+        "spec_version = 1\nloop = false\n[[segment]]\nduration_s = 0.2\nto_n = 30.0\n"
+    )
+    make_server(profile=str(steady))
+    got = collect(binary_source)
+    await got.more_samples(40)  # past the 0.2 s ramp: the tare window sees a steady load
+    assert got.batches[-1].force_n[-1] > 25
+    await binary_source.tare()
+    await got.until(lambda: abs(got.batches[-1].force_n[-1]) < 2)
+    await binary_source.set_rate(10)
+    await got.until(lambda: len(got.batches) > 2 and np.diff(got.times()[-2:])[0] > 0.09)

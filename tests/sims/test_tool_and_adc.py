@@ -105,7 +105,7 @@ def test_set_rate_changes_the_period_and_stop_start_pause_the_stream() -> None:
     tool.handle(CommandFrame(Op.STOP, 2), 2.0)
     assert samples(tool, 3.0) == []
     tool.handle(CommandFrame(Op.START, 3), 3.0)
-    assert len(samples(tool, 3.5)) == 5
+    assert len(samples(tool, 3.5)) == 6  # at 3.0, 3.1, ... 3.5 s
 
 
 def test_calibration_with_a_known_mass_rescales() -> None:

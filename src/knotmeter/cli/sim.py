@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from knotmeter.errors import BadInput
+from knotmeter.errors import BadInput, KnotmeterError
 
 
 def _add_serial(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +56,11 @@ def _run_serial(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     ledger = server.ledger
-    print(f"sent {ledger.sent_samples} samples; faults cost {ledger.lost}")
+    print(
+        f"sent {ledger.sent_samples} samples; {ledger.lost} lost (frames: {ledger.drops} dropped, "
+        f"{ledger.flips} bit-flipped, {ledger.unheard} made with no app listening or unplugged; "
+        f"{ledger.garbage} garbage bursts, {ledger.stalls} stalls, {ledger.unplugs} unplugs)"
+    )
     return 0
 
 
@@ -72,10 +76,49 @@ def _wait_for_interrupt() -> None:
             signal.signal(sig, handler)
 
 
+def _add_ble(parser: argparse.ArgumentParser) -> None:
+    from hardware_sims.bluez.serve import SimDeviceKind
+    from hardware_sims.press import profile_names
+
+    kinds = [kind.value for kind in SimDeviceKind]
+    parser.add_argument(
+        "--device",
+        action="append",
+        choices=kinds,
+        help="device to simulate (repeat for both; default knotmeter)",
+    )
+    parser.add_argument(
+        "--profile", default="calm", help=f"press profile: {', '.join(profile_names())} or a .toml"
+    )
+
+
+def _run_ble(args: argparse.Namespace) -> int:
+    from hardware_sims.bluez.serve import ADDRESSES, SimDeviceKind, serve_until_interrupted
+    from hardware_sims.press import ProfileError
+
+    kinds = [SimDeviceKind(name) for name in dict.fromkeys(args.device or ["knotmeter"])]
+
+    def ready(bus_address: str) -> None:
+        for kind in kinds:
+            print(f"simulated {kind} at {ADDRESSES[kind]} ({args.profile}) on a private BlueZ")
+        print(f"DBUS_SYSTEM_BUS_ADDRESS={bus_address}")
+        monikers = " or ".join(f"ble:{ADDRESSES[kind]}" for kind in kinds)
+        print(f"export that line, then: knotmeter --source {monikers}  (Ctrl-C stops)", flush=True)
+
+    try:
+        serve_until_interrupted(kinds, args.profile, on_ready=ready)
+    except ProfileError as err:
+        raise BadInput(str(err)) from None
+    except FileNotFoundError as err:
+        raise KnotmeterError(str(err)) from None
+    return 0
+
+
 TRANSPORTS: dict[
     str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 ] = {
     "serial": ("a simulated tool on a pseudo-terminal", _add_serial, _run_serial),
+    "ble": ("simulated BLE tools on a private simulated BlueZ", _add_ble, _run_ble),
 }
 
 

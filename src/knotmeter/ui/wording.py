@@ -16,6 +16,8 @@ INSTRUCTIONS: dict[Zone, str] = {
     Zone.OVER_CEILING: "TOO HARD: release now",
 }
 
+STALE_INSTRUCTION = "Not live: the numbers below are the last ones received"
+
 ALARM_BANNERS: dict[AlarmKind, str] = {
     AlarmKind.OVER_CEILING: "TOO HARD: RELEASE NOW",
     AlarmKind.LONG_HOLD: "HOLD LIMIT REACHED: RELEASE",

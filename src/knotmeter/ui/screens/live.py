@@ -44,7 +44,7 @@ from knotmeter.ui.widgets import (
     TextLine,
     TraceView,
 )
-from knotmeter.ui.wording import INSTRUCTIONS
+from knotmeter.ui.wording import DEAD_LINK_BANNERS, INSTRUCTIONS, STALE_INSTRUCTION
 
 FRAME_HZ = 30.0
 """Upper bound on redraws per second; readable motion, bounded CPU at any sample rate."""
@@ -71,9 +71,9 @@ class LiveScreen(Screen[None]):
         self._frame_hz = frame_hz
         self._alarms: frozenset[AlarmKind] = frozenset()
         self._drawn_state: CoachState | None = None
-        self._zone: Zone | None = None
+        self._instruction_shown: tuple[Zone, bool] | None = None
         self._title = TextLine(id="title")
-        self._banner = AlarmBanner(id="banner", classes="-quiet")
+        self._banner = AlarmBanner(id="banner")
         self._readout = ForceReadout(id="readout")
         self._hold = HoldPanel(id="hold")
         self._instruction = TextLine(id="instruction")
@@ -127,6 +127,7 @@ class LiveScreen(Screen[None]):
             case LinkChanged():
                 self._draw_banner()
                 self._draw_status()
+                self._draw_instruction(self.session.state.zone)
             case HoldCompleted():
                 self.notify("Hold complete: ease off slowly, then rate the pain 0-9")
             case _:
@@ -147,12 +148,9 @@ class LiveScreen(Screen[None]):
     def _draw_state(self, state: CoachState) -> None:
         hold = state.hold
         peak = hold.peak_n if hold.started_t is not None else None
-        self._readout.show(state.force_n, peak, self.fmt)
+        self._readout.show(state.force_n, peak, self.fmt, state.t)
         self._hold.show(hold, state.t)
-        if state.zone != self._zone:
-            self._zone = state.zone
-            self._instruction.set(INSTRUCTIONS[state.zone])
-            self._instruction.set_classes(f"zone-{state.zone}")
+        self._draw_instruction(state.zone)
         self._gauge.show(
             GaugeReading(
                 state.force_n, state.zone, state.band_low_n, state.band_high_n, state.ceiling_n
@@ -161,6 +159,19 @@ class LiveScreen(Screen[None]):
         )
         band = (state.band_low_n, state.band_high_n)
         self._trace.push(state.t, state.force_n, band, state.ceiling_n)
+
+    def _draw_instruction(self, zone: Zone) -> None:
+        """The zone's instruction, unless the readings are stale: then say that instead."""
+        shown = (zone, self.session.link in DEAD_LINK_BANNERS)
+        if shown == self._instruction_shown:
+            return
+        self._instruction_shown = shown
+        if shown[1]:
+            self._instruction.set(STALE_INSTRUCTION)
+            self._instruction.set_classes("stale")
+        else:
+            self._instruction.set(INSTRUCTIONS[zone])
+            self._instruction.set_classes(f"zone-{zone}")
 
     def _draw_title(self) -> None:
         config = self.session.pipeline.config

@@ -1,13 +1,16 @@
 """A horizontal force gauge with the band shaded and the ceiling marked.
 
-The bar is drawn in eighth-cell blocks and coloured by zone; it only repaints when
-what it would draw changes, so a jittery reading that stays inside one eighth of a
-cell costs nothing.
+The bar is drawn in eighth-cell blocks and coloured by zone. It repaints only when
+the bar moves by more than an eighth of a cell (or the zone, targets or unit
+change), so tremor at a steady press costs no frames; the ruler and numbers under
+it are drawn once per size and target.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 from rich.style import Style
@@ -16,13 +19,15 @@ from textual.widget import Widget
 
 from knotmeter.core.events import Zone
 from knotmeter.ui.display import ForceFormat
-from knotmeter.ui.widgets.cells import append_runs
 
 _PARTIAL = " ▏▎▍▌▋▊▉"
 _FULL = "█"
 _CEILING_MARK = "┃"
+_RULER = "▀"
 HEADROOM = 1.25
 """The scale runs to this multiple of the ceiling so an overshoot stays visible."""
+DEADBAND_EIGHTHS = 2
+"""The bar repaints when it would move by at least this many eighths of a cell."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -36,18 +41,48 @@ class GaugeReading:
     ceiling_n: float
 
 
-def _stretch(force_n: float, reading: GaugeReading) -> str:
-    """What a point on the scale means: ``below``, ``band``, ``over`` (band) or ``limit``."""
-    if force_n >= reading.ceiling_n:
-        return "limit"
-    if force_n > reading.band_high_n:
-        return "over"
-    return "band" if force_n >= reading.band_low_n else "below"
-
-
 def cell_of(force_n: float, full_scale_n: float, width: int) -> int:
     """The cell a force falls in on a ``width``-cell scale."""
     return min(width - 1, max(0, int(force_n / full_scale_n * width)))
+
+
+@dataclass(frozen=True)
+class GaugeScale:
+    """The fixed part of the picture: which cells are below, band, over band, over ceiling."""
+
+    width: int
+    band_low_n: float
+    band_high_n: float
+    ceiling_n: float
+
+    @property
+    def full_n(self) -> float:
+        return self.ceiling_n * HEADROOM
+
+    @cached_property
+    def stretches(self) -> list[tuple[str, int, int]]:
+        """``(stretch, first cell, end cell)`` runs along the scale."""
+        names = [
+            self._stretch((cell + 0.5) / self.width * self.full_n) for cell in range(self.width)
+        ]
+        runs = []
+        start = 0
+        for name, cells in itertools.groupby(names):
+            end = start + len(list(cells))
+            runs.append((name, start, end))
+            start = end
+        return runs
+
+    def _stretch(self, force_n: float) -> str:
+        if force_n >= self.ceiling_n:
+            return "limit"
+        if force_n > self.band_high_n:
+            return "over"
+        return "band" if force_n >= self.band_low_n else "below"
+
+    def eighths(self, force_n: float) -> int:
+        """How many eighths of a cell the bar fills for ``force_n``."""
+        return min(self.width * 8, round(max(0.0, force_n) / self.full_n * self.width * 8))
 
 
 class Gauge(Widget):
@@ -73,96 +108,105 @@ class Gauge(Widget):
         self._reading: GaugeReading | None = None
         self._format = ForceFormat()
         self._drawn: tuple[object, ...] | None = None
+        self._drawn_eighths = 0
+        self._footer: tuple[tuple[GaugeScale, ForceFormat], Text] | None = None
+        self._last_scale: GaugeScale | None = None
+
+    def _scale(self, reading: GaugeReading) -> GaugeScale:
+        """The scale for this size and these targets (the same object while they hold)."""
+        width = max(1, self.content_size.width)
+        scale = GaugeScale(width, reading.band_low_n, reading.band_high_n, reading.ceiling_n)
+        if scale != self._last_scale:
+            self._last_scale = scale
+        assert self._last_scale is not None
+        return self._last_scale
 
     def show(self, reading: GaugeReading, fmt: ForceFormat) -> None:
-        """Take a new reading; repaint only if the picture changes."""
+        """Take a new reading; repaint only if the bar moves or anything else changes."""
         self._reading = reading
         self._format = fmt
-        key = self._picture_key()
-        if key != self._drawn:
+        scale = self._scale(reading)
+        eighths = scale.eighths(reading.force_n)
+        key = (scale, reading.zone, fmt)
+        if key != self._drawn or abs(eighths - self._drawn_eighths) >= DEADBAND_EIGHTHS:
             self._drawn = key
+            self._drawn_eighths = eighths
             self.refresh()
 
-    def _picture_key(self) -> tuple[object, ...]:
-        reading = self._reading
-        width = max(1, self.content_size.width)
-        if reading is None:
-            return (width,)
-        full = reading.ceiling_n * HEADROOM
-        eighths = round(max(0.0, reading.force_n) / full * width * 8)
-        return (
-            width,
-            min(eighths, width * 8),
-            reading.zone,
-            reading.band_low_n,
-            reading.band_high_n,
-            reading.ceiling_n,
-            self._format,
-        )
-
-    def on_resize(self) -> None:
-        self._drawn = self._picture_key()
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._footer = None
 
     def render(self) -> Text:
         reading = self._reading
-        width = self.content_size.width
-        bar_rows = max(1, self.content_size.height - 2)
-        if reading is None or width < 8:
+        if reading is None or self.content_size.width < 8:
             return Text("")
-        full = reading.ceiling_n * HEADROOM
-        stretches = [_stretch((cell + 0.5) / width * full, reading) for cell in range(width)]
+        scale = self._scale(reading)
+        bar = self._bar_row(scale, reading.zone, scale.eighths(reading.force_n))
         text = Text(no_wrap=True, end="")
-        bar = self._bar_row(reading, stretches, full)
-        for _ in range(bar_rows):
+        for _ in range(max(1, self.content_size.height - 2)):
             text.append_text(bar)
             text.append("\n")
-        ruler = [("▀", self.get_component_rich_style(f"gauge--ruler-{s}")) for s in stretches]
-        append_runs(text, ruler)
-        text.append("\n")
-        text.append_text(self._scale_row(reading, width, full))
+        text.append_text(self._ruler_and_numbers(scale))
         return text
 
-    def _bar_row(self, reading: GaugeReading, stretches: list[str], full: float) -> Text:
-        width = len(stretches)
-        eighths = min(width * 8, round(max(0.0, reading.force_n) / full * width * 8))
-        fill = self.get_component_rich_style(f"gauge--fill-{reading.zone}")
+    def _bar_row(self, scale: GaugeScale, zone: Zone, eighths: int) -> Text:
+        fill = self.get_component_rich_style(f"gauge--fill-{zone}")
         backgrounds = {
             "below": self.get_component_rich_style("gauge--empty"),
             "band": self.get_component_rich_style("gauge--band"),
             "over": self.get_component_rich_style("gauge--empty"),
             "limit": self.get_component_rich_style("gauge--limit"),
         }
-        ceiling_cell = cell_of(reading.ceiling_n, full, width)
-        ceiling_style = self.get_component_rich_style("gauge--ceiling")
-        cells: list[tuple[str, Style]] = []
-        for cell, stretch in enumerate(stretches):
-            background = backgrounds[stretch]
-            filled = eighths - cell * 8
-            if filled > 0:
-                glyph = _FULL if filled >= 8 else _PARTIAL[filled]
-                cells.append((glyph, fill + Style(bgcolor=background.bgcolor)))
-            elif cell == ceiling_cell:
-                cells.append((_CEILING_MARK, background + ceiling_style))
-            else:
-                cells.append((" ", background))
+        full_cells, partial = divmod(eighths, 8)
         bar = Text(no_wrap=True, end="")
-        append_runs(bar, cells)
+        for stretch, start, end in scale.stretches:
+            background = backgrounds[stretch]
+            on_background = fill + Style(bgcolor=background.bgcolor)
+            filled = max(0, min(end, full_cells) - start)
+            bar.append(_FULL * filled, on_background)
+            empty_from = start + filled
+            if start <= full_cells < end and partial:
+                bar.append(_PARTIAL[partial], on_background)
+                empty_from += 1
+            if empty_from >= end:
+                continue
+            if stretch == "limit" and empty_from == start:
+                bar.append(
+                    _CEILING_MARK, background + self.get_component_rich_style("gauge--ceiling")
+                )
+                empty_from += 1
+            bar.append(" " * (end - empty_from), background)
         return bar
 
-    def _scale_row(self, reading: GaugeReading, width: int, full: float) -> Text:
+    def _ruler_and_numbers(self, scale: GaugeScale) -> Text:
+        """The two rows under the bar; drawn once per scale and unit."""
+        if self._footer is not None and self._footer[0] == (scale, self._format):
+            return self._footer[1]
+        text = Text(no_wrap=True, end="")
+        for stretch, start, end in scale.stretches:
+            text.append(
+                _RULER * (end - start), self.get_component_rich_style(f"gauge--ruler-{stretch}")
+            )
+        text.append("\n")
+        text.append_text(self._numbers(scale))
+        self._footer = ((scale, self._format), text)
+        return text
+
+    def _numbers(self, scale: GaugeScale) -> Text:
         """Numbers under the bar at 0, the band edges and the ceiling, then the unit."""
+        width = scale.width
         row = [" "] * width
         unit = f" {self._format.unit}"
         marks = [
             (0.0, "0"),
-            (reading.band_low_n, self._format.number(reading.band_low_n)),
-            (reading.band_high_n, self._format.number(reading.band_high_n)),
-            (reading.ceiling_n, self._format.number(reading.ceiling_n)),
+            (scale.band_low_n, self._format.number(scale.band_low_n)),
+            (scale.band_high_n, self._format.number(scale.band_high_n)),
+            (scale.ceiling_n, self._format.number(scale.ceiling_n)),
         ]
         free_from = 0
         for force, label in marks:
-            start = cell_of(force, full, width)
-            start = max(start, free_from)
+            start = max(cell_of(force, scale.full_n, width), free_from)
             if start + len(label) > width - len(unit):
                 continue
             row[start : start + len(label)] = label

@@ -11,6 +11,8 @@ from knotmeter.ui.widgets.line import TextLine
 
 DIGITS_WIDTH = 6
 """Fixed width so the digits never shift sideways as the value changes."""
+DIGITS_PERIOD_S = 0.1
+"""New digits at most ten times a second of signal time, like a meter: faster is a blur."""
 
 
 class ForceReadout(Vertical):
@@ -22,11 +24,19 @@ class ForceReadout(Vertical):
             yield TextLine(id="force-unit")
         yield TextLine(id="peak")
 
-    def show(self, force_n: float, peak_n: float | None, fmt: ForceFormat) -> None:
-        """Update only what changed: the digits repaint at most once per distinct value."""
-        digits = self.query_one("#force", Digits)
-        number = fmt.number(force_n, DIGITS_WIDTH)
-        if digits.value != number:
-            digits.update(number)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._digits_t = -float("inf")
+        self._fmt: ForceFormat | None = None
+
+    def show(self, force_n: float, peak_n: float | None, fmt: ForceFormat, t: float) -> None:
+        """Show the force at sample time ``t``; the digits change at most every 0.1 s."""
+        if fmt != self._fmt or not 0 <= t - self._digits_t < DIGITS_PERIOD_S:
+            self._fmt = fmt
+            self._digits_t = t
+            digits = self.query_one("#force", Digits)
+            number = fmt.number(force_n, DIGITS_WIDTH)
+            if digits.value != number:
+                digits.update(number)
         self.query_one("#force-unit", TextLine).set(str(fmt.unit))
         self.query_one("#peak", TextLine).set("" if peak_n is None else f"peak {fmt.text(peak_n)}")

@@ -1,0 +1,64 @@
+"""The commands a person types, end to end: ``knotmeter sim ble`` in one process, and
+``devices`` and ``record`` in others that only know the exported bus address."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hardware_sims.bluez.serve import ADDRESSES, SimDeviceKind
+
+pytestmark = pytest.mark.dbus
+
+SimBle = Callable[..., dict[str, str]]
+
+KNOTMETER = ADDRESSES[SimDeviceKind.KNOTMETER]
+PROGRESSOR = ADDRESSES[SimDeviceKind.PROGRESSOR]
+CLI = [str(Path(sys.executable).with_name("knotmeter"))]
+BOTH = ("--device", "knotmeter", "--device", "progressor")
+
+
+def knotmeter(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_devices_lists_both_simulated_tools_with_rssi(sim_ble: SimBle) -> None:
+    sim_env = sim_ble(*BOTH)
+    done = knotmeter(sim_env, "devices", "--json", "--timeout", "1")
+    assert done.returncode == 0, done.stderr
+    ble = {tool["moniker"]: tool for tool in json.loads(done.stdout) if tool["transport"] == "ble"}
+    assert set(ble) == {f"ble:{KNOTMETER}", f"ble:{PROGRESSOR}"}
+    assert ble[f"ble:{KNOTMETER}"]["is_knotmeter"] is True
+    assert ble[f"ble:{PROGRESSOR}"]["is_knotmeter"] is False
+    assert all(isinstance(tool["rssi"], int) and tool["rssi"] < 0 for tool in ble.values())
+    assert all("SIMULATED" in tool["label"] for tool in ble.values())
+
+
+@pytest.mark.parametrize("moniker", [f"ble:{KNOTMETER}", "ble:progressor"])
+def test_record_over_ble(sim_ble: SimBle, tmp_path: Path, moniker: str) -> None:
+    sim_env = sim_ble(*BOTH)
+    trace = tmp_path / "trace.csv"
+    done = knotmeter(sim_env, "record", "--source", moniker, "--seconds", "1", "-o", str(trace))
+    assert done.returncode == 0, done.stderr
+    with trace.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 60  # 1 s at 80 Hz, less the batch in flight at the end
+    times = [float(row["t_s"]) for row in rows]
+    assert times == sorted(set(times))
+
+
+def test_no_bluez_is_one_line_and_exit_status_one(tmp_path: Path) -> None:
+    env = {**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={tmp_path}/none.sock"}
+    done = knotmeter(env, "record", "--source", "ble:", "--seconds", "1", "-o", "t.csv")
+    assert done.returncode == 1
+    assert done.stderr.startswith("knotmeter: Bluetooth: no D-Bus system bus")
+    assert done.stderr.count("\n") == 1
