@@ -84,6 +84,8 @@ class StampTimeline:
 
 
 class ProgressorDriver:
+    """Asks for version and battery, starts the weight stream, turns kilograms into newtons."""
+
     data_uuid = PROGRESSOR_DATA
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:

@@ -109,6 +109,7 @@ class SimDevice:
         self._paused = False
         self._delay_s = 0.0
         self._in_flight: deque[tuple[float, Callable[[], None]]] = deque()
+        self._delivery: asyncio.TimerHandle | None = None
         self._firmware: asyncio.Task[None] | None = None
         self._subscribed: set[str] = set()
         self._chars: dict[str, GattCharacteristic1] = {}
@@ -138,14 +139,6 @@ class SimDevice:
     @property
     def mtu(self) -> int:
         return self._link_mtu if self._connected else MIN_MTU
-
-    @property
-    def connected(self) -> bool:
-        return self._connected
-
-    @property
-    def powered(self) -> bool:
-        return self._powered
 
     def notify(self, char_uuid: str, value: bytes) -> bool:
         if not self._connected or char_uuid not in self._subscribed:
@@ -177,16 +170,17 @@ class SimDevice:
         if self._in_flight:
             due = max(due, self._in_flight[-1][0])
         self._in_flight.append((due, transmit))
-        if len(self._in_flight) == 1:
-            loop.call_at(due, self._deliver_due)
+        if self._delivery is None:
+            self._delivery = loop.call_at(due, self._deliver_due)
 
     def _deliver_due(self) -> None:
         loop = asyncio.get_running_loop()
         while self._in_flight and self._in_flight[0][0] <= loop.time():
             _, transmit = self._in_flight.popleft()
             transmit()
-        if self._in_flight:
-            loop.call_at(self._in_flight[0][0], self._deliver_due)
+        self._delivery = (
+            loop.call_at(self._in_flight[0][0], self._deliver_due) if self._in_flight else None
+        )
 
     # -- what the central does (org.bluez.Device1 methods) ---------------------------
 
@@ -228,6 +222,9 @@ class SimDevice:
         self._exported.clear()
         self._chars.clear()
         self._in_flight.clear()  # lost with the link
+        if self._delivery is not None:
+            self._delivery.cancel()
+            self._delivery = None
         self.peripheral.link_changed(False)
 
     def pause_notifications(self) -> None:
@@ -316,7 +313,7 @@ class BluezSimulator:
         self._adapter = Adapter1(
             self, address="00:00:5E:00:53:00", powered=adapter is AdapterMode.ON
         )
-        self._discovering = False
+        self._scans = 0  # discovery sessions open; BlueZ keeps scanning until the last stops
         self._advertiser: asyncio.Task[None] | None = None
 
     @property
@@ -388,10 +385,10 @@ class BluezSimulator:
     def set_bluetooth_powered(self, powered: bool) -> None:
         """Switch the adapter on or off (off drops every link, as rfkill does)."""
         if not powered:
-            self._discovering = False
+            self._scans = 0
             for device in self.devices.values():
                 device.drop_link()
-        self._adapter.update(Powered=powered, Discovering=self._discovering)
+        self._adapter.update(Powered=powered, Discovering=self._scans > 0)
 
     # -- org.bluez.Adapter1 behaviour ---------------------------------------------------
 
@@ -401,17 +398,17 @@ class BluezSimulator:
     def start_discovery(self) -> None:
         if not self._adapter["Powered"]:
             raise bluez_error("NotReady", "Resource Not Ready")
-        self._discovering = True
+        self._scans += 1
         self._adapter.update(Discovering=True)
 
     def stop_discovery(self) -> None:
-        self._discovering = False
-        self._adapter.update(Discovering=False)
+        self._scans = max(0, self._scans - 1)
+        self._adapter.update(Discovering=self._scans > 0)
 
     async def _advertise(self) -> None:
         """Advertisements arrive as RSSI changes, the only way bleak hears of a device."""
         while True:
-            if self._discovering:
+            if self._scans:
                 for device in self.devices.values():
                     device.advertise(self._rng)
             await asyncio.sleep(self._advertise_interval_s)

@@ -37,6 +37,7 @@ from hardware_sims.bluez.serve import (
 )
 from hardware_sims.bluez.simulator import BluezSimulator
 from hardware_sims.bluez.watch import SourceWatch, record_notifications
+from knotmeter.sources import discover_tools
 
 pytestmark = pytest.mark.dbus
 
@@ -155,3 +156,15 @@ async def test_generic_clients_read_the_standard_characteristics(bluez: BluezSim
         latest = decode_force(bytes(await client.read_gatt_char(FORCE)))
     assert latest is not None
     assert all(f is not None and -5.0 < f < 120.0 for f in forces)
+
+
+async def test_discovery_for_the_picker_lists_ble_tools_next_to_serial(
+    bluez: BluezSimulator,
+) -> None:
+    bluez.add(simulated_knotmeter("calm"), address=KNOTMETER, rssi=-61)
+    tools = await discover_tools(0.5)
+    ble = [tool for tool in tools if tool.transport == "ble"]
+    assert [(t.moniker, t.is_knotmeter) for t in ble] == [(f"ble:{KNOTMETER}", True)]
+    assert ble[0].rssi is not None
+    assert -64 <= ble[0].rssi <= -58
+    assert "SIMULATED" in ble[0].label

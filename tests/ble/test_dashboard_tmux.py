@@ -62,7 +62,7 @@ def test_dashboard_shows_the_ble_tool_and_its_alarm(
             *("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "100", "-y", "32"),
             *("-e", f"DBUS_SYSTEM_BUS_ADDRESS={env['DBUS_SYSTEM_BUS_ADDRESS']}"),
             *("-e", f"KNOTMETER_DATA_DIR={tmp_path / 'data'}"),
-            f"{knotmeter}; echo $? > {shlex.quote(str(status))}; sleep 60",
+            f"{knotmeter}; echo $? > {status}.tmp; mv {status}.tmp {status}; sleep 60",
         )
         wait_for(lambda: "SIMULATED" in screen(), "SIMULATED label", timeout_s=20)
         wait_for(lambda: "TOO HARD" in screen(), "over-ceiling alarm", timeout_s=30)

@@ -93,3 +93,19 @@ async def test_bluetooth_switched_off_mid_session_then_on_again(bluez: BluezSimu
         bluez.set_bluetooth_powered(True)
         await watch.samples(before + 10, timeout_s=5.0)
     assert strictly_increasing(watch)
+
+
+@pytest.mark.parametrize("garbage", [b"", b"\x01", b"\x01\x01" + bytes(14), b"\xff" * 40])
+async def test_corrupt_notifications_are_dropped_and_counted(
+    bluez: BluezSimulator, garbage: bytes
+) -> None:
+    device = bluez.add(simulated_knotmeter("calm"), address=KNOTMETER)
+    source = BleSource("ble:", parse_target(""), timing=FAST)
+    async with SourceWatch(source) as watch:
+        await watch.samples(5)
+        assert device.notify(KNOTMETER_DATA, garbage)
+        await watch.until(lambda: source.stats.bad_frames == 1, "a counted bad frame", 2.0)
+        before = watch.sample_count
+        await watch.samples(before + 5)
+    assert watch.state is LinkState.CLOSED
+    assert strictly_increasing(watch)
