@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from hardware_sims.bluez.bus import PrivateBus
@@ -49,8 +51,50 @@ def simulated_progressor(profile: str, *, seed: int = 0) -> SimulatedProgressor:
     return SimulatedProgressor(PressModel(load_profile(profile), seed=seed))
 
 
+@dataclass(slots=True, frozen=True)
+class LinkFaults:
+    """Faults repeated on every device for demos and end-to-end tests; ``None`` = never.
+
+    ``drop_every_s``: the link drops (the host reconnects). ``stall_every_s``: the
+    notifications stop for ``stall_s`` while the link stays up (the host shows no data).
+    """
+
+    drop_every_s: float | None = None
+    stall_every_s: float | None = None
+    stall_s: float = 2.0
+
+
+async def _repeat(every_s: float, fault: Callable[[], Awaitable[None]]) -> None:
+    while True:
+        await asyncio.sleep(every_s)  # the fault schedule itself
+        await fault()
+
+
+async def _inject(sim: BluezSimulator, faults: LinkFaults) -> None:
+    async def drop() -> None:
+        for device in sim.devices.values():
+            device.drop_link()
+
+    async def stall() -> None:
+        for device in sim.devices.values():
+            device.pause_notifications()
+        await asyncio.sleep(faults.stall_s)
+        for device in sim.devices.values():
+            device.resume_notifications()
+
+    async with asyncio.TaskGroup() as group:
+        if faults.drop_every_s is not None:
+            group.create_task(_repeat(faults.drop_every_s, drop))
+        if faults.stall_every_s is not None:
+            group.create_task(_repeat(faults.stall_every_s, stall))
+
+
 def serve_until_interrupted(
-    kinds: Sequence[SimDeviceKind], profile: str, *, on_ready: Callable[[str], None]
+    kinds: Sequence[SimDeviceKind],
+    profile: str,
+    *,
+    on_ready: Callable[[str], None],
+    faults: LinkFaults | None = None,
 ) -> None:
     """Run a private bus with the simulated BlueZ and ``kinds`` of devices until Ctrl-C or
     SIGTERM; ``on_ready`` gets the bus address once bleak can find the devices.
@@ -76,6 +120,10 @@ def serve_until_interrupted(
                 for kind, peripheral in zip(kinds, peripherals, strict=True):
                     sim.add(peripheral, address=ADDRESSES[kind])
                 on_ready(bus.address)
+                injector = loop.create_task(_inject(sim, faults or LinkFaults()))
                 await stop.wait()
+                injector.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await injector
 
     asyncio.run(serve())

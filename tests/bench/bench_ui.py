@@ -234,7 +234,7 @@ def latency_child(profile: Path, out: Path, crossings: int) -> None:
         raised: tuple[float, float] | None = None
 
         def on_mount(self) -> None:
-            super().on_mount()
+            # Textual calls KnotmeterApp.on_mount too (handlers run for every class).
             session.subscribe(self.note_alarm)
 
         def note_alarm(self, event: SessionEvent) -> None:

@@ -168,3 +168,17 @@ async def test_discovery_for_the_picker_lists_ble_tools_next_to_serial(
     assert ble[0].rssi is not None
     assert -64 <= ble[0].rssi <= -58
     assert "SIMULATED" in ble[0].label
+
+
+async def test_commands_reach_our_tool_over_the_command_characteristic(
+    bluez: BluezSimulator,
+) -> None:
+    bluez.add(simulated_knotmeter("calm"), address=KNOTMETER)
+    source = BleSource("ble:", parse_target(""))
+    async with SourceWatch(source) as watch:
+        await watch.samples(5)
+        await source.set_rate(10.0)
+        switched = watch.sample_count
+        await watch.samples(switched + 4, timeout_s=5.0)
+    assert np.diff(watch.times()[-3:]) == pytest.approx(0.1)
+    assert source.stats.lost == 0

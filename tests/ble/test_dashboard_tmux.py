@@ -1,9 +1,10 @@
 """The real dashboard on ``--source ble:…`` in a real terminal, against ``knotmeter sim ble``.
 
 Two processes that share nothing but the exported bus address: the simulated BlueZ
-serving our tool on the overshoot profile, and ``knotmeter`` in a private tmux
-server. The screen must label the tool SIMULATED, show the over-ceiling alarm,
-and quit cleanly on ``q``.
+serving our tool, pressed past the ceiling and dropping the link every few
+seconds, and ``knotmeter`` in a private tmux server. The screen must label the
+tool SIMULATED, show the over-ceiling alarm, show RECONNECTING when the link
+drops and clear it when the link is back, and quit cleanly on ``q``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,13 @@ def test_dashboard_shows_the_ble_tool_and_its_alarm(
 ) -> None:
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed (CI installs it: apt-get install tmux)")
-    env = sim_ble("--profile", "overshoot")
+    too_hard = tmp_path / "too-hard.toml"  # over the 110 N ceiling for a minute
+    too_hard.write_text(
+        "spec_version = 1\nloop = false\n"
+        "[[segment]]\nduration_s = 2.0\nto_n = 125.0\n"
+        "[[segment]]\nduration_s = 60.0\nto_n = 125.0\n"
+    )
+    env = sim_ble("--profile", str(too_hard), "--drop-every", "5")
     socket = tmp_path / "tmux.sock"
 
     def tmux(*args: str) -> str:
@@ -67,6 +74,8 @@ def test_dashboard_shows_the_ble_tool_and_its_alarm(
         wait_for(lambda: "SIMULATED" in screen(), "SIMULATED label", timeout_s=20)
         wait_for(lambda: "TOO HARD" in screen(), "over-ceiling alarm", timeout_s=30)
         assert MONIKER in screen()
+        wait_for(lambda: "RECONNECTING" in screen(), "RECONNECTING after a drop", timeout_s=10)
+        wait_for(lambda: "RECONNECTING" not in screen(), "the link back", timeout_s=10)
         tmux("send-keys", "-t", "main", "q")
         wait_for(status.exists, "exit after q", timeout_s=10)
         assert status.read_text().strip() == "0", screen()

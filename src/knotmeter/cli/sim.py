@@ -90,13 +90,26 @@ def _add_ble(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile", default="calm", help=f"press profile: {', '.join(profile_names())} or a .toml"
     )
+    parser.add_argument("--drop-every", type=float, metavar="S", help="drop the links every S s")
+    parser.add_argument(
+        "--stall-every", type=float, metavar="S", help="stop notifications for 2 s every S s"
+    )
 
 
 def _run_ble(args: argparse.Namespace) -> int:
-    from hardware_sims.bluez.serve import ADDRESSES, SimDeviceKind, serve_until_interrupted
+    from hardware_sims.bluez.serve import (
+        ADDRESSES,
+        LinkFaults,
+        SimDeviceKind,
+        serve_until_interrupted,
+    )
     from hardware_sims.press import ProfileError
 
     kinds = [SimDeviceKind(name) for name in dict.fromkeys(args.device or ["knotmeter"])]
+    for option, every in (("--drop-every", args.drop_every), ("--stall-every", args.stall_every)):
+        if every is not None and not every > 0:
+            raise BadInput(f"{option} {every:g}: must be positive seconds")
+    faults = LinkFaults(drop_every_s=args.drop_every, stall_every_s=args.stall_every)
 
     def ready(bus_address: str) -> None:
         for kind in kinds:
@@ -106,7 +119,7 @@ def _run_ble(args: argparse.Namespace) -> int:
         print(f"export that line, then: knotmeter --source {monikers}  (Ctrl-C stops)", flush=True)
 
     try:
-        serve_until_interrupted(kinds, args.profile, on_ready=ready)
+        serve_until_interrupted(kinds, args.profile, on_ready=ready, faults=faults)
     except ProfileError as err:
         raise BadInput(str(err)) from None
     except FileNotFoundError as err:
