@@ -25,9 +25,11 @@ ALARM_TEXT = "TOO HARD"
 
 
 def knotmeter_command() -> list[str]:
-    """The installed ``knotmeter`` script of this interpreter's venv, else ``-m``."""
+    """The ``knotmeter`` script installed next to this interpreter, as a user runs it."""
     script = Path(sys.executable).with_name("knotmeter")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "knotmeter.cli"]
+    if not script.exists():
+        pytest.fail(f"{script} is missing: install the project (pip install -e .)")
+    return [str(script)]
 
 
 class Tmux:

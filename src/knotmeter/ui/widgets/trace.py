@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.widget import Widget
 
 from knotmeter.core.samples import FloatArray
-from knotmeter.ui.widgets.cells import append_runs
 from knotmeter.ui.widgets.gauge import HEADROOM
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -123,42 +122,52 @@ class TraceView(Widget):
         low, high, ceiling = self._limits
         full = ceiling * HEADROOM
         peaks, eighths = self._levels()
-        zone_styles = [
-            self.get_component_rich_style(name)
-            for name in (
-                "trace--below",
-                "trace--in-band",
-                "trace--over-band",
-                "trace--over-ceiling",
-            )
-        ]
-        column_styles = [
-            None if math.isnan(peak) else zone_styles[int(np.digitize(peak, (low, high, ceiling)))]
-            for peak in peaks
-        ]
         empty = self.get_component_rich_style("trace--empty")
         band = self.get_component_rich_style("trace--band")
         rule = self.get_component_rich_style("trace--ceiling")
+        zone_styles = [
+            self.get_component_rich_style(f"trace--{zone}")
+            for zone in ("below", "in-band", "over-band", "over-ceiling")
+        ]
+        # Every column colour on both row backgrounds, built once per render, not per cell.
+        on_empty = [zone + Style(bgcolor=empty.bgcolor) for zone in zone_styles]
+        on_band = [zone + Style(bgcolor=band.bgcolor) for zone in zone_styles]
+        column_zones = [
+            None if math.isnan(peak) else int(np.digitize(peak, (low, high, ceiling)))
+            for peak in peaks
+        ]
+        levels = eighths.astype(int).tolist()
         ceiling_row = min(rows - 1, int(ceiling / full * rows))
 
         text = Text(no_wrap=True, end="")
         for row in reversed(range(rows)):
             row_low = row / rows * full
             row_high = (row + 1) / rows * full
-            background = band if row_low < high and row_high > low else empty
+            band_row = row_low < high and row_high > low
+            background, coloured = (band, on_band) if band_row else (empty, on_empty)
+            blank = (_CEILING_RULE, background + rule) if row == ceiling_row else (" ", background)
             cells: list[tuple[str, Style]] = []
-            for column in range(columns):
-                filled = int(eighths[column]) - row * 8
-                style = column_styles[column]
-                if filled > 0 and style is not None:
-                    cells.append(
-                        (_BLOCKS[min(8, filled)], style + Style(bgcolor=background.bgcolor))
-                    )
-                elif row == ceiling_row:
-                    cells.append((_CEILING_RULE, background + rule))
+            for level, zone in zip(levels, column_zones, strict=True):
+                filled = level - row * 8
+                if filled > 0 and zone is not None:
+                    cells.append((_BLOCKS[min(8, filled)], coloured[zone]))
                 else:
-                    cells.append((" ", background))
+                    cells.append(blank)
             append_runs(text, cells)
             if row:
                 text.append("\n")
         return text
+
+
+def append_runs(text: Text, cells: list[tuple[str, Style]]) -> None:
+    """Append cells, merging neighbours of one style into one span (far fewer spans to render)."""
+    run: list[str] = []
+    run_style: Style | None = None
+    for glyph, style in cells:
+        if style != run_style and run:
+            text.append("".join(run), run_style)
+            run = []
+        run.append(glyph)
+        run_style = style
+    if run:
+        text.append("".join(run), run_style)
