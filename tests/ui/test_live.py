@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from textual.widgets import Digits, Static
+from textual.command import CommandPalette
+from textual.widgets import Digits, OptionList, Static
 
 from firmware_host.source import LinkState
 from knotmeter.core.events import AlarmKind, AlarmRaised
@@ -181,3 +182,15 @@ async def test_status_line_labels_a_simulated_tool(rig: Rig) -> None:
         assert status.startswith("SIMULATED")
         assert "sim:scripted" in status
         assert "80 Hz" in status
+
+
+async def test_command_palette_moves_to_another_point(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 20.0, 0.5)
+        await pilot.press("ctrl+p")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, CommandPalette))
+        await pilot.press(*"Treat: Masseter")
+        await rig.until(pilot, lambda: rig.app.screen.query_one(OptionList).option_count > 0)
+        await pilot.press("enter")
+        await rig.until(pilot, lambda: rig.session.pipeline.config.region.id == "masseter")

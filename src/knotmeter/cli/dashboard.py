@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from knotmeter.core.units import Unit
 from knotmeter.errors import BadInput
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
 
 DEFAULT_PROFILE = "calm"
 DEFAULT_REGION = "upper-trapezius"
-UNIT_CHOICES = ("N", "kgf", "lbf", "kPa", "kg/cm²")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +50,10 @@ def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
         help=f"point being treated (default {DEFAULT_REGION})",
     )
     parser.add_argument(
-        "--unit", choices=UNIT_CHOICES, default="N", help="force unit shown (default N)"
+        "--unit",
+        choices=[str(unit) for unit in Unit],
+        default="N",
+        help="force unit shown (default N)",
     )
     parser.add_argument(
         "--area",
@@ -85,7 +88,7 @@ class ViewOptions:
             raise BadInput(
                 f"--area must be a contact area in cm² greater than 0, got {args.area:g}"
             )
-        if args.unit in ("kPa", "kg/cm²") and args.area is None:
+        if Unit(args.unit).is_pressure and args.area is None:
             raise BadInput(
                 f"--unit {args.unit} is a pressure: give the tool's contact area with --area CM2"
             )
@@ -115,7 +118,6 @@ def launch(
     ``opener`` turns the moniker into a source (default: the source registry).
     """
     from knotmeter.core.pipeline import PipelineConfig
-    from knotmeter.core.units import Unit
     from knotmeter.session import Session
     from knotmeter.sources import discover_tools, open_source
     from knotmeter.store import SessionStore

@@ -18,25 +18,27 @@ DIGITS_PERIOD_S = 0.1
 class ForceReadout(Vertical):
     """Large digits for the smoothed force, the unit beside them, the peak below."""
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="force-line"):
-            yield Digits(" " * DIGITS_WIDTH, id="force")
-            yield TextLine(id="force-unit")
-        yield TextLine(id="peak")
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._digits = Digits(" " * DIGITS_WIDTH, id="force")
+        self._unit = TextLine(id="force-unit")
+        self._peak = TextLine(id="peak")
         self._digits_t = -float("inf")
         self._fmt: ForceFormat | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="force-line"):
+            yield self._digits
+            yield self._unit
+        yield self._peak
 
     def show(self, force_n: float, peak_n: float | None, fmt: ForceFormat, t: float) -> None:
         """Show the force at sample time ``t``; the digits change at most every 0.1 s."""
         if fmt != self._fmt or not 0 <= t - self._digits_t < DIGITS_PERIOD_S:
             self._fmt = fmt
             self._digits_t = t
-            digits = self.query_one("#force", Digits)
             number = fmt.number(force_n, DIGITS_WIDTH)
-            if digits.value != number:
-                digits.update(number)
-        self.query_one("#force-unit", TextLine).set(str(fmt.unit))
-        self.query_one("#peak", TextLine).set("" if peak_n is None else f"peak {fmt.text(peak_n)}")
+            if self._digits.value != number:
+                self._digits.update(number)
+        self._unit.set(str(fmt.unit))
+        self._peak.set("" if peak_n is None else f"peak {fmt.text(peak_n)}")
