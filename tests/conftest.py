@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.tmux_screen import Tmux
 
 settings.register_profile(
     "ci",
@@ -23,3 +28,13 @@ def private_data_dir(
 ) -> None:
     """No test may write to the real user data directory: health data stays private."""
     monkeypatch.setenv("KNOTMETER_DATA_DIR", str(tmp_path_factory.mktemp("knotmeter-data")))
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    """A private tmux server, killed after the test; skips where tmux is missing."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (CI installs it: apt-get install tmux)")
+    server = Tmux(tmp_path / "tmux.sock")
+    yield server
+    server.kill()

@@ -1,0 +1,72 @@
+"""Drive a real program in a private tmux server and read its screen, as a person would.
+
+Shared by the end-to-end dashboard tests (serial simulator and simulated BlueZ).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+PANE = "main"
+
+
+def knotmeter_script() -> str:
+    """The ``knotmeter`` script installed next to this interpreter, as a user runs it."""
+    script = Path(sys.executable).with_name("knotmeter")
+    if not script.exists():
+        pytest.fail(f"{script} is missing: install the project (pip install -e .)")
+    return str(script)
+
+
+class Tmux:
+    """One private tmux server (its own socket) with one pane running a command."""
+
+    def __init__(self, socket: Path) -> None:
+        self.socket = socket
+
+    def __call__(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-S", str(self.socket), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
+        return done.stdout
+
+    def start(self, command: str, *, env: dict[str, str], exit_file: Path) -> None:
+        """Run ``command`` in a 100x32 pane; its exit status lands in ``exit_file``.
+
+        tmux 3.3 can mark a pane dead before it records the exit status, so the shell
+        writes the status to a file (atomically) and the pane stays for reading.
+        """
+        env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
+        partial = f"{exit_file}.partial"
+        self(
+            *("-f", "/dev/null", "new-session", "-d", "-s", PANE, "-x", "100", "-y", "32"),
+            *env_args,
+            f"{command}; echo $? > {partial}; mv {partial} {exit_file}; sleep 60",
+        )
+
+    def screen(self) -> str:
+        return self("capture-pane", "-p", "-t", PANE)
+
+    def keys(self, *keys: str) -> None:
+        self("send-keys", "-t", PANE, *keys)
+
+    def wait_for(self, condition: Callable[[], bool], what: str, timeout_s: float) -> None:
+        """Poll ``condition`` every 50 ms (a screen can only be polled); fail showing it."""
+        deadline = time.monotonic() + timeout_s
+        while not condition():
+            if time.monotonic() > deadline:
+                pytest.fail(f"no {what} within {timeout_s:g} s; screen:\n{self.screen()}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-S", str(self.socket), "kill-server"], capture_output=True)
