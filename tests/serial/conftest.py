@@ -131,7 +131,8 @@ class LineDevice:
     """A bare pty behind ``link``: a DIY board printing lines, or a gauge answering polls.
 
     ``reply(request)`` returns the bytes to answer each chunk the host writes;
-    ``lines`` are printed one per ``period_s`` when given.
+    ``lines`` are printed one per ``period_s`` when given, while a program has the
+    port open (like a board that resets when the port opens).
     """
 
     def __init__(
@@ -166,10 +167,16 @@ class LineDevice:
                 self.requests.append(data)
                 if self._reply is not None:
                     os.write(self.master, self._reply(data))
-            elif self._lines:
+            elif self._lines and self._port_open():
                 with contextlib.suppress(OSError):
                     os.write(self.master, self._lines[0])
                     self._lines.pop(0)
+
+    def _port_open(self) -> bool:
+        """A program holds the port: until then a board's output is flushed by the open."""
+        poller = select.poll()
+        poller.register(self.master, select.POLLIN)
+        return not any(events & select.POLLHUP for _, events in poller.poll(0))
 
     def close(self) -> None:
         self._stop.set()
