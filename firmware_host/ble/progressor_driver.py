@@ -41,6 +41,10 @@ class StampTimeline:
     The stamps restart whenever the stream restarts, so after a relink the next
     sample is re-anchored on the host clock: the gap on the timeline is the time
     the link was down, and time never runs backwards.
+
+    Not :class:`~firmware_host.protocol.timeline.ClockTimeline`: that one serves
+    coarse clocks, where a repeated stamp is normal and is nudged while the offset
+    holds; a Progressor stamp that does not advance means the stream restarted.
     """
 
     def __init__(self, nominal_period_s: float = 1.0 / NOMINAL_RATE_HZ) -> None:

@@ -26,7 +26,8 @@ from firmware_host.ble.errors import BluetoothUnavailable, explain
 from firmware_host.ble.knotmeter_driver import KnotmeterDriver
 from firmware_host.ble.progressor_driver import ProgressorDriver
 from firmware_host.ble.scan import BleTarget, FoundTool, ToolKind, find_tool
-from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
+from firmware_host.link import LinkEvents
+from firmware_host.source import LinkState, SourceEvent
 from knotmeter.core.samples import SampleBatch
 
 
@@ -62,13 +63,12 @@ class BleSource:
     ) -> None:
         self.moniker = moniker
         self.simulated = simulated
-        self.stats = SourceStats()
-        self.state = LinkState.CLOSED
+        self._link = LinkEvents(clock=clock)
+        self.stats = self._link.stats
         self.mtu: int | None = None
         self._target = target
         self._timing = timing or BleTiming()
         self._clock = clock
-        self._events: asyncio.Queue[SourceEvent] = asyncio.Queue()
         self._closed = False
         self._link_down = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
@@ -76,7 +76,6 @@ class BleSource:
         self._driver: BleDriver | None = None
         self._ever_live = False
         self._last_data_t = 0.0
-        self._last_sample_t: float | None = None
         self._live_detail = ""
 
     def events(self) -> AsyncIterator[SourceEvent]:
@@ -84,14 +83,7 @@ class BleSource:
             self._runner = asyncio.get_running_loop().create_task(
                 self._run(), name=f"ble source {self.moniker}"
             )
-        return self._iterate()
-
-    async def _iterate(self) -> AsyncIterator[SourceEvent]:
-        while True:
-            event = await self._events.get()
-            yield event
-            if isinstance(event, LinkChanged) and event.state is LinkState.CLOSED:
-                return
+        return self._link.stream()
 
     async def tare(self) -> None:
         """Ask the device to tare; ignored while the link is down."""
@@ -109,7 +101,7 @@ class BleSource:
         self._closed = True
         runner = self._runner
         if runner is None:
-            self._set_state(LinkState.CLOSED, self.moniker, always=True)
+            self._link.set_state(LinkState.CLOSED, self.moniker, always=True)
             return
         runner.cancel()  # a scan or connect may be in flight: do not wait for its timeout
         with contextlib.suppress(asyncio.CancelledError):
@@ -118,7 +110,7 @@ class BleSource:
     # -- the link loop ------------------------------------------------------------------
 
     async def _run(self) -> None:
-        self._set_state(LinkState.CONNECTING, f"looking for {self._target}")
+        self._link.set_state(LinkState.CONNECTING, f"looking for {self._target}")
         failures = 0
         try:
             while True:
@@ -137,10 +129,10 @@ class BleSource:
                 delay = reconnect_delay(failures, self._timing.reconnect_schedule_s)
                 failures += 1
                 waiting = LinkState.RECONNECTING if self._ever_live else LinkState.CONNECTING
-                self._set_state(waiting, f"{detail}; retrying in {delay:g} s", always=True)
+                self._link.set_state(waiting, f"{detail}; retrying in {delay:g} s", always=True)
                 await asyncio.sleep(delay)  # the backoff itself; close() cancels it
         finally:
-            self._set_state(LinkState.CLOSED, self.moniker, always=True)
+            self._link.set_state(LinkState.CLOSED, self.moniker, always=True)
 
     async def _session(self) -> str:
         """One connection from scan to drop; returns why it ended."""
@@ -168,7 +160,7 @@ class BleSource:
             self._last_data_t = self._clock()
             self._live_detail = f"{found.name} ({found.address}), ATT MTU {self.mtu}"
             for event in described:
-                self._emit(event)
+                self._link.emit(event)
             await self._watch(found)
             return f"link to {found.name} lost"
         finally:
@@ -203,8 +195,9 @@ class BleSource:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._link_down.wait(), poll_s)
             silent_s = self._clock() - self._last_data_t
-            if self.state is LinkState.LIVE and silent_s > self._timing.no_data_s:
-                self._set_state(LinkState.NO_DATA, f"{found.name}: no samples for {silent_s:.1f} s")
+            if self._link.state is LinkState.LIVE and silent_s > self._timing.no_data_s:
+                detail = f"{found.name}: no samples for {silent_s:.1f} s"
+                self._link.set_state(LinkState.NO_DATA, detail)
 
     def _on_notification(self, _char: BleakGATTCharacteristic, data: bytearray) -> None:
         driver = self._driver
@@ -218,23 +211,7 @@ class BleSource:
             return
         for event in events:
             if isinstance(event, SampleBatch):
-                self._count(event, driver)
                 self._last_data_t = host_t
-                self._set_state(LinkState.LIVE, self._live_detail)
-            self._emit(event)
-
-    def _count(self, batch: SampleBatch, driver: BleDriver) -> None:
-        previous = self._last_sample_t
-        self._last_sample_t = float(batch.t[-1])
-        self.stats.samples += len(batch)
-        self.stats.lost = driver.lost
-        if previous is not None and self._last_sample_t > previous:
-            self.stats.rate_hz = len(batch) / (self._last_sample_t - previous)
-
-    def _emit(self, event: SourceEvent) -> None:
-        self._events.put_nowait(event)
-
-    def _set_state(self, state: LinkState, detail: str, *, always: bool = False) -> None:
-        if state is not self.state or always:
-            self.state = state
-            self._emit(LinkChanged(self._clock(), state, detail))
+                self._link.samples(event, lost=driver.lost, live_detail=self._live_detail)
+            else:
+                self._link.emit(event)

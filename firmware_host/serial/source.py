@@ -8,7 +8,6 @@ through a thread-safe queue, so the port is never touched from two threads.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import queue
 import threading
 import time
@@ -17,10 +16,11 @@ from dataclasses import dataclass
 
 import serial
 
+from firmware_host.link import LinkEvents
 from firmware_host.protocol.messages import Op
 from firmware_host.serial.drivers import SIMULATED_MODEL, WireDriver
 from firmware_host.serial.port import PortError, describe, open_port
-from firmware_host.source import DeviceInfo, LinkChanged, LinkState, SourceEvent, SourceStats
+from firmware_host.source import DeviceInfo, LinkState, SourceEvent
 from knotmeter.core.samples import SampleBatch
 
 
@@ -50,33 +50,22 @@ class SerialSource:
     ) -> None:
         self.moniker = moniker
         self.simulated = simulated
-        self.stats = SourceStats()
+        self._link = LinkEvents()
+        self.stats = self._link.stats
         self.path = path
-        self.state = LinkState.CLOSED
         self._baud = baud
         self._driver = driver
         self._timing = timing or LinkTiming()
         self._on_close = on_close
-        self._events: asyncio.Queue[SourceEvent] = asyncio.Queue()
         self._commands: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
-        self._detail = ""
-        self._last_batch_t: float | None = None
         self._bytes_in = 0
 
     def events(self) -> AsyncIterator[SourceEvent]:
         self._start()
-        return self._iterate()
-
-    async def _iterate(self) -> AsyncIterator[SourceEvent]:
-        while True:
-            event = await self._events.get()
-            yield event
-            if isinstance(event, LinkChanged) and event.state is LinkState.CLOSED:
-                return
+        return self._link.stream()
 
     async def tare(self) -> None:
         self._send(Op.TARE)
@@ -92,7 +81,7 @@ class SerialSource:
         if self._thread is not None:
             await asyncio.to_thread(self._thread.join)
         else:
-            self._events.put_nowait(LinkChanged(time.monotonic(), LinkState.CLOSED, self.path))
+            self._link.set_state(LinkState.CLOSED, self.path, always=True)
         if self._on_close is not None:
             self._on_close()
 
@@ -105,35 +94,22 @@ class SerialSource:
     def _start(self) -> None:
         if self._thread is not None:
             return
-        self._loop = asyncio.get_running_loop()
+        self._link.emit_from_thread()
         self._thread = threading.Thread(target=self._run, name=f"serial {self.path}", daemon=True)
         self._thread.start()
 
     # --- reader thread -------------------------------------------------------------
 
-    def _emit(self, event: SourceEvent) -> None:
-        if isinstance(event, LinkChanged):
-            self.state = event.state
-        assert self._loop is not None
-        with contextlib.suppress(RuntimeError):  # the loop closed under us: nobody listens
-            self._loop.call_soon_threadsafe(self._events.put_nowait, event)
-
-    def _set_state(self, state: LinkState, detail: str) -> None:
-        """Report a state, once: repeats of the same state and detail are not news."""
-        if state is not self.state or detail != self._detail:
-            self._detail = detail
-            self._emit(LinkChanged(time.monotonic(), state, detail))
-
     def _run(self) -> None:
         retry_s = self._timing.retry_s
-        self._set_state(LinkState.CONNECTING, f"opening {self.path}")
+        self._link.set_state(LinkState.CONNECTING, f"opening {self.path}")
         ever_opened = False
         while not self._stop.is_set():
             try:
                 port = open_port(self.path, self._baud)
             except PortError as err:
                 waiting = LinkState.RECONNECTING if ever_opened else LinkState.CONNECTING
-                self._set_state(waiting, str(err))
+                self._link.set_state(waiting, str(err))
                 self._stop.wait(retry_s)
                 retry_s = min(retry_s * 2, self._timing.retry_cap_s)
                 continue
@@ -144,10 +120,10 @@ class SerialSource:
             try:
                 self._pump(port)
             except (serial.SerialException, OSError) as err:
-                self._set_state(LinkState.RECONNECTING, describe(self.path, err))
+                self._link.set_state(LinkState.RECONNECTING, describe(self.path, err))
             finally:
                 port.close()
-        self._emit(LinkChanged(time.monotonic(), LinkState.CLOSED, self.path))
+        self._link.set_state(LinkState.CLOSED, self.path, always=True)
 
     def _pump(self, port: serial.Serial) -> None:
         """Read, translate and write until the port fails or the source closes."""
@@ -167,26 +143,14 @@ class SerialSource:
             for event in events:
                 if isinstance(event, SampleBatch):
                     last_data_t = now
-                    self._count(event)
-                    self._set_state(LinkState.LIVE, self.path)
-                elif isinstance(event, DeviceInfo) and event.model == SIMULATED_MODEL:
+                    self._link.samples(event, lost=self._driver.lost, live_detail=self.path)
+                    continue
+                if isinstance(event, DeviceInfo) and event.model == SIMULATED_MODEL:
                     self.simulated = True  # a simulator behind a plain serial: never hide it
-                self._emit(event)
+                self._link.emit(event)
             self.stats.bad_frames = self._driver.bad_frames
             if now - last_data_t > self._timing.no_data_s:
-                self._set_state(LinkState.NO_DATA, self._silence_detail())
-
-    def _count(self, batch: SampleBatch) -> None:
-        """Update the counters; the rate is a moving average over about 20 batches."""
-        self.stats.samples += len(batch)
-        self.stats.lost = self._driver.lost
-        end = float(batch.t[-1])
-        if self._last_batch_t is not None and end > self._last_batch_t:
-            rate = len(batch) / (end - self._last_batch_t)
-            self.stats.rate_hz = (
-                rate if not self.stats.rate_hz else 0.95 * self.stats.rate_hz + 0.05 * rate
-            )
-        self._last_batch_t = end
+                self._link.set_state(LinkState.NO_DATA, self._silence_detail())
 
     def _silence_detail(self) -> str:
         if self._bytes_in and not self.stats.samples:

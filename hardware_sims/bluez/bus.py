@@ -11,8 +11,8 @@ import selectors
 import shutil
 import subprocess
 import tempfile
+from contextlib import AbstractContextManager
 from pathlib import Path
-from types import TracebackType
 
 _CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -30,7 +30,7 @@ _CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configura
 """
 
 
-class PrivateBus:
+class PrivateBus(AbstractContextManager["PrivateBus"]):
     """A ``dbus-daemon`` child process listening on a socket in a temporary directory.
 
     Use as a context manager, or call :meth:`stop` yourself. ``address`` is the
@@ -92,13 +92,5 @@ class PrivateBus:
             self._process.stdout.close()
         shutil.rmtree(self._directory, ignore_errors=True)
 
-    def __enter__(self) -> PrivateBus:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.stop()

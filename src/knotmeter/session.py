@@ -48,6 +48,8 @@ class Session:
         config: the pipeline's starting point (region, band, targets).
         store: where samples, holds, pain and alarms are kept; ``None`` keeps nothing.
         clock: host seconds, to measure silence (injected by tests).
+        hold_target_s: the user's own hold target (``--target``), kept for every
+            point; ``None`` uses each region's shortest hold.
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class Session:
         *,
         store: SessionStore | None = None,
         clock: Callable[[], float] = time.monotonic,
+        hold_target_s: float | None = None,
     ) -> None:
         self.source = source
         self.pipeline = Pipeline(config)
@@ -71,10 +74,14 @@ class Session:
         self._running = False
         self._stopped = asyncio.Event()
         self._closed = False
+        self._target_override = hold_target_s
+        self._recorded_kind = self.kind
         self._recorder: SessionRecorder | None = (
             None
             if store is None
-            else store.begin_session(source=source.moniker, kind=self.kind, region=config.region.id)
+            else store.begin_session(
+                source=source.moniker, kind=self._recorded_kind, region=config.region.id
+            )
         )
 
     @property
@@ -147,9 +154,15 @@ class Session:
         return self.pipeline.tare()
 
     def set_region(self, region_id: str) -> None:
-        """Move to the next point: the region's own band, ceiling and hold target."""
+        """Move to the next point: the region's own band and ceiling, and its hold target
+        unless the user set one.
+
+        Band and ceiling overrides were given for one region's tissue, so they reset;
+        a hold target is how long the user holds any point, so it carries over.
+        """
         previous = self.pipeline.config.region.id
-        events = self.pipeline.reconfigure(PipelineConfig.for_region(region_id))
+        config = PipelineConfig.for_region(region_id, target_s=self._target_override)
+        events = self.pipeline.reconfigure(config)
         self._publish(events, None, region=previous)
 
     def rate_pain(self, score: int) -> None:
@@ -184,6 +197,8 @@ class Session:
                 self._publish(events, item)
             case LinkChanged(state=state):
                 self._link = state
+                if state is LinkState.LIVE:
+                    self._follow_kind()
                 self._emit(item)
                 if state in LINK_DOWN and self._last_t is not None:
                     self._publish(self.pipeline.link_lost(self._source_now()), None)
@@ -192,7 +207,17 @@ class Session:
                 self._emit(item)
             case DeviceInfo():
                 self._info = item
+                self._follow_kind()
                 self._emit(item)
+
+    def _follow_kind(self) -> None:
+        """A source may learn it is simulated only once the tool describes itself (a
+        ``SIM-`` serial number): relabel the stored session, before subscribers hear of it."""
+        kind = self.kind
+        if kind is not self._recorded_kind:
+            self._recorded_kind = kind
+            if self._recorder is not None:
+                self._recorder.set_kind(kind)
 
     def _source_now(self) -> float:
         """Now on the source's timeline: the newest sample plus host time since it came."""

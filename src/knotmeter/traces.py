@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import math
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
-from types import TracebackType
 from typing import TextIO
 
 import numpy as np
@@ -80,7 +80,7 @@ def read_trace(path: Path | str) -> SampleBatch:
     return SampleBatch(np.array(times), np.array(forces))
 
 
-class TraceWriter:
+class TraceWriter(AbstractContextManager["TraceWriter"]):
     """Append batches to a new trace file as they arrive, flushed per batch.
 
     Flushing per batch means a crash loses at most the batch in flight. The file is
@@ -107,13 +107,5 @@ class TraceWriter:
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> TraceWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()

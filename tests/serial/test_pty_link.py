@@ -97,7 +97,8 @@ async def test_a_stall_reports_no_data_and_then_live_without_losing_samples(
     server = make_server(faults="stall=1,stall_s=1.3")
     got = collect(binary_source)
     await got.until(lambda: LinkState.NO_DATA in got.states())
-    await got.until(lambda: got.states()[-1] is LinkState.LIVE)
+    # ``live`` is told just before the batch that made it so: wait for the batch too
+    await got.until(lambda: got.states()[-1] is LinkState.LIVE and bool(got.batches))
     assert got.states()[-2:] == [LinkState.NO_DATA, LinkState.LIVE]
     await check_against_ledger(got, server)
     assert got.source.stats.lost == 0

@@ -4,14 +4,19 @@ the replay source over a CSV file for whole sittings, and real SQLite files."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
 import math
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from firmware_host.serial.drivers import BinaryDriver
+from firmware_host.serial.source import SerialSource
 from firmware_host.source import (
     BatteryStatus,
     DeviceInfo,
@@ -20,6 +25,8 @@ from firmware_host.source import (
     SourceEvent,
     SourceStats,
 )
+from hardware_sims.launch import build_tool
+from hardware_sims.serial_pty import PtyToolServer
 from knotmeter.core.events import (
     AlarmCleared,
     AlarmKind,
@@ -301,6 +308,48 @@ async def test_next_point_ends_the_hold_under_the_old_region(
         await running.stop()
         (hold,) = store.holds(kinds=[SourceKind.SIMULATED])
     assert hold.region == REGION
+
+
+@pytest.mark.parametrize(("target_s", "kept"), [(45.0, 45.0), (None, 30.0)])
+def test_next_point_keeps_a_users_hold_target_and_resets_band_and_ceiling(
+    hand_source: HandSource, target_s: float | None, kept: float
+) -> None:
+    start = PipelineConfig.for_region(REGION, band=(30.0, 50.0), ceiling_n=90.0, target_s=target_s)
+    session = Session(hand_source, start, clock=ManualClock(), hold_target_s=target_s)
+    session.set_region("masseter")
+    masseter = PipelineConfig.for_region("masseter")  # band 10-18 N, ceiling 25 N, 30 s
+    assert session.pipeline.config == dataclasses.replace(masseter, target_s=kept)
+
+
+@pytest.mark.pty
+async def test_a_tool_that_turns_out_simulated_relabels_the_session(tmp_path: Path) -> None:
+    db = tmp_path / "k.sqlite3"
+    with (
+        PtyToolServer(build_tool("calm"), link_path=tmp_path / "ttyKNOT0") as server,
+        SessionStore(db) as store,
+    ):
+        # Opened as a plain port: only the tool's SIM- serial number gives it away.
+        source = SerialSource("serial:ttyKNOT0", str(server.link_path), BinaryDriver())
+        session = Session(source, config(), store=store, clock=ManualClock())
+        labelled_at_start = session.label
+        at_info: list[tuple[str | None, str]] = []
+
+        def on_info(event: SessionEvent) -> None:
+            if isinstance(event, DeviceInfo):
+                at_info.append((session.label, stored_kind(db)))
+
+        session.subscribe(on_info)
+        running = Running(session)
+        await running.wait_for(lambda e: isinstance(e, DeviceInfo))
+        await running.stop()
+    assert labelled_at_start is None
+    assert at_info[0] == ("SIMULATED", SourceKind.SIMULATED.value)
+
+
+def stored_kind(db: Path) -> str:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        (kind,) = conn.execute("SELECT kind FROM sessions").fetchone()
+    return str(kind)
 
 
 async def test_tare_is_software_only(hand_source: HandSource) -> None:

@@ -12,7 +12,9 @@ from firmware_host.source import LinkState
 from knotmeter.core.events import AlarmKind, AlarmRaised
 from knotmeter.session import SessionEvent
 from knotmeter.store import SourceKind
+from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.help import HelpScreen
+from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.widgets import AlarmBanner, HoldPanel, StatusLine
 
@@ -53,6 +55,27 @@ async def test_a_hold_reaching_its_target_shows_complete(rig: Rig) -> None:
         assert "HOLD COMPLETE" in text_of(panel)
         assert panel.has_class("complete")
         assert "100%" in text_of(panel)
+
+
+async def test_digits_wait_for_the_detail_frame_but_the_zone_does_not(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Frames between detail frames show a zone change, so they leave the digits alone."""
+    monkeypatch.setattr(LiveScreen, "_on_frame", lambda self: None)  # only the test draws
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 52.0, 1.0)
+        digits = rig.screen.query_one("#force", Digits)
+        instruction = rig.screen.query_one("#instruction", Static)
+        before = digits.value
+        rig.press(80.0, 2.0)
+        await rig.until(pilot, lambda: rig.session.state.t >= rig.t)
+        rig.screen.draw_frame(details=False)
+        assert "Ease off" in text_of(instruction)
+        assert digits.value == before
+        rig.screen.draw_frame()
+        assert digits.value == ForceFormat().number(rig.session.state.force_n, 6)
+        assert digits.value != before
 
 
 async def test_over_ceiling_alarm_shows_in_the_same_call_and_clears(

@@ -128,7 +128,12 @@ def launch(
     with SessionStore() as store:
 
         def connect(moniker: str) -> Session:
-            return Session((opener or open_source)(moniker), config, store=store)
+            return Session(
+                (opener or open_source)(moniker),
+                config,
+                store=store,
+                hold_target_s=view.target_s,
+            )
 
         if moniker is None:
             app = KnotmeterApp(

@@ -16,6 +16,7 @@ from knotmeter.core.events import AlarmRaised, Event, HoldCompleted, HoldEnded, 
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import HoldState
 from knotmeter.store.db import transaction
+from knotmeter.store.records import SourceKind
 
 PAIN_SCORES = range(10)
 
@@ -130,6 +131,11 @@ class SessionRecorder:
             if updated:
                 return
         self._pending_pain[hold_start_t] = score
+
+    def set_kind(self, kind: SourceKind) -> None:
+        """Relabel the session row: a source may learn it is simulated only after it opened."""
+        with transaction(self._conn, self._path) as conn:
+            conn.execute("UPDATE sessions SET kind = ? WHERE id = ?", (kind.value, self.session_id))
 
     def finish(self, hold: HoldState, t: float) -> None:
         """Close the session row; a hold still running is stored as it stands at ``t``."""

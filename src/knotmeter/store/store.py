@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ from knotmeter.store.records import HoldRecord, SourceKind
 SECONDS_PER_DAY = 86_400.0
 
 
-class SessionStore:
+class SessionStore(AbstractContextManager["SessionStore"]):
     """One SQLite file of sessions; use from the thread that opened it (the event loop).
 
     ``wall_clock`` (Unix seconds) stamps sessions and holds; tests inject it to
@@ -32,15 +32,7 @@ class SessionStore:
         self._wall_clock = wall_clock
         self._conn = connect(self.path)
 
-    def __enter__(self) -> SessionStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
     def close(self) -> None:

@@ -4,10 +4,18 @@ Two paths feed it. The frame timer peeks at ``session.state`` at most ``frame_hz
 times a second and skips the work when nothing changed; the session subscription
 pushes alarms and link changes, which the banner shows in the same call, so an
 alarm never waits for the next frame.
+
+Every paint costs a few milliseconds of CPU whatever it repaints, so the frame
+timer keeps the parts that follow the press (gauge, instruction, banner) on every
+frame (the gauge only for a zone change or a whole-cell move), and gathers the
+parts that are read rather than watched (digits, hold, trace, status, the gauge's
+small moves) into one paint every :data:`DETAIL_PERIOD_S`. A steady press then
+costs a handful of paints a second instead of one per part that changed.
 """
 
 from __future__ import annotations
 
+import gc
 from typing import ClassVar
 
 from textual import on, work
@@ -48,6 +56,8 @@ from knotmeter.ui.wording import DEAD_LINK_BANNERS, INSTRUCTIONS, STALE_INSTRUCT
 
 FRAME_HZ = 30.0
 """Upper bound on redraws per second; readable motion, bounded CPU at any sample rate."""
+DETAIL_PERIOD_S = 0.25
+"""How often the digits, hold, trace and status are redrawn: a meter's pace, readable."""
 
 
 class LiveScreen(Screen[None]):
@@ -71,6 +81,8 @@ class LiveScreen(Screen[None]):
         self._frame_hz = frame_hz
         self._alarms: frozenset[AlarmKind] = frozenset()
         self._drawn_state: CoachState | None = None
+        self._detailed_state: CoachState | None = None
+        self._frames = 0
         self._instruction_shown: tuple[Zone, bool] | None = None
         self._title = TextLine(id="title")
         self._banner = AlarmBanner(id="banner")
@@ -96,8 +108,12 @@ class LiveScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._run_session()
-        self.set_interval(1 / self._frame_hz, self.draw_frame)
+        self.set_interval(1 / self._frame_hz, self._on_frame)
         self._redraw()
+        # Everything built so far lives as long as the screen: leave it out of the
+        # collector's full passes, which otherwise stall the loop (and an alarm) for
+        # tens of milliseconds every few seconds.
+        self.call_after_refresh(gc.freeze)
 
     def on_unmount(self) -> None:
         self._unsubscribe()
@@ -133,32 +149,56 @@ class LiveScreen(Screen[None]):
             case _:
                 pass
 
-    def draw_frame(self) -> None:
-        """Peek at the newest state; redraw only what a new state changes."""
-        self._draw_status()
-        state = self.session.state
-        if state == self._drawn_state:
-            return
-        self._drawn_state = state
-        self._alarms = state.alarms
-        self._draw_banner()
-        if not self.paused:
-            self._draw_state(state)
+    def _on_frame(self) -> None:
+        frames_per_detail = max(1, round(DETAIL_PERIOD_S * self._frame_hz))
+        self.draw_frame(details=self._frames % frames_per_detail == 0)
+        self._frames += 1
 
-    def _draw_state(self, state: CoachState) -> None:
+    def draw_frame(self, *, details: bool = True) -> None:
+        """Peek at the newest state; redraw only what a new state changes.
+
+        Without ``details`` only the parts that follow the press are drawn; the
+        trace still takes the frame's point so its peaks miss nothing.
+        """
+        state = self.session.state
+        if state != self._drawn_state:
+            self._drawn_state = state
+            self._alarms = state.alarms
+            self._draw_banner()
+            if not self.paused:
+                self._draw_motion(state)
+        if not details:
+            return
+        self._draw_status()
+        if state != self._detailed_state and not self.paused:
+            self._detailed_state = state
+            self._draw_details(state)
+
+    def _draw_motion(self, state: CoachState) -> None:
+        """What follows the press frame by frame: instruction, gauge jumps, the trace's point."""
+        self._draw_instruction(state.zone)
+        self._draw_gauge(state, fine=False)
+        self._trace.push(state.t, state.force_n)
+
+    def _draw_gauge(self, state: CoachState, *, fine: bool) -> None:
+        reading = GaugeReading(
+            state.force_n, state.zone, state.band_low_n, state.band_high_n, state.ceiling_n
+        )
+        self._gauge.show(reading, self.fmt, fine=fine)
+
+    def _draw_details(self, state: CoachState) -> None:
+        """What is read rather than watched: digits, peak, hold, small gauge moves, the trace."""
+        self._draw_gauge(state, fine=True)
         hold = state.hold
         peak = hold.peak_n if hold.started_t is not None else None
-        self._readout.show(state.force_n, peak, self.fmt, state.t)
+        self._readout.show(state.force_n, peak, self.fmt)
         self._hold.show(hold, state.t)
-        self._draw_instruction(state.zone)
-        self._gauge.show(
-            GaugeReading(
-                state.force_n, state.zone, state.band_low_n, state.band_high_n, state.ceiling_n
-            ),
-            self.fmt,
-        )
-        band = (state.band_low_n, state.band_high_n)
-        self._trace.push(state.t, state.force_n, band, state.ceiling_n)
+        self._trace.show((state.band_low_n, state.band_high_n), state.ceiling_n)
+
+    def _draw_state(self, state: CoachState) -> None:
+        """All of a state at once, whatever the frame (a unit or region change, pausing)."""
+        self._draw_motion(state)
+        self._draw_details(state)
 
     def _draw_instruction(self, zone: Zone) -> None:
         """The zone's instruction, unless the readings are stale: then say that instead."""

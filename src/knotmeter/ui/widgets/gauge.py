@@ -2,8 +2,9 @@
 
 The bar is drawn in eighth-cell blocks and coloured by zone. It repaints only when
 the bar moves by more than an eighth of a cell (or the zone, targets or unit
-change), so tremor at a steady press costs no frames; the ruler and numbers under
-it are drawn once per size and target.
+change), so tremor at a steady press costs no frames; the screen can ask for a
+whole-cell move instead, to keep small moves for its next detail paint. The ruler
+and numbers under it are drawn once per size and target.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ HEADROOM = 1.25
 """The scale runs to this multiple of the ceiling so an overshoot stays visible."""
 DEADBAND_EIGHTHS = 2
 """The bar repaints when it would move by at least this many eighths of a cell."""
+JUMP_EIGHTHS = 8
+"""A move of this many eighths (a whole cell) is motion, not tremor: repaint at once."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -121,14 +124,20 @@ class Gauge(Widget):
         assert self._last_scale is not None
         return self._last_scale
 
-    def show(self, reading: GaugeReading, fmt: ForceFormat) -> None:
-        """Take a new reading; repaint only if the bar moves or anything else changes."""
+    def show(self, reading: GaugeReading, fmt: ForceFormat, *, fine: bool = True) -> None:
+        """Take a new reading; repaint only if the bar moves or anything else changes.
+
+        With ``fine`` off only a zone change or a move of a whole cell repaints, so
+        the screen can leave small moves to its next detail paint instead of paying
+        a paint of their own.
+        """
         self._reading = reading
         self._format = fmt
         scale = self._scale(reading)
         eighths = scale.eighths(reading.force_n)
         key = (scale, reading.zone, fmt)
-        if key != self._drawn or abs(eighths - self._drawn_eighths) >= DEADBAND_EIGHTHS:
+        deadband = DEADBAND_EIGHTHS if fine else JUMP_EIGHTHS
+        if key != self._drawn or abs(eighths - self._drawn_eighths) >= deadband:
             self._drawn = key
             self._drawn_eighths = eighths
             self.refresh()

@@ -11,8 +11,6 @@ from knotmeter.ui.widgets.line import TextLine
 
 DIGITS_WIDTH = 6
 """Fixed width so the digits never shift sideways as the value changes."""
-DIGITS_PERIOD_S = 0.1
-"""New digits at most ten times a second of signal time, like a meter: faster is a blur."""
 
 
 class ForceReadout(Vertical):
@@ -23,8 +21,6 @@ class ForceReadout(Vertical):
         self._digits = Digits(" " * DIGITS_WIDTH, id="force")
         self._unit = TextLine(id="force-unit")
         self._peak = TextLine(id="peak")
-        self._digits_t = -float("inf")
-        self._fmt: ForceFormat | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="force-line"):
@@ -32,13 +28,10 @@ class ForceReadout(Vertical):
             yield self._unit
         yield self._peak
 
-    def show(self, force_n: float, peak_n: float | None, fmt: ForceFormat, t: float) -> None:
-        """Show the force at sample time ``t``; the digits change at most every 0.1 s."""
-        if fmt != self._fmt or not 0 <= t - self._digits_t < DIGITS_PERIOD_S:
-            self._fmt = fmt
-            self._digits_t = t
-            number = fmt.number(force_n, DIGITS_WIDTH)
-            if self._digits.value != number:
-                self._digits.update(number)
+    def show(self, force_n: float, peak_n: float | None, fmt: ForceFormat) -> None:
+        """Show the force; the screen calls this at a meter's pace, not per sample."""
+        number = fmt.number(force_n, DIGITS_WIDTH)
+        if self._digits.value != number:
+            self._digits.update(number)
         self._unit.set(str(fmt.unit))
         self._peak.set("" if peak_n is None else f"peak {fmt.text(peak_n)}")

@@ -1,24 +1,32 @@
 """The rolling force trace: the last half-minute as block columns over a shaded band.
 
-The screen pushes one point per frame (not per sample) into a fixed ring buffer;
-drawing bins those points into columns aligned to absolute time, so the picture
-only moves when a column fills, and repaints only when a column's height changes.
+The screen pushes one point per frame (not per sample) into a fixed ring buffer
+and asks for a picture less often; drawing bins those points into columns aligned
+to absolute time, so the picture only moves when a column fills, and repaints only
+when a column's height changes. Rows are drawn as strips (the line API), once per
+change, rather than as text the screen would lay out again on every paint.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import ClassVar
 
 import numpy as np
+import numpy.typing as npt
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual.geometry import Size
+from textual.strip import Strip
 from textual.widget import Widget
 
 from knotmeter.core.samples import FloatArray
 from knotmeter.ui.widgets.gauge import HEADROOM
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
+_GLYPHS = np.array(list(_BLOCKS))
+IntArray = npt.NDArray[np.int64]
 _CEILING_RULE = "┄"
 
 
@@ -85,89 +93,97 @@ class TraceView(Widget):
         self._t_end = 0.0
         self._limits = (0.0, 0.0, 1.0)
         self._drawn: tuple[object, ...] | None = None
+        self._picture: tuple[Size, IntArray, IntArray] | None = None
+        self._strips: list[Strip] | None = None
 
-    def push(self, t: float, force_n: float, band: tuple[float, float], ceiling_n: float) -> None:
-        """Add the newest point; repaint only if a column's drawn height changes."""
+    def push(self, t: float, force_n: float) -> None:
+        """Add the newest point; it shows at the next :meth:`show`."""
         self._buffer.push(t, force_n)
         self._t_end = t
+
+    def show(self, band: tuple[float, float], ceiling_n: float) -> None:
+        """Repaint against these targets, only if a column's drawn height or colour changes."""
         self._limits = (band[0], band[1], ceiling_n)
-        key = self._picture_key()
+        self._picture = self._columns()
+        key = (self._picture[0], self._limits, *(a.tobytes() for a in self._picture[1:]))
         if key != self._drawn:
             self._drawn = key
+            self._strips = None
             self.refresh()
 
-    def _levels(self) -> tuple[FloatArray, FloatArray]:
-        """Per-column peak force and its height in eighths of a row."""
-        columns = max(1, self.content_size.width)
-        rows = max(1, self.content_size.height)
+    def _columns(self) -> tuple[Size, IntArray, IntArray]:
+        """Per column, its height in eighths of a row and its zone index (-1: no data)."""
+        size = self.content_size
+        rows = max(1, size.height)
         full = self._limits[2] * HEADROOM
         t, force = self._buffer.since(self._t_end - self.span_s)
-        peaks = column_peaks(t, force, self._t_end, columns, self.span_s)
-        eighths = np.clip(np.round(np.nan_to_num(peaks, nan=0.0) / full * rows * 8), 0, rows * 8)
-        return peaks, eighths
-
-    def _picture_key(self) -> tuple[object, ...]:
-        peaks, eighths = self._levels()
-        zones = np.digitize(np.nan_to_num(peaks, nan=-1.0), self._limits)
-        return (self.content_size, self._limits, eighths.tobytes(), zones.tobytes())
+        peaks = column_peaks(t, force, self._t_end, max(1, size.width), self.span_s)
+        empty = np.isnan(peaks)
+        peaks = np.nan_to_num(peaks, nan=0.0)
+        eighths = np.clip(np.round(peaks / full * rows * 8), 0, rows * 8).astype(np.int64)
+        zones = np.where(empty, -1, np.digitize(peaks, self._limits))
+        return size, eighths, zones
 
     def on_resize(self) -> None:
         self._drawn = None
+        self._strips = None
 
-    def render(self) -> Text:
-        rows = self.content_size.height
-        columns = self.content_size.width
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = None
+
+    def render_line(self, y: int) -> Strip:
+        """One row of the picture, from rows drawn once per change (the line API skips the
+        text layout a renderable goes through on every repaint)."""
+        if self._strips is None:
+            self._strips = self._draw_rows()
+        if 0 <= y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def _draw_rows(self) -> list[Strip]:
+        """The whole picture, top row first, built a row of runs at a time."""
+        if self._picture is None or self._picture[0] != self.content_size:
+            self._picture = self._columns()
+        size, eighths, zones = self._picture
+        rows, columns = size.height, size.width
         if rows < 1 or columns < 1:
-            return Text("")
+            return []
         low, high, ceiling = self._limits
         full = ceiling * HEADROOM
-        peaks, eighths = self._levels()
-        empty = self.get_component_rich_style("trace--empty")
-        band = self.get_component_rich_style("trace--band")
+        base = self.rich_style
+        empty = base + self.get_component_rich_style("trace--empty")
+        band = base + self.get_component_rich_style("trace--band")
         rule = self.get_component_rich_style("trace--ceiling")
         zone_styles = [
             self.get_component_rich_style(f"trace--{zone}")
             for zone in ("below", "in-band", "over-band", "over-ceiling")
         ]
-        # Every column colour on both row backgrounds, built once per render, not per cell.
-        on_empty = [zone + Style(bgcolor=empty.bgcolor) for zone in zone_styles]
-        on_band = [zone + Style(bgcolor=band.bgcolor) for zone in zone_styles]
-        column_zones = [
-            None if math.isnan(peak) else int(np.digitize(peak, (low, high, ceiling)))
-            for peak in peaks
-        ]
-        levels = eighths.astype(int).tolist()
+        # Every column colour on both row backgrounds, built once per picture, not per cell.
+        on_empty = [base + zone + Style(bgcolor=empty.bgcolor) for zone in zone_styles]
+        on_band = [base + zone + Style(bgcolor=band.bgcolor) for zone in zone_styles]
         ceiling_row = min(rows - 1, int(ceiling / full * rows))
 
-        text = Text(no_wrap=True, end="")
-        for row in reversed(range(rows)):
-            row_low = row / rows * full
-            row_high = (row + 1) / rows * full
-            band_row = row_low < high and row_high > low
+        # One array per picture: how many eighths of each cell are filled, and the
+        # cell's style index (-1 for the row's background).
+        row_of = np.arange(rows - 1, -1, -1)[:, np.newaxis]
+        filled = np.clip(eighths[np.newaxis, :] - row_of * 8, 0, 8)
+        filled[:, zones < 0] = 0
+        styled = np.where(filled > 0, zones[np.newaxis, :], -1)
+        glyphs = _GLYPHS[filled]
+        strips = []
+        for line, row in enumerate(row_of[:, 0].tolist()):
+            band_row = row / rows * full < high and (row + 1) / rows * full > low
             background, coloured = (band, on_band) if band_row else (empty, on_empty)
-            blank = (_CEILING_RULE, background + rule) if row == ceiling_row else (" ", background)
-            cells: list[tuple[str, Style]] = []
-            for level, zone in zip(levels, column_zones, strict=True):
-                filled = level - row * 8
-                if filled > 0 and zone is not None:
-                    cells.append((_BLOCKS[min(8, filled)], coloured[zone]))
-                else:
-                    cells.append(blank)
-            append_runs(text, cells)
-            if row:
-                text.append("\n")
-        return text
-
-
-def append_runs(text: Text, cells: list[tuple[str, Style]]) -> None:
-    """Append cells, merging neighbours of one style into one span (far fewer spans to render)."""
-    run: list[str] = []
-    run_style: Style | None = None
-    for glyph, style in cells:
-        if style != run_style and run:
-            text.append("".join(run), run_style)
-            run = []
-        run.append(glyph)
-        run_style = style
-    if run:
-        text.append("".join(run), run_style)
+            blank = background
+            if row == ceiling_row:
+                glyphs[line, styled[line] < 0] = _CEILING_RULE
+                blank = background + rule
+            text = "".join(glyphs[line].tolist())
+            cuts = [0, *(np.flatnonzero(np.diff(styled[line])) + 1).tolist(), columns]
+            segments = [
+                Segment(text[a:b], blank if (index := styled[line, a]) < 0 else coloured[index])
+                for a, b in itertools.pairwise(cuts)
+            ]
+            strips.append(Strip(segments, columns))
+        return strips

@@ -1,0 +1,87 @@
+"""The event side every transport's source shares: one queue, link states told once, counters.
+
+A source's I/O runs on the event loop (bleak) or on a reader thread (pyserial);
+either way it hands events to :class:`LinkEvents`, and ``events()`` returns
+:meth:`LinkEvents.stream`, which ends with the ``closed`` report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+
+from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
+from knotmeter.core.samples import SampleBatch
+
+RATE_SMOOTHING = 0.05
+"""Weight of the newest batch in the rate's moving average (about the last 20 batches)."""
+
+
+class LinkEvents:
+    """The queue ``events()`` drains, the link state last reported, and :class:`SourceStats`.
+
+    Events are emitted on the event loop until :meth:`emit_from_thread` is called;
+    after that, from one reader thread, which also owns ``state`` and ``stats``.
+    """
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stats = SourceStats()
+        self.state = LinkState.CLOSED
+        self._clock = clock
+        self._detail = ""
+        self._queue: asyncio.Queue[SourceEvent] = asyncio.Queue()
+        self._put: Callable[[SourceEvent], None] = self._queue.put_nowait
+        self._last_sample_t: float | None = None
+
+    def emit_from_thread(self) -> None:
+        """Call on the event loop before a reader thread starts emitting."""
+        loop = asyncio.get_running_loop()
+        put = self._queue.put_nowait
+
+        def put_threadsafe(event: SourceEvent) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed under us: nobody listens
+                loop.call_soon_threadsafe(put, event)
+
+        self._put = put_threadsafe
+
+    async def stream(self) -> AsyncIterator[SourceEvent]:
+        """Every event emitted, up to and including the ``closed`` report."""
+        while True:
+            event = await self._queue.get()
+            yield event
+            if isinstance(event, LinkChanged) and event.state is LinkState.CLOSED:
+                return
+
+    def emit(self, event: SourceEvent) -> None:
+        self._put(event)
+
+    def set_state(self, state: LinkState, detail: str, *, always: bool = False) -> None:
+        """Report a state once: the same state and detail again is not news, unless ``always``
+        (each retry, the final ``closed``)."""
+        if always or state is not self.state or detail != self._detail:
+            self.state = state
+            self._detail = detail
+            self._put(LinkChanged(self._clock(), state, detail))
+
+    def samples(self, batch: SampleBatch, *, lost: int, live_detail: str) -> None:
+        """Count ``batch`` (``lost`` is the driver's running total), report the link live, pass
+        the batch on.
+
+        The rate is a moving average, so one late batch does not make the status line jump.
+        """
+        stats = self.stats
+        n = len(batch)
+        stats.samples += n
+        stats.lost = lost
+        end = float(batch.t[-1])
+        previous = self._last_sample_t
+        self._last_sample_t = end
+        if previous is not None and end > previous:
+            rate = n / (end - previous)
+            stats.rate_hz = (
+                stats.rate_hz + RATE_SMOOTHING * (rate - stats.rate_hz) if stats.rate_hz else rate
+            )
+        self.set_state(LinkState.LIVE, live_detail)
+        self._put(batch)
