@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import os
 import select
@@ -131,8 +132,10 @@ class LineDevice:
     """A bare pty behind ``link``: a DIY board printing lines, or a gauge answering polls.
 
     ``reply(request)`` returns the bytes to answer each chunk the host writes;
-    ``lines`` are printed one per ``period_s`` when given, while a program has the
-    port open (like a board that resets when the port opens).
+    ``lines`` (and any added later with :meth:`print`) are printed one per
+    ``period_s``, while a program has the port open. What a board prints just as the
+    port opens can be flushed by the open itself, so tests that count lines print
+    the counted ones after the first line has arrived.
     """
 
     def __init__(
@@ -148,7 +151,7 @@ class LineDevice:
         link.symlink_to(os.ttyname(slave))
         os.close(slave)
         self.requests: list[bytes] = []
-        self._lines = list(lines or [])
+        self._lines = collections.deque(lines or [])
         self._period_s = period_s
         self._reply = reply
         self._stop = threading.Event()
@@ -170,7 +173,11 @@ class LineDevice:
             elif self._lines and self._port_open():
                 with contextlib.suppress(OSError):
                     os.write(self.master, self._lines[0])
-                    self._lines.pop(0)
+                    self._lines.popleft()
+
+    def print(self, lines: list[bytes]) -> None:
+        """Queue more lines to print (thread-safe: a deque)."""
+        self._lines.extend(lines)
 
     def _port_open(self) -> bool:
         """A program holds the port: until then a board's output is flushed by the open."""

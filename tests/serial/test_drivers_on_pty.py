@@ -34,11 +34,12 @@ def _details(got: Collector) -> list[str]:
 async def test_a_diy_board_printing_grams_is_read_in_newtons(
     link_path: Path, line_device: MakeDevice, collect: Collect
 ) -> None:
-    lines = [f"{g}\r\n".encode() for g in range(0, 5000, 100)]
-    lines[20:20] = [b"HX711 scale demo\r\n", b"1,2,3\r\n"]  # a header, then a junk line
-    line_device(lines=lines)
+    device = line_device(lines=[f"{g}\r\n".encode() for g in range(0, 1000, 100)])
     got = collect(_source(link_path, TextDriver(unit="g")))
-    await got.until(lambda: sum(map(len, got.batches)) >= 40 and got.batches[-1].force_n[-1] > 30)
+    await got.until(lambda: bool(got.batches))  # the port is open: nothing more is flushed
+    device.print([b"HX711 scale demo\r\n", b"1,2,3\r\n"])  # a header, then a junk line
+    device.print([f"{g}\r\n".encode() for g in range(1000, 5000, 100)])
+    await got.until(lambda: got.batches[-1].force_n[-1] > 48)  # 4900 g arrived
     forces = np.concatenate([b.force_n for b in got.batches])
     grams = np.rint(forces / STANDARD_GRAVITY * 1000)
     assert np.all(np.diff(grams) == 100), "every printed line arrives once, in order"
@@ -49,9 +50,12 @@ async def test_a_diy_board_printing_grams_is_read_in_newtons(
 async def test_board_time_column_in_milliseconds_becomes_the_timeline(
     link_path: Path, line_device: MakeDevice, collect: Collect
 ) -> None:
-    line_device(lines=[f"{1000 + 12 * k},{k}.5\n".encode() for k in range(30)])
+    rows = [f"{1000 + 12 * k},{k}.5\n".encode() for k in range(30)]
+    device = line_device(lines=rows[:10])
     got = collect(_source(link_path, TextDriver(time_scale=0.001)))
-    await got.until(lambda: sum(map(len, got.batches)) >= 20)
+    await got.until(lambda: bool(got.batches))  # the port is open: nothing more is flushed
+    device.print(rows[10:])
+    await got.until(lambda: got.batches[-1].force_n[-1] == 29.5)
     np.testing.assert_allclose(np.diff(got.times()), 0.012)
 
 
