@@ -1,14 +1,13 @@
 """The event side every transport's source shares: one queue, link states told once, counters.
 
-A source's I/O runs on the event loop (bleak) or on a reader thread (pyserial);
-either way it hands events to :class:`LinkEvents`, and ``events()`` returns
+A source's I/O runs on the event loop (bleak's callbacks, the serial port's
+reader); it hands events to :class:`LinkEvents`, and ``events()`` returns
 :meth:`LinkEvents.stream`, which ends with the ``closed`` report.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -22,8 +21,7 @@ RATE_SMOOTHING = 0.05
 class LinkEvents:
     """The queue ``events()`` drains, the link state last reported, and :class:`SourceStats`.
 
-    Events are emitted on the event loop until :meth:`emit_from_thread` is called;
-    after that, from one reader thread, which also owns ``state`` and ``stats``.
+    Events are emitted on the event loop that drains them.
     """
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
@@ -32,19 +30,8 @@ class LinkEvents:
         self._clock = clock
         self._detail = ""
         self._queue: asyncio.Queue[SourceEvent] = asyncio.Queue()
-        self._put: Callable[[SourceEvent], None] = self._queue.put_nowait
+        self._put = self._queue.put_nowait
         self._last_sample_t: float | None = None
-
-    def emit_from_thread(self) -> None:
-        """Call on the event loop before a reader thread starts emitting."""
-        loop = asyncio.get_running_loop()
-        put = self._queue.put_nowait
-
-        def put_threadsafe(event: SourceEvent) -> None:
-            with contextlib.suppress(RuntimeError):  # the loop closed under us: nobody listens
-                loop.call_soon_threadsafe(put, event)
-
-        self._put = put_threadsafe
 
     async def stream(self) -> AsyncIterator[SourceEvent]:
         """Every event emitted, up to and including the ``closed`` report."""

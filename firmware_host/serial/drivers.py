@@ -1,11 +1,12 @@
 """Wire drivers: what to write to a port and how its bytes become source events.
 
 One driver per ``format=`` of a serial moniker. The serial source owns the port
-and the thread; a driver only translates, so it is tested without any port.
+and its reads; a driver only translates, so it is tested without any port.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 from firmware_host.protocol.framing import StreamDecoder, encode_frame
@@ -34,7 +35,13 @@ class WireDriver(Protocol):
     def feed(self, data: bytes, host_t: float) -> list[SourceEvent]: ...
 
     def poll(self, host_t: float) -> bytes:
-        """Called between reads; bytes to send now (a gauge's ``?``), often none."""
+        """Called after reads and at :attr:`next_poll_t`; bytes to send now (a gauge's
+        ``?``), often none."""
+        ...
+
+    @property
+    def next_poll_t(self) -> float:
+        """When :meth:`poll` next has something to send (host seconds); ``inf``: never."""
         ...
 
     def command(self, op: Op, value: float = 0.0) -> bytes | None:
@@ -88,6 +95,10 @@ class BinaryDriver:
 
     def poll(self, host_t: float) -> bytes:
         return b""
+
+    @property
+    def next_poll_t(self) -> float:
+        return math.inf
 
     def command(self, op: Op, value: float = 0.0) -> bytes:
         self._request_id = (self._request_id + 1) % 256
@@ -143,6 +154,10 @@ class TextDriver(_LineDriver):
     def poll(self, host_t: float) -> bytes:
         return b""
 
+    @property
+    def next_poll_t(self) -> float:
+        return math.inf
+
     def command(self, op: Op, value: float = 0.0) -> bytes | None:
         return None
 
@@ -189,6 +204,14 @@ class GaugeDriver(_LineDriver):
         self._awaiting_since = host_t
         self._next_poll_t = max(self._next_poll_t + self._interval_s, host_t)
         return self.POLL
+
+    @property
+    def next_poll_t(self) -> float:
+        """The next interval's poll; while a reply is awaited, not before it times out."""
+        since = self._awaiting_since
+        if since is None:
+            return self._next_poll_t
+        return max(self._next_poll_t, since + self.REPLY_TIMEOUT_S)
 
     def command(self, op: Op, value: float = 0.0) -> bytes | None:
         return None

@@ -9,6 +9,7 @@ import os
 import serial
 
 READ_TIMEOUT_S = 0.05
+READ_CHUNK = 4096
 
 
 class PortError(Exception):
@@ -16,13 +17,30 @@ class PortError(Exception):
 
 
 def open_port(path: str, baud: int) -> serial.Serial:
-    """Open ``path`` exclusively, raw, with a short read timeout for a polling reader thread."""
+    """Open ``path`` exclusively, raw, non-blocking underneath; ``read`` waits at most
+    ``READ_TIMEOUT_S`` (for probes; a source reads with :func:`read_ready`)."""
     try:
         return serial.Serial(path, baud, timeout=READ_TIMEOUT_S, write_timeout=1.0, exclusive=True)
     except (serial.SerialException, OSError) as err:
         raise PortError(describe(path, err)) from None
     except ValueError as err:
         raise PortError(f"{path}: {err}") from None
+
+
+def read_ready(port: serial.Serial) -> bytes:
+    """The bytes waiting on a port its reader was told is readable; ``b""`` if none.
+
+    One ``read`` of the descriptor (pyserial opens it non-blocking). An unplugged
+    port is readable with nothing to read, which raises as pyserial does, so
+    ``describe`` calls it unplugged.
+    """
+    try:
+        data = os.read(port.fileno(), READ_CHUNK)
+    except BlockingIOError:  # a spurious wake-up
+        return b""
+    if not data:
+        raise serial.SerialException("device reports readiness to read but returned no data")
+    return data
 
 
 def describe(path: str, err: BaseException) -> str:

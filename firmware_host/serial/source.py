@@ -1,15 +1,17 @@
-"""A serial-port :class:`Source`: one reader thread, endless reconnect, link-state events.
+"""A serial-port :class:`Source` read on the event loop: endless reconnect, link-state events.
 
-The reader thread owns the port (reads, writes, reopening) and hands every event
-to the asyncio loop with ``call_soon_threadsafe``; commands travel the other way
-through a thread-safe queue, so the port is never touched from two threads.
+The port's descriptor is watched with ``loop.add_reader``, so a frame costs one
+wake-up of the loop that already runs the pipeline and the screen. A reader thread
+handing frames over with ``call_soon_threadsafe`` wakes two threads per frame,
+and on a small machine the wake-ups, not the decoding, are most of the link's CPU
+(``tests/bench/bench_ui.py``). This needs a selector event loop, which is what
+asyncio (and so Textual) runs on POSIX.
 """
 
 from __future__ import annotations
 
 import asyncio
-import queue
-import threading
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ import serial
 from firmware_host.link import LinkEvents
 from firmware_host.protocol.messages import Op
 from firmware_host.serial.drivers import SIMULATED_MODEL, WireDriver
-from firmware_host.serial.port import PortError, describe, open_port
+from firmware_host.serial.port import PortError, describe, open_port, read_ready
 from firmware_host.source import DeviceInfo, LinkState, SourceEvent
 from knotmeter.core.samples import SampleBatch
 
@@ -57,14 +59,20 @@ class SerialSource:
         self._driver = driver
         self._timing = timing or LinkTiming()
         self._on_close = on_close
-        self._commands: queue.SimpleQueue[bytes] = queue.SimpleQueue()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._port: serial.Serial | None = None
+        self._pending: list[bytes] = []  # commands given while the port is closed
+        self._wake: asyncio.Event | None = None
+        self._failure: BaseException | None = None
         self._closed = False
         self._bytes_in = 0
+        self._last_data_t = 0.0
+        self._check_t = 0.0  # when the task next wakes by itself
 
     def events(self) -> AsyncIterator[SourceEvent]:
-        self._start()
+        if self._task is None:
+            self._wake = asyncio.Event()
+            self._task = asyncio.create_task(self._run(), name=f"serial {self.path}")
         return self._link.stream()
 
     async def tare(self) -> None:
@@ -77,40 +85,38 @@ class SerialSource:
         if self._closed:
             return
         self._closed = True
-        self._stop.set()
-        if self._thread is not None:
-            await asyncio.to_thread(self._thread.join)
+        if self._task is not None and self._wake is not None:
+            self._wake.set()
+            await self._task
         else:
             self._link.set_state(LinkState.CLOSED, self.path, always=True)
         if self._on_close is not None:
             self._on_close()
 
     def _send(self, op: Op, value: float = 0.0) -> None:
-        """Queue a command; formats that cannot carry it (text, gauge) ignore it."""
+        """Write a command now, or once the port is open; formats that cannot carry it
+        (text, gauge) ignore it."""
         data = self._driver.command(op, value)
-        if data:
-            self._commands.put(data)
-
-    def _start(self) -> None:
-        if self._thread is not None:
+        if not data:
             return
-        self._link.emit_from_thread()
-        self._thread = threading.Thread(target=self._run, name=f"serial {self.path}", daemon=True)
-        self._thread.start()
+        if self._port is None:
+            self._pending.append(data)
+        else:
+            self._write(data)
 
-    # --- reader thread -------------------------------------------------------------
+    # --- the link's lifetime, as one task ------------------------------------------
 
-    def _run(self) -> None:
+    async def _run(self) -> None:
         retry_s = self._timing.retry_s
         self._link.set_state(LinkState.CONNECTING, f"opening {self.path}")
         ever_opened = False
-        while not self._stop.is_set():
+        while not self._closed:
             try:
                 port = open_port(self.path, self._baud)
             except PortError as err:
                 waiting = LinkState.RECONNECTING if ever_opened else LinkState.CONNECTING
                 self._link.set_state(waiting, str(err))
-                self._stop.wait(retry_s)
+                await self._rest(retry_s)
                 retry_s = min(retry_s * 2, self._timing.retry_cap_s)
                 continue
             if ever_opened:
@@ -118,39 +124,98 @@ class SerialSource:
             ever_opened = True
             retry_s = self._timing.retry_s
             try:
-                self._pump(port)
+                await self._serve(port)
             except (serial.SerialException, OSError) as err:
                 self._link.set_state(LinkState.RECONNECTING, describe(self.path, err))
             finally:
+                self._port = None
                 port.close()
         self._link.set_state(LinkState.CLOSED, self.path, always=True)
 
-    def _pump(self, port: serial.Serial) -> None:
-        """Read, translate and write until the port fails or the source closes."""
-        opened_t = last_data_t = time.monotonic()
-        port.write(self._driver.on_open(opened_t))
-        while not self._stop.is_set():
-            while not self._commands.empty():
-                port.write(self._commands.get())
-            data = port.read(1)
-            if data:
-                data += port.read(port.in_waiting)
-                self._bytes_in += len(data)
-            now = time.monotonic()
-            if out := self._driver.poll(now):
-                port.write(out)
-            events = self._driver.feed(data, now) if data else []
-            for event in events:
-                if isinstance(event, SampleBatch):
-                    last_data_t = now
-                    self._link.samples(event, lost=self._driver.lost, live_detail=self.path)
-                    continue
-                if isinstance(event, DeviceInfo) and event.model == SIMULATED_MODEL:
-                    self.simulated = True  # a simulator behind a plain serial: never hide it
-                self._link.emit(event)
-            self.stats.bad_frames = self._driver.bad_frames
-            if now - last_data_t > self._timing.no_data_s:
-                self._link.set_state(LinkState.NO_DATA, self._silence_detail())
+    async def _serve(self, port: serial.Serial) -> None:
+        """Read (in callbacks), poll and watch for silence until the port fails or we close.
+
+        The task itself wakes only when the driver wants to poll or silence is due
+        to be checked, about once a second on a streaming tool.
+        """
+        loop = asyncio.get_running_loop()
+        fd = port.fileno()
+        self._failure = None
+        self._port = port
+        self._last_data_t = time.monotonic()
+        self._write(self._driver.on_open(self._last_data_t))
+        for data in self._pending:
+            self._write(data)
+        self._pending.clear()
+        loop.add_reader(fd, self._on_readable, port)
+        try:
+            while not self._closed and self._failure is None:
+                now = time.monotonic()
+                self._poll(now)
+                if now - self._last_data_t > self._timing.no_data_s:
+                    self._link.set_state(LinkState.NO_DATA, self._silence_detail())
+                self._check_t = self._next_check_t(now)
+                await self._rest(self._check_t - now)
+        finally:
+            loop.remove_reader(fd)
+        if self._failure is not None:
+            raise self._failure
+
+    def _next_check_t(self, now: float) -> float:
+        """The next poll the driver wants, or the moment silence becomes ``no_data``."""
+        silent_at = self._last_data_t + self._timing.no_data_s
+        if silent_at <= now:  # already silent: look again in a while, for the change
+            silent_at = now + self._timing.no_data_s
+        return min(self._driver.next_poll_t, silent_at)
+
+    async def _rest(self, seconds: float) -> None:
+        """Sleep, unless :meth:`close` or a port failure wakes the task first."""
+        assert self._wake is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), max(0.0, seconds))
+        if not self._closed:
+            self._wake.clear()
+
+    def _fail(self, err: BaseException) -> None:
+        self._failure = err
+        assert self._wake is not None
+        self._wake.set()
+
+    def _write(self, data: bytes) -> None:
+        assert self._port is not None
+        try:
+            self._port.write(data)
+        except (serial.SerialException, OSError) as err:
+            self._fail(err)
+
+    def _poll(self, now: float) -> None:
+        if out := self._driver.poll(now):
+            self._write(out)
+
+    def _on_readable(self, port: serial.Serial) -> None:
+        """Translate what arrived; an unplugged port ends :meth:`_serve` with the error."""
+        try:
+            data = read_ready(port)
+        except (serial.SerialException, OSError) as err:
+            self._fail(err)
+            return
+        if not data:
+            return
+        self._bytes_in += len(data)
+        now = time.monotonic()
+        for event in self._driver.feed(data, now):
+            if isinstance(event, SampleBatch):
+                self._last_data_t = now
+                self._link.samples(event, lost=self._driver.lost, live_detail=self.path)
+                continue
+            if isinstance(event, DeviceInfo) and event.model == SIMULATED_MODEL:
+                self.simulated = True  # a simulator behind a plain serial: never hide it
+            self._link.emit(event)
+        self.stats.bad_frames = self._driver.bad_frames
+        self._poll(now)
+        if self._driver.next_poll_t < self._check_t:  # a reply came: the next poll is sooner
+            assert self._wake is not None
+            self._wake.set()
 
     def _silence_detail(self) -> str:
         if self._bytes_in and not self.stats.samples:

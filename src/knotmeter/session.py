@@ -24,9 +24,11 @@ from knotmeter.store import SessionRecorder, SessionStore, SourceKind, check_pai
 
 SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo
 Subscriber = Callable[[SessionEvent], None]
+Watcher = Callable[[], None]
 
-WATCHDOG_PERIOD_S = 0.1
-"""How often silence is checked; the pipeline raises ``signal_lost`` after 0.5 s of it."""
+SILENCE_SLACK_S = 0.01
+"""The watchdog wakes this long after the newest sample turns ``signal_lost_s`` old, so
+the silence it finds is past the limit (the pipeline's test is strict)."""
 
 LINK_DOWN = frozenset({LinkState.NO_DATA, LinkState.RECONNECTING})
 
@@ -65,6 +67,7 @@ class Session:
         self.pipeline = Pipeline(config)
         self._clock = clock
         self._subscribers: list[Subscriber] = []
+        self._watchers: list[Watcher] = []
         self._link = LinkState.CONNECTING
         self._battery_mv: int | None = None
         self._info: DeviceInfo | None = None
@@ -121,13 +124,16 @@ class Session:
         Callbacks run on the event loop inside the ingest path: they must be quick
         (post a message, set a flag). Returns the function that unsubscribes.
         """
-        self._subscribers.append(callback)
+        return _register(self._subscribers, callback)
 
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                self._subscribers.remove(callback)
+    def watch(self, callback: Watcher) -> Callable[[], None]:
+        """Call ``callback`` each time a batch has moved :attr:`state` on, after its events.
 
-        return unsubscribe
+        For screens that draw a frame when there is something new (at most at their
+        own frame rate) rather than waking on a timer to find out; the same rules as
+        :meth:`subscribe`. Returns the function that stops watching.
+        """
+        return _register(self._watchers, callback)
 
     async def run(self) -> None:
         """Drain the source until it closes, watching for silence meanwhile."""
@@ -195,6 +201,8 @@ class Session:
                     self._last_t = float(item.t[-1])
                     self._last_arrival = self._clock()
                 self._publish(events, item)
+                for watcher in tuple(self._watchers):
+                    _call_safely(watcher)
             case LinkChanged(state=state):
                 self._link = state
                 if state is LinkState.LIVE:
@@ -225,10 +233,19 @@ class Session:
         return self._last_t + (self._clock() - self._last_arrival)
 
     async def _watch_silence(self) -> None:
+        """Look for silence when the newest sample turns ``signal_lost_s`` old.
+
+        While samples flow this wakes about twice a second; polling at a fixed
+        period would wake the loop many times a second to find nothing.
+        """
         while True:
-            await asyncio.sleep(WATCHDOG_PERIOD_S)
-            if self._last_t is not None:
-                self._publish(self.pipeline.tick(self._source_now()), None)
+            limit = self.pipeline.config.signal_lost_s
+            quiet_s = 0.0 if self._last_t is None else self._clock() - self._last_arrival
+            if quiet_s <= limit:
+                await asyncio.sleep(limit - quiet_s + SILENCE_SLACK_S)
+                continue
+            self._publish(self.pipeline.tick(self._source_now()), None)
+            await asyncio.sleep(limit)
 
     def _publish(
         self, events: Sequence[Event], batch: SampleBatch | None, *, region: str | None = None
@@ -243,8 +260,25 @@ class Session:
 
     def _emit(self, event: SessionEvent) -> None:
         for callback in tuple(self._subscribers):
-            try:
-                callback(event)
-            except Exception:
-                # One broken consumer must not silence the alarm for the others.
-                _log.exception("session subscriber %r failed on %r", callback, event)
+            _call_safely(callback, event)
+
+
+def _register(
+    callbacks: list[Callable[..., None]], callback: Callable[..., None]
+) -> Callable[[], None]:
+    """Add ``callback``; return the function that removes it (twice is harmless)."""
+    callbacks.append(callback)
+
+    def remove() -> None:
+        with contextlib.suppress(ValueError):
+            callbacks.remove(callback)
+
+    return remove
+
+
+def _call_safely(callback: Callable[..., None], *args: object) -> None:
+    """One broken consumer must not silence the alarm for the others: log, carry on."""
+    try:
+        callback(*args)
+    except Exception:
+        _log.exception("session callback %r failed on %r", callback, args)

@@ -1,8 +1,6 @@
-"""The event side both sources share: states told once, a reader thread's hand-off, counters."""
+"""The event side both sources share: states told once, the stream's end, counters."""
 
 from __future__ import annotations
-
-import threading
 
 import numpy as np
 import pytest
@@ -35,27 +33,6 @@ async def test_a_state_is_told_once_unless_always_and_the_stream_ends_at_closed(
         LinkChanged(7.0, LinkState.CONNECTING, "retrying"),
         LinkChanged(7.0, LinkState.CLOSED, "bye"),
     ]
-
-
-async def test_a_reader_thread_hands_events_to_the_loop_in_order() -> None:
-    link = LinkEvents()
-    link.emit_from_thread()
-    batches = [batch(k / 80, 1, 80.0) for k in range(200)]
-
-    def reader() -> None:
-        for item in batches:
-            link.samples(item, lost=0, live_detail="/dev/ttyACM0")
-        link.set_state(LinkState.CLOSED, "/dev/ttyACM0", always=True)
-
-    thread = threading.Thread(target=reader)
-    thread.start()
-    events = await drain(link)
-    thread.join()
-    assert [e.state for e in events if isinstance(e, LinkChanged)] == [
-        LinkState.LIVE,
-        LinkState.CLOSED,
-    ]
-    assert [e for e in events if isinstance(e, SampleBatch)] == batches
 
 
 def test_samples_are_counted_and_the_rate_follows_the_sample_times() -> None:

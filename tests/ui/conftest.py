@@ -102,8 +102,8 @@ class Rig:
     async def step(self, pilot: Pilot[None], force_n: float, seconds: float) -> None:
         """Press one frame's batch at a time, drawing each: the same picture on every run.
 
-        One batch per frame means the frame timer can only ever see a state this loop
-        also draws, so the trace gets exactly one point per step however the loop runs.
+        One batch per step means the screen's own frames can only ever see a state this
+        loop also draws, so the trace gets exactly one point per step however the loop runs.
         """
         for _ in range(max(1, round(seconds / FRAME_S))):
             self.press(force_n, FRAME_S, batch_s=FRAME_S)

@@ -13,6 +13,7 @@ from knotmeter.core.events import AlarmKind, AlarmRaised
 from knotmeter.session import SessionEvent
 from knotmeter.store import SourceKind
 from knotmeter.ui.display import ForceFormat
+from knotmeter.ui.screens import live
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.screens.regions import RegionPicker
@@ -61,7 +62,9 @@ async def test_digits_wait_for_the_detail_frame_but_the_zone_does_not(
     rig: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Frames between detail frames show a zone change, so they leave the digits alone."""
-    monkeypatch.setattr(LiveScreen, "_on_frame", lambda self: None)  # only the test draws
+    # Only the test draws: no frames on new states, no detail paints of the screen's own.
+    monkeypatch.setattr(LiveScreen, "_on_new_state", lambda self: None)
+    monkeypatch.setattr(live, "DETAIL_PERIOD_S", 3600.0)
     async with rig.app.run_test(size=(100, 32)) as pilot:
         rig.link(LinkState.LIVE)
         await rig.hold(pilot, 52.0, 1.0)

@@ -1,21 +1,26 @@
 """The live screen: what the person looks at while pressing.
 
-Two paths feed it. The frame timer peeks at ``session.state`` at most ``frame_hz``
-times a second and skips the work when nothing changed; the session subscription
+Two paths feed it. A frame peeks at ``session.state`` when a batch has moved it on,
+at most ``frame_hz`` times a second, so a frame rides the wake-up the sample
+already caused instead of a timer waking the loop thirty times a second (on a
+small machine a wake-up costs more than the frame). The session subscription
 pushes alarms and link changes, which the banner shows in the same call, so an
-alarm never waits for the next frame.
+alarm never waits for a frame.
 
-Every paint costs a few milliseconds of CPU whatever it repaints, so the frame
-timer keeps the parts that follow the press (gauge, instruction, banner) on every
-frame (the gauge only for a zone change or a whole-cell move), and gathers the
-parts that are read rather than watched (digits, hold, trace, status, the gauge's
-small moves) into one paint every :data:`DETAIL_PERIOD_S`. A steady press then
-costs a handful of paints a second instead of one per part that changed.
+Every paint costs a few milliseconds of CPU whatever it repaints, so a frame draws
+the parts that follow the press (gauge, instruction, banner), the gauge only for a
+zone change or a whole-cell move, and a timer gathers the parts that are read
+rather than watched (digits, hold, trace, status, the gauge's small moves) into one
+paint every :data:`DETAIL_PERIOD_S`; that paint also draws whatever frame the rate
+limit held back. A steady press then costs a handful of paints a second.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import math
+import time
 from typing import ClassVar
 
 from textual import on, work
@@ -55,7 +60,7 @@ from knotmeter.ui.widgets import (
 from knotmeter.ui.wording import DEAD_LINK_BANNERS, INSTRUCTIONS, STALE_INSTRUCTION
 
 FRAME_HZ = 30.0
-"""Upper bound on redraws per second; readable motion, bounded CPU at any sample rate."""
+"""Upper bound on frames per second; readable motion, bounded CPU at any sample rate."""
 DETAIL_PERIOD_S = 0.25
 """How often the digits, hold, trace and status are redrawn: a meter's pace, readable."""
 
@@ -78,11 +83,12 @@ class LiveScreen(Screen[None]):
         self.session = session
         self.fmt = fmt
         self.paused = False
-        self._frame_hz = frame_hz
+        self._frame_period_s = 1 / frame_hz
+        self._frame_t = -math.inf  # when the last frame was drawn (monotonic seconds)
+        self._frame_due = False
         self._alarms: frozenset[AlarmKind] = frozenset()
         self._drawn_state: CoachState | None = None
         self._detailed_state: CoachState | None = None
-        self._frames = 0
         self._instruction_shown: tuple[Zone, bool] | None = None
         self._title = TextLine(id="title")
         self._banner = AlarmBanner(id="banner")
@@ -93,6 +99,7 @@ class LiveScreen(Screen[None]):
         self._trace = TraceView(frame_hz=frame_hz, id="trace")
         self._status = StatusLine(id="status")
         self._unsubscribe = session.subscribe(self._on_session_event)
+        self._unwatch = session.watch(self._on_new_state)
 
     def compose(self) -> ComposeResult:
         yield self._title
@@ -108,7 +115,7 @@ class LiveScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._run_session()
-        self.set_interval(1 / self._frame_hz, self._on_frame)
+        self.set_interval(DETAIL_PERIOD_S, self.draw_frame)
         self._redraw()
         # Everything built so far lives as long as the screen: leave it out of the
         # collector's full passes, which otherwise stall the loop (and an alarm) for
@@ -117,6 +124,7 @@ class LiveScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._unsubscribe()
+        self._unwatch()
 
     @work(exit_on_error=False, group="session")
     async def _run_session(self) -> None:
@@ -149,10 +157,18 @@ class LiveScreen(Screen[None]):
             case _:
                 pass
 
-    def _on_frame(self) -> None:
-        frames_per_detail = max(1, round(DETAIL_PERIOD_S * self._frame_hz))
-        self.draw_frame(details=self._frames % frames_per_detail == 0)
-        self._frames += 1
+    def _on_new_state(self) -> None:
+        """Runs inside the ingest path: queue a frame right after it, unless one was drawn
+        less than a frame period ago (the next detail paint then draws that state)."""
+        if self._frame_due or time.monotonic() - self._frame_t < self._frame_period_s:
+            return
+        self._frame_due = True
+        asyncio.get_running_loop().call_soon(self._draw_motion_frame)
+
+    def _draw_motion_frame(self) -> None:
+        self._frame_due = False
+        self._frame_t = time.monotonic()
+        self.draw_frame(details=False)
 
     def draw_frame(self, *, details: bool = True) -> None:
         """Peek at the newest state; redraw only what a new state changes.
