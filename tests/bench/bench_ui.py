@@ -51,7 +51,6 @@ from knotmeter.store.paths import DB_NAME
 SIZE = (100, 32)
 RATE_HZ = 80.0
 CEILING_N = 110.0  # upper-trapezius, the default region
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 KNOTMETER = [str(Path(sys.executable).with_name("knotmeter"))]
 FIRST_FRAME_TEXT = b"SIMULATED"
 STRIKE_PROFILE = """\
@@ -128,8 +127,17 @@ class Terminal:
         return time.perf_counter() - self.started
 
     def cpu_s(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+        """Seconds on a CPU so far, summed over the process's threads.
+
+        From the scheduler's own count (``schedstat``, in ns), not the user and system
+        times of ``/proc/PID/stat``: those are sampled at the kernel tick (4 ms here),
+        which is coarse against a few ms of work a second done in short bursts.
+        """
+        total_ns = 0
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            with contextlib.suppress(FileNotFoundError):  # a thread that just ended
+                total_ns += int((task / "schedstat").read_text().split()[0])
+        return total_ns / 1e9
 
     def rss_mb(self) -> float:
         status = Path(f"/proc/{self.process.pid}/status").read_text()

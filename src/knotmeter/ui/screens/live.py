@@ -61,8 +61,9 @@ from knotmeter.ui.wording import DEAD_LINK_BANNERS, INSTRUCTIONS, STALE_INSTRUCT
 
 FRAME_HZ = 30.0
 """Upper bound on frames per second; readable motion, bounded CPU at any sample rate."""
-DETAIL_PERIOD_S = 0.25
-"""How often the digits, hold, trace and status are redrawn: a meter's pace, readable."""
+DETAIL_PERIOD_S = 1 / 3
+"""How often the digits, hold, trace and status are redrawn: a meter's pace (three
+readings a second, as a multimeter), readable where a faster number only flickers."""
 
 
 class LiveScreen(Screen[None]):

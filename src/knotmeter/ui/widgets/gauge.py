@@ -3,8 +3,9 @@
 The bar is drawn in eighth-cell blocks and coloured by zone. It repaints only when
 the bar moves by more than an eighth of a cell (or the zone, targets or unit
 change), so tremor at a steady press costs no frames; the screen can ask for a
-whole-cell move instead, to keep small moves for its next detail paint. The ruler
-and numbers under it are drawn once per size and target.
+whole-cell move instead, to keep small moves for its next detail paint. Rows are
+strips (the line API), built once per change: the bar row once for all bar rows, the
+ruler and numbers once per size, target and unit.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from knotmeter.core.events import Zone
@@ -112,7 +114,8 @@ class Gauge(Widget):
         self._format = ForceFormat()
         self._drawn: tuple[object, ...] | None = None
         self._drawn_eighths = 0
-        self._footer: tuple[tuple[GaugeScale, ForceFormat], Text] | None = None
+        self._footer: tuple[tuple[GaugeScale, ForceFormat], list[Strip]] | None = None
+        self._strips: list[Strip] | None = None
         self._last_scale: GaugeScale | None = None
 
     def _scale(self, reading: GaugeReading) -> GaugeScale:
@@ -140,69 +143,83 @@ class Gauge(Widget):
         if key != self._drawn or abs(eighths - self._drawn_eighths) >= deadband:
             self._drawn = key
             self._drawn_eighths = eighths
+            self._strips = None
             self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._footer = None
+        self._strips = None
 
-    def render(self) -> Text:
+    def on_resize(self) -> None:
+        self._strips = None
+
+    def render_line(self, y: int) -> Strip:
+        if self._strips is None:
+            self._strips = self._draw_rows()
+        if 0 <= y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def _draw_rows(self) -> list[Strip]:
+        """The bar on every row but the last two, then the ruler and the numbers."""
         reading = self._reading
         if reading is None or self.content_size.width < 8:
-            return Text("")
+            return []
         scale = self._scale(reading)
         bar = self._bar_row(scale, reading.zone, scale.eighths(reading.force_n))
-        text = Text(no_wrap=True, end="")
-        for _ in range(max(1, self.content_size.height - 2)):
-            text.append_text(bar)
-            text.append("\n")
-        text.append_text(self._ruler_and_numbers(scale))
-        return text
+        return [bar] * max(1, self.content_size.height - 2) + self._ruler_and_numbers(scale)
 
-    def _bar_row(self, scale: GaugeScale, zone: Zone, eighths: int) -> Text:
+    def _bar_row(self, scale: GaugeScale, zone: Zone, eighths: int) -> Strip:
+        base = self.rich_style
         fill = self.get_component_rich_style(f"gauge--fill-{zone}")
         backgrounds = {
-            "below": self.get_component_rich_style("gauge--empty"),
-            "band": self.get_component_rich_style("gauge--band"),
-            "over": self.get_component_rich_style("gauge--empty"),
-            "limit": self.get_component_rich_style("gauge--limit"),
+            "below": base + self.get_component_rich_style("gauge--empty"),
+            "band": base + self.get_component_rich_style("gauge--band"),
+            "over": base + self.get_component_rich_style("gauge--empty"),
+            "limit": base + self.get_component_rich_style("gauge--limit"),
         }
         full_cells, partial = divmod(eighths, 8)
-        bar = Text(no_wrap=True, end="")
+        segments = []
         for stretch, start, end in scale.stretches:
             background = backgrounds[stretch]
-            on_background = fill + Style(bgcolor=background.bgcolor)
+            on_background = background + fill + Style(bgcolor=background.bgcolor)
             filled = max(0, min(end, full_cells) - start)
-            bar.append(_FULL * filled, on_background)
+            if filled:
+                segments.append(Segment(_FULL * filled, on_background))
             empty_from = start + filled
             if start <= full_cells < end and partial:
-                bar.append(_PARTIAL[partial], on_background)
+                segments.append(Segment(_PARTIAL[partial], on_background))
                 empty_from += 1
             if empty_from >= end:
                 continue
             if stretch == "limit" and empty_from == start:
-                bar.append(
-                    _CEILING_MARK, background + self.get_component_rich_style("gauge--ceiling")
-                )
+                ceiling = background + self.get_component_rich_style("gauge--ceiling")
+                segments.append(Segment(_CEILING_MARK, ceiling))
                 empty_from += 1
-            bar.append(" " * (end - empty_from), background)
-        return bar
+            segments.append(Segment(" " * (end - empty_from), background))
+        return Strip(segments, scale.width)
 
-    def _ruler_and_numbers(self, scale: GaugeScale) -> Text:
+    def _ruler_and_numbers(self, scale: GaugeScale) -> list[Strip]:
         """The two rows under the bar; drawn once per scale and unit."""
         if self._footer is not None and self._footer[0] == (scale, self._format):
             return self._footer[1]
-        text = Text(no_wrap=True, end="")
-        for stretch, start, end in scale.stretches:
-            text.append(
-                _RULER * (end - start), self.get_component_rich_style(f"gauge--ruler-{stretch}")
-            )
-        text.append("\n")
-        text.append_text(self._numbers(scale))
-        self._footer = ((scale, self._format), text)
-        return text
+        base = self.rich_style
+        ruler = Strip(
+            [
+                Segment(
+                    _RULER * (end - start),
+                    base + self.get_component_rich_style(f"gauge--ruler-{stretch}"),
+                )
+                for stretch, start, end in scale.stretches
+            ],
+            scale.width,
+        )
+        rows = [ruler, self._numbers(scale)]
+        self._footer = ((scale, self._format), rows)
+        return rows
 
-    def _numbers(self, scale: GaugeScale) -> Text:
+    def _numbers(self, scale: GaugeScale) -> Strip:
         """Numbers under the bar at 0, the band edges and the ceiling, then the unit."""
         width = scale.width
         row = [" "] * width
@@ -221,4 +238,5 @@ class Gauge(Widget):
             row[start : start + len(label)] = label
             free_from = start + len(label) + 1
         row[width - len(unit) :] = unit
-        return Text("".join(row), style=self.get_component_rich_style("gauge--scale"), end="")
+        style = self.rich_style + self.get_component_rich_style("gauge--scale")
+        return Strip([Segment("".join(row), style)], width)
