@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, str] = {
     "devices": "list serial ports and BLE tools, marking knotmeter tools",
     "sim": "serve a simulated tool (serial pty or simulated BlueZ)",
     "replay": "run the dashboard on a recorded trace",
+    "history": "holds per point and day over the last two weeks: force, time in band, pain",
 }
 
 

@@ -1,0 +1,150 @@
+"""``knotmeter history``: the last two weeks of holds, per point and day, from the store.
+
+Reads the store without creating it: asking for history before the first session
+says so instead of leaving an empty database behind. ``--json`` gives one line per
+point and day for scripts and spreadsheets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from datetime import date, datetime, timedelta
+
+from knotmeter.core.regions import UnknownRegion, get_region, load_regions
+from knotmeter.core.units import Unit, convert
+from knotmeter.errors import BadInput
+from knotmeter.history import DayOfHolds, days_of_holds, pain_trend
+from knotmeter.store import SessionStore, SourceKind, default_db_path
+
+FORCE_UNITS = (Unit.N, Unit.KGF, Unit.LBF)
+COLUMNS = "  day          holds  complete   in band   mean force        peak  pain (n)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--days", default="14", metavar="N", help="how far back (default 14)")
+    parser.add_argument("--region", metavar="ID", help="one point only")
+    parser.add_argument(
+        "--unit", default="N", choices=[str(u) for u in FORCE_UNITS], help="force unit"
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="include simulated and replayed sessions"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON line per point and day")
+
+
+def _days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        raise BadInput(f"--days: {text!r} is not a number of days") from None
+    if not (math.isfinite(days) and days > 0):
+        raise BadInput(f"--days: must be more than 0 (got {text})")
+    return days
+
+
+def _region(region_id: str | None) -> str | None:
+    if region_id is None:
+        return None
+    try:
+        return get_region(region_id).id
+    except UnknownRegion:
+        raise BadInput(
+            f"--region: unknown region {region_id!r}; choose one of: {', '.join(load_regions())}"
+        ) from None
+
+
+def _region_name(region_id: str) -> str:
+    """The region's name, or its id if it has left the region list since it was stored."""
+    try:
+        return get_region(region_id).name
+    except UnknownRegion:
+        return region_id
+
+
+def _cell(value: float | None, text: str, width: int) -> str:
+    return f"{'-' if value is None else text:>{width}}"
+
+
+def _row(day: DayOfHolds, unit: Unit) -> str:
+    force = {
+        name: None if value is None else f"{convert(value, unit):.1f} {unit}"
+        for name, value in (("mean", day.mean_n), ("peak", day.peak_n))
+    }
+    pain = None if day.pain is None else f"{day.pain:.1f} ({day.rated})"
+    return (
+        f"  {day.day.isoformat()}  {day.holds:>5}  {f'{day.complete}/{day.holds}':>8}"
+        f"  {_cell(day.in_band_s, f'{day.in_band_s or 0:.0f} s', 8)}"
+        f"  {_cell(day.mean_n, force['mean'] or '', 11)}"
+        f"  {_cell(day.peak_n, force['peak'] or '', 10)}"
+        f"  {_cell(day.pain, pain or '', 7)}"
+    )
+
+
+def _print_text(days: list[DayOfHolds], unit: Unit, since: date, everything: bool) -> None:
+    which = "all sessions" if everything else "holds on a real tool"
+    print(f"{which}, since {since.isoformat()} ({default_db_path()})")
+    for region, group in _by_region(days):
+        print(f"\n{_region_name(region)} ({region})\n{COLUMNS}")
+        for day in group:
+            print(_row(day, unit))
+        trend = pain_trend(group)
+        if trend is not None:
+            print(
+                f"  pain {trend.first:.1f} on {trend.first_day.isoformat()} -> "
+                f"{trend.last:.1f} on {trend.last_day.isoformat()} ({trend.change:+.1f})"
+            )
+
+
+def _by_region(days: list[DayOfHolds]) -> list[tuple[str, list[DayOfHolds]]]:
+    regions: dict[str, list[DayOfHolds]] = {}
+    for day in days:
+        regions.setdefault(day.region, []).append(day)
+    return list(regions.items())
+
+
+def _print_json(days: list[DayOfHolds], unit: Unit) -> None:
+    for day in days:
+        force = {
+            f"{name}_{unit}": None if value is None else round(convert(value, unit), 3)
+            for name, value in (("mean", day.mean_n), ("peak", day.peak_n))
+        }
+        print(
+            json.dumps(
+                {
+                    "region": day.region,
+                    "day": day.day.isoformat(),
+                    "holds": day.holds,
+                    "complete": day.complete,
+                    "in_band_s": day.in_band_s,
+                    **force,
+                    "pain": day.pain,
+                    "rated": day.rated,
+                }
+            )
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    days_back = _days(args.days)
+    region = _region(args.region)
+    unit = Unit(args.unit)
+    path = default_db_path()
+    if not path.exists():
+        print(f"no sessions yet: the first one creates {path}")
+        return 0
+    kinds = tuple(SourceKind) if args.all else (SourceKind.DEVICE,)
+    with SessionStore(path) as store:
+        holds = store.holds(region=region, days=days_back, kinds=kinds)
+    days = days_of_holds(holds)
+    if args.json:
+        _print_json(days, unit)
+        return 0
+    if not days:
+        hint = "" if args.all else " (simulated sessions are not history; --all shows them)"
+        print(f"no holds in the last {days_back:g} days{hint}")
+        return 0
+    since = (datetime.now().astimezone() - timedelta(days=days_back)).date()
+    _print_text(days, unit, since, args.all)
+    return 0

@@ -1,0 +1,96 @@
+"""Two weeks of holds, per point and per day: the numbers a person tracks between sittings.
+
+Trigger-point work is judged over days, not within one press: does the same point
+need less force, hold in band longer, hurt less? These summaries answer that from
+the stored holds; the store decides which holds count (a real tool's, by default).
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, tzinfo
+
+from knotmeter.store import HoldRecord
+
+
+@dataclass(slots=True, frozen=True)
+class DayOfHolds:
+    """One point on one local day.
+
+    Means are over the holds that have the figure (a hold cut short by a crash has
+    no in-band time; unrated holds have no pain); ``None`` when none has it.
+    """
+
+    region: str
+    day: date
+    holds: int
+    complete: int
+    in_band_s: float | None
+    mean_n: float | None
+    peak_n: float | None
+    pain: float | None
+    rated: int
+
+
+@dataclass(slots=True, frozen=True)
+class PainTrend:
+    """Mean pain on the first and the last day a point was rated."""
+
+    first_day: date
+    first: float
+    last_day: date
+    last: float
+
+    @property
+    def change(self) -> float:
+        return self.last - self.first
+
+
+def days_of_holds(holds: Iterable[HoldRecord], tz: tzinfo | None = None) -> list[DayOfHolds]:
+    """Group holds by region (alphabetical), then by local day in ``tz`` (oldest first).
+
+    ``tz`` ``None`` is the machine's zone: a hold at 00:30 belongs to the evening the
+    person remembers only if days are local.
+    """
+
+    def key(hold: HoldRecord) -> tuple[str, date]:
+        return hold.region, hold.started_at.astimezone(tz).date()
+
+    days = []
+    for (region, day), group in itertools.groupby(sorted(holds, key=key), key=key):
+        members = list(group)
+        pains = [h.pain for h in members if h.pain is not None]
+        peaks = [h.peak_n for h in members if h.peak_n is not None]
+        days.append(
+            DayOfHolds(
+                region=region,
+                day=day,
+                holds=len(members),
+                complete=sum(1 for h in members if h.complete),
+                in_band_s=_mean(h.in_band_s for h in members),
+                mean_n=_mean(h.mean_n for h in members),
+                peak_n=max(peaks) if peaks else None,
+                pain=statistics.fmean(pains) if pains else None,
+                rated=len(pains),
+            )
+        )
+    return days
+
+
+def pain_trend(days: Iterable[DayOfHolds]) -> PainTrend | None:
+    """First and last rated day of one region's days; ``None`` with fewer than two."""
+    rated = [d for d in days if d.pain is not None]
+    if len(rated) < 2:
+        return None
+    first, last = rated[0], rated[-1]
+    assert first.pain is not None
+    assert last.pain is not None
+    return PainTrend(first.day, first.pain, last.day, last.pain)
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.fmean(present) if present else None
