@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
@@ -89,6 +89,42 @@ def pain_trend(days: Iterable[DayOfHolds]) -> PainTrend | None:
     assert first.pain is not None
     assert last.pain is not None
     return PainTrend(first.day, first.pain, last.day, last.pain)
+
+
+HEADER = "day          holds  complete   in band   mean force        peak  pain (n)"
+
+
+def table_lines(days: Sequence[DayOfHolds], force_text: Callable[[float], str]) -> list[str]:
+    """One region's days as text: the header, a row a day, and the pain trend if any.
+
+    ``force_text`` formats newtons in the reader's unit; the CLI and the dashboard
+    print the same table.
+    """
+    lines = [HEADER]
+    for day in days:
+        pain = None if day.pain is None else f"{day.pain:.1f} ({day.rated})"
+        in_band = None if day.in_band_s is None else f"{day.in_band_s:.0f} s"
+        mean = None if day.mean_n is None else force_text(day.mean_n)
+        peak = None if day.peak_n is None else force_text(day.peak_n)
+        lines.append(
+            f"{day.day.isoformat()}  {day.holds:>5}  {f'{day.complete}/{day.holds}':>8}"
+            f"  {in_band or '-':>8}  {mean or '-':>11}  {peak or '-':>10}  {pain or '-':>8}"
+        )
+    trend = pain_trend(days)
+    if trend is not None:
+        lines.append(
+            f"pain {trend.first:.1f} on {trend.first_day.isoformat()} -> "
+            f"{trend.last:.1f} on {trend.last_day.isoformat()} ({trend.change:+.1f})"
+        )
+    return lines
+
+
+def by_region(days: Iterable[DayOfHolds]) -> list[tuple[str, list[DayOfHolds]]]:
+    """Days grouped per region, in the order the regions first appear."""
+    regions: dict[str, list[DayOfHolds]] = {}
+    for day in days:
+        regions.setdefault(day.region, []).append(day)
+    return list(regions.items())
 
 
 def _mean(values: Iterable[float | None]) -> float | None:

@@ -64,6 +64,7 @@ class Session:
         hold_target_s: float | None = None,
     ) -> None:
         self.source = source
+        self.store = store
         self.pipeline = Pipeline(config)
         self._clock = clock
         self._subscribers: list[Subscriber] = []

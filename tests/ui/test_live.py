@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -9,12 +10,14 @@ from textual.command import CommandPalette
 from textual.widgets import Digits, OptionList, Static
 
 from firmware_host.source import LinkState
-from knotmeter.core.events import AlarmKind, AlarmRaised
+from knotmeter.core.events import AlarmKind, AlarmRaised, HoldEnded, HoldStarted
+from knotmeter.core.units import Unit
 from knotmeter.session import SessionEvent
 from knotmeter.store import SourceKind
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens import live
 from knotmeter.ui.screens.help import HelpScreen
+from knotmeter.ui.screens.history import HistoryScreen
 from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.widgets import AlarmBanner, HoldPanel, StatusLine
@@ -220,3 +223,35 @@ async def test_command_palette_moves_to_another_point(rig: Rig) -> None:
         await rig.until(pilot, lambda: rig.app.screen.query_one(OptionList).option_count > 0)
         await pilot.press("enter")
         await rig.until(pilot, lambda: rig.session.pipeline.config.region.id == "masseter")
+
+
+async def test_h_shows_this_points_fortnight_on_a_real_tool_only(rig: Rig) -> None:
+    """Today's hold on the tool shows, in the screen's unit; a simulated one does not."""
+    region = rig.session.pipeline.config.region.id
+    for kind, mean_n, pain in ((SourceKind.DEVICE, 52.0, 6), (SourceKind.SIMULATED, 99.0, 9)):
+        recorder = rig.store.begin_session(source="serial:/dev/ttyACM0", kind=kind, region=region)
+        ended = HoldEnded(
+            t=70.0, start=1.0, in_band_s=61.0, over_band_s=0.0, peak_n=64.0, mean_n=mean_n,
+            complete=True,
+        )  # fmt: skip
+        recorder.record(None, [HoldStarted(t=1.0), ended], region=region)
+        recorder.rate_pain(pain, 1.0)
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("u")  # kgf
+        await pilot.press("h")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, HistoryScreen))
+        table = text_of(rig.app.screen.query_one("#table", Static))
+        today = datetime.now().astimezone().date().isoformat()
+        assert today in table
+        assert ForceFormat(Unit.KGF).text(52.0) in table
+        assert "6.0 (1)" in table
+        assert "9.0" not in table, "a simulated session is not history"
+        await pilot.press("escape")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
+
+
+async def test_h_before_any_real_session_says_there_is_no_history(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("h")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, HistoryScreen))
+        assert "No holds on this point" in text_of(rig.app.screen.query_one("#table", Static))

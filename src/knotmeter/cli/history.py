@@ -15,11 +15,10 @@ from datetime import date, datetime, timedelta
 from knotmeter.core.regions import UnknownRegion, get_region, load_regions
 from knotmeter.core.units import Unit, convert
 from knotmeter.errors import BadInput
-from knotmeter.history import DayOfHolds, days_of_holds, pain_trend
+from knotmeter.history import DayOfHolds, by_region, days_of_holds, table_lines
 from knotmeter.store import SessionStore, SourceKind, default_db_path
 
 FORCE_UNITS = (Unit.N, Unit.KGF, Unit.LBF)
-COLUMNS = "  day          holds  complete   in band   mean force        peak  pain (n)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,45 +62,13 @@ def _region_name(region_id: str) -> str:
         return region_id
 
 
-def _cell(value: float | None, text: str, width: int) -> str:
-    return f"{'-' if value is None else text:>{width}}"
-
-
-def _row(day: DayOfHolds, unit: Unit) -> str:
-    force = {
-        name: None if value is None else f"{convert(value, unit):.1f} {unit}"
-        for name, value in (("mean", day.mean_n), ("peak", day.peak_n))
-    }
-    pain = None if day.pain is None else f"{day.pain:.1f} ({day.rated})"
-    return (
-        f"  {day.day.isoformat()}  {day.holds:>5}  {f'{day.complete}/{day.holds}':>8}"
-        f"  {_cell(day.in_band_s, f'{day.in_band_s or 0:.0f} s', 8)}"
-        f"  {_cell(day.mean_n, force['mean'] or '', 11)}"
-        f"  {_cell(day.peak_n, force['peak'] or '', 10)}"
-        f"  {_cell(day.pain, pain or '', 7)}"
-    )
-
-
 def _print_text(days: list[DayOfHolds], unit: Unit, since: date, everything: bool) -> None:
     which = "all sessions" if everything else "holds on a real tool"
     print(f"{which}, since {since.isoformat()} ({default_db_path()})")
-    for region, group in _by_region(days):
-        print(f"\n{_region_name(region)} ({region})\n{COLUMNS}")
-        for day in group:
-            print(_row(day, unit))
-        trend = pain_trend(group)
-        if trend is not None:
-            print(
-                f"  pain {trend.first:.1f} on {trend.first_day.isoformat()} -> "
-                f"{trend.last:.1f} on {trend.last_day.isoformat()} ({trend.change:+.1f})"
-            )
-
-
-def _by_region(days: list[DayOfHolds]) -> list[tuple[str, list[DayOfHolds]]]:
-    regions: dict[str, list[DayOfHolds]] = {}
-    for day in days:
-        regions.setdefault(day.region, []).append(day)
-    return list(regions.items())
+    for region, group in by_region(days):
+        print(f"\n{_region_name(region)} ({region})")
+        for line in table_lines(group, lambda force_n: f"{convert(force_n, unit):.1f} {unit}"):
+            print(f"  {line}")
 
 
 def _print_json(days: list[DayOfHolds], unit: Unit) -> None:

@@ -42,9 +42,11 @@ from knotmeter.core.events import (
 )
 from knotmeter.core.regions import load_regions
 from knotmeter.core.state import CoachState
+from knotmeter.history import days_of_holds
 from knotmeter.session import Session, SessionEvent
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.help import HelpScreen
+from knotmeter.ui.screens.history import HISTORY_DAYS, HistoryScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.widgets import (
     AlarmBanner,
@@ -76,6 +78,7 @@ class LiveScreen(Screen[None]):
         Binding("0", "pain(0)", "Pain", key_display="0-9"),
         *(Binding(str(n), f"pain({n})", f"Pain {n}", show=False) for n in range(1, 10)),
         Binding("p", "pause", "Pause"),
+        Binding("h", "history", "History"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
@@ -295,6 +298,13 @@ class LiveScreen(Screen[None]):
         """Freeze the readout, gauge and trace for a look; alarms keep showing."""
         self.paused = not self.paused
         self._redraw()
+
+    def action_history(self) -> None:
+        """This point's last two weeks on a real tool, from the session's store."""
+        store = self.session.store
+        region = self.session.pipeline.config.region
+        holds = [] if store is None else store.holds(region=region.id, days=HISTORY_DAYS)
+        self.app.push_screen(HistoryScreen(region.name, days_of_holds(holds), self.fmt))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

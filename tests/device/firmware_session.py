@@ -1,0 +1,121 @@
+"""A scripted session with the firmware that CPython and MicroPython both run unchanged.
+
+``test_firmware_on_micropython.py`` runs :func:`transcript` on both and requires the
+same lines: proof that the firmware is MicroPython code sending the bytes the
+CPython tests check. So this file keeps to what both have: no ``typing``, no
+``from __future__``, no dataclasses.
+"""
+
+import json
+
+import knotproto
+import tool
+
+
+def vector_payload(kind: str, f: dict) -> bytes:  # type: ignore[type-arg]  # no Any here
+    """What the firmware sends for a golden vector's fields, built with its own functions.
+
+    (``typing.Any`` does not exist on MicroPython, hence the bare ``dict``.)
+    """
+    if kind == "sample":
+        resolution_un = round(f["resolution_n"] * 1e6)
+        args = (f["seq"], f["device_us"], f["period_us"], resolution_un, f["flags"], f["values"])
+        payload: bytes = knotproto.sample_payload(*args)
+    elif kind == "info":
+        rate_mhz = round(f["rate_hz"] * 1000)
+        texts = (f["firmware"], f["serial_number"], f["adc"])
+        payload = knotproto.info_payload(rate_mhz, f["counts_per_n"], f["offset_counts"], *texts)
+    elif kind == "status":
+        payload = knotproto.status_payload(f["battery_mv"], f["low_battery"], f["charging"])
+    elif kind == "ack":
+        payload = knotproto.ack_payload(f["request_id"], getattr(knotproto, "OP_" + f["op"]))
+    elif kind == "error":
+        op = getattr(knotproto, "OP_" + f["op"])
+        code = getattr(knotproto, "ERR_" + f["code"])
+        payload = knotproto.error_payload(f["request_id"], op, code, f["message"])
+    else:
+        raise ValueError(f"the tool never sends {kind!r}")
+    return payload
+
+
+class ListAdc:
+    """Conversions handed over by the script; both rates wired."""
+
+    def __init__(self) -> None:
+        self.rate_hz = 80
+        self.pending: list[int] = []
+
+    def ready(self) -> bool:
+        return bool(self.pending)
+
+    def read(self) -> int:
+        return self.pending.pop(0)
+
+    def set_rate(self, hz: int) -> bool:
+        self.rate_hz = hz
+        return True
+
+    def power_down(self) -> None:
+        self.pending = []
+
+    def power_up(self) -> None:
+        pass
+
+
+def command(request_id: int, op: int, value: int) -> bytes:
+    head = bytes((knotproto.VERSION, knotproto.COMMAND, request_id, op)) + value.to_bytes(
+        4, "little"
+    )
+    frame: bytes = knotproto.frame(head + knotproto.crc16(head).to_bytes(2, "little"))
+    return frame
+
+
+def transcript(vectors_json: str) -> list[str]:
+    """Golden-vector checks, then every reply and sample of a scripted session, as hex."""
+    vectors = json.loads(vectors_json)
+    lines = []
+    for vector in vectors["valid"]:
+        if vector["type"] == "command":
+            got = knotproto.CommandSplitter().feed(bytes.fromhex(vector["frame_hex"]))
+            lines.append(f"decoded {vector['name']}: {[list(c) for c in got]}")
+        else:
+            payload = vector_payload(vector["type"], vector["fields"])
+            same = knotproto.frame(payload).hex() == vector["frame_hex"]
+            lines.append(f"{'same' if same else 'DIFFERENT'} {vector['name']}")
+
+    adc = ListAdc()
+    saved = []
+    firmware = tool.Tool(
+        adc,
+        ("knotmeter-mpy", "KM-SESSION-1", "HX711"),
+        25000.0,
+        1000,
+        save=lambda cpn, offset: saved.append((cpn, offset)),
+        battery=lambda: 3450,
+    )
+    steps = [
+        (b"", [1000, 1200]),  # measured before the host speaks: never sent
+        (command(1, knotproto.OP_GET_INFO, 0), [1000 + 250 * i for i in range(8)]),
+        (command(2, knotproto.OP_TARE, 0), [2875, (1 << 23) - 1]),
+        (command(3, knotproto.OP_SET_RATE, 10_000), [2875 + 490_333]),
+        (command(4, knotproto.OP_CALIBRATE, 2_000_000), [2875 + 490_333, 2875]),
+        (command(5, knotproto.OP_SET_RATE, 50_000), []),
+        (command(6, knotproto.OP_GET_STATUS, 0) + b"\x00\x05noise\x00", []),
+        (command(7, knotproto.OP_STOP, 0), []),
+        (command(8, knotproto.OP_CALIBRATE, 1_000), []),
+        (command(9, 42, 0), []),
+    ]
+    now_us = (1 << 32) - 50_000  # the clock wraps during the session
+    for received, conversions in steps:
+        for i, payload in enumerate(firmware.step(now_us, received)):
+            lines.append(f"{i} {payload.hex()}")
+        for counts in conversions:
+            adc.pending.append(counts)
+            now_us = (now_us + 12_500) & 0xFFFFFFFF
+            lines.extend(p.hex() for p in firmware.step(now_us))
+    now_us = (now_us + tool.STATUS_PERIOD_US) & 0xFFFFFFFF
+    lines.extend(p.hex() for p in firmware.step(now_us))
+    for counts_per_n, offset in saved:  # floats print differently on the two interpreters
+        lines.append(f"saved {round(counts_per_n * 1000)} {offset}")
+    lines.append(f"bad frames {firmware.commands.bad_frames}")
+    return lines
