@@ -109,6 +109,9 @@ class KnotmeterApp(App[None]):
         yield SystemCommand(
             "Pause display", "Freeze the readout; alarms still show", screen.action_pause
         )
+        yield SystemCommand(
+            "History", "This point's last two weeks: holds, force, pain", screen.action_history
+        )
         yield SystemCommand("Help", "What the colours and keys mean", screen.action_help)
         for region in load_regions().values():
             yield SystemCommand(
