@@ -18,11 +18,13 @@ from collections.abc import Callable, Sequence
 from firmware_host.source import BatteryStatus, DeviceInfo, LinkChanged, LinkState, Source
 from knotmeter.core.events import Event, HoldStarted
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
+from knotmeter.core.plans import Plan
+from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import CoachState
 from knotmeter.store import SessionRecorder, SessionStore, SourceKind, check_pain_score
 
-SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo
+SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo | RoutineEvent
 Subscriber = Callable[[SessionEvent], None]
 Watcher = Callable[[], None]
 
@@ -51,7 +53,9 @@ class Session:
         store: where samples, holds, pain and alarms are kept; ``None`` keeps nothing.
         clock: host seconds, to measure silence (injected by tests).
         hold_target_s: the user's own hold target (``--target``), kept for every
-            point; ``None`` uses each region's shortest hold.
+            point; ``None`` uses each region's shortest hold (or the plan's).
+        plan: a routine to coach point by point; the session moves the pipeline to
+            each point as the routine reaches it.
     """
 
     def __init__(
@@ -62,8 +66,10 @@ class Session:
         store: SessionStore | None = None,
         clock: Callable[[], float] = time.monotonic,
         hold_target_s: float | None = None,
+        plan: Plan | None = None,
     ) -> None:
         self.source = source
+        self.routine = None if plan is None else Routine(plan, 0.0)
         self.store = store
         self.pipeline = Pipeline(config)
         self._clock = clock
@@ -160,17 +166,23 @@ class Session:
         """
         return self.pipeline.tare()
 
-    def set_region(self, region_id: str) -> None:
+    def set_region(self, region_id: str, *, target_s: float | None = None) -> None:
         """Move to the next point: the region's own band and ceiling, and its hold target
-        unless the user set one.
+        (or ``target_s``, a routine's hold for this point) unless the user set one.
 
         Band and ceiling overrides were given for one region's tissue, so they reset;
         a hold target is how long the user holds any point, so it carries over.
         """
         previous = self.pipeline.config.region.id
-        config = PipelineConfig.for_region(region_id, target_s=self._target_override)
+        target = self._target_override if self._target_override is not None else target_s
+        config = PipelineConfig.for_region(region_id, target_s=target)
         events = self.pipeline.reconfigure(config)
         self._publish(events, None, region=previous)
+
+    def advance_routine(self) -> None:
+        """The person's "next" in the routine (warm-up done, spot found, move done, skip)."""
+        if self.routine is not None:
+            self._follow_routine(self.routine.advance(self.pipeline.state.t))
 
     def rate_pain(self, score: int) -> None:
         """Log a 0-9 pain rating with the current or last hold; ``ValueError`` outside 0-9.
@@ -258,6 +270,18 @@ class Session:
             self._emit(event)
         if self._recorder is not None:
             self._recorder.record(batch, events, region=region or self.pipeline.config.region.id)
+        if self.routine is not None and events:
+            self._follow_routine(self.routine.feed(events))
+
+    def _follow_routine(self, changes: Sequence[RoutineEvent]) -> None:
+        """Tell subscribers; a new point moves the pipeline there first, so they see it."""
+        assert self.routine is not None
+        for change in changes:
+            if isinstance(change, StepChanged) and change.step is Step.FIND:
+                assert change.point_index is not None
+                point = self.routine.plan.points[change.point_index]
+                self.set_region(point.region.id, target_s=point.hold_min_s)
+            self._emit(change)
 
     def _emit(self, event: SessionEvent) -> None:
         for callback in tuple(self._subscribers):

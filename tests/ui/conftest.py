@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from textual.pilot import Pilot
 
 from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
 from knotmeter.core.pipeline import PipelineConfig
+from knotmeter.core.plans import Plan, get_plan
 from knotmeter.core.samples import SampleBatch
 from knotmeter.session import Session
 from knotmeter.store import DATA_DIR_ENV, SessionStore
@@ -129,15 +131,30 @@ def _private_data_dir(
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("knotmeter-data")))
 
 
-@pytest.fixture
-def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
-    store = SessionStore(tmp_path_factory.mktemp("store") / "sessions.db")
+def build_rig(store_dir: Path, plan: Plan | None = None) -> Rig:
+    store = SessionStore(store_dir / "sessions.db")
     source = ScriptedSource()
     config = PipelineConfig.for_region(REGION, target_s=TARGET_S)
-    session = Session(source, config, store=store, clock=lambda: 0.0)  # silence never accrues
+    session = Session(  # a frozen clock: silence never accrues
+        source, config, store=store, clock=lambda: 0.0, hold_target_s=TARGET_S, plan=plan
+    )
     app = KnotmeterApp(session=session, fmt=ForceFormat())
-    yield Rig(source, session, app, store)
-    store.close()
+    return Rig(source, session, app, store)
+
+
+@pytest.fixture
+def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
+    built = build_rig(tmp_path_factory.mktemp("store"))
+    yield built
+    built.store.close()
+
+
+@pytest.fixture
+def routine_rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
+    """The same, coaching the tension-headache routine (upper trapezius, suboccipitals)."""
+    built = build_rig(tmp_path_factory.mktemp("store"), get_plan("tension-headache"))
+    yield built
+    built.store.close()
 
 
 @pytest.fixture

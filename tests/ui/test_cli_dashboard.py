@@ -19,6 +19,7 @@ from knotmeter.cli import main
         (["--profile", "calm"], "--profile chooses the simulated tool's press profile"),
         (["--sim", "--profile", "no-such-profile"], "no-such-profile"),
         (["--source", "carrier-pigeon:7"], "unknown scheme 'carrier-pigeon'"),
+        (["--sim", "--plan", "neck"], "unknown plan 'neck'; choose one of: tension-headache"),
         (["replay", "missing.csv"], "missing.csv"),
         (["replay", "missing.csv", "--region", "elbow"], "unknown region 'elbow'"),
     ],
@@ -38,3 +39,12 @@ def test_replay_refuses_a_zero_speed(tmp_path: Path, capsys: pytest.CaptureFixtu
     trace.write_text("t_s,force_n\n0.0,1.0\n0.0125,1.5\n")
     assert main(["replay", str(trace), "--speed", "0"]) == 2
     assert "speed must be greater than 0" in capsys.readouterr().err
+
+
+def test_a_plan_sets_the_points_so_region_is_refused_with_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--sim", "--plan", "tension-headache", "--region", "masseter"])
+    assert exit_info.value.code == 2
+    assert "--region: not allowed with argument --plan" in capsys.readouterr().err

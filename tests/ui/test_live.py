@@ -255,3 +255,35 @@ async def test_h_before_any_real_session_says_there_is_no_history(rig: Rig) -> N
         await pilot.press("h")
         await rig.until(pilot, lambda: isinstance(rig.app.screen, HistoryScreen))
         assert "No holds on this point" in text_of(rig.app.screen.query_one("#table", Static))
+
+
+async def test_a_routine_walks_from_warm_up_through_a_hold_to_the_next_point(
+    routine_rig: Rig,
+) -> None:
+    rig = routine_rig
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        routine = rig.screen.query_one("#routine", Static)
+        assert "Tension headache  ·  Warm up" in text_of(routine)
+        await pilot.press("n")
+        assert "Find the spot  ·  point 1 of 2: Upper trapezius" in text_of(routine)
+
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 52.0, 6.0)  # in band past the 5 s target (--target wins)
+        await rig.hold(pilot, 0.0, 2.0)  # lift off: the hold ends complete
+        assert "Move  ·  point 1 of 2" in text_of(routine)
+        assert "ear-to-armpit stretch" in text_of(routine)
+
+        await pilot.press("n")  # follow-up done: on to the next point
+        assert rig.session.pipeline.config.region.id == "suboccipitals"
+        assert rig.session.pipeline.config.target_s == 5.0
+        assert "Suboccipitals  ·  band 20.0-40.0 N" in text_of(
+            rig.screen.query_one("#title", Static)
+        )
+        assert "point 2 of 2: Suboccipitals" in text_of(routine)
+
+
+async def test_next_step_is_only_offered_with_a_routine(rig: Rig, routine_rig: Rig) -> None:
+    for each, offered in ((rig, False), (routine_rig, True)):
+        async with each.app.run_test(size=(100, 32)):
+            keys = {key for key, active in each.app.active_bindings.items() if active.binding.show}
+            assert ("n" in keys) is offered

@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "sim": "serve a simulated tool (serial pty or simulated BlueZ)",
     "replay": "run the dashboard on a recorded trace",
     "history": "holds per point and day over the last two weeks: force, time in band, pain",
+    "plans": "the routines the coach walks through: points, holds and follow-up moves",
 }
 
 

@@ -17,6 +17,7 @@ from knotmeter.errors import BadInput
 
 if TYPE_CHECKING:
     from firmware_host.source import Source
+    from knotmeter.core.plans import Plan
 
 DEFAULT_PROFILE = "calm"
 DEFAULT_REGION = "upper-trapezius"
@@ -43,11 +44,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """Options shared by every dashboard: the point, the unit and the hold target."""
-    parser.add_argument(
-        "--region",
+    point = parser.add_mutually_exclusive_group()
+    point.add_argument(
+        "--region", metavar="ID", help=f"point being treated (default {DEFAULT_REGION})"
+    )
+    point.add_argument(
+        "--plan",
         metavar="ID",
-        default=DEFAULT_REGION,
-        help=f"point being treated (default {DEFAULT_REGION})",
+        help="follow a routine, point by point (`knotmeter plans` lists them)",
     )
     parser.add_argument(
         "--unit",
@@ -77,13 +81,18 @@ class ViewOptions:
     unit: str
     area_cm2: float | None
     target_s: float | None
+    plan: Plan | None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ViewOptions:
         """Check the options; every problem is one line naming the option."""
+        from knotmeter.core.plans import get_plan
         from knotmeter.core.regions import get_region
 
-        get_region(args.region)
+        plan = None if args.plan is None else get_plan(args.plan)
+        region = (
+            get_region(args.region or DEFAULT_REGION) if plan is None else plan.points[0].region
+        )
         if args.area is not None and not args.area > 0:
             raise BadInput(
                 f"--area must be a contact area in cm² greater than 0, got {args.area:g}"
@@ -96,7 +105,7 @@ class ViewOptions:
             raise BadInput(
                 f"--target must be a number of seconds greater than 0, got {args.target:g}"
             )
-        return cls(args.region, args.unit, args.area, args.target)
+        return cls(region.id, args.unit, args.area, args.target, plan)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,7 +133,8 @@ def launch(
     from knotmeter.ui import ForceFormat, KnotmeterApp
 
     fmt = ForceFormat(Unit(view.unit), view.area_cm2)
-    config = PipelineConfig.for_region(view.region, target_s=view.target_s)
+    first_hold_s = None if view.plan is None else view.plan.points[0].hold_min_s
+    config = PipelineConfig.for_region(view.region, target_s=view.target_s or first_hold_s)
     with SessionStore() as store:
 
         def connect(moniker: str) -> Session:
@@ -133,6 +143,7 @@ def launch(
                 config,
                 store=store,
                 hold_target_s=view.target_s,
+                plan=view.plan,
             )
 
         if moniker is None:

@@ -1,6 +1,6 @@
 """The pure coaching core: force samples in, zones, holds and alarms out.
 
-No I/O (except reading the packaged regions file), no clock reads, no UI or link
+No I/O (except reading the packaged regions and plans files), no clock reads, no UI or link
 code: time comes from the samples, so the same code runs live, on a recording and
 in tests.
 """

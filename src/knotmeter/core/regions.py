@@ -7,18 +7,15 @@ the line and field, because a wrong ceiling is a safety bug, not a typo.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from knotmeter.core.tomlfile import ID, number, pair, read_toml
 from knotmeter.errors import BadInput
 
 SCHEMA = 1
-_ID = re.compile(r"^[a-z][a-z0-9-]*$")
-_KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 _FIELDS = frozenset({"id", "name", "band_n", "ceiling_n", "hold_s"})
 
 
@@ -43,33 +40,6 @@ class UnknownRegion(BadInput):
     """A region id that is not in the regions file; the message lists the valid ids."""
 
 
-def _field_lines(text: str) -> tuple[dict[str, int], list[dict[str, int]]]:
-    """Map top-level keys and each ``[[region]]`` table's keys to 1-based line numbers."""
-    top: dict[str, int] = {}
-    tables: list[dict[str, int]] = []
-    current = top
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() == "[[region]]":
-            current = {"[[region]]": number}
-            tables.append(current)
-        elif match := _KEY_LINE.match(line):
-            current.setdefault(match.group(1), number)
-    return top, tables
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _pair(value: Any) -> tuple[float, float] | None:
-    if not isinstance(value, list) or len(value) != 2:
-        return None
-    low, high = _number(value[0]), _number(value[1])
-    return None if low is None or high is None else (low, high)
-
-
 def _region(raw: dict[str, Any]) -> tuple[Region | None, str, str]:
     """Build one region, or return ``(None, field, problem)`` for the first bad field."""
     unknown = sorted(set(raw) - _FIELDS)
@@ -79,17 +49,17 @@ def _region(raw: dict[str, Any]) -> tuple[Region | None, str, str]:
     if missing:
         return None, "[[region]]", f"missing field {missing[0]!r}"
     region_id, name = raw["id"], raw["name"]
-    if not isinstance(region_id, str) or not _ID.match(region_id):
+    if not isinstance(region_id, str) or not ID.match(region_id):
         return None, "id", "must be lowercase letters, digits and dashes"
     if not isinstance(name, str) or not name.strip():
         return None, "name", "must be a non-empty string"
-    band = _pair(raw["band_n"])
+    band = pair(raw["band_n"])
     if band is None or not 0 < band[0] < band[1]:
         return None, "band_n", "must be [low, high] newtons with 0 < low < high"
-    ceiling = _number(raw["ceiling_n"])
+    ceiling = number(raw["ceiling_n"])
     if ceiling is None or ceiling <= band[1]:
         return None, "ceiling_n", "must be a number of newtons above the band's high edge"
-    hold = _pair(raw["hold_s"])
+    hold = pair(raw["hold_s"])
     if hold is None or not 0 < hold[0] <= hold[1]:
         return None, "hold_s", "must be [min, max] seconds with 0 < min <= max"
     region = Region(region_id, name.strip(), band[0], band[1], ceiling, hold[0], hold[1])
@@ -102,30 +72,18 @@ def parse_regions(text: str, source: str) -> dict[str, Region]:
     Raises:
         RegionsFileError: one line naming ``source``, the line, the field and the fix.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise RegionsFileError(f"{source}: not valid TOML: {err}") from None
-    top, tables = _field_lines(text)
-    schema = data.get("schema")
-    if schema != SCHEMA:
-        where = f"line {top['schema']}" if "schema" in top else "top"
-        raise RegionsFileError(
-            f"{source} {where}: schema must be {SCHEMA} (got {schema!r}); "
-            "a newer file needs a newer knotmeter"
-        )
+    data, lines = read_toml(text, source, SCHEMA, RegionsFileError)
     raw_regions = data.get("region")
     if not isinstance(raw_regions, list) or not raw_regions:
         raise RegionsFileError(f"{source}: no [[region]] tables")
     regions: dict[str, Region] = {}
-    for raw, lines in zip(raw_regions, tables, strict=True):
+    for raw, table in zip(raw_regions, lines.items("region", len(raw_regions)), strict=True):
         region, field, problem = _region(raw)
         if region is None:
-            line = lines.get(field, lines["[[region]]"])
-            raise RegionsFileError(f"{source} line {line}: {field}: {problem}")
+            raise RegionsFileError(f"{source} line {table.of(field)}: {field}: {problem}")
         if region.id in regions:
             raise RegionsFileError(
-                f"{source} line {lines['id']}: id: {region.id!r} is defined twice"
+                f"{source} line {table.of('id')}: id: {region.id!r} is defined twice"
             )
         regions[region.id] = region
     return regions

@@ -1,4 +1,4 @@
-"""The words on the live screen: one short instruction per zone, one banner per alarm.
+"""The words on the live screen: one instruction per zone, one banner per alarm, the steps.
 
 Kept apart from the widgets so the texts can be reviewed (and tested) in one place.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from firmware_host.source import LinkState
 from knotmeter.core.events import AlarmKind, Zone
+from knotmeter.core.routine import Step
 
 INSTRUCTIONS: dict[Zone, str] = {
     Zone.RELEASED: "Released: find the spot and press slowly",
@@ -49,3 +50,14 @@ DEAD_LINK_BANNERS: dict[LinkState, str] = {
 def most_urgent(alarms: frozenset[AlarmKind]) -> AlarmKind | None:
     """The alarm the banner should lead with, or ``None`` when all is well."""
     return next((kind for kind in ALARM_PRIORITY if kind in alarms), None)
+
+
+STEP_LABELS: dict[Step, str] = {
+    Step.WARM_UP: "Warm up",
+    Step.FIND: "Find the spot",
+    Step.PRESS: "Press",
+    Step.MOVE: "Move",
+    Step.RETEST: "Retest",
+    Step.DONE: "Done",
+}
+"""The routine's steps as the routine line names them (the instruction follows)."""

@@ -20,6 +20,7 @@ HELP_TEXT = """\
   t  tare (tool still, off the body)     r  choose the point being treated
   u  switch units                        0-9  rate the pain of this hold
   p  pause the display (alarms still show)
+  n  next step of the routine (with --plan)
   h  this point's last two weeks (holds, force, pain)
   ?  this help      ctrl+p  all commands      q  quit
 

@@ -41,6 +41,7 @@ from knotmeter.core.events import (
     Zone,
 )
 from knotmeter.core.regions import load_regions
+from knotmeter.core.routine import HoldCounted, StepChanged
 from knotmeter.core.state import CoachState
 from knotmeter.history import days_of_holds
 from knotmeter.session import Session, SessionEvent
@@ -54,6 +55,7 @@ from knotmeter.ui.widgets import (
     Gauge,
     GaugeReading,
     HoldPanel,
+    RoutinePanel,
     StatusLine,
     StatusReport,
     TextLine,
@@ -78,6 +80,7 @@ class LiveScreen(Screen[None]):
         Binding("0", "pain(0)", "Pain", key_display="0-9"),
         *(Binding(str(n), f"pain({n})", f"Pain {n}", show=False) for n in range(1, 10)),
         Binding("p", "pause", "Pause"),
+        Binding("n", "next_step", "Next step"),
         Binding("h", "history", "History"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
@@ -102,11 +105,15 @@ class LiveScreen(Screen[None]):
         self._gauge = Gauge(id="gauge")
         self._trace = TraceView(frame_hz=frame_hz, id="trace")
         self._status = StatusLine(id="status")
+        routine = session.routine
+        self._routine = None if routine is None else RoutinePanel(routine.plan.name, id="routine")
         self._unsubscribe = session.subscribe(self._on_session_event)
         self._unwatch = session.watch(self._on_new_state)
 
     def compose(self) -> ComposeResult:
         yield self._title
+        if self._routine is not None:
+            yield self._routine
         yield self._banner
         with Horizontal(id="top"):
             yield self._readout
@@ -158,6 +165,10 @@ class LiveScreen(Screen[None]):
                 self._draw_instruction(self.session.state.zone)
             case HoldCompleted():
                 self.notify("Hold complete: ease off slowly, then rate the pain 0-9")
+            case StepChanged():
+                self._redraw()  # a new point has its own band, ceiling and hold
+            case HoldCounted(holds_done=done, holds_needed=needed) if needed > 1:
+                self.notify(f"Hold {done} of {needed} counted at this point")
             case _:
                 pass
 
@@ -190,6 +201,7 @@ class LiveScreen(Screen[None]):
         if not details:
             return
         self._draw_status()
+        self._draw_routine()
         if state != self._detailed_state and not self.paused:
             self._detailed_state = state
             self._draw_details(state)
@@ -242,6 +254,10 @@ class LiveScreen(Screen[None]):
             f"  ·  hold {config.target_s:.0f} s"
         )
 
+    def _draw_routine(self) -> None:
+        if self._routine is not None and self.session.routine is not None:
+            self._routine.show(self.session.routine.state)
+
     def _draw_banner(self) -> None:
         self._banner.show(self._alarms, self.session.link)
 
@@ -266,6 +282,14 @@ class LiveScreen(Screen[None]):
         self._draw_state(self.session.state)
         self._draw_banner()
         self._draw_status()
+        self._draw_routine()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ "Next step" exists only with a routine (hidden from the footer otherwise)."""
+        return action != "next_step" or self.session.routine is not None
+
+    def action_next_step(self) -> None:
+        self.session.advance_routine()
 
     async def action_tare(self) -> None:
         if await self.session.tare():

@@ -5,6 +5,7 @@ from knotmeter.ui.widgets.gauge import Gauge, GaugeReading
 from knotmeter.ui.widgets.hold import HoldPanel
 from knotmeter.ui.widgets.line import TextLine
 from knotmeter.ui.widgets.readout import ForceReadout
+from knotmeter.ui.widgets.routine import RoutinePanel
 from knotmeter.ui.widgets.status import StatusLine, StatusReport
 from knotmeter.ui.widgets.trace import TraceView
 
@@ -14,6 +15,7 @@ __all__ = [
     "Gauge",
     "GaugeReading",
     "HoldPanel",
+    "RoutinePanel",
     "StatusLine",
     "StatusReport",
     "TextLine",
