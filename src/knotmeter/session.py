@@ -37,6 +37,22 @@ LINK_DOWN = frozenset({LinkState.NO_DATA, LinkState.RECONNECTING})
 _log = logging.getLogger(__name__)
 
 
+def region_config(
+    region_id: str, *, target_s: float | None = None, store: SessionStore | None = None
+) -> PipelineConfig:
+    """A region's pipeline settings, with the person's own band and ceiling where the
+    store has a PPT measurement for it (the region's defaults otherwise)."""
+    personal = None if store is None else store.targets(region_id)
+    if personal is None:
+        return PipelineConfig.for_region(region_id, target_s=target_s)
+    return PipelineConfig.for_region(
+        region_id,
+        band=(personal.band_low_n, personal.band_high_n),
+        ceiling_n=personal.ceiling_n,
+        target_s=target_s,
+    )
+
+
 def source_kind(source: Source) -> SourceKind:
     """A recording (moniker ``file:…``) is a replay, whatever else it claims."""
     if source.moniker.startswith("file:"):
@@ -167,15 +183,16 @@ class Session:
         return self.pipeline.tare()
 
     def set_region(self, region_id: str, *, target_s: float | None = None) -> None:
-        """Move to the next point: the region's own band and ceiling, and its hold target
-        (or ``target_s``, a routine's hold for this point) unless the user set one.
+        """Move to the next point: its band and ceiling (the person's own, if measured),
+        and its hold target (or ``target_s``, a routine's hold for this point) unless the
+        user set one.
 
         Band and ceiling overrides were given for one region's tissue, so they reset;
         a hold target is how long the user holds any point, so it carries over.
         """
         previous = self.pipeline.config.region.id
         target = self._target_override if self._target_override is not None else target_s
-        config = PipelineConfig.for_region(region_id, target_s=target)
+        config = region_config(region_id, target_s=target, store=self.store)
         events = self.pipeline.reconfigure(config)
         self._publish(events, None, region=previous)
 

@@ -36,9 +36,10 @@ from knotmeter.core.events import (
     HoldStarted,
 )
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
+from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import FloatArray, SampleBatch
 from knotmeter.replay import ReplaySource
-from knotmeter.session import Session, SessionEvent
+from knotmeter.session import Session, SessionEvent, region_config
 from knotmeter.store import SessionStore, SourceKind
 
 RATE_HZ = 80.0
@@ -408,3 +409,15 @@ async def test_unsubscribe_stops_delivery(hand_source: HandSource) -> None:
     await running.stop()
     assert late == [LinkChanged(0.0, LinkState.LIVE)]
     assert BatteryStatus(1.0, 3600) in running.seen
+
+
+def test_a_point_with_measured_targets_uses_them(tmp_path: Path) -> None:
+    """The person's band and ceiling from a PPT measurement replace the region's defaults."""
+    with SessionStore(tmp_path / "sessions.db") as store:
+        assert region_config(REGION, store=store) == PipelineConfig.for_region(REGION)
+        store.save_targets(PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0))
+        config = region_config(REGION, target_s=30.0, store=store)
+        assert (config.band_low_n, config.band_high_n, config.ceiling_n, config.target_s) == (
+            45.0, 49.5, 63.0, 30.0,
+        )  # fmt: skip
+        assert region_config("masseter", store=store) == PipelineConfig.for_region("masseter")

@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 
 from knotmeter.core.events import AlarmKind, AlarmRaised, HoldCompleted, HoldEnded, HoldStarted
+from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import HoldState
 from knotmeter.errors import KnotmeterError
 from knotmeter.store import DATA_DIR_ENV, HoldRecord, SessionStore, SourceKind
-from knotmeter.store.schema import SCHEMA_VERSION
+from knotmeter.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DAY = 86_400.0
 REGION = "upper-trapezius"
@@ -216,3 +217,35 @@ def test_history_is_the_last_n_days_of_real_tool_holds_per_region(
     everything = store.holds(days=30, kinds=tuple(SourceKind))
     assert [h.kind for h in everything].count(SourceKind.SIMULATED) == 1
     assert len(everything) == 6
+
+
+def test_personal_targets_newest_per_region_wins(store: SessionStore, wall: Wall) -> None:
+    assert store.targets(REGION) is None
+    first = PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0)
+    store.save_targets(first)
+    wall.now += DAY
+    second = PersonalTargets(REGION, 50.0, 50.0, 55.0, 70.0)
+    store.save_targets(second)
+    store.save_targets(PersonalTargets("masseter", 8.0, 8.0, 8.8, 11.2))
+    assert store.targets(REGION) == second
+    assert store.targets("masseter") == PersonalTargets("masseter", 8.0, 8.0, 8.8, 11.2)
+
+
+def test_a_first_version_store_is_migrated_and_keeps_its_sessions(tmp_path: Path) -> None:
+    """A file written before personal targets existed opens, gains the table, loses nothing."""
+    db = tmp_path / "knotmeter.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(MIGRATIONS[0])
+        conn.execute(
+            "INSERT INTO sessions (started_at, source, kind, region) VALUES (1, 'x', 'device', ?)",
+            (REGION,),
+        )
+        conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with SessionStore(db) as store:
+        store.save_targets(PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0))
+        assert store.targets(REGION) is not None
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
+    conn.close()

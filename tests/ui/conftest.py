@@ -90,9 +90,13 @@ class Rig:
     def link(self, state: LinkState) -> None:
         self.source.push(LinkChanged(self.t, state))
 
+    async def taken(self, pilot: Pilot[None]) -> None:
+        """Wait until the session has taken every queued sample."""
+        await self.until(pilot, lambda: self.session.state.t >= self.t)
+
     async def drawn(self, pilot: Pilot[None]) -> None:
         """Wait until the session has taken every queued sample, then draw that frame."""
-        await self.until(pilot, lambda: self.session.state.t >= self.t)
+        await self.taken(pilot)
         self.screen.draw_frame()
         await pilot.pause()
 

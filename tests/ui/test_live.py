@@ -19,6 +19,7 @@ from knotmeter.ui.screens import live
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.history import HistoryScreen
 from knotmeter.ui.screens.live import LiveScreen
+from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.widgets import AlarmBanner, HoldPanel, StatusLine
 
@@ -287,3 +288,44 @@ async def test_next_step_is_only_offered_with_a_routine(rig: Rig, routine_rig: R
         async with each.app.run_test(size=(100, 32)):
             keys = {key for key, active in each.app.active_bindings.items() if active.binding.show}
             assert ("n" in keys) is offered
+
+
+async def test_c_measures_the_persons_band_and_the_point_follows_it(rig: Rig) -> None:
+    """Three presses to first pain (the first not counted): band PPT..1.1 PPT, stored."""
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await pilot.press("c")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
+        for force in (70.0, 44.0, 46.0):
+            rig.press(force, 1.0)
+            await rig.taken(pilot)
+            await pilot.press("space")
+            rig.press(0.0, 1.0)
+        result = text_of(rig.app.screen.query_one("#result", Static))
+        assert "Your band 45.0-49.5 N, ceiling 63.0 N" in result
+        await pilot.press("enter")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
+        config = rig.session.pipeline.config
+        assert (config.band_low_n, config.band_high_n, config.ceiling_n) == pytest.approx(
+            (45.0, 49.5, 63.0)
+        )
+        assert "band 45.0-49.5 N (yours)" in text_of(rig.screen.query_one("#title", Static))
+    stored = rig.store.targets(config.region.id)
+    assert stored is not None
+    assert stored.ppt_n == pytest.approx(45.0)
+
+
+async def test_escape_leaves_the_targets_as_they_were(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        before = rig.session.pipeline.config
+        await pilot.press("c")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
+        for force in (70.0, 44.0, 46.0):
+            rig.press(force, 1.0)
+            await rig.taken(pilot)
+            await pilot.press("space")
+        await pilot.press("escape")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
+        assert rig.session.pipeline.config == before
+    assert rig.store.targets(before.region.id) is None

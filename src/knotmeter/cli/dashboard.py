@@ -126,16 +126,15 @@ def launch(
 
     ``opener`` turns the moniker into a source (default: the source registry).
     """
-    from knotmeter.core.pipeline import PipelineConfig
-    from knotmeter.session import Session
+    from knotmeter.session import Session, region_config
     from knotmeter.sources import discover_tools, open_source
     from knotmeter.store import SessionStore
     from knotmeter.ui import ForceFormat, KnotmeterApp
 
     fmt = ForceFormat(Unit(view.unit), view.area_cm2)
     first_hold_s = None if view.plan is None else view.plan.points[0].hold_min_s
-    config = PipelineConfig.for_region(view.region, target_s=view.target_s or first_hold_s)
     with SessionStore() as store:
+        config = region_config(view.region, target_s=view.target_s or first_hold_s, store=store)
 
         def connect(moniker: str) -> Session:
             return Session(

@@ -53,6 +53,17 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX alarms_by_session ON alarms (session_id, t);
     """,
+    """
+    CREATE TABLE targets (                      -- personal targets from a PPT measurement
+        region      TEXT NOT NULL,
+        measured_at REAL NOT NULL,              -- wall clock, Unix seconds (UTC)
+        ppt_n       REAL NOT NULL,
+        band_low_n  REAL NOT NULL,
+        band_high_n REAL NOT NULL,
+        ceiling_n   REAL NOT NULL
+    );
+    CREATE INDEX targets_by_region ON targets (region, measured_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.store.db import connect, transaction
 from knotmeter.store.paths import default_db_path
@@ -74,6 +75,31 @@ class SessionStore(AbstractContextManager["SessionStore"]):
             params.append(region)
         rows = self._conn.execute(query + " ORDER BY h.started_at, h.id", params).fetchall()
         return [_hold_record(row) for row in rows]
+
+    def save_targets(self, targets: PersonalTargets) -> None:
+        """Keep a PPT measurement's targets; the newest per region is the one used."""
+        with transaction(self._conn, self.path) as conn:
+            conn.execute(
+                "INSERT INTO targets (region, measured_at, ppt_n, band_low_n, band_high_n,"
+                " ceiling_n) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    targets.region_id,
+                    self._wall_clock(),
+                    targets.ppt_n,
+                    targets.band_low_n,
+                    targets.band_high_n,
+                    targets.ceiling_n,
+                ),
+            )
+
+    def targets(self, region_id: str) -> PersonalTargets | None:
+        """The newest personal targets for ``region_id``, or ``None`` if never measured."""
+        row = self._conn.execute(
+            "SELECT ppt_n, band_low_n, band_high_n, ceiling_n FROM targets WHERE region = ?"
+            " ORDER BY measured_at DESC, rowid DESC LIMIT 1",
+            (region_id,),
+        ).fetchone()
+        return None if row is None else PersonalTargets(region_id, *row)
 
     def samples(self, session_id: int) -> SampleBatch:
         """Every stored raw sample of one session, in time order."""

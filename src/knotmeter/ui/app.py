@@ -112,6 +112,11 @@ class KnotmeterApp(App[None]):
         yield SystemCommand(
             "History", "This point's last two weeks: holds, force, pain", screen.action_history
         )
+        yield SystemCommand(
+            "Measure your band",
+            "Three presses to first pain set this point's band and ceiling",
+            screen.action_measure_targets,
+        )
         yield SystemCommand("Help", "What the colours and keys mean", screen.action_help)
         for region in load_regions().values():
             yield SystemCommand(

@@ -22,6 +22,7 @@ HELP_TEXT = """\
   p  pause the display (alarms still show)
   n  next step of the routine (with --plan)
   h  this point's last two weeks (holds, force, pain)
+  c  measure your own band here (three presses to first pain)
   ?  this help      ctrl+p  all commands      q  quit
 
 [b]Stop[/b] at sharp, electric, numb or tingling sensations."""

@@ -40,6 +40,7 @@ from knotmeter.core.events import (
     HoldCompleted,
     Zone,
 )
+from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, StepChanged
 from knotmeter.core.state import CoachState
@@ -48,6 +49,7 @@ from knotmeter.session import Session, SessionEvent
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.history import HISTORY_DAYS, HistoryScreen
+from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.widgets import (
     AlarmBanner,
@@ -82,6 +84,7 @@ class LiveScreen(Screen[None]):
         Binding("p", "pause", "Pause"),
         Binding("n", "next_step", "Next step"),
         Binding("h", "history", "History"),
+        Binding("c", "measure_targets", "Your band"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
@@ -248,9 +251,16 @@ class LiveScreen(Screen[None]):
     def _draw_title(self) -> None:
         config = self.session.pipeline.config
         fmt = self.fmt
+        region = config.region
+        defaults = (region.band_low_n, region.band_high_n, region.ceiling_n)
+        whose = (
+            ""
+            if (config.band_low_n, config.band_high_n, config.ceiling_n) == defaults
+            else " (yours)"
+        )
         self._title.set(
-            f"{config.region.name}  ·  band {fmt.number(config.band_low_n)}-"
-            f"{fmt.text(config.band_high_n)}  ·  ceiling {fmt.text(config.ceiling_n)}"
+            f"{region.name}  ·  band {fmt.number(config.band_low_n)}-"
+            f"{fmt.text(config.band_high_n)}{whose}  ·  ceiling {fmt.text(config.ceiling_n)}"
             f"  ·  hold {config.target_s:.0f} s"
         )
 
@@ -329,6 +339,22 @@ class LiveScreen(Screen[None]):
         region = self.session.pipeline.config.region
         holds = [] if store is None else store.holds(region=region.id, days=HISTORY_DAYS)
         self.app.push_screen(HistoryScreen(region.name, days_of_holds(holds), self.fmt))
+
+    def action_measure_targets(self) -> None:
+        """Measure this point's pain threshold; the band and ceiling follow it."""
+        self.app.push_screen(PptScreen(self.session, self.fmt), self._measured)
+
+    def _measured(self, targets: PersonalTargets | None) -> None:
+        if targets is None:
+            return
+        if self.session.store is not None:
+            self.session.store.save_targets(targets)
+        self.session.set_region(targets.region_id)  # reload it: now with the person's targets
+        self._redraw()
+        self.notify(
+            f"Your band is {self.fmt.number(targets.band_low_n)}-"
+            f"{self.fmt.text(targets.band_high_n)} here, ceiling {self.fmt.text(targets.ceiling_n)}"
+        )
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
