@@ -24,6 +24,8 @@ from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.widgets import AlarmBanner, HoldPanel, StatusLine
 
 if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
     from tests.ui.conftest import Rig
 
 
@@ -290,17 +292,22 @@ async def test_next_step_is_only_offered_with_a_routine(rig: Rig, routine_rig: R
             assert ("n" in keys) is offered
 
 
+async def press_to_first_pain(rig: Rig, pilot: Pilot[None], taps_n: list[float]) -> None:
+    """Open the measurement; press to each force, tap space there, lift off."""
+    rig.link(LinkState.LIVE)
+    await pilot.press("c")
+    await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
+    for force in taps_n:
+        rig.press(force, 1.0)
+        await rig.taken(pilot)
+        await pilot.press("space")
+        rig.press(0.0, 1.0)
+
+
 async def test_c_measures_the_persons_band_and_the_point_follows_it(rig: Rig) -> None:
     """Three presses to first pain (the first not counted): band PPT..1.1 PPT, stored."""
     async with rig.app.run_test(size=(100, 32)) as pilot:
-        rig.link(LinkState.LIVE)
-        await pilot.press("c")
-        await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
-        for force in (70.0, 44.0, 46.0):
-            rig.press(force, 1.0)
-            await rig.taken(pilot)
-            await pilot.press("space")
-            rig.press(0.0, 1.0)
+        await press_to_first_pain(rig, pilot, [70.0, 44.0, 46.0])
         result = text_of(rig.app.screen.query_one("#result", Static))
         assert "Your band 45.0-49.5 N, ceiling 63.0 N" in result
         await pilot.press("enter")
@@ -317,14 +324,8 @@ async def test_c_measures_the_persons_band_and_the_point_follows_it(rig: Rig) ->
 
 async def test_escape_leaves_the_targets_as_they_were(rig: Rig) -> None:
     async with rig.app.run_test(size=(100, 32)) as pilot:
-        rig.link(LinkState.LIVE)
         before = rig.session.pipeline.config
-        await pilot.press("c")
-        await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
-        for force in (70.0, 44.0, 46.0):
-            rig.press(force, 1.0)
-            await rig.taken(pilot)
-            await pilot.press("space")
+        await press_to_first_pain(rig, pilot, [70.0, 44.0, 46.0])
         await pilot.press("escape")
         await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
         assert rig.session.pipeline.config == before
