@@ -8,6 +8,7 @@ subcommand is given); ``replay`` reuses :func:`add_view_arguments` and
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 DEFAULT_PROFILE = "calm"
 DEFAULT_REGION = "upper-trapezius"
+NO_PLAYER = "Sound off: no aplay or paplay (or set KNOTMETER_AUDIO_PLAYER); alarms still ring"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,6 +73,12 @@ def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
         type=float,
         help="in-band seconds that complete a hold (default: the region's)",
     )
+    parser.add_argument(
+        "--sound",
+        choices=["on", "off"],
+        default="on",
+        help="cues by ear: in band, over it, too hard, hold complete (default on)",
+    )
 
 
 @dataclass(slots=True, frozen=True)
@@ -82,6 +90,7 @@ class ViewOptions:
     area_cm2: float | None
     target_s: float | None
     plan: Plan | None
+    sound: bool
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ViewOptions:
@@ -105,7 +114,7 @@ class ViewOptions:
             raise BadInput(
                 f"--target must be a number of seconds greater than 0, got {args.target:g}"
             )
-        return cls(region.id, args.unit, args.area, args.target, plan)
+        return cls(region.id, args.unit, args.area, args.target, plan, args.sound == "on")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,23 +136,32 @@ def launch(
     ``opener`` turns the moniker into a source (default: the source registry).
     """
     from knotmeter.session import Session, region_config
+    from knotmeter.sound import Speaker, follow
     from knotmeter.sources import discover_tools, open_source
     from knotmeter.store import SessionStore
     from knotmeter.ui import ForceFormat, KnotmeterApp
 
     fmt = ForceFormat(Unit(view.unit), view.area_cm2)
     first_hold_s = None if view.plan is None else view.plan.points[0].hold_min_s
-    with SessionStore() as store:
+    with contextlib.ExitStack() as cleanup:
+        store = cleanup.enter_context(SessionStore())
+        speaker = Speaker.open() if view.sound else None
+        if speaker is not None:
+            cleanup.callback(speaker.close)
+        notice = NO_PLAYER if view.sound and speaker is None else None
         config = region_config(view.region, target_s=view.target_s or first_hold_s, store=store)
 
         def connect(moniker: str) -> Session:
-            return Session(
+            session = Session(
                 (opener or open_source)(moniker),
                 config,
                 store=store,
                 hold_target_s=view.target_s,
                 plan=view.plan,
             )
+            if speaker is not None:
+                follow(session, speaker)
+            return session
 
         if moniker is None:
             app = KnotmeterApp(
@@ -151,8 +169,9 @@ def launch(
                 discover=discover_tools,
                 simulated_moniker=f"sim:{DEFAULT_PROFILE}",
                 fmt=fmt,
+                notice=notice,
             )
         else:
-            app = KnotmeterApp(session=connect(moniker), fmt=fmt)
+            app = KnotmeterApp(session=connect(moniker), fmt=fmt, notice=notice)
         app.run()
     return app.return_code or 0

@@ -38,6 +38,7 @@ class KnotmeterApp(App[None]):
         simulated_moniker: what the picker offers as the simulated tool.
         fmt: the unit the forces start in.
         frame_hz: redraw rate cap of the live screen.
+        notice: a warning to show once the app is up (e.g. why sound is off).
     """
 
     CSS_PATH = Path(__file__).with_name("knotmeter.tcss")  # absolute: subclasses live elsewhere
@@ -53,6 +54,7 @@ class KnotmeterApp(App[None]):
         simulated_moniker: str = "sim:calm",
         fmt: ForceFormat | None = None,
         frame_hz: float = FRAME_HZ,
+        notice: str | None = None,
     ) -> None:
         super().__init__()
         if session is None and (connect is None or discover is None):
@@ -63,8 +65,11 @@ class KnotmeterApp(App[None]):
         self._simulated_moniker = simulated_moniker
         self._fmt = fmt or ForceFormat()
         self._frame_hz = frame_hz
+        self._notice = notice
 
     def on_mount(self) -> None:
+        if self._notice is not None:
+            self.notify(self._notice, severity="warning", timeout=6)
         if self.session is not None:
             self._go_live(self.session)
         else:

@@ -25,6 +25,10 @@ HELP_TEXT = """\
   c  measure your own band here (three presses to first pain)
   ?  this help      ctrl+p  all commands      q  quit
 
+[b]By ear[/b] (--sound on)
+  two low beeps: in the band    a beep a second: over it
+  fast high beeps: too hard, release    rising pair: hold complete
+
 [b]Stop[/b] at sharp, electric, numb or tingling sensations."""
 
 
