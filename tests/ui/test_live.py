@@ -330,3 +330,14 @@ async def test_escape_leaves_the_targets_as_they_were(rig: Rig) -> None:
         await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
         assert rig.session.pipeline.config == before
     assert rig.store.targets(before.region.id) is None
+
+
+async def test_a_tap_needs_a_live_tool(rig: Rig) -> None:
+    """Before the link is live the force on screen is not a reading: no tap is taken."""
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("c")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
+        await pilot.press("space")
+        screen = rig.app.screen
+        assert isinstance(screen, PptScreen)
+        assert screen.taps == []

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from firmware_host.source import LinkState
 from knotmeter.core.ppt import RAMP_N_PER_S, TRIALS, PersonalTargets, PptError, personal_targets
 from knotmeter.session import Session
 from knotmeter.ui.display import ForceFormat
@@ -64,6 +65,9 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
 
     def action_tap(self) -> None:
         if len(self.taps) >= TRIALS:
+            return
+        if self.session.link is not LinkState.LIVE:
+            self.notify("The tool is not live: a tap needs a live reading", severity="warning")
             return
         self.taps.append(self.session.state.force_n)
         self._show_taps()
