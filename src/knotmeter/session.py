@@ -19,6 +19,7 @@ from firmware_host.source import BatteryStatus, DeviceInfo, LinkChanged, LinkSta
 from knotmeter.core.events import Event, HoldStarted
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
+from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import CoachState
@@ -45,10 +46,14 @@ def region_config(
     personal = None if store is None else store.targets(region_id)
     if personal is None:
         return PipelineConfig.for_region(region_id, target_s=target_s)
+    return _personal_config(personal, target_s)
+
+
+def _personal_config(targets: PersonalTargets, target_s: float | None) -> PipelineConfig:
     return PipelineConfig.for_region(
-        region_id,
-        band=(personal.band_low_n, personal.band_high_n),
-        ceiling_n=personal.ceiling_n,
+        targets.region_id,
+        band=(targets.band_low_n, targets.band_high_n),
+        ceiling_n=targets.ceiling_n,
         target_s=target_s,
     )
 
@@ -195,6 +200,15 @@ class Session:
         config = region_config(region_id, target_s=target, store=self.store)
         events = self.pipeline.reconfigure(config)
         self._publish(events, None, region=previous)
+
+    def use_targets(self, targets: PersonalTargets) -> None:
+        """Keep the person's measured targets and press by them from now on; the hold
+        target (the user's, or the routine point's) stays as it is."""
+        if self.store is not None:
+            self.store.save_targets(targets)
+        current = self.pipeline.config
+        events = self.pipeline.reconfigure(_personal_config(targets, current.target_s))
+        self._publish(events, None, region=current.region.id)
 
     def advance_routine(self) -> None:
         """The person's "next" in the routine (warm-up done, spot found, move done, skip)."""

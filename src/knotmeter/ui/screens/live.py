@@ -265,8 +265,9 @@ class LiveScreen(Screen[None]):
         )
 
     def _draw_routine(self) -> None:
-        if self._routine is not None and self.session.routine is not None:
-            self._routine.show(self.session.routine.state)
+        routine = self.session.routine
+        if self._routine is not None and routine is not None:  # both or neither
+            self._routine.show(routine.state)
 
     def _draw_banner(self) -> None:
         self._banner.show(self._alarms, self.session.link)
@@ -295,7 +296,7 @@ class LiveScreen(Screen[None]):
         self._draw_routine()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """ "Next step" exists only with a routine (hidden from the footer otherwise)."""
+        """The next-step key exists only with a routine (hidden from the footer otherwise)."""
         return action != "next_step" or self.session.routine is not None
 
     def action_next_step(self) -> None:
@@ -347,9 +348,7 @@ class LiveScreen(Screen[None]):
     def _measured(self, targets: PersonalTargets | None) -> None:
         if targets is None:
             return
-        if self.session.store is not None:
-            self.session.store.save_targets(targets)
-        self.session.set_region(targets.region_id)  # reload it: now with the person's targets
+        self.session.use_targets(targets)
         self._redraw()
         self.notify(
             f"Your band is {self.fmt.number(targets.band_low_n)}-"
