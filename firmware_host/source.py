@@ -34,11 +34,35 @@ class LinkChanged:
 
 @dataclass(slots=True, frozen=True)
 class DeviceInfo:
+    """What a tool says about itself once connected.
+
+    ``full_scale_n`` is the most force it can measure (its load cell's or ADC's range),
+    ``None`` when unknown: the coach keeps every ceiling below it and treats a reading
+    at full scale as "too hard", because a clipped reading hides how hard it really is.
+    """
+
     firmware: str
     serial_number: str
     adc: str
     rate_hz: float
     model: str = "knotmeter"
+    full_scale_n: float | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class CoachAim:
+    """What the coach is aiming at now: a neutral message any source may hear.
+
+    Real tools ignore it; the simulated person presses where it says, so a simulated
+    session fits the point, tool and band being coached without the UI knowing it.
+    """
+
+    region_id: str
+    tool: str
+    band_low_n: float
+    band_high_n: float
+    ceiling_n: float
+    hold_s: float
 
 
 @dataclass(slots=True, frozen=True)
@@ -82,3 +106,7 @@ class Source(Protocol):
     async def set_rate(self, hz: float) -> None: ...
 
     async def close(self) -> None: ...
+
+    def aim(self, aim: CoachAim) -> None:
+        """Hear what the coach aims at now (real tools ignore it)."""
+        ...

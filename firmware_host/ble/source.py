@@ -27,7 +27,7 @@ from firmware_host.ble.knotmeter_driver import KnotmeterDriver
 from firmware_host.ble.progressor_driver import ProgressorDriver
 from firmware_host.ble.scan import BleTarget, FoundTool, ToolKind, find_tool
 from firmware_host.link import LinkEvents
-from firmware_host.source import LinkState, SourceEvent
+from firmware_host.source import CoachAim, LinkState, SourceEvent
 from knotmeter.core.samples import SampleBatch
 
 
@@ -93,6 +93,9 @@ class BleSource:
     async def set_rate(self, hz: float) -> None:
         if self._client is not None and self._driver is not None:
             await self._driver.set_rate(self._client, hz)
+
+    def aim(self, aim: CoachAim) -> None:
+        """A real tool presses nothing by itself: it ignores the aim."""
 
     async def close(self) -> None:
         """Disconnect and end :meth:`events` with ``closed``; safe to call twice."""

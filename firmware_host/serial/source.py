@@ -22,7 +22,7 @@ from firmware_host.link import LinkEvents
 from firmware_host.protocol.messages import Op
 from firmware_host.serial.drivers import SIMULATED_MODEL, WireDriver
 from firmware_host.serial.port import PortError, describe, open_port, read_ready
-from firmware_host.source import DeviceInfo, LinkState, SourceEvent
+from firmware_host.source import CoachAim, DeviceInfo, LinkState, SourceEvent
 from knotmeter.core.samples import SampleBatch
 
 
@@ -80,6 +80,9 @@ class SerialSource:
 
     async def set_rate(self, hz: float) -> None:
         self._send(Op.SET_RATE, hz)
+
+    def aim(self, aim: CoachAim) -> None:
+        """A real tool presses nothing by itself: it ignores the aim."""
 
     async def close(self) -> None:
         if self._closed:

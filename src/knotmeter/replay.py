@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
+from firmware_host.source import CoachAim, LinkChanged, LinkState, SourceEvent, SourceStats
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import BadInput
 from knotmeter.traces import read_trace
@@ -91,6 +91,9 @@ class ReplaySource:
 
     async def set_rate(self, hz: float) -> None:
         """A recording's rate is what was recorded; nothing to change."""
+
+    def aim(self, aim: CoachAim) -> None:
+        """A recording plays what was pressed then: it ignores the aim."""
 
     async def close(self) -> None:
         self._closed = True

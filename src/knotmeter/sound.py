@@ -19,8 +19,8 @@ from functools import cache
 
 import numpy as np
 
-from knotmeter.core.cues import Cue, CueSchedule
-from knotmeter.core.events import HoldCompleted
+from knotmeter.core.cues import CueSchedule
+from knotmeter.core.events import Cue, HoldCompleted
 from knotmeter.session import Session, SessionEvent
 
 RATE_HZ = 22_050

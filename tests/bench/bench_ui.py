@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from firmware_host.source import Source, SourceEvent
+from firmware_host.source import CoachAim, Source, SourceEvent
 from knotmeter.core.events import AlarmKind, AlarmRaised
 from knotmeter.core.samples import SampleBatch
 from knotmeter.store.paths import DB_NAME
@@ -220,6 +220,9 @@ class TimedSource:
 
     async def set_rate(self, hz: float) -> None:
         await self.inner.set_rate(hz)
+
+    def aim(self, aim: CoachAim) -> None:
+        """Timed forces ignore the aim."""
 
     async def close(self) -> None:
         await self.inner.close()

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from knotmeter.core.config import PipelineConfig
-from knotmeter.core.cues import REPEAT_S, Cue, CueSchedule, level_cue
-from knotmeter.core.events import AlarmKind, Zone
+from knotmeter.core.cues import REPEAT_S, CueSchedule, level_cue
+from knotmeter.core.events import AlarmKind, Cue, Zone
 from knotmeter.core.pipeline import Pipeline
 from knotmeter.core.state import CoachState
 

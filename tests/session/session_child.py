@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
+from firmware_host.source import CoachAim, LinkChanged, LinkState, SourceEvent, SourceStats
 from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.core.samples import SampleBatch
 from knotmeter.session import Session
@@ -48,6 +48,9 @@ class EndlessPress:
 
     async def set_rate(self, hz: float) -> None:
         pass
+
+    def aim(self, aim: CoachAim) -> None:
+        """The endless press ignores the aim."""
 
     async def close(self) -> None:
         pass

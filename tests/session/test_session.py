@@ -19,6 +19,7 @@ from firmware_host.serial.drivers import BinaryDriver
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import (
     BatteryStatus,
+    CoachAim,
     DeviceInfo,
     LinkChanged,
     LinkState,
@@ -87,6 +88,9 @@ class HandSource:
 
     async def set_rate(self, hz: float) -> None:
         del hz
+
+    def aim(self, aim: CoachAim) -> None:
+        """The test drives the forces by hand: the aim is ignored."""
 
     async def close(self) -> None:
         self.push(LinkChanged(0.0, LinkState.CLOSED))

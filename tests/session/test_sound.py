@@ -14,7 +14,7 @@ import pytest
 
 from firmware_host.source import LinkChanged, LinkState
 from knotmeter.core.config import PipelineConfig
-from knotmeter.core.cues import Cue
+from knotmeter.core.events import Cue
 from knotmeter.session import Session
 from knotmeter.sound import NOTES, PLAYER_ENV, RATE_HZ, Speaker, clip, follow, player_command
 from tests.session.test_session import HandSource, ManualClock, Running, samples

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from textual.pilot import Pilot
 
-from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
+from firmware_host.source import CoachAim, LinkChanged, LinkState, SourceEvent, SourceStats
 from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.core.plans import Plan, get_plan
 from knotmeter.core.samples import SampleBatch
@@ -58,6 +58,9 @@ class ScriptedSource:
 
     async def set_rate(self, hz: float) -> None:
         self.stats.rate_hz = hz
+
+    def aim(self, aim: CoachAim) -> None:
+        """Scripted forces ignore the aim."""
 
     async def close(self) -> None:
         self._queue.put_nowait(None)

@@ -37,7 +37,7 @@ def test_force_text_rounds_before_signing() -> None:
 
 
 def test_banner_puts_hard_alarms_then_a_dead_link_first() -> None:
-    soft = frozenset({AlarmKind.SIGNAL_LOST, AlarmKind.OVER_BAND})
+    soft = frozenset({AlarmKind.FAST_RAMP, AlarmKind.OVER_BAND})
     assert banner_for(frozenset(), LinkState.LIVE) == ("", "")
     assert banner_for(soft, LinkState.LIVE)[0] == "soft"
     severity, message = banner_for(soft, LinkState.NO_DATA)

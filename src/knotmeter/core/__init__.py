@@ -5,10 +5,10 @@ code: time comes from the samples, so the same code runs live, on a recording an
 in tests.
 """
 
+from knotmeter.core.alarms import HARD_ALARMS
 from knotmeter.core.calibration import Calibration
 from knotmeter.core.config import PipelineConfig
 from knotmeter.core.events import (
-    HARD_ALARMS,
     AlarmCleared,
     AlarmKind,
     AlarmRaised,

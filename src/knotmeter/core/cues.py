@@ -9,20 +9,8 @@ in the same call that fed the sample, not by a timer.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from knotmeter.core.events import AlarmKind, Zone
+from knotmeter.core.events import AlarmKind, Cue, Zone
 from knotmeter.core.state import CoachState
-
-
-class Cue(StrEnum):
-    """The sounds, most urgent first."""
-
-    TOO_HARD = "too_hard"
-    HOLD_COMPLETE = "hold_complete"
-    OVER_BAND = "over_band"
-    IN_BAND = "in_band"
-
 
 REPEAT_S: dict[Cue, float] = {
     Cue.TOO_HARD: 0.25,  # urgent: as fast as a cue can be told apart

@@ -30,9 +30,19 @@ class AlarmKind(StrEnum):
     LONG_HOLD = "long_hold"
     SIGNAL_LOST = "signal_lost"
     SATURATION = "saturation"
+    BAD_ZERO = "bad_zero"
 
 
-HARD_ALARMS = frozenset({AlarmKind.OVER_CEILING, AlarmKind.LONG_HOLD})
+class Cue(StrEnum):
+    """The sounds the coach makes (``core/cues.py`` decides when; ``sound.py`` plays)."""
+
+    TOO_HARD = "too_hard"
+    NO_DATA = "no_data"
+    LONG_HOLD = "long_hold"
+    BAD_ZERO = "bad_zero"
+    HOLD_COMPLETE = "hold_complete"
+    OVER_BAND = "over_band"
+    IN_BAND = "in_band"
 
 
 @dataclass(slots=True, frozen=True)

@@ -37,6 +37,7 @@ class PersonalTargets:
     band_low_n: float
     band_high_n: float
     ceiling_n: float
+    tool: str = "ball"
 
 
 def personal_targets(region: Region, taps_n: Sequence[float]) -> PersonalTargets:

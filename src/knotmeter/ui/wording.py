@@ -6,6 +6,7 @@ Kept apart from the widgets so the texts can be reviewed (and tested) in one pla
 from __future__ import annotations
 
 from firmware_host.source import LinkState
+from knotmeter.core.alarms import ALARM_TABLE
 from knotmeter.core.events import AlarmKind, Zone
 from knotmeter.core.routine import Step
 
@@ -19,18 +20,8 @@ INSTRUCTIONS: dict[Zone, str] = {
 
 STALE_INSTRUCTION = "Not live: the numbers below are the last ones received"
 
-ALARM_BANNERS: dict[AlarmKind, str] = {
-    AlarmKind.OVER_CEILING: "TOO HARD: RELEASE NOW",
-    AlarmKind.LONG_HOLD: "HOLD LIMIT REACHED: RELEASE",
-    AlarmKind.SIGNAL_LOST: "SIGNAL LOST: readings are not live",
-    AlarmKind.SATURATION: "Sensor saturated: the reading is not reliable",
-    AlarmKind.OVER_BAND: "Above the band: ease off",
-    AlarmKind.FAST_RAMP: "Pressing in too fast: slow down",
-    AlarmKind.SAWING: "Keep the tool still: no sawing back and forth",
-}
-
-ALARM_PRIORITY: tuple[AlarmKind, ...] = tuple(ALARM_BANNERS)
-"""Most urgent first: the banner shows the first active one of these."""
+ALARM_BANNERS: dict[AlarmKind, str] = {kind: spec.banner for kind, spec in ALARM_TABLE.items()}
+"""The banner's words per alarm (the table in ``core/alarms.py`` owns them)."""
 
 LINK_TEXTS: dict[LinkState, str] = {
     LinkState.CONNECTING: "connecting",
@@ -45,11 +36,6 @@ DEAD_LINK_BANNERS: dict[LinkState, str] = {
     LinkState.RECONNECTING: "RECONNECTING to the tool: readings are not live",
     LinkState.CLOSED: "The source has closed: readings have stopped",
 }
-
-
-def most_urgent(alarms: frozenset[AlarmKind]) -> AlarmKind | None:
-    """The alarm the banner should lead with, or ``None`` when all is well."""
-    return next((kind for kind in ALARM_PRIORITY if kind in alarms), None)
 
 
 STEP_LABELS: dict[Step, str] = {

@@ -32,8 +32,8 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from firmware_host.source import LinkChanged
+from knotmeter.core.alarms import HARD_ALARMS
 from knotmeter.core.events import (
-    HARD_ALARMS,
     AlarmCleared,
     AlarmKind,
     AlarmRaised,

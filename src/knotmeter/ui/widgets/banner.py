@@ -13,18 +13,21 @@ from rich.text import Text
 from textual.widget import Widget
 
 from firmware_host.source import LinkState
-from knotmeter.core.events import HARD_ALARMS, AlarmKind
-from knotmeter.ui.wording import ALARM_BANNERS, DEAD_LINK_BANNERS, most_urgent
+from knotmeter.core.alarms import HARD_ALARMS, most_urgent
+from knotmeter.core.events import AlarmKind
+from knotmeter.ui.wording import ALARM_BANNERS, DEAD_LINK_BANNERS
 
 
 def banner_for(alarms: frozenset[AlarmKind], link: LinkState) -> tuple[str, str]:
     """``(severity, message)``: hard alarms first, then a dead link, then the rest.
 
-    A dead link outranks soft alarms because it explains ``signal_lost``; severity
-    is ``hard``, ``soft``, ``link`` or ``""`` (nothing to say).
+    A dead link outranks soft alarms and stands in for ``signal_lost``, which it
+    explains; severity is ``hard``, ``soft``, ``link`` or ``""`` (nothing to say).
     """
-    lead = most_urgent(alarms)
     link_line = DEAD_LINK_BANNERS.get(link)
+    if link_line is not None:
+        alarms = alarms - {AlarmKind.SIGNAL_LOST}
+    lead = most_urgent(alarms)
     if lead is not None and (lead in HARD_ALARMS or link_line is None):
         more = f"   (+{len(alarms) - 1} more)" if len(alarms) > 1 else ""
         return ("hard" if lead in HARD_ALARMS else "soft"), ALARM_BANNERS[lead] + more
