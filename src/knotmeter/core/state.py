@@ -35,6 +35,12 @@ class CoachState:
         hold: the current or most recent hold.
         alarms: alarms active right now.
         samples: samples processed so far; lost: samples known lost.
+        tool: what the person presses with (``ball``, ``hook``, ``thumb``).
+        full_scale_n: the tool's measuring range, when the source said it.
+        ceiling_capped: the ceiling was lowered to stay inside the tool's range.
+        pressing_s: how long this point has been pressed, short dips included.
+        pressing_cap_s: the point's longest hold; ``long_hold`` fires there.
+        advised_hold_s: the point's advised hold range (min, max) in seconds.
     """
 
     t: float
@@ -50,3 +56,9 @@ class CoachState:
     alarms: frozenset[AlarmKind]
     samples: int
     lost: int
+    tool: str = "ball"
+    full_scale_n: float | None = None
+    ceiling_capped: bool = False
+    pressing_s: float = 0.0
+    pressing_cap_s: float = 90.0
+    advised_hold_s: tuple[float, float] = (60.0, 90.0)
