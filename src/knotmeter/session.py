@@ -15,7 +15,9 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from firmware_host.source import BatteryStatus, DeviceInfo, LinkChanged, LinkState, Source
+from firmware_host.source import BatteryStatus, DeviceInfo, Source, SourceStats
+from firmware_host.source import LinkChanged as LinkChanged  # re-exported: screens learn
+from firmware_host.source import LinkState as LinkState  # link state from the session
 from knotmeter.core.events import Event, HoldStarted
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
@@ -119,6 +121,21 @@ class Session:
     def state(self) -> CoachState:
         """The latest snapshot; cheap, for screens that draw at their own rate."""
         return self.pipeline.state
+
+    @property
+    def config(self) -> PipelineConfig:
+        """The targets the coach presses by now: region, band, ceiling, hold target."""
+        return self.pipeline.config
+
+    @property
+    def stats(self) -> SourceStats:
+        """The link's counters (rate, lost samples, bad frames), for the status line."""
+        return self.source.stats
+
+    @property
+    def moniker(self) -> str:
+        """The source's name as the user gave it (``serial:…``, ``sim:…``, ``file:…``)."""
+        return self.source.moniker
 
     @property
     def link(self) -> LinkState:

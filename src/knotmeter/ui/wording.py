@@ -5,10 +5,10 @@ Kept apart from the widgets so the texts can be reviewed (and tested) in one pla
 
 from __future__ import annotations
 
-from firmware_host.source import LinkState
 from knotmeter.core.alarms import ALARM_TABLE
 from knotmeter.core.events import AlarmKind, Zone
 from knotmeter.core.routine import Step
+from knotmeter.session import LinkState
 
 INSTRUCTIONS: dict[Zone, str] = {
     Zone.RELEASED: "Released: find the spot and press slowly",

@@ -31,7 +31,6 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from firmware_host.source import LinkChanged
 from knotmeter.core.alarms import HARD_ALARMS
 from knotmeter.core.events import (
     AlarmCleared,
@@ -45,7 +44,7 @@ from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, StepChanged
 from knotmeter.core.state import CoachState
 from knotmeter.history import days_of_holds
-from knotmeter.session import Session, SessionEvent
+from knotmeter.session import LinkChanged, Session, SessionEvent
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.history import HISTORY_DAYS, HistoryScreen
@@ -249,7 +248,7 @@ class LiveScreen(Screen[None]):
             self._instruction.set_classes(f"zone-{zone}")
 
     def _draw_title(self) -> None:
-        config = self.session.pipeline.config
+        config = self.session.config
         fmt = self.fmt
         region = config.region
         defaults = (region.band_low_n, region.band_high_n, region.ceiling_n)
@@ -273,11 +272,11 @@ class LiveScreen(Screen[None]):
         self._banner.show(self._alarms, self.session.link)
 
     def _draw_status(self) -> None:
-        stats = self.session.source.stats
+        stats = self.session.stats
         self._status.show(
             StatusReport(
                 kind=self.session.label or "",
-                moniker=self.session.source.moniker,
+                moniker=self.session.moniker,
                 link=self.session.link,
                 rate_hz=round(stats.rate_hz),
                 lost=stats.lost,
@@ -309,7 +308,7 @@ class LiveScreen(Screen[None]):
             self.notify("Hold the tool still, off the body, then tare", severity="warning")
 
     def action_region(self) -> None:
-        current = self.session.pipeline.config.region.id
+        current = self.session.config.region.id
         self.app.push_screen(RegionPicker(load_regions(), current), self._picked_region)
 
     def _picked_region(self, region_id: str | None) -> None:
@@ -337,7 +336,7 @@ class LiveScreen(Screen[None]):
     def action_history(self) -> None:
         """This point's last two weeks on a real tool, from the session's store."""
         store = self.session.store
-        region = self.session.pipeline.config.region
+        region = self.session.config.region
         holds = [] if store is None else store.holds(region=region.id, days=HISTORY_DAYS)
         self.app.push_screen(HistoryScreen(region.name, days_of_holds(holds), self.fmt))
 

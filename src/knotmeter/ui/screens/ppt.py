@@ -10,9 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from firmware_host.source import LinkState
 from knotmeter.core.ppt import RAMP_N_PER_S, TRIALS, PersonalTargets, PptError, personal_targets
-from knotmeter.session import Session
+from knotmeter.session import LinkState, Session
 from knotmeter.ui.display import ForceFormat
 
 FORCE_PERIOD_S = 0.25
@@ -35,7 +34,7 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
         super().__init__()
         self.session = session
         self.fmt = fmt
-        self.point = session.pipeline.config.region
+        self.point = session.config.region
         self.taps: list[float] = []
         self.result: PersonalTargets | None = None
 

@@ -12,9 +12,9 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widget import Widget
 
-from firmware_host.source import LinkState
 from knotmeter.core.alarms import HARD_ALARMS, most_urgent
 from knotmeter.core.events import AlarmKind
+from knotmeter.session import LinkState
 from knotmeter.ui.wording import ALARM_BANNERS, DEAD_LINK_BANNERS
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from firmware_host.source import LinkState
+from knotmeter.session import LinkState
 from knotmeter.ui.widgets.line import TextLine
 from knotmeter.ui.wording import LINK_TEXTS
 
