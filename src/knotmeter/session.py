@@ -232,6 +232,11 @@ class Session:
         if self.routine is not None:
             self._follow_routine(self.routine.advance(self.pipeline.state.t))
 
+    def back_routine(self) -> None:
+        """The person's "back" in the routine (to the start of the point, or the one before)."""
+        if self.routine is not None:
+            self._follow_routine(self.routine.back(self.pipeline.state.t))
+
     def rate_pain(self, score: int) -> None:
         """Log a 0-9 pain rating with the current or last hold; ``ValueError`` outside 0-9.
 

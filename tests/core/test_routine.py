@@ -23,6 +23,8 @@ from knotmeter.core import (
 from knotmeter.core.plans import Move, Plan, PlanPoint, get_plan
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import (
+    REP_S,
+    WARM_UP_S,
     HoldCounted,
     Routine,
     RoutineEvent,
@@ -65,12 +67,14 @@ def test_a_routine_runs_from_warm_up_to_done() -> None:
     assert "press again" in routine.state.instruction
 
     assert routine.feed([HoldStarted(150.0), HoldCompleted(180.0, 30.0)]) == []
-    assert routine.state.instruction.startswith("Time reached: stay to 45 s")
+    assert routine.state.instruction.startswith("Time reached: ease off")
     assert routine.feed([ended(190.0, complete=True)]) == [
         HoldCounted(190.0, 0, 1, 1),
         StepChanged(190.0, Step.MOVE, 0, "masseter"),
     ]
-    assert routine.state.instruction == "Move: 10 controlled open-close, jaw straight"
+    assert routine.state.instruction == "Move: 10 controlled open-close, jaw straight; then n"
+    assert routine.state.countdown_s == 10 * REP_S
+    assert routine.state.left_s(190.0 + 10 * REP_S + 5) == 0.0
 
     assert routine.advance(220.0) == [StepChanged(220.0, Step.FIND, 1, "temporalis")]
     assert routine.state.region_id == "temporalis"
@@ -106,14 +110,41 @@ def test_a_point_with_several_spots_presses_until_each_hold_completes() -> None:
     assert routine.state.holds_done == 3
 
 
-def test_a_hold_from_the_previous_point_does_not_count_for_the_next() -> None:
+def test_next_during_a_hold_short_of_its_target_does_not_skip_the_point() -> None:
+    """ "I found it" pressed mid-hold (issue 14): the point, and its holds, stay."""
     routine = Routine(get_plan("elbow"), 0.0)
     routine.advance(1.0)
     routine.feed([HoldStarted(2.0)])
-    # Skipped mid-hold: the screen retargets the pipeline, which ends the hold.
+    assert routine.state.hold_open
+    assert routine.advance(30.0) == []
+    assert routine.back(30.0) == []
+    assert where(routine) == (Step.PRESS, 0, 0)
+
+
+def test_a_hold_from_the_previous_point_does_not_count_for_the_next() -> None:
+    routine = Routine(get_plan("elbow"), 0.0)
+    routine.advance(1.0)
+    routine.feed([HoldStarted(2.0), ended(20.0, complete=False)])
     assert routine.advance(30.0) == [StepChanged(30.0, Step.FIND, 1, "forearm-flexors")]
+    # A hold whose end arrives after the point changed belongs to the previous point.
     assert routine.feed([ended(30.0, complete=True)]) == []
     assert where(routine) == (Step.FIND, 1, 0)
+
+
+def test_back_steps_to_the_start_of_the_point_then_the_one_before() -> None:
+    routine = Routine(get_plan("elbow"), 0.0)
+    assert routine.back(0.5) == []
+    assert routine.state.countdown_s == WARM_UP_S
+    routine.advance(1.0)
+    routine.feed(hold(2.0, complete=False))
+    assert where(routine) == (Step.PRESS, 0, 0)
+    assert routine.back(50.0) == [StepChanged(50.0, Step.FIND, 0, "forearm-extensors")]
+    assert routine.back(51.0) == [StepChanged(51.0, Step.WARM_UP, None, None)]
+    assert routine.state.step is Step.WARM_UP
+    routine.advance(52.0)
+    routine.advance(53.0)  # find -> press
+    routine.advance(54.0)  # skip: on to point 2
+    assert routine.back(55.0) == [StepChanged(55.0, Step.FIND, 0, "forearm-extensors")]
 
 
 def test_next_after_the_target_counts_the_hold_instead_of_skipping_the_point() -> None:

@@ -99,7 +99,7 @@ async def test_over_ceiling_alarm_shows_in_the_same_call_and_clears(
         def banner_when_raised(event: SessionEvent) -> None:
             # Subscribed after the screen: by now the screen has had the event.
             if isinstance(event, AlarmRaised) and event.kind is AlarmKind.OVER_CEILING:
-                seen_on_banner.append("TOO HARD" in banner.message and banner.severity == "hard")
+                seen_on_banner.append("TOO HARD" in banner.lines[0] and banner.severity == "hard")
 
         rig.session.subscribe(banner_when_raised)
         rig.link(LinkState.LIVE)
@@ -279,7 +279,7 @@ async def test_a_routine_walks_from_warm_up_through_a_hold_to_the_next_point(
         await pilot.press("n")  # follow-up done: on to the next point
         assert rig.session.pipeline.config.region.id == "suboccipitals"
         assert rig.session.pipeline.config.target_s == 5.0
-        assert "Suboccipitals  ·  band 20.0-40.0 N" in text_of(
+        assert "Suboccipitals  ·  ball  ·  band 20.0-40.0 N" in text_of(
             rig.screen.query_one("#title", Static)
         )
         assert "point 2 of 2: Suboccipitals" in text_of(routine)

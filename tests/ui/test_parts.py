@@ -12,7 +12,7 @@ from knotmeter.core.events import AlarmKind
 from knotmeter.core.state import HoldState
 from knotmeter.core.units import Unit
 from knotmeter.ui.display import ForceFormat
-from knotmeter.ui.widgets.banner import banner_for
+from knotmeter.ui.widgets.banner import banner_for, banner_rows
 from knotmeter.ui.widgets.hold import hold_lines
 from knotmeter.ui.widgets.trace import column_peaks
 
@@ -38,13 +38,22 @@ def test_force_text_rounds_before_signing() -> None:
 
 def test_banner_puts_hard_alarms_then_a_dead_link_first() -> None:
     soft = frozenset({AlarmKind.FAST_RAMP, AlarmKind.OVER_BAND})
-    assert banner_for(frozenset(), LinkState.LIVE) == ("", "")
+    assert banner_for(frozenset(), LinkState.LIVE) == ("", ())
     assert banner_for(soft, LinkState.LIVE)[0] == "soft"
-    severity, message = banner_for(soft, LinkState.NO_DATA)
-    assert (severity, message.startswith("NO DATA")) == ("link", True)
-    severity, message = banner_for(soft | {AlarmKind.OVER_CEILING}, LinkState.NO_DATA)
+    severity, lines = banner_for(soft, LinkState.NO_DATA)
+    assert (severity, lines[0].startswith("NO DATA"), len(lines)) == ("link", True, 3)
+    severity, lines = banner_for(soft | {AlarmKind.OVER_CEILING}, LinkState.NO_DATA)
     assert severity == "hard"
-    assert message == "TOO HARD: RELEASE NOW   (+2 more)"
+    assert lines[0] == "TOO HARD: RELEASE NOW"
+    assert lines[1].startswith("NO DATA")
+    assert len(lines) == 4
+
+
+def test_banner_rows_show_every_alarm() -> None:
+    lines = ("A", "B", "C", "D")
+    assert banner_rows(lines, 3) == ["A", "B", "C · D"]
+    assert banner_rows(("A",), 3) == ["", "A", ""]
+    assert banner_rows(lines, 1) == ["A · B · C · D"]
 
 
 def hold(*, active: bool, started: float | None, in_band: float, complete: bool) -> HoldState:

@@ -1,9 +1,14 @@
 """The routine coach: walks a person through a plan, step by step, from warm-up to retest.
 
 Pure and time-injected like the pipeline: it is driven only by the pipeline's hold
-events it is fed and by the person's "next" key (``advance``), and it never judges
-force itself, so the hold timer stays the single judge of a complete hold. Steps only
-move forward: warm up → for each point: find → press → move → … → retest → done.
+events it is fed and by the person's "next" and "back" keys (``advance``, ``back``),
+and it never judges force itself, so the hold timer stays the single judge of a
+complete hold. Steps: warm up → for each point: find → press → move → … → retest → done.
+
+What the coach can see moves on by itself (a hold starting: find → press; a complete
+hold released: the next spot, or the move); the person's "next" is asked for where
+only they know (warm-up done, move done, retest done). "Next" during a running hold
+is refused: it would throw the point away. Warm-up and moves have a countdown.
 """
 
 from __future__ import annotations
@@ -13,7 +18,12 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 
 from knotmeter.core.events import Event, HoldCompleted, HoldEnded, HoldStarted
-from knotmeter.core.plans import Plan, PlanPoint
+from knotmeter.core.plans import Move, Plan, PlanPoint
+
+WARM_UP_S = 120.0
+"""The warm-up's countdown: the shortest warm-up the plans advise (2-5 min)."""
+REP_S = 3.0
+"""A move given in repetitions counts down this long per repetition (one slow rep)."""
 
 
 class Step(StrEnum):
@@ -67,6 +77,8 @@ class RoutineState:
         point: the current point (region, holds, hold range, cue, moves), or ``None``.
         holds_done: complete holds counted at this point so far.
         hold_reached: the hold in progress has reached its target (not yet counted).
+        hold_open: a hold is running at this point ("next" waits for it).
+        countdown_s: how long the step is meant to last (warm-up, move), else ``None``.
         instruction: the one line to show the person now.
     """
 
@@ -77,7 +89,15 @@ class RoutineState:
     point: PlanPoint | None
     holds_done: int
     hold_reached: bool
+    hold_open: bool
+    countdown_s: float | None
     instruction: str
+
+    def left_s(self, now_t: float) -> float | None:
+        """Seconds left on the step's countdown at ``now_t`` (never below 0), if it has one."""
+        if self.countdown_s is None:
+            return None
+        return max(0.0, self.countdown_s - (now_t - self.since_t))
 
     @property
     def region_id(self) -> str | None:
@@ -128,7 +148,7 @@ class Routine:
         warm-up, a follow-up move or the retest is the person's own business.
         """
         out: list[RoutineEvent] = []
-        before = (self._step, self._press, self._holds_done)
+        before = (self._step, self._press, self._holds_done, self._hold_open)
         for event in events:
             if self._step not in (Step.FIND, Step.PRESS):
                 continue
@@ -145,7 +165,7 @@ class Routine:
                     self._count_hold(event.t, out)
                 else:
                     self._press = _Press.AGAIN
-        if (self._step, self._press, self._holds_done) != before:
+        if (self._step, self._press, self._holds_done, self._hold_open) != before:
             self._state = self._snapshot()
         return out
 
@@ -153,10 +173,13 @@ class Routine:
         """The person's "next": warm-up done, spot found, skip this point, move done, finish.
 
         While pressing, "next" after the hold in progress reached its target counts
-        that hold (the person is done with it; its ``HoldEnded`` is then ignored);
-        otherwise it skips the point, follow-up included.
+        that hold (the person is done with it; its ``HoldEnded`` is then ignored); during
+        a hold short of its target it does nothing (the point is not thrown away);
+        between holds it skips the point, follow-up included.
         """
         out: list[RoutineEvent] = []
+        if self._hold_open and self._press is not _Press.EASE_OFF:
+            return out
         match self._step:
             case Step.WARM_UP:
                 self._start_point(0, t, out)
@@ -172,6 +195,33 @@ class Routine:
                 self._enter(Step.DONE, t, out)
             case Step.DONE:
                 return out
+        self._state = self._snapshot()
+        return out
+
+    def back(self, t: float) -> list[RoutineEvent]:
+        """The person's "back": to the start of this point (from press or move), to the
+        previous point (from find), to the warm-up (from the first point's find), to the
+        last point (from the retest), to the retest (from done). Nothing during a hold."""
+        out: list[RoutineEvent] = []
+        if self._hold_open:
+            return out
+        last = len(self.plan.points) - 1
+        match self._step:
+            case Step.WARM_UP:
+                return out
+            case Step.FIND if self._index == 0:
+                self._index = None
+                self._enter(Step.WARM_UP, t, out)
+            case Step.FIND:
+                assert self._index is not None
+                self._start_point(self._index - 1, t, out)
+            case Step.PRESS | Step.MOVE:
+                assert self._index is not None
+                self._start_point(self._index, t, out)
+            case Step.RETEST:
+                self._start_point(last, t, out)
+            case Step.DONE:
+                self._enter(Step.RETEST, t, out)
         self._state = self._snapshot()
         return out
 
@@ -211,40 +261,52 @@ class Routine:
             point=point,
             holds_done=self._holds_done,
             hold_reached=self._step is Step.PRESS and self._press is _Press.EASE_OFF,
+            hold_open=self._hold_open,
+            countdown_s=self._countdown(point),
             instruction=self._instruction(point),
         )
+
+    def _countdown(self, point: PlanPoint | None) -> float | None:
+        match self._step, point:
+            case Step.WARM_UP, _:
+                return WARM_UP_S
+            case Step.MOVE, PlanPoint() as p if p.moves:
+                return sum(_move_s(move) for move in p.moves)
+            case _:
+                return None
 
     def _instruction(self, point: PlanPoint | None) -> str:
         match self._step, point:
             case Step.WARM_UP, _:
-                return f"Warm up: {self.plan.warm_up}"
+                return f"Warm up: {self.plan.warm_up}; then n"
             case Step.FIND, PlanPoint() as p:
                 spot = f" (spot {self._holds_done + 1} of {p.holds})" if p.holds > 1 else ""
                 return f"Find the spot{spot}, {p.region.name}: {p.cue}"
             case Step.PRESS, PlanPoint() as p:
                 return self._press_instruction(p)
             case Step.MOVE, PlanPoint() as p:
-                return f"Move: {'; then '.join(move.label for move in p.moves)}"
+                return f"Move: {'; then '.join(move.label for move in p.moves)}; then n"
             case Step.RETEST, _:
-                return f"Retest: {self.plan.retest}"
+                return f"Retest: {self.plan.retest}; then n"
             case _:
                 return "Routine done: note your pain and function, 0-10"
 
     def _press_instruction(self, point: PlanPoint) -> str:
+        """The hold's length is the hold panel's to say (it knows the real target)."""
         band = f"{point.region.name}: ease into the band and stay still"
         match self._press:
             case _Press.FIRST:
-                return f"Press, {band} for {point.hold_label}"
+                return f"Press, {band} until the hold is complete"
             case _Press.AGAIN:
                 return "That hold ended before its time in the band: press again"
             case _Press.NEXT_SPOT:
                 return (
                     f"Hold {self._holds_done} of {point.holds} done: "
-                    f"next spot, {band} for {point.hold_label}"
+                    f"next spot, {band} until the hold is complete"
                 )
             case _Press.EASE_OFF:
-                if point.hold_max_s > point.hold_min_s:
-                    return (
-                        f"Time reached: stay to {point.hold_max_s:g} s if it eases, then lift off"
-                    )
                 return "Time reached: ease off slowly and lift off"
+
+
+def _move_s(move: Move) -> float:
+    return move.seconds if move.seconds is not None else (move.reps or 0) * REP_S

@@ -17,8 +17,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from knotmeter.core.regions import load_regions
+from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.session import Session
+from knotmeter.ui.commands import COMMANDS
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.live import FRAME_HZ, LiveScreen
 from knotmeter.ui.screens.picker import Discover, ToolPicker
@@ -105,24 +107,16 @@ class KnotmeterApp(App[None]):
         yield from super().get_system_commands(screen)
         if not isinstance(screen, LiveScreen):
             return
-        yield SystemCommand(
-            "Tare", "Zero the reading (tool still, off the body)", screen.action_tare
-        )
-        yield SystemCommand(
-            "Switch units", "N, kgf, lbf (and pressure with an area)", screen.action_units
-        )
-        yield SystemCommand(
-            "Pause display", "Freeze the readout; alarms still show", screen.action_pause
-        )
-        yield SystemCommand(
-            "History", "This point's last two weeks: holds, force, pain", screen.action_history
-        )
-        yield SystemCommand(
-            "Measure your band",
-            "Three presses to first pain set this point's band and ceiling",
-            screen.action_measure_targets,
-        )
-        yield SystemCommand("Help", "What the colours and keys mean", screen.action_help)
+        for command in COMMANDS:
+            if command.palette and screen.check_action(command.action, ()):
+                action = partial(screen.run_action, command.action)
+                yield SystemCommand(command.label, command.text, action)
+        for tool in Tool:
+            yield SystemCommand(
+                f"Tool: {tool}",
+                "press with this tool: the band and ceiling follow its contact area",
+                partial(screen.set_tool, tool),
+            )
         for region in load_regions().values():
             yield SystemCommand(
                 f"Treat: {region.name}",

@@ -18,6 +18,18 @@ INSTRUCTIONS: dict[Zone, str] = {
     Zone.OVER_CEILING: "TOO HARD: release now",
 }
 
+ZONE_WORDS: dict[Zone, str] = {
+    Zone.RELEASED: "RELEASED",
+    Zone.BELOW: "BELOW THE BAND",
+    Zone.IN_BAND: "IN BAND",
+    Zone.OVER_BAND: "OVER THE BAND",
+    Zone.OVER_CEILING: "TOO HARD",
+}
+"""The far view's zone band: one word, readable from where the person presses (and
+without colour)."""
+
+EASE_OFF_INSTRUCTION = "Hold complete: ease off slowly, then rate the pain 0-9"
+
 STALE_INSTRUCTION = "Not live: the numbers below are the last ones received"
 
 ALARM_BANNERS: dict[AlarmKind, str] = {kind: spec.banner for kind, spec in ALARM_TABLE.items()}

@@ -10,20 +10,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-HELP_TEXT = """\
+from knotmeter.ui.commands import help_keys
+
+HELP_TEXT = f"""\
 [b]Pressing[/b]
   Press slowly until the gauge reaches the shaded band, then hold still.
   Only time inside the band counts towards the hold.
   A red banner and the bell mean: release now (too hard, or held too long).
 
 [b]Keys[/b]
-  t  tare (tool still, off the body)     r  choose the point being treated
-  u  switch units                        0-9  rate the pain of this hold
-  p  pause the display (alarms still show)
-  n  next step of the routine (with --plan)
-  h  this point's last two weeks (holds, force, pain)
-  c  measure your own band here (three presses to first pain)
-  ?  this help      ctrl+p  all commands      q  quit
+{help_keys()}
 
 [b]By ear[/b] (--sound on)
   two low beeps: in the band    a beep a second: over it

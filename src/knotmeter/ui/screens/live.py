@@ -18,6 +18,7 @@ limit held back. A steady press then costs a handful of paints a second.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import math
 import time
@@ -25,10 +26,11 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from knotmeter.core.alarms import HARD_ALARMS
@@ -42,16 +44,20 @@ from knotmeter.core.events import (
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, StepChanged
-from knotmeter.core.state import CoachState
+from knotmeter.core.state import CoachState, HoldState
+from knotmeter.core.tools import Tool
 from knotmeter.history import days_of_holds
 from knotmeter.session import LinkChanged, Session, SessionEvent
+from knotmeter.ui.commands import ROUTINE_ACTIONS, bindings
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.history import HISTORY_DAYS, HistoryScreen
 from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
+from knotmeter.ui.summary import SummaryTally
 from knotmeter.ui.widgets import (
     AlarmBanner,
+    BigText,
     ForceReadout,
     Gauge,
     GaugeReading,
@@ -62,44 +68,58 @@ from knotmeter.ui.widgets import (
     TextLine,
     TraceView,
 )
-from knotmeter.ui.wording import DEAD_LINK_BANNERS, INSTRUCTIONS, STALE_INSTRUCTION
+from knotmeter.ui.widgets.bigtext import rows_for_scale, scale_for_rows
+from knotmeter.ui.wording import (
+    DEAD_LINK_BANNERS,
+    EASE_OFF_INSTRUCTION,
+    INSTRUCTIONS,
+    STALE_INSTRUCTION,
+    ZONE_WORDS,
+)
 
 FRAME_HZ = 30.0
 """Upper bound on frames per second; readable motion, bounded CPU at any sample rate."""
 DETAIL_PERIOD_S = 1 / 3
 """How often the digits, hold, trace and status are redrawn: a meter's pace (three
 readings a second, as a multimeter), readable where a faster number only flickers."""
+FAR_MIN_SIZE = (80, 24)
+"""The far view is the default from this size up (columns, rows)."""
+RISING_N_PER_S = 3.0
+"""The live rate shows beside the gauge while the force rises faster than this."""
 
 
 class LiveScreen(Screen[None]):
-    """Gauge, readout, hold, trace, banner and status for one running session."""
+    """Gauge, readout, hold, trace, banner and status for one running session.
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "tare", "Tare"),
-        Binding("r", "region", "Region"),
-        Binding("u", "units", "Units"),
-        Binding("0", "pain(0)", "Pain", key_display="0-9"),
-        *(Binding(str(n), f"pain({n})", f"Pain {n}", show=False) for n in range(1, 10)),
-        Binding("p", "pause", "Pause"),
-        Binding("n", "next_step", "Next step"),
-        Binding("h", "history", "History"),
-        Binding("c", "measure_targets", "Your band"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-    ]
+    Two views of the same parts: far (the default from :data:`FAR_MIN_SIZE`): the
+    force and the hold time left in digits a quarter of the screen tall, the zone as a
+    word on a colour band; near: the detail (peak, hold bar, pressing time). ``f``
+    switches. The title, label, banner, status and keys are in both.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings()  # ui/commands.py declares them
 
     def __init__(self, session: Session, fmt: ForceFormat, *, frame_hz: float = FRAME_HZ) -> None:
         super().__init__()
         self.session = session
         self.fmt = fmt
         self.paused = False
+        self.far: bool | None = None  # None: chosen by size at the first resize
+        self._point_t = -math.inf  # holds started before this belong to an earlier point
         self._frame_period_s = 1 / frame_hz
         self._frame_t = -math.inf  # when the last frame was drawn (monotonic seconds)
         self._frame_due = False
         self._alarms: frozenset[AlarmKind] = frozenset()
         self._drawn_state: CoachState | None = None
         self._detailed_state: CoachState | None = None
-        self._instruction_shown: tuple[Zone, bool] | None = None
-        self._title = TextLine(id="title")
+        self._instruction_shown: tuple[Zone, bool, bool] | None = None
+        self._title = Static(id="title")
+        self._zone = TextLine(id="zone", classes="far-only")
+        self._far_force = BigText(id="far-force")
+        self._far_side = TextLine(id="far-side")
+        self._far_hold = BigText(id="far-hold")
+        self._far_hold_caption = TextLine(id="far-hold-caption")
+        self._rate = TextLine(id="rate")
         self._banner = AlarmBanner(id="banner")
         self._readout = ForceReadout(id="readout")
         self._hold = HoldPanel(id="hold")
@@ -111,17 +131,27 @@ class LiveScreen(Screen[None]):
         self._routine = None if routine is None else RoutinePanel(routine.plan.name, id="routine")
         self._unsubscribe = session.subscribe(self._on_session_event)
         self._unwatch = session.watch(self._on_new_state)
+        self.tally = SummaryTally(session)
 
     def compose(self) -> ComposeResult:
         yield self._title
         if self._routine is not None:
             yield self._routine
         yield self._banner
-        with Horizontal(id="top"):
+        yield self._zone
+        with Horizontal(id="far-main", classes="far-only"):
+            yield self._far_force
+            yield self._far_side
+            with Vertical(id="far-hold-box"):
+                yield self._far_hold
+                yield self._far_hold_caption
+        with Horizontal(id="top", classes="near-only"):
             yield self._readout
             yield self._hold
         yield self._instruction
-        yield self._gauge
+        with Horizontal(id="gauge-row"):
+            yield self._gauge
+            yield self._rate
         yield self._trace
         yield self._status
         yield Footer()
@@ -138,6 +168,27 @@ class LiveScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._unsubscribe()
         self._unwatch()
+        self.tally.unsubscribe()
+
+    def on_resize(self, event: Resize) -> None:
+        """Size the far view's digits to a quarter of the height (the trace gives way)."""
+        width, height = event.size
+        if self.far is None:
+            self.far = width >= FAR_MIN_SIZE[0] and height >= FAR_MIN_SIZE[1]
+            self._show_view()
+        digits_rows = rows_for_scale(scale_for_rows(math.ceil(height / 4)))
+        self.query_one("#far-main").styles.height = digits_rows
+        self._zone.styles.height = 3 if height >= 32 else 1
+
+    def _show_view(self) -> None:
+        self.set_class(bool(self.far), "-far")
+        self.set_class(not self.far, "-near")
+
+    def action_toggle_view(self) -> None:
+        """``f``: the far view (big digits, the zone as a word) or the near view (detail)."""
+        self.far = not self.far
+        self._show_view()
+        self._redraw()
 
     @work(exit_on_error=False, group="session")
     async def _run_session(self) -> None:
@@ -164,10 +215,11 @@ class LiveScreen(Screen[None]):
             case LinkChanged():
                 self._draw_banner()
                 self._draw_status()
-                self._draw_instruction(self.session.state.zone)
+                self._draw_instruction(self.session.state)
             case HoldCompleted():
                 self.notify("Hold complete: ease off slowly, then rate the pain 0-9")
-            case StepChanged():
+            case StepChanged(t=t):
+                self._point_t = t  # the hold panel starts afresh on the new point
                 self._redraw()  # a new point has its own band, ceiling and hold
             case HoldCounted(holds_done=done, holds_needed=needed) if needed > 1:
                 self.notify(f"Hold {done} of {needed} counted at this point")
@@ -210,7 +262,7 @@ class LiveScreen(Screen[None]):
 
     def _draw_motion(self, state: CoachState) -> None:
         """What follows the press frame by frame: instruction, gauge jumps, the trace's point."""
-        self._draw_instruction(state.zone)
+        self._draw_instruction(state)
         self._draw_gauge(state, fine=False)
         self._trace.push(state.t, state.force_n)
 
@@ -226,29 +278,78 @@ class LiveScreen(Screen[None]):
         hold = state.hold
         peak = hold.peak_n if hold.started_t is not None else None
         self._readout.show(state.force_n, peak, self.fmt)
-        self._hold.show(hold, state.t)
-        self._trace.show((state.band_low_n, state.band_high_n), state.ceiling_n)
+        self._hold.show(self._this_points(hold), state.t, (state.pressing_s, state.pressing_cap_s))
+        self._trace.show((state.band_low_n, state.band_high_n), state.ceiling_n, self.fmt)
+        self._draw_rate(state)
+        self._draw_far(state)
+
+    def _this_points(self, hold: HoldState) -> HoldState:
+        """The hold, unless it belongs to the point before: then no hold yet here."""
+        if hold.started_t is None or hold.started_t >= self._point_t:
+            return hold
+        return dataclasses.replace(
+            hold, active=False, started_t=None, in_band_s=0.0, peak_n=0.0, complete=False
+        )
+
+    def _draw_rate(self, state: CoachState) -> None:
+        """The live rate beside the gauge while the force rises (``fast_ramp`` judges it)."""
+        rising = state.rate_n_per_s > RISING_N_PER_S and state.zone != Zone.RELEASED
+        rate = f"▲ {self.fmt.number(state.rate_n_per_s)}\n{self.fmt.unit}/s" if rising else ""
+        self._rate.set(rate)
+
+    def _draw_far(self, state: CoachState) -> None:
+        """The far view: the force, the zone's word, the hold time left, all large."""
+        if not self.far:
+            return
+        self._far_force.show(self.fmt.number(state.force_n).strip())
+        hold = self._this_points(state.hold)
+        left = max(0.0, hold.target_s - hold.in_band_s)
+        self._far_hold.show(f"{math.ceil(left)}")
+        if hold.complete:
+            caption = "HOLD COMPLETE\nease off slowly"
+        elif hold.active:
+            caption = f"s left in band\nof {hold.target_s:.0f} s"
+        else:
+            caption = "s in band to hold\npress into the band"
+        self._far_hold_caption.set(caption)
+        peak = f"peak {self.fmt.text(hold.peak_n)}" if hold.started_t is not None else ""
+        pressing = f"pressing {state.pressing_s:.0f}/{state.pressing_cap_s:.0f} s"
+        self._far_side.set(f"{self.fmt.unit}\n\n{peak}\n{pressing}")
 
     def _draw_state(self, state: CoachState) -> None:
         """All of a state at once, whatever the frame (a unit or region change, pausing)."""
         self._draw_motion(state)
         self._draw_details(state)
 
-    def _draw_instruction(self, zone: Zone) -> None:
-        """The zone's instruction, unless the readings are stale: then say that instead."""
-        shown = (zone, self.session.link in DEAD_LINK_BANNERS)
+    def _draw_instruction(self, state: CoachState) -> None:
+        """The zone's instruction (ease off once the hold is complete, whatever the zone),
+        unless the readings are stale: then say that instead. The far view's zone band
+        says the zone in a word."""
+        zone = state.zone
+        done = state.hold.complete and state.hold.active
+        shown = (zone, self.session.link in DEAD_LINK_BANNERS, done)
         if shown == self._instruction_shown:
             return
         self._instruction_shown = shown
+        self._zone.set_classes(f"far-only zone-{zone}")
+        self._zone.set(ZONE_WORDS[zone])
         if shown[1]:
             self._instruction.set(STALE_INSTRUCTION)
             self._instruction.set_classes("stale")
+            self._zone.set("NOT LIVE")
+            self._zone.set_classes("far-only stale")
+        elif done and zone is not Zone.OVER_CEILING:
+            self._instruction.set(EASE_OFF_INSTRUCTION)
+            self._instruction.set_classes("zone-complete")
         else:
             self._instruction.set(INSTRUCTIONS[zone])
             self._instruction.set_classes(f"zone-{zone}")
 
     def _draw_title(self) -> None:
+        """Label, point, tool and targets, and the notes that qualify them: a ceiling capped
+        to the tool's range, a hold target shorter than advised."""
         config = self.session.config
+        state = self.session.state
         fmt = self.fmt
         region = config.region
         defaults = (region.band_low_n, region.band_high_n, region.ceiling_n)
@@ -257,16 +358,23 @@ class LiveScreen(Screen[None]):
             if (config.band_low_n, config.band_high_n, config.ceiling_n) == defaults
             else " (yours)"
         )
-        self._title.set(
-            f"{region.name}  ·  band {fmt.number(config.band_low_n)}-"
-            f"{fmt.text(config.band_high_n)}{whose}  ·  ceiling {fmt.text(config.ceiling_n)}"
-            f"  ·  hold {config.target_s:.0f} s"
-        )
+        parts = [self.session.label or "", region.name, state.tool]
+        parts.append(f"band {fmt.number(config.band_low_n)}-{fmt.text(config.band_high_n)}{whose}")
+        ceiling = f"ceiling {fmt.text(state.ceiling_n)}"
+        if state.ceiling_capped and state.full_scale_n is not None:
+            ceiling += f" (capped: the tool reads to {fmt.text(state.full_scale_n)})"
+        parts.append(ceiling)
+        hold = f"hold {config.target_s:.0f} s"
+        advised_low, advised_high = state.advised_hold_s
+        if config.target_s < advised_low:
+            hold += f", shorter than advised ({advised_low:.0f}-{advised_high:.0f} s)"
+        parts.append(hold)
+        self._title.update("  ·  ".join(part for part in parts if part))
 
     def _draw_routine(self) -> None:
         routine = self.session.routine
         if self._routine is not None and routine is not None:  # both or neither
-            self._routine.show(routine.state)
+            self._routine.show(routine.state, self.session.state.t)
 
     def _draw_banner(self) -> None:
         self._banner.show(self._alarms, self.session.link)
@@ -295,17 +403,34 @@ class LiveScreen(Screen[None]):
         self._draw_routine()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The next-step key exists only with a routine (hidden from the footer otherwise)."""
-        return action != "next_step" or self.session.routine is not None
+        """The routine's keys exist only with a routine (hidden from the footer otherwise)."""
+        return action not in ROUTINE_ACTIONS or self.session.routine is not None
 
     def action_next_step(self) -> None:
+        """``n``: refused while a hold runs, so "I found it" never throws a point away."""
+        if self.session.state.hold.active and not self.session.state.hold.complete:
+            self.notify("A hold is running: finish it or lift off first (n would skip the point)")
+            return
         self.session.advance_routine()
 
+    def action_back_step(self) -> None:
+        if self.session.state.hold.active:
+            self.notify("A hold is running: lift off first, then b goes back a step")
+            return
+        self.session.back_routine()
+
     async def action_tare(self) -> None:
-        if await self.session.tare():
+        result = await self.session.tare()
+        if result.ok:
             self.notify("Tared: the current reading is the new zero")
         else:
-            self.notify("Hold the tool still, off the body, then tare", severity="warning")
+            self.notify(f"Not tared: {result.message}", severity="warning", timeout=8)
+
+    def set_tool(self, tool: Tool) -> None:
+        """Press with another tool: its limits for this point (the palette's Tool: …)."""
+        self.session.set_tool(tool)
+        self._redraw()
+        self.notify(f"Tool: {tool}; this point's band and ceiling follow it")
 
     def action_region(self) -> None:
         current = self.session.config.region.id
@@ -325,7 +450,12 @@ class LiveScreen(Screen[None]):
         self._redraw()
 
     def action_pain(self, score: int) -> None:
+        """Rate the hold in progress, or the last one; before any hold, say so."""
+        if self._this_points(self.session.state.hold).started_t is None:
+            self.notify("No hold to rate yet: press into the band first, then rate it 0-9")
+            return
         self.session.rate_pain(score)
+        self.tally.rate_pain(score)
         self.notify(f"Pain {score}/9 logged with this hold")
 
     def action_pause(self) -> None:

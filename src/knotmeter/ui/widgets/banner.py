@@ -12,52 +12,66 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widget import Widget
 
-from knotmeter.core.alarms import HARD_ALARMS, most_urgent
+from knotmeter.core.alarms import HARD_ALARMS, by_priority
 from knotmeter.core.events import AlarmKind
 from knotmeter.session import LinkState
 from knotmeter.ui.wording import ALARM_BANNERS, DEAD_LINK_BANNERS
 
 
-def banner_for(alarms: frozenset[AlarmKind], link: LinkState) -> tuple[str, str]:
-    """``(severity, message)``: hard alarms first, then a dead link, then the rest.
+def banner_for(alarms: frozenset[AlarmKind], link: LinkState) -> tuple[str, tuple[str, ...]]:
+    """``(severity, lines)``: every active alarm, hard ones first, then a dead link, then
+    the soft ones (``by_priority`` within each).
 
-    A dead link outranks soft alarms and stands in for ``signal_lost``, which it
-    explains; severity is ``hard``, ``soft``, ``link`` or ``""`` (nothing to say).
+    A dead link stands in for ``signal_lost``, which it explains; severity is that of
+    the first line: ``hard``, ``soft``, ``link`` or ``""`` (nothing to say).
     """
     link_line = DEAD_LINK_BANNERS.get(link)
     if link_line is not None:
         alarms = alarms - {AlarmKind.SIGNAL_LOST}
-    lead = most_urgent(alarms)
-    if lead is not None and (lead in HARD_ALARMS or link_line is None):
-        more = f"   (+{len(alarms) - 1} more)" if len(alarms) > 1 else ""
-        return ("hard" if lead in HARD_ALARMS else "soft"), ALARM_BANNERS[lead] + more
-    if link_line is not None:
-        return "link", link_line
-    return "", ""
+    ordered = by_priority(alarms)
+    hard = [ALARM_BANNERS[kind] for kind in ordered if kind in HARD_ALARMS]
+    soft = [ALARM_BANNERS[kind] for kind in ordered if kind not in HARD_ALARMS]
+    lines = (*hard, *([] if link_line is None else [link_line]), *soft)
+    if not lines:
+        return "", ()
+    if hard:
+        return "hard", lines
+    return ("link" if link_line is not None else "soft"), lines
+
+
+def banner_rows(lines: tuple[str, ...], height: int) -> list[str]:
+    """``lines`` fitted to ``height`` rows: one alarm a row, centred vertically; when
+    there are more alarms than rows the last row lists the rest."""
+    if height < 1 or not lines:
+        return [""] * max(0, height)
+    shown = [*lines[: height - 1], " · ".join(lines[height - 1 :])]
+    shown = [line for line in shown if line]
+    top = (height - len(shown)) // 2
+    return [""] * top + shown + [""] * (height - top - len(shown))
 
 
 class AlarmBanner(Widget):
-    """A full-width block in the alarm's colour with the message in the middle row."""
+    """A full-width block in the alarm's colour listing every active alarm, hardest first."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"banner--hard", "banner--soft", "banner--link"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.severity = ""
-        self.message = ""
+        self.lines: tuple[str, ...] = ()
 
     def show(self, alarms: frozenset[AlarmKind], link: LinkState) -> None:
-        severity, message = banner_for(alarms, link)
-        if (severity, message) != (self.severity, self.message):
-            self.severity, self.message = severity, message
+        severity, lines = banner_for(alarms, link)
+        if (severity, lines) != (self.severity, self.lines):
+            self.severity, self.lines = severity, lines
             self.refresh()
 
     def render(self) -> Text:
         if not self.severity:
             return Text("")
         width, height = self.content_size
-        rows = [Text(" " * width) for _ in range(height)]
-        rows[height // 2] = Text(f"!!  {self.message}  !!")
-        rows[height // 2].align("center", width)
+        rows = [Text(f"!!  {line}  !!" if line else "") for line in banner_rows(self.lines, height)]
+        for row in rows:
+            row.align("center", width)
         style = self.get_component_rich_style(f"banner--{self.severity}")
         return Text("\n", style=style, no_wrap=True, end="").join(rows)

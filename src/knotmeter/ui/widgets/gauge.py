@@ -181,9 +181,14 @@ class Gauge(Widget):
         }
         full_cells, partial = divmod(eighths, 8)
         segments = []
-        for stretch, start, end in scale.stretches:
+        ceiling = self.get_component_rich_style("gauge--ceiling")
+        for stretch, first, end in scale.stretches:
             background = backgrounds[stretch]
             on_background = background + fill + Style(bgcolor=background.bgcolor)
+            start = first
+            if stretch == "limit":  # the ceiling mark, drawn over the bar: always in sight
+                segments.append(Segment(_CEILING_MARK, background + ceiling))
+                start += 1
             filled = max(0, min(end, full_cells) - start)
             if filled:
                 segments.append(Segment(_FULL * filled, on_background))
@@ -193,10 +198,6 @@ class Gauge(Widget):
                 empty_from += 1
             if empty_from >= end:
                 continue
-            if stretch == "limit" and empty_from == start:
-                ceiling = background + self.get_component_rich_style("gauge--ceiling")
-                segments.append(Segment(_CEILING_MARK, ceiling))
-                empty_from += 1
             segments.append(Segment(" " * (end - empty_from), background))
         return Strip(segments, scale.width)
 

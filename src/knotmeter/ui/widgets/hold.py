@@ -11,8 +11,11 @@ _BAR_FULL = "█"
 _BAR_EMPTY = "░"
 
 
-def hold_lines(hold: HoldState, now_t: float, bar_width: int) -> tuple[str, str, str]:
-    """Three lines: seconds in band vs target, a bar, and what happens next."""
+def hold_lines(
+    hold: HoldState, now_t: float, bar_width: int, pressing: tuple[float, float] | None = None
+) -> tuple[str, ...]:
+    """Seconds in band vs target, a bar, what happens next, and (given ``pressing``:
+    seconds pressed on this point and its cap) the pressing time."""
     in_band = int(hold.in_band_s)
     target = round(hold.target_s)
     fraction = 0.0 if hold.target_s <= 0 else min(1.0, hold.in_band_s / hold.target_s)
@@ -33,15 +36,20 @@ def hold_lines(hold: HoldState, now_t: float, bar_width: int) -> tuple[str, str,
         footnote = "released: rate the pain 0-9"
     else:
         footnote = "press into the band to start"
-    return headline, bar, footnote
+    if pressing is None:
+        return headline, bar, footnote
+    pressed_s, cap_s = pressing
+    return headline, bar, footnote, f"pressing {pressed_s:.0f} s of {cap_s:.0f} s on this point"
 
 
 class HoldPanel(TextLine):
     """Shows a hold's progress; gains the ``complete`` class for the "done" moment."""
 
-    def show(self, hold: HoldState, now_t: float) -> None:
+    def show(
+        self, hold: HoldState, now_t: float, pressing: tuple[float, float] | None = None
+    ) -> None:
         width = max(10, self.content_size.width - 6)
-        headline, bar, footnote = hold_lines(hold, now_t, width)
+        headline, *rest = hold_lines(hold, now_t, width, pressing)
         self.set_class(hold.complete, "complete")
         self.set_class(hold.active and not hold.complete, "active")
-        self.set(Text("\n").join([Text(headline, style="bold"), Text(bar), Text(footnote)]))
+        self.set(Text("\n").join([Text(headline, style="bold"), *map(Text, rest)]))

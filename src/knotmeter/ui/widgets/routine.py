@@ -19,14 +19,15 @@ class RoutinePanel(Static):
     def __init__(self, plan_name: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.plan_name = plan_name
-        self._state: RoutineState | None = None
+        self._drawn: tuple[RoutineState, str] | None = None
 
-    def show(self, state: RoutineState) -> None:
-        """Draw ``state``; the routine replaces its state on every change, so the same
-        object means nothing to repaint."""
-        if state is self._state:
+    def show(self, state: RoutineState, now_t: float) -> None:
+        """Draw ``state`` and its countdown at ``now_t``; the routine replaces its state on
+        every change, so the same object and the same countdown mean nothing to repaint."""
+        countdown = _countdown_text(state.left_s(now_t))
+        if self._drawn is not None and self._drawn[0] is state and self._drawn[1] == countdown:
             return
-        self._state = state
+        self._drawn = (state, countdown)
         head = f"{self.plan_name}  ·  {STEP_LABELS[state.step]}"
         if state.point is not None and state.point_index is not None:
             head += (
@@ -34,4 +35,15 @@ class RoutinePanel(Static):
             )
             if state.holds_needed > 1:
                 head += f"  ·  {state.holds_done} of {state.holds_needed} holds done"
+        if countdown:
+            head += f"  ·  {countdown}"
         self.update(Text("\n").join([Text(head, style="bold"), Text(state.instruction)]))
+
+
+def _countdown_text(left_s: float | None) -> str:
+    if left_s is None:
+        return ""
+    if left_s <= 0:
+        return "time is up: n goes on"
+    minutes, seconds = divmod(int(left_s + 0.999), 60)
+    return f"{minutes}:{seconds:02d} left"

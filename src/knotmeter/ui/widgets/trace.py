@@ -22,12 +22,17 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from knotmeter.core.samples import FloatArray
+from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.widgets.gauge import HEADROOM
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 _GLYPHS = np.array(list(_BLOCKS))
 IntArray = npt.NDArray[np.int64]
 _CEILING_RULE = "┄"
+AXIS_WIDTH = 7
+"""Columns left of the picture for the force labels (band edges, ceiling, unit)."""
+TIME_TICK_S = 10.0
+"""A label on the time axis every this many seconds back."""
 
 
 class TraceBuffer:
@@ -72,7 +77,11 @@ def column_peaks(
 
 
 class TraceView(Widget):
-    """The last ``span_s`` seconds of force, with the band rows shaded and the ceiling ruled."""
+    """The last ``span_s`` seconds of force, with the band rows shaded and the ceiling ruled.
+
+    With room for them, axes: the band edges and the ceiling labelled on the left (with
+    the unit), seconds back in time along the bottom.
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "trace--empty",
@@ -82,6 +91,7 @@ class TraceView(Widget):
         "trace--in-band",
         "trace--over-band",
         "trace--over-ceiling",
+        "trace--axis",
     }
 
     def __init__(
@@ -92,6 +102,7 @@ class TraceView(Widget):
         self._buffer = TraceBuffer(capacity=int(span_s * frame_hz * 2))
         self._t_end = 0.0
         self._limits = (0.0, 0.0, 1.0)
+        self._format = ForceFormat()
         self._drawn: tuple[object, ...] | None = None
         self._picture: tuple[Size, IntArray, IntArray] | None = None
         self._strips: list[Strip] | None = None
@@ -101,11 +112,19 @@ class TraceView(Widget):
         self._buffer.push(t, force_n)
         self._t_end = t
 
-    def show(self, band: tuple[float, float], ceiling_n: float) -> None:
+    def show(
+        self, band: tuple[float, float], ceiling_n: float, fmt: ForceFormat | None = None
+    ) -> None:
         """Repaint against these targets, only if a column's drawn height or colour changes."""
         self._limits = (band[0], band[1], ceiling_n)
+        self._format = fmt or self._format
         self._picture = self._columns()
-        key = (self._picture[0], self._limits, *(a.tobytes() for a in self._picture[1:]))
+        key = (
+            self._picture[0],
+            self._limits,
+            self._format,
+            *(a.tobytes() for a in self._picture[1:]),
+        )
         if key != self._drawn:
             self._drawn = key
             self._strips = None
@@ -113,7 +132,7 @@ class TraceView(Widget):
 
     def _columns(self) -> tuple[Size, IntArray, IntArray]:
         """Per column, its height in eighths of a row and its zone index (-1: no data)."""
-        size = self.content_size
+        size = self._plot_size()
         rows = max(1, size.height)
         full = self._limits[2] * HEADROOM
         t, force = self._buffer.since(self._t_end - self.span_s)
@@ -123,6 +142,18 @@ class TraceView(Widget):
         eighths = np.clip(np.round(peaks / full * rows * 8), 0, rows * 8).astype(np.int64)
         zones = np.where(empty, -1, np.digitize(peaks, self._limits))
         return size, eighths, zones
+
+    @property
+    def has_axes(self) -> bool:
+        width, height = self.content_size
+        return height >= 4 and width >= AXIS_WIDTH + 20
+
+    def _plot_size(self) -> Size:
+        """The picture's size: the content less the axes, when there is room for them."""
+        size = self.content_size
+        if not self.has_axes:
+            return size
+        return Size(size.width - AXIS_WIDTH, size.height - 1)
 
     def on_resize(self) -> None:
         self._drawn = None
@@ -143,7 +174,7 @@ class TraceView(Widget):
 
     def _draw_rows(self) -> list[Strip]:
         """The whole picture, top row first, built a row of runs at a time."""
-        if self._picture is None or self._picture[0] != self.content_size:
+        if self._picture is None or self._picture[0] != self._plot_size():
             self._picture = self._columns()
         size, eighths, zones = self._picture
         rows, columns = size.height, size.width
@@ -186,4 +217,33 @@ class TraceView(Widget):
                 for a, b in itertools.pairwise(cuts)
             ]
             strips.append(Strip(segments, columns))
+        if self.has_axes:
+            strips = self._with_axes(strips, rows, full)
+        return strips
+
+    def _with_axes(self, plot: list[Strip], rows: int, full: float) -> list[Strip]:
+        """Force labels left of the picture, seconds back under it."""
+        low, high, ceiling = self._limits
+        labels = [""] * rows
+        for force in (low, high, ceiling):  # later labels win a shared row: ceiling last
+            row = rows - 1 - min(rows - 1, int(force / full * rows))
+            labels[row] = self._format.number(force)
+        labels[-1] = labels[-1] or "0"
+        labels[0] = labels[0] or str(self._format.unit)
+        style = self.rich_style + self.get_component_rich_style("trace--axis")
+        strips = [
+            Strip.join([Strip([Segment(f"{label:>{AXIS_WIDTH - 1}} ", style)]), strip])
+            for label, strip in zip(labels, plot, strict=True)
+        ]
+        columns = self.content_size.width - AXIS_WIDTH
+        axis = [" "] * columns
+        seconds = TIME_TICK_S
+        while seconds < self.span_s:
+            text = f"-{seconds:g} s"
+            at = round(columns * (1 - seconds / self.span_s))
+            if at >= 0 and at + len(text) <= columns:
+                axis[at : at + len(text)] = text
+            seconds += TIME_TICK_S
+        axis[columns - 3 :] = "now"
+        strips.append(Strip([Segment(" " * AXIS_WIDTH + "".join(axis), style)]))
         return strips

@@ -1,0 +1,98 @@
+"""Every command of the live screen, declared once.
+
+The live screen's key bindings, the command palette, the help card and the
+README's key list are all generated from :data:`COMMANDS`, so a new command is one
+line here (and a test fails until the README says the same).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+
+@dataclass(slots=True, frozen=True)
+class Command:
+    """One thing the person can do on the live screen.
+
+    Attributes:
+        key: the key (Textual's name for it: ``question_mark``), or ``0`` for the pain
+            keys ``0``-``9`` (``action`` then takes the digit: ``pain({digit})``).
+        action: the screen action it runs (``app.…`` for the app's).
+        label: its name in the footer and the palette.
+        text: what it does, in the help card, the palette and the README.
+        footer: shown in the footer (keys that must stay in sight come first).
+        palette: offered in the command palette.
+    """
+
+    key: str
+    action: str
+    label: str
+    text: str
+    footer: bool = False
+    palette: bool = True
+
+    @property
+    def shown_key(self) -> str:
+        """The key as a person reads it."""
+        if self.key == "question_mark":
+            return "?"
+        return "0-9" if self.key == "0" else self.key
+
+    @property
+    def is_digits(self) -> bool:
+        return self.key == "0"
+
+    def bindings(self) -> list[Binding]:
+        if not self.is_digits:
+            return [
+                Binding(
+                    self.key, self.action, self.label, show=self.footer, key_display=self.shown_key
+                )
+            ]
+        first = Binding("0", self.action.format(digit=0), self.label, key_display="0-9")
+        rest = [
+            Binding(str(n), self.action.format(digit=n), f"{self.label} {n}", show=False)
+            for n in range(1, 10)
+        ]
+        return [first, *rest]
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("q", "app.quit", "Quit", "end the session and show its summary", True, False),
+    Command("question_mark", "help", "Help", "what the colours and keys mean", True),
+    Command("t", "tare", "Tare", "zero the reading (tool still, off the body)", True),
+    Command("n", "next_step", "Next", "next step of the routine (with --plan)", True),
+    Command("b", "back_step", "Back", "back a step of the routine"),
+    Command("p", "pause", "Pause", "pause: the hold stops counting; alarms still work", True),
+    Command("f", "toggle_view", "Far/near", "far view (big digits) or near view (detail)", True),
+    Command("0", "pain({digit})", "Pain", "rate the pain of this hold", True, False),
+    Command("r", "region", "Region", "choose the point being treated"),
+    Command("u", "units", "Units", "switch units: N, kgf, lbf (and pressure with an area)"),
+    Command("h", "history", "History", "this point's last two weeks: holds, force, pain"),
+    Command("c", "measure_targets", "Your band", "measure your own band here (three presses)"),
+)
+"""In footer order: quit and help first, so they stay in sight at 80 columns."""
+
+ROUTINE_ACTIONS = frozenset({"next_step", "back_step"})
+"""Actions that exist only while a routine is coached."""
+
+
+def bindings() -> list[BindingType]:
+    """The live screen's key bindings."""
+    return [binding for command in COMMANDS for binding in command.bindings()]
+
+
+def help_keys() -> str:
+    """The help card's key list, two columns of ``key  what it does``."""
+    lines = [f"  {c.shown_key:<4} {c.text}" for c in COMMANDS]
+    lines.append(f"  {'^p':<4} every command (the palette)")
+    return "\n".join(lines)
+
+
+def readme_keys() -> str:
+    """The README's key list (``tests/ui/test_commands.py`` checks the README has it)."""
+    lines = [f"- `{c.shown_key}` {c.text}" for c in COMMANDS]
+    lines.append("- `ctrl+p` the command palette: every command above, the points, the tools")
+    return "\n".join(lines)

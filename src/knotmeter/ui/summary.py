@@ -1,0 +1,116 @@
+"""What a session came to, for the terminal after ``q`` and for the store.
+
+A :class:`SummaryTally` follows the session's events as a subscriber (holds, alarms)
+and the pain keys; :meth:`SummaryTally.summary` freezes it into a
+:class:`SessionSummary`, which prints as a few lines and stores as JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from knotmeter.core.events import AlarmRaised, HoldEnded, HoldStarted
+from knotmeter.core.regions import load_regions
+from knotmeter.session import Session, SessionEvent
+
+
+@dataclass(slots=True)
+class PointTally:
+    """One point's holds: started, complete, seconds in band, pain ratings."""
+
+    region_id: str
+    holds_started: int = 0
+    holds_complete: int = 0
+    in_band_s: float = 0.0
+    pain: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True, frozen=True)
+class SessionSummary:
+    """A finished session in numbers."""
+
+    duration_s: float
+    points: list[PointTally]
+    alarms: dict[str, int]
+    label: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    def lines(self) -> list[str]:
+        """The summary as the terminal shows it after the dashboard closes."""
+        names = {region_id: region.name for region_id, region in load_regions().items()}
+        minutes, seconds = divmod(round(self.duration_s), 60)
+        head = (
+            f"Session summary{f' ({self.label})' if self.label else ''}: {minutes} min {seconds} s"
+        )
+        started = sum(point.holds_started for point in self.points)
+        complete = sum(point.holds_complete for point in self.points)
+        lines = [head, f"  holds complete: {complete} of {started} started"]
+        for point in self.points:
+            pain = " ".join(str(score) for score in point.pain) or "none"
+            lines.append(
+                f"  {names.get(point.region_id, point.region_id)}: {point.holds_complete} of "
+                f"{point.holds_started} holds, {point.in_band_s:.0f} s in band, pain {pain}"
+            )
+        if self.alarms:
+            alarms = ", ".join(f"{kind} x{count}" for kind, count in self.alarms.items())
+            lines.append(f"  alarms: {alarms}")
+        else:
+            lines.append("  alarms: none")
+        return lines
+
+
+class SummaryTally:
+    """Counts a session's holds, alarms and pain ratings as they happen.
+
+    A hold is filed under the point it started on (a point change ends the open hold
+    after the session has moved to the next point).
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._points: dict[str, PointTally] = {}
+        self._alarms: Counter[str] = Counter()
+        self._open_region: str | None = None
+        self._last_region: str | None = None
+        self._first_t = math.nan
+        self.unsubscribe = session.subscribe(self._follow)
+
+    def _point(self, region_id: str) -> PointTally:
+        return self._points.setdefault(region_id, PointTally(region_id))
+
+    def _follow(self, event: SessionEvent) -> None:
+        match event:
+            case HoldStarted(t=t):
+                region = self._session.config.region.id
+                self._open_region = self._last_region = region
+                self._point(region).holds_started += 1
+                if math.isnan(self._first_t):
+                    self._first_t = t
+            case HoldEnded(complete=complete, in_band_s=in_band_s):
+                region = self._open_region or self._session.config.region.id
+                point = self._point(region)
+                point.in_band_s += in_band_s
+                point.holds_complete += int(complete)
+                self._open_region = None
+            case AlarmRaised(kind=kind):
+                self._alarms[kind.value] += 1
+            case _:
+                pass
+
+    def rate_pain(self, score: int) -> None:
+        """A pain key: filed with the hold it rates (the open one, else the last)."""
+        region = self._open_region or self._last_region
+        if region is not None:
+            self._point(region).pain.append(score)
+
+    def summary(self, duration_s: float) -> SessionSummary:
+        return SessionSummary(
+            duration_s=duration_s,
+            points=list(self._points.values()),
+            alarms=dict(self._alarms.most_common()),
+            label=self._session.label,
+        )
