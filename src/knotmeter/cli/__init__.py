@@ -11,8 +11,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from types import ModuleType
 
+from knotmeter.cli.pipes import quiet_closed_pipe
 from knotmeter.errors import KnotmeterError
 
 SUBCOMMANDS: dict[str, str] = {
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="knotmeter",
         description="Live pressure coaching for an instrumented trigger-point massage tool.",
     )
+    parser.add_argument("--version", action="version", version=f"knotmeter {version('knotmeter')}")
     dashboard = _module("dashboard")
     dashboard.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -44,9 +47,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    return {option for action in parser._actions for option in action.option_strings}
+
+
+def misplaced_option(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str | None:
+    """Why an option cannot go where it was given (an option of another command), or
+    ``None``; argparse alone would say "invalid choice" about the option's value."""
+    commands: dict[str, argparse.ArgumentParser] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands = dict(action.choices)
+    command = next((arg for arg in argv if arg in commands), None)
+    root = _options(parser)
+    here = root if command is None else _options(commands[command])
+    for arg in argv:
+        name = arg.split("=", 1)[0]
+        if not name.startswith("--") or name in here:
+            continue
+        owners = [cmd for cmd, child in commands.items() if name in _options(child)]
+        if name in root and command is not None:
+            return f"{name} is an option of the dashboard: use it without a COMMAND"
+        if owners:
+            takes = " or ".join(f"`knotmeter {owner}`" for owner in owners)
+            return f"{name} is an option of {takes}, not of this command"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    problem = misplaced_option(parser, args_list)
+    if problem is not None:
+        parser.error(problem)
+    args = parser.parse_args(args_list)
     command = args.command or "dashboard"
     try:
         code: int = _module(command).run(args)
@@ -55,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return err.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return quiet_closed_pipe()
     return code
 
 

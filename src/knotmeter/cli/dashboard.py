@@ -11,6 +11,7 @@ import argparse
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from knotmeter.core.units import Unit
@@ -57,9 +58,10 @@ def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
     )
     parser.add_argument(
         "--unit",
-        choices=[str(unit) for unit in Unit],
+        type=_unit,
         default="N",
-        help="force unit shown (default N)",
+        metavar="UNIT",
+        help=f"force unit shown: {', '.join(Unit)} (or kg/cm2); default N",
     )
     parser.add_argument(
         "--area",
@@ -74,11 +76,26 @@ def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
         help="in-band seconds that complete a hold (default: the region's)",
     )
     parser.add_argument(
+        "--screenshot-dir",
+        metavar="DIR",
+        type=Path,
+        help="where the palette's Screenshot saves (default: the current directory)",
+    )
+    parser.add_argument(
         "--sound",
         choices=["on", "off"],
         default="on",
         help="cues by ear: in band, over it, too hard, hold complete (default on)",
     )
+
+
+def _unit(text: str) -> str:
+    try:
+        return str(Unit(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"unknown unit {text!r}: choose one of {', '.join(Unit)} (or kg/cm2)"
+        ) from None
 
 
 @dataclass(slots=True, frozen=True)
@@ -91,6 +108,7 @@ class ViewOptions:
     target_s: float | None
     plan: Plan | None
     sound: bool
+    screenshot_dir: Path | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ViewOptions:
@@ -114,7 +132,12 @@ class ViewOptions:
             raise BadInput(
                 f"--target must be a number of seconds greater than 0, got {args.target:g}"
             )
-        return cls(region.id, args.unit, args.area, args.target, plan, args.sound == "on")
+        screenshot_dir: Path | None = args.screenshot_dir
+        if screenshot_dir is not None and not screenshot_dir.is_dir():
+            raise BadInput(f"--screenshot-dir {screenshot_dir}: no such directory")
+        return cls(
+            region.id, args.unit, args.area, args.target, plan, args.sound == "on", screenshot_dir
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -173,5 +196,8 @@ def launch(
             )
         else:
             app = KnotmeterApp(session=connect(moniker), fmt=fmt, notice=notice)
+        app.screenshot_dir = view.screenshot_dir or app.screenshot_dir
         app.run()
+    if app.summary is not None:
+        print("\n".join(app.summary.lines()))
     return app.return_code or 0

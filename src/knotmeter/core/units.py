@@ -25,6 +25,10 @@ class Unit(StrEnum):
     def is_pressure(self) -> bool:
         return self in (Unit.KPA, Unit.KG_CM2)
 
+    @classmethod
+    def _missing_(cls, value: object) -> Unit | None:
+        return cls.KG_CM2 if value == "kg/cm2" else None  # the ASCII spelling of kg/cm²
+
 
 def convert(force_n: float, unit: Unit, contact_area_cm2: float | None = None) -> float:
     """Express ``force_n`` in ``unit``; pressure units divide by ``contact_area_cm2``.

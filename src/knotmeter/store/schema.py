@@ -64,6 +64,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX targets_by_region ON targets (region, measured_at);
     """,
+    """
+    CREATE TABLE summaries (                    -- what a session came to, shown after q
+        session_id  INTEGER PRIMARY KEY REFERENCES sessions (id),
+        summary     TEXT NOT NULL               -- JSON: duration, points, alarms
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,6 +101,21 @@ class SessionStore(AbstractContextManager["SessionStore"]):
             (region_id,),
         ).fetchone()
         return None if row is None else PersonalTargets(region_id, *row)
+
+    def save_summary(self, session_id: int, summary: Mapping[str, object]) -> None:
+        """Keep a finished session's summary (JSON) with it; a second one replaces it."""
+        with transaction(self._conn, self.path) as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO summaries (session_id, summary) VALUES (?, ?)",
+                (session_id, json.dumps(summary)),
+            )
+
+    def summary(self, session_id: int) -> dict[str, Any] | None:
+        """The stored summary of a session, or ``None``."""
+        row = self._conn.execute(
+            "SELECT summary FROM summaries WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
 
     def samples(self, session_id: int) -> SampleBatch:
         """Every stored raw sample of one session, in time order."""

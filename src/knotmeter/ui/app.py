@@ -7,6 +7,9 @@ tests drive the real app with any source they like.
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -25,6 +28,11 @@ from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.live import FRAME_HZ, LiveScreen
 from knotmeter.ui.screens.picker import Discover, ToolPicker
 from knotmeter.ui.screens.regions import region_targets
+from knotmeter.ui.summary import SessionSummary
+
+ENDING_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+"""A closed terminal or a polite kill ends the session as ``q`` does: end time written,
+the source (and any simulated port) closed, the summary kept."""
 
 Connect = Callable[[str], Session]
 """Open a source by moniker and wrap it in a session (raises ``KnotmeterError``)."""
@@ -41,6 +49,11 @@ class KnotmeterApp(App[None]):
         fmt: the unit the forces start in.
         frame_hz: redraw rate cap of the live screen.
         notice: a warning to show once the app is up (e.g. why sound is off).
+        screenshot_dir: where the palette's Screenshot saves (default: the current
+            directory).
+
+    After it exits, :attr:`summary` holds what the session came to (``None`` if no
+    session was opened); it is also stored with the session.
     """
 
     CSS_PATH = Path(__file__).with_name("knotmeter.tcss")  # absolute: subclasses live elsewhere
@@ -57,6 +70,7 @@ class KnotmeterApp(App[None]):
         fmt: ForceFormat | None = None,
         frame_hz: float = FRAME_HZ,
         notice: str | None = None,
+        screenshot_dir: Path | None = None,
     ) -> None:
         super().__init__()
         if session is None and (connect is None or discover is None):
@@ -68,8 +82,15 @@ class KnotmeterApp(App[None]):
         self._fmt = fmt or ForceFormat()
         self._frame_hz = frame_hz
         self._notice = notice
+        self.screenshot_dir = screenshot_dir or Path.cwd()
+        self.summary: SessionSummary | None = None
+        self._live_since: float | None = None
+        self._quitting = False
 
     def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in ENDING_SIGNALS:
+            loop.add_signal_handler(number, self._on_ending_signal)
         if self._notice is not None:
             self.notify(self._notice, severity="warning", timeout=6)
         if self.session is not None:
@@ -95,13 +116,47 @@ class KnotmeterApp(App[None]):
         self._go_live(session)
 
     def _go_live(self, session: Session) -> None:
+        self._live_since = time.monotonic()
         self.push_screen(LiveScreen(session, self._fmt, frame_hz=self._frame_hz))
 
+    def _on_ending_signal(self) -> None:
+        self.call_next(self.action_quit)
+
     async def action_quit(self) -> None:
-        """Close the session first so the source lets go of the port and the store is finished."""
-        if self.session is not None:
-            await self.session.close()
+        """Close the session first so the source lets go of the port and the store is
+        finished, then keep its summary (stored with the session, printed by the CLI)."""
+        if self._quitting:
+            return
+        self._quitting = True
+        session = self.session
+        if session is not None:
+            await session.close()
+            self._keep_summary(session)
         self.exit()
+
+    def _keep_summary(self, session: Session) -> None:
+        live = next((s for s in self.screen_stack if isinstance(s, LiveScreen)), None)
+        if live is None or self._live_since is None:
+            return
+        self.summary = live.tally.summary(time.monotonic() - self._live_since)
+        if session.store is not None and session.session_id is not None:
+            session.store.save_summary(session.session_id, self.summary.as_json())
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Save to :attr:`screenshot_dir` (Textual's default is a Downloads folder that
+        may not exist) and say where."""
+        try:
+            saved = self.save_screenshot(filename, path or str(self.screenshot_dir), time_format)
+        except OSError as err:
+            self.notify(f"Screenshot not saved: {err}", severity="error", timeout=10)
+            return None
+        self.notify(f"Screenshot saved to {saved}", timeout=10)
+        return saved
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
