@@ -23,7 +23,7 @@ def test_the_readme_lists_the_keys_of_the_command_table() -> None:
 
 def test_every_command_is_bound_and_explained() -> None:
     keys = {binding.key for binding in bindings()}
-    assert LiveScreen.BINDINGS == bindings()
+    assert bindings() == LiveScreen.BINDINGS
     for command in COMMANDS:
         assert command.key in keys
         assert command.text in help_keys()

@@ -15,6 +15,7 @@ from importlib.metadata import version
 from types import ModuleType
 
 from knotmeter.cli.pipes import quiet_closed_pipe
+from knotmeter.core.errors import CoachInputError
 from knotmeter.errors import KnotmeterError
 
 SUBCOMMANDS: dict[str, str] = {
@@ -87,6 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnotmeterError as err:
         print(f"knotmeter: {err}", file=sys.stderr)
         return err.exit_code
+    except CoachInputError as err:
+        print(f"knotmeter: {err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 
 
 @dataclass(slots=True, frozen=True)
@@ -79,7 +79,7 @@ ROUTINE_ACTIONS = frozenset({"next_step", "back_step"})
 """Actions that exist only while a routine is coached."""
 
 
-def bindings() -> list[BindingType]:
+def bindings() -> list[Binding]:
     """The live screen's key bindings."""
     return [binding for command in COMMANDS for binding in command.bindings()]
 

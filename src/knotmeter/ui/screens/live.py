@@ -97,7 +97,7 @@ class LiveScreen(Screen[None]):
     switches. The title, label, banner, status and keys are in both.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings()  # ui/commands.py declares them
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings()]  # declared in ui/commands.py
 
     def __init__(self, session: Session, fmt: ForceFormat, *, frame_hz: float = FRAME_HZ) -> None:
         super().__init__()
@@ -421,10 +421,7 @@ class LiveScreen(Screen[None]):
 
     async def action_tare(self) -> None:
         result = await self.session.tare()
-        if result.ok:
-            self.notify("Tared: the current reading is the new zero")
-        else:
-            self.notify(f"Not tared: {result.message}", severity="warning", timeout=8)
+        self.notify(result.message, severity="information" if result.ok else "warning", timeout=8)
 
     def set_tool(self, tool: Tool) -> None:
         """Press with another tool: its limits for this point (the palette's Tool: …)."""
