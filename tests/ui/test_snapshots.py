@@ -1,4 +1,5 @@
-"""SVG snapshots of the live screen in every zone, and with a dead link.
+"""SVG snapshots of the live screen in every zone, with a dead link, in the far and near
+views at 80x24 (the floor), 120x40 and 200x50, and without colour.
 
 Each picture is built frame by frame from scripted samples (see ``Rig.step``), so
 it is identical on every run; nothing on screen comes from the wall clock.
@@ -6,13 +7,16 @@ it is identical on every run; nothing on screen comes from the wall clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from textual.pilot import Pilot
 
-from firmware_host.source import LinkState
+from knotmeter.core.plans import get_plan
+from knotmeter.session import LinkState
+from tests.ui.conftest import build_rig
 
 if TYPE_CHECKING:
     from tests.ui.conftest import Rig
@@ -57,3 +61,43 @@ def test_live_screen_with_no_data(rig: Rig, snap_compare: SnapCompare) -> None:
         rig.screen.draw_frame()
 
     assert snap_compare(rig.app, terminal_size=SIZE, run_before=lose_the_link)
+
+
+async def _press_too_hard(rig: Rig, pilot: Pilot[None]) -> None:
+    rig.link(LinkState.LIVE)
+    for force, seconds in APPROACH:
+        await rig.step(pilot, force, seconds)
+    await rig.step(pilot, 52.0, 3.0)
+    await rig.step(pilot, 125.0, 1.0)
+    assert rig.session.state.zone == "over_ceiling"
+
+
+def _in_view(rig: Rig, far: bool) -> Callable[[Pilot[None]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        if rig.screen.far != far:
+            await pilot.press("f")
+        await _press_too_hard(rig, pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("far", [True, False], ids=["far", "near"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_views_with_a_plan_and_an_alarm(
+    routine_rig: Rig, snap_compare: SnapCompare, far: bool, size: tuple[int, int]
+) -> None:
+    """At every size the title, the SIMULATED label, the alarm and the q and ? keys show."""
+    assert snap_compare(routine_rig.app, terminal_size=size, run_before=_in_view(routine_rig, far))
+
+
+@pytest.mark.parametrize("far", [True, False], ids=["far", "near"])
+def test_views_without_colour(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, snap_compare: SnapCompare, far: bool
+) -> None:
+    """NO_COLOR: the zone is a word, the alarm a framed line; nothing depends on colour."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    rig = build_rig(tmp_path, get_plan("tension-headache"))
+    try:
+        assert snap_compare(rig.app, terminal_size=(80, 24), run_before=_in_view(rig, far))
+    finally:
+        rig.store.close()
