@@ -40,8 +40,16 @@ class Tmux:
         )
         return done.stdout
 
-    def start(self, command: str, *, env: dict[str, str], exit_file: Path) -> None:
-        """Run ``command`` in a 100x32 pane; its exit status lands in ``exit_file``.
+    def start(
+        self,
+        command: str,
+        *,
+        env: dict[str, str],
+        exit_file: Path,
+        size: tuple[int, int] = (100, 32),
+    ) -> None:
+        """Run ``command`` in a pane of ``size`` (columns, rows); its exit status lands in
+        ``exit_file``.
 
         tmux 3.3 can mark a pane dead before it records the exit status, so the shell
         writes the status to a file (atomically) and the pane stays for reading.
@@ -49,7 +57,8 @@ class Tmux:
         env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
         partial = f"{exit_file}.partial"
         self(
-            *("-f", "/dev/null", "new-session", "-d", "-s", PANE, "-x", "100", "-y", "32"),
+            *("-f", "/dev/null", "new-session", "-d", "-s", PANE),
+            *("-x", str(size[0]), "-y", str(size[1])),
             *env_args,
             f"{command}; echo $? > {partial}; mv {partial} {exit_file}; sleep 60",
         )
@@ -67,6 +76,10 @@ class Tmux:
             if time.monotonic() > deadline:
                 pytest.fail(f"no {what} within {timeout_s:g} s; screen:\n{self.screen()}")
             time.sleep(0.05)
+
+    def pane_pid(self) -> int:
+        """The pane's shell; the program under test is its child."""
+        return int(self("display-message", "-p", "-t", PANE, "#{pane_pid}").strip())
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-S", str(self.socket), "kill-server"], capture_output=True)

@@ -8,6 +8,7 @@ tests drive the real app with any source they like.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import time
 from collections.abc import Callable, Iterable
@@ -86,11 +87,12 @@ class KnotmeterApp(App[None]):
         self.summary: SessionSummary | None = None
         self._live_since: float | None = None
         self._quitting = False
+        self._hung_up = False
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
         for number in ENDING_SIGNALS:
-            loop.add_signal_handler(number, self._on_ending_signal)
+            loop.add_signal_handler(number, self._on_ending_signal, number)
         if self._notice is not None:
             self.notify(self._notice, severity="warning", timeout=6)
         if self.session is not None:
@@ -119,7 +121,8 @@ class KnotmeterApp(App[None]):
         self._live_since = time.monotonic()
         self.push_screen(LiveScreen(session, self._fmt, frame_hz=self._frame_hz))
 
-    def _on_ending_signal(self) -> None:
+    def _on_ending_signal(self, number: signal.Signals) -> None:
+        self._hung_up = number is signal.SIGHUP
         self.call_next(self.action_quit)
 
     async def action_quit(self) -> None:
@@ -132,6 +135,11 @@ class KnotmeterApp(App[None]):
         if session is not None:
             await session.close()
             self._keep_summary(session)
+        if self._hung_up:
+            # The terminal is gone. Textual's output thread dies on the first write to
+            # it, and the app's shutdown then waits forever to queue the terminal's
+            # reset behind it. The session is closed and stored: leave now.
+            os._exit(128 + signal.SIGHUP)
         self.exit()
 
     def _keep_summary(self, session: Session) -> None:
