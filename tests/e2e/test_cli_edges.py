@@ -1,0 +1,70 @@
+"""The command line's rough edges, on the real binary: a closed pipe, --version, an
+option given to the wrong command, the ASCII spelling of kg/cm²."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from knotmeter.cli import main
+from tests.tmux_screen import knotmeter_script
+
+
+def test_plans_into_head_exits_without_a_traceback() -> None:
+    done = subprocess.run(
+        f"{knotmeter_script()} plans --json | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.stdout.startswith('{"id"')
+    assert done.stdout.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize("command", [["plans", "--json"], ["plans", "jaw"], ["--help"]])
+def test_a_pipe_closed_before_any_output_is_quiet(command: list[str]) -> None:
+    """The reader is gone before the first write: the write fails, nothing is said."""
+    with subprocess.Popen(
+        [knotmeter_script(), *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:
+        assert child.stdout is not None
+        assert child.stderr is not None
+        child.stdout.close()
+        errors = child.stderr.read()
+        child.wait(timeout=30)
+    assert "Traceback" not in errors
+    assert "BrokenPipe" not in errors
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("knotmeter 0.")
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--speed", "2"], "--speed is an option of `knotmeter replay`"),
+        (["--speed=2"], "--speed is an option of `knotmeter replay`"),
+        (["replay", "t.csv", "--sim"], "--sim is an option of the dashboard"),
+    ],
+)
+def test_an_option_of_another_command_names_it(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    assert says in capsys.readouterr().err
+
+
+def test_kg_per_cm2_in_ascii_is_the_pressure_unit(capsys: pytest.CaptureFixture[str]) -> None:
+    """Accepted as kg/cm², so the next check (a pressure needs an area) is what speaks."""
+    assert main(["--sim", "--unit", "kg/cm2"]) == 2
+    assert "--unit kg/cm² is a pressure" in capsys.readouterr().err
