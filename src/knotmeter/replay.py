@@ -63,6 +63,10 @@ class ReplaySource:
         self._clock = clock
         self._sleep = sleep
         self._closed = False
+        self._playing = asyncio.Event()
+        self._playing.set()
+        self._paused_at: float | None = None
+        self._paused_s = 0.0  # host seconds spent paused so far: the schedule shifts by it
         span = self.duration_s
         self.stats.rate_hz = (len(self._trace) - 1) / span if span > 0 else 0.0
 
@@ -78,8 +82,14 @@ class ReplaySource:
         span_s = BATCH_S * self.speed if math.isfinite(self.speed) else BATCH_S
         for batch in _cut(self._trace, span_s):
             end_t = float(batch.t[-1])
-            # Emit a batch when its last sample is due, as a link would.
-            await self._sleep(max(0.0, start + (end_t - t0) / self.speed - self._clock()))
+            # Emit a batch when its last sample is due, as a link would; a pause while
+            # waiting moves the due time on by the pause.
+            while True:
+                await self._playing.wait()
+                due = start + self._paused_s + (end_t - t0) / self.speed
+                await self._sleep(max(0.0, due - self._clock()))
+                if self._paused_at is None or self._closed:
+                    break
             if self._closed:
                 break
             self.stats.samples += len(batch)
@@ -95,8 +105,20 @@ class ReplaySource:
     def aim(self, aim: CoachAim) -> None:
         """A recording plays what was pressed then: it ignores the aim."""
 
+    def pause(self, paused: bool) -> None:
+        """Stop playing (or go on): the recording's time stands still while paused."""
+        now = self._clock()
+        if paused and self._paused_at is None:
+            self._paused_at = now
+            self._playing.clear()
+        elif not paused and self._paused_at is not None:
+            self._paused_s += now - self._paused_at
+            self._paused_at = None
+            self._playing.set()
+
     async def close(self) -> None:
         self._closed = True
+        self._playing.set()
 
 
 def _cut(trace: SampleBatch, span_s: float) -> list[SampleBatch]:

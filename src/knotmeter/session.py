@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
 
 from firmware_host.source import BatteryStatus, DeviceInfo, Source, SourceStats
 from firmware_host.source import LinkChanged as LinkChanged  # re-exported: screens learn
@@ -42,6 +43,13 @@ the silence it finds is past the limit (the pipeline's test is strict)."""
 LINK_DOWN = frozenset({LinkState.NO_DATA, LinkState.RECONNECTING})
 
 _log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class Pausable(Protocol):
+    """A source that can stop and go on (a recording); a live tool cannot."""
+
+    def pause(self, paused: bool) -> None: ...
 
 
 @dataclass(slots=True, frozen=True)
@@ -135,6 +143,9 @@ class Session:
         self._running = False
         self._stopped = asyncio.Event()
         self._closed = False
+        self._paused_at: float | None = None  # host clock, while paused
+        self.pauses: list[float] = []
+        """How long each finished pause lasted (host seconds), for the session's record."""
         self._target_override = hold_target_s
         self._aim = Aim(tool=config.tool, full_scale_n=config.full_scale_n)
         self._recorded_kind = self.kind
@@ -296,6 +307,26 @@ class Session:
         if self.routine is not None:
             self._follow_routine(self.routine.back(self.pipeline.state.t))
 
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
+
+    def pause(self, paused: bool) -> None:
+        """Pause (or go on): a recording stops where it is; the pause is kept in
+        :attr:`pauses`. Alarms keep working on a live tool, whose samples still flow."""
+        now = self._clock()
+        if paused == self.paused:
+            return
+        if paused:
+            self._paused_at = now
+        else:
+            assert self._paused_at is not None
+            self.pauses.append(now - self._paused_at)
+            self._paused_at = None
+            self._last_arrival = now  # a stopped recording's quiet was ours, not the link's
+        if isinstance(self.source, Pausable):
+            self.source.pause(paused)
+
     def rate_pain(self, score: int) -> None:
         """Log a 0-9 pain rating with the current or last hold; ``ValueError`` outside 0-9.
 
@@ -379,6 +410,8 @@ class Session:
         """
         while True:
             limit = self.pipeline.config.signal_lost_s
+            if self.paused and isinstance(self.source, Pausable):
+                self._last_arrival = self._clock()  # a stopped recording is not a dead link
             quiet_s = 0.0 if self._last_t is None else self._clock() - self._last_arrival
             if quiet_s <= limit:
                 await asyncio.sleep(limit - quiet_s + SILENCE_SLACK_S)

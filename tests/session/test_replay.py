@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from collections.abc import Callable
@@ -167,3 +168,27 @@ async def test_a_replayed_sitting_matches_the_live_pipeline_and_is_stored_as_rep
     assert [e for e in seen if not isinstance(e, LinkChanged)] == expected
     np.testing.assert_array_equal(stored.t, trace.t)
     assert hold.complete
+
+
+async def test_a_paused_replay_stops_and_goes_on_where_it_was(trace_file: TraceMaker) -> None:
+    path, _ = trace_file(3.0, ONE_PRESS)
+    fake = FakeTime()
+    start = fake.now
+    source = ReplaySource(path, clock=fake.clock, sleep=fake.sleep)
+    stream = source.events()
+    seen = [await anext(stream) for _ in range(4)]  # the link, then three batches
+    last = seen[-1]
+    assert isinstance(last, SampleBatch)
+    source.pause(True)
+    waiting = asyncio.ensure_future(anext(stream))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not waiting.done(), "a paused replay plays on"
+    fake.now += 10.0  # ten seconds paused
+    source.pause(False)
+    following = await waiting
+    assert isinstance(following, SampleBatch)
+    assert following.t[0] > last.t[-1]
+    assert fake.now - start == pytest.approx(10.0 + float(following.t[-1]))
+    await source.close()
+    await stream.aclose()

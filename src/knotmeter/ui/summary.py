@@ -35,6 +35,7 @@ class SessionSummary:
     points: list[PointTally]
     alarms: dict[str, int]
     label: str | None
+    pauses_s: list[float] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)
@@ -49,6 +50,8 @@ class SessionSummary:
         started = sum(point.holds_started for point in self.points)
         complete = sum(point.holds_complete for point in self.points)
         lines = [head, f"  holds complete: {complete} of {started} started"]
+        if self.pauses_s:
+            lines.append(f"  paused {len(self.pauses_s)} times, {sum(self.pauses_s):.0f} s in all")
         for point in self.points:
             pain = " ".join(str(score) for score in point.pain) or "none"
             lines.append(
@@ -113,4 +116,5 @@ class SummaryTally:
             points=list(self._points.values()),
             alarms=dict(self._alarms.most_common()),
             label=self._session.label,
+            pauses_s=list(self._session.pauses),
         )

@@ -30,6 +30,8 @@ without colour)."""
 
 EASE_OFF_INSTRUCTION = "Hold complete: ease off slowly, then rate the pain 0-9"
 
+PAUSED_INSTRUCTION = "PAUSED: p goes on (alarms still work)"
+
 STALE_INSTRUCTION = "Not live: the numbers below are the last ones received"
 
 ALARM_BANNERS: dict[AlarmKind, str] = {kind: spec.banner for kind, spec in ALARM_TABLE.items()}

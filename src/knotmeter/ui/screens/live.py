@@ -43,7 +43,7 @@ from knotmeter.core.events import (
 )
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.regions import load_regions
-from knotmeter.core.routine import HoldCounted, StepChanged
+from knotmeter.core.routine import HoldCounted, Step, StepChanged
 from knotmeter.core.state import CoachState, HoldState
 from knotmeter.core.tools import Tool
 from knotmeter.history import days_of_holds
@@ -73,6 +73,7 @@ from knotmeter.ui.wording import (
     DEAD_LINK_BANNERS,
     EASE_OFF_INSTRUCTION,
     INSTRUCTIONS,
+    PAUSED_INSTRUCTION,
     STALE_INSTRUCTION,
     ZONE_WORDS,
 )
@@ -218,8 +219,9 @@ class LiveScreen(Screen[None]):
                 self._draw_instruction(self.session.state)
             case HoldCompleted():
                 self.notify("Hold complete: ease off slowly, then rate the pain 0-9")
-            case StepChanged(t=t):
-                self._point_t = t  # the hold panel starts afresh on the new point
+            case StepChanged(t=t, step=step):
+                if step is Step.FIND:
+                    self._point_t = t  # the hold panel starts afresh on a new point
                 self._redraw()  # a new point has its own band, ceiling and hold
             case HoldCounted(holds_done=done, holds_needed=needed) if needed > 1:
                 self.notify(f"Hold {done} of {needed} counted at this point")
@@ -331,6 +333,12 @@ class LiveScreen(Screen[None]):
         if shown == self._instruction_shown:
             return
         self._instruction_shown = shown
+        if self.paused:
+            self._instruction.set(PAUSED_INSTRUCTION)
+            self._instruction.set_classes("stale")
+            self._zone.set("PAUSED")
+            self._zone.set_classes("far-only stale")
+            return
         self._zone.set_classes(f"far-only zone-{zone}")
         self._zone.set(ZONE_WORDS[zone])
         if shown[1]:
@@ -456,8 +464,11 @@ class LiveScreen(Screen[None]):
         self.notify(f"Pain {score}/9 logged with this hold")
 
     def action_pause(self) -> None:
-        """Freeze the readout, gauge and trace for a look; alarms keep showing."""
+        """Pause the session (a replay stops) and hold the picture still; alarms keep
+        showing, and a live tool's samples keep being judged."""
         self.paused = not self.paused
+        self.session.pause(self.paused)
+        self._instruction_shown = None
         self._redraw()
 
     def action_history(self) -> None:
