@@ -415,17 +415,22 @@ class LiveScreen(Screen[None]):
         return action not in ROUTINE_ACTIONS or self.session.routine is not None
 
     def action_next_step(self) -> None:
-        """``n``: refused while a hold runs, so "I found it" never throws a point away."""
-        if self.session.state.hold.active and not self.session.state.hold.complete:
+        """``n``: refused while a hold at this point runs short of its target, so "I found
+        it" never throws the point away (the routine refuses; the screen says why)."""
+        if self._hold_running():
             self.notify("A hold is running: finish it or lift off first (n would skip the point)")
             return
         self.session.advance_routine()
 
     def action_back_step(self) -> None:
-        if self.session.state.hold.active:
+        if self._hold_running():
             self.notify("A hold is running: lift off first, then b goes back a step")
             return
         self.session.back_routine()
+
+    def _hold_running(self) -> bool:
+        routine = self.session.routine
+        return routine is not None and routine.state.hold_open and not routine.state.hold_reached
 
     async def action_tare(self) -> None:
         result = await self.session.tare()
