@@ -11,7 +11,7 @@ from knotmeter.session import Session
 from knotmeter.sources import DiscoveredTool
 from knotmeter.ui import KnotmeterApp
 from knotmeter.ui.screens.live import LiveScreen
-from knotmeter.ui.screens.picker import ToolPicker
+from knotmeter.ui.screens.picker import ToolPicker, tool_line, worth_listing
 
 SIM = "sim:calm"
 SIZE = (100, 32)
@@ -68,3 +68,16 @@ async def test_found_tools_come_first_and_a_failed_open_returns_to_the_picker() 
         assert isinstance(app.screen, ToolPicker)
         note = str(app.screen.query_one("#picker-note", Static).render())
         assert note.startswith("Could not open serial:/dev/ttyACM0: /dev/ttyACM0: port busy")
+
+
+def test_picker_rows_fit_80_columns_and_skip_busy_simulated_ports() -> None:
+    long_label = DiscoveredTool(
+        "ble:AA:BB:CC:DD:EE:FF", "knotmeter KM-0042 with a very long advertised name" * 2,
+        "ble", True, rssi=-61,
+    )  # fmt: skip
+    busy = DiscoveredTool("serial:/tmp/knotmeter-sim-4242-1", "pty", "serial", False)
+    served = DiscoveredTool("serial:/tmp/knotmeter-sim-4343-1", "knotmeter SIM-1", "serial", True)
+    assert all(len(line) <= 70 for line in tool_line(long_label).splitlines())
+    assert not worth_listing(busy)
+    assert worth_listing(served)
+    assert worth_listing(DiscoveredTool("serial:/dev/ttyUSB0", "CP2102", "serial", False))

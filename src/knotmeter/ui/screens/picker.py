@@ -24,10 +24,28 @@ if TYPE_CHECKING:
 Discover = Callable[[], Awaitable[Sequence["DiscoveredTool"]]]
 
 
+SIM_LINK_MARK = "/knotmeter-sim-"
+"""In the path of a simulated serial port's link (``$TMP/knotmeter-sim-<pid>-<n>``)."""
+ROW_WIDTH = 70
+"""Each line of a row fits this many columns: the picker fits an 80-column terminal."""
+
+
 def tool_line(tool: DiscoveredTool) -> str:
-    mark = "knotmeter tool" if tool.is_knotmeter else "unknown device"
-    rssi = "" if tool.rssi is None else f"  {tool.rssi} dBm"
-    return f"{tool.label}   [{tool.transport}, {mark}{rssi}]   {tool.moniker}"
+    """Two short lines: the tool's name, then how it is reached and its moniker."""
+    mark = "knotmeter tool" if tool.is_knotmeter else "did not answer as a knotmeter tool"
+    rssi = "" if tool.rssi is None else f", {tool.rssi} dBm"
+    lines = (tool.label, f"  {tool.transport}{rssi}, {mark}: {tool.moniker}")
+    return "\n".join(_fit(line) for line in lines)
+
+
+def worth_listing(tool: DiscoveredTool) -> bool:
+    """Not a simulated port that another dashboard (or this one) opened for itself: those
+    are busy and do not answer; a ``knotmeter sim serial`` port answers and is listed."""
+    return tool.is_knotmeter or SIM_LINK_MARK not in tool.moniker
+
+
+def _fit(line: str) -> str:
+    return line if len(line) <= ROW_WIDTH else line[: ROW_WIDTH - 1] + "…"
 
 
 class ToolPicker(Screen[str]):
@@ -66,7 +84,8 @@ class ToolPicker(Screen[str]):
         tools = await self._discover()
         self.show_tools(tools)
 
-    def show_tools(self, tools: Sequence[DiscoveredTool]) -> None:
+    def show_tools(self, found: Sequence[DiscoveredTool]) -> None:
+        tools = [tool for tool in found if worth_listing(tool)]
         note = (
             f"Found {len(tools)} device(s). Pick one, or try the simulated tool."
             if tools
