@@ -72,7 +72,8 @@ def test_too_hard_is_never_missed_whatever_the_tares(
             hard = frozenset(alarms & HARD_ALARMS)
             assert AlarmKind.OVER_CEILING in alarms or AlarmKind.SATURATION in alarms, (ti, fi)
             lead = most_urgent(hard)
-            assert lead is not None and ALARM_TABLE[lead].cue is Cue.TOO_HARD
+            assert lead is not None
+            assert ALARM_TABLE[lead].cue is Cue.TOO_HARD
 
 
 @settings(max_examples=60, deadline=None)
