@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import Self
 
 import numpy as np
 
@@ -127,7 +128,7 @@ class Speaker:
         self._feeder.start()
 
     @classmethod
-    def open(cls, command: Sequence[str] | None = None) -> Speaker | None:
+    def open(cls, command: Sequence[str] | None = None) -> Self | None:
         """Start the player; ``None`` when there is none (the caller says sound is off)."""
         command = command if command is not None else player_command()
         if command is None:

@@ -26,6 +26,7 @@ from knotmeter.core.samples import SampleBatch
 from knotmeter.session import Session
 from knotmeter.sound import (
     CHUNK_BYTES,
+    CHUNK_S,
     LEAD_S,
     NOTES,
     PLAYER_ENV,
@@ -69,12 +70,35 @@ def played(tmp_path: Path) -> Path:
     return tmp_path / "played.raw"
 
 
+class NotingSpeaker(Speaker):
+    """Notes when each cue was asked for."""
+
+    asked: list[tuple[float, Cue]]
+
+    def play(self, cue: Cue) -> bool:
+        self.asked.append((time.monotonic(), cue))
+        return super().play(cue)
+
+    def fed_at_most_s(self, cut: Cue, by: Cue) -> float:
+        """How much of ``cut`` the feeder may have written before ``by`` was asked for:
+        ``LEAD_S`` at once, then real time, and a chunk due right then."""
+        first = next(t for t, cue in self.asked if cue is cut)
+        then = next(t for t, cue in self.asked if cue is by and t >= first)
+        return then - first + LEAD_S + CHUNK_S
+
+
 @pytest.fixture
-async def speaker(played: Path) -> AsyncIterator[Speaker]:
-    speaker = Speaker.open([sys.executable, str(PLAYER), str(played)])
+async def speaker(played: Path) -> AsyncIterator[NotingSpeaker]:
+    speaker = NotingSpeaker.open([sys.executable, str(PLAYER), str(played)])
     assert speaker is not None
+    speaker.asked = []
     yield speaker
     speaker.close()
+
+
+def fed_s(cut: Heard[Cue], by: Heard[Cue]) -> float:
+    """Sound the player got of ``cut`` before ``by`` started."""
+    return (by.offset - cut.offset) / (2 * RATE_HZ)
 
 
 @pytest.mark.parametrize("cue", list(Cue))
@@ -105,23 +129,25 @@ def test_every_cue_sounds_its_own_way_and_ends_before_it_repeats() -> None:
         assert clip_s(cue) < period
 
 
-async def test_a_less_urgent_cue_waits_for_the_clip_playing(speaker: Speaker, played: Path) -> None:
+async def test_a_less_urgent_cue_waits_for_the_clip_playing(
+    speaker: NotingSpeaker, played: Path
+) -> None:
     assert speaker.play(Cue.TOO_HARD)
     assert speaker.play(Cue.HOLD_COMPLETE)
     assert speaker.play(Cue.IN_BAND)  # the newest waiting cue wins
+    (first, _), *_, (last, _) = speaker.asked
+    assert last - first < clip_s(Cue.TOO_HARD) - LEAD_S, "asked while too hard still played"
     speaker.close()
     assert stream(played).endswith(clip(Cue.TOO_HARD) + clip(Cue.IN_BAND))
     assert [h.key for h in heard(played, OPENINGS)] == [Cue.TOO_HARD, Cue.IN_BAND]
 
 
-async def test_a_more_urgent_cue_cuts_the_clip_short(speaker: Speaker, played: Path) -> None:
+async def test_a_more_urgent_cue_cuts_the_clip_short(speaker: NotingSpeaker, played: Path) -> None:
     assert speaker.play(Cue.IN_BAND)
-    (started,) = await wait_heard(played, Cue.IN_BAND)
-    asked = time.monotonic()
+    await wait_heard(played, Cue.IN_BAND)  # it plays
     assert speaker.play(Cue.TOO_HARD)
-    _, too_hard = await wait_heard(played, Cue.TOO_HARD)
-    assert asked - started.t < clip_s(Cue.IN_BAND) - LEAD_S, "asked while in band played"
-    assert too_hard.offset - started.offset < len(clip(Cue.IN_BAND)), "in band cut short"
+    in_band, too_hard = await wait_heard(played, Cue.TOO_HARD)
+    assert fed_s(in_band, too_hard) <= speaker.fed_at_most_s(Cue.IN_BAND, Cue.TOO_HARD)
     speaker.close()
     assert stream(played).endswith(clip(Cue.TOO_HARD))
 
@@ -231,11 +257,13 @@ async def test_a_silent_tool_is_heard_without_any_link_event(rig: Followed, play
     await wait_heard(played, Cue.NO_DATA)
 
 
-async def test_too_hard_cuts_the_in_band_cue_short(rig: Followed, played: Path) -> None:
-    (in_band,) = await wait_heard(played, Cue.IN_BAND)
-    crossed = time.monotonic()
+async def test_too_hard_cuts_the_in_band_cue_short(
+    rig: Followed, speaker: NotingSpeaker, played: Path
+) -> None:
+    """The too-hard clip waits behind no more of the in-band clip than the time since
+    it started and ``LEAD_S``: a press over the ceiling mid-clip cuts it short."""
+    await wait_heard(played, Cue.IN_BAND)  # it plays
     rig.source.push(samples(1.0, 1.5, 125.0))
-    found = await wait_heard(played, Cue.TOO_HARD)
-    too_hard = next(h for h in found if h.key is Cue.TOO_HARD)
-    assert crossed - in_band.t < clip_s(Cue.IN_BAND) - LEAD_S, "crossed while in band played"
-    assert too_hard.offset - in_band.offset < len(clip(Cue.IN_BAND)), "in band cut short"
+    in_band, too_hard, *_ = await wait_heard(played, Cue.TOO_HARD)
+    assert too_hard.key is Cue.TOO_HARD
+    assert fed_s(in_band, too_hard) <= speaker.fed_at_most_s(Cue.IN_BAND, Cue.TOO_HARD)
