@@ -39,6 +39,7 @@ import numpy as np
 
 from firmware_host.source import CoachAim, SourceEvent, SourceStats
 from knotmeter.core.config import PipelineConfig
+from knotmeter.core.cues import REPEAT_S
 from knotmeter.core.events import Cue
 from knotmeter.core.samples import SampleBatch
 from knotmeter.session import Session
@@ -152,16 +153,19 @@ def thread_cpu(thread: threading.Thread) -> tuple[float, int]:
     return int(fields[0]) / 1e9, int(fields[2])
 
 
-def feeder_cost(seconds: float, out: Path, *, playing: bool) -> tuple[float, float]:
-    """The feeder thread's CPU (% of one core) and wake-ups a second over ``seconds``."""
+def feeder_cost(
+    seconds: float, out: Path, cue: Cue | None = None, every_s: float = 1.0
+) -> tuple[float, float]:
+    """The feeder thread's CPU (% of one core) and wake-ups a second over ``seconds``,
+    playing ``cue`` every ``every_s`` (or nothing)."""
     speaker = Speaker.open([sys.executable, str(PLAYER), str(out)])
     assert speaker is not None
     cpu0, runs0 = thread_cpu(speaker._feeder)
     start = time.monotonic()
     while (now := time.monotonic()) < start + seconds:
-        if playing:  # a new clip as each one ends: always something to feed
-            speaker.play(Cue.LONG_HOLD)
-        time.sleep(min(clip_s(Cue.LONG_HOLD), start + seconds - now))
+        if cue is not None:
+            speaker.play(cue)
+        time.sleep(min(every_s, start + seconds - now))
     cpu1, runs1 = thread_cpu(speaker._feeder)
     elapsed = time.monotonic() - start
     speaker.close()
@@ -185,8 +189,15 @@ def main() -> None:
             kind: measure_latency(kind, args.crossings, work / f"{kind.__name__}.raw")
             for kind in (Speaker, WholeClipSpeaker)
         }
-        idle = feeder_cost(args.cpu_seconds, work / "idle.raw", playing=False)
-        busy = feeder_cost(args.cpu_seconds, work / "busy.raw", playing=True)
+        costs = {
+            "idle": feeder_cost(args.cpu_seconds, work / "idle.raw"),
+            "too hard every 0.25 s": feeder_cost(
+                args.cpu_seconds, work / "too_hard.raw", Cue.TOO_HARD, REPEAT_S[Cue.TOO_HARD]
+            ),
+            "a clip always playing": feeder_cost(
+                args.cpu_seconds, work / "busy.raw", Cue.LONG_HOLD, clip_s(Cue.LONG_HOLD)
+            ),
+        }
 
     print(f"too-hard cue: crossing sample's arrival -> first byte at the player ({SAMPLE_HZ:g} Hz)")
     print(f"{'':<34}{'all crossings':^32}{'during an in-band clip':^23}")
@@ -204,10 +215,9 @@ def main() -> None:
     verdict = "met" if now_p99 <= TARGET_MS else "MISSED"
     print(f"p99 baseline/now: {before_p99 / now_p99:.1f}x", end="; ")
     print(f"target p99 <= {TARGET_MS:.1f} ms: {verdict}")
-    print(
-        f"feeder thread: idle {idle[0]:.3f} % of a core ({idle[1]:.1f} wake-ups/s), "
-        f"always playing {busy[0]:.2f} % ({busy[1]:.0f} wake-ups/s)"
-    )
+    print("speaker's feeder thread:")
+    for name, (cpu, wakes) in costs.items():
+        print(f"  {name:<24}{cpu:6.2f} % of a core, {wakes:4.0f} wake-ups/s")
 
 
 if __name__ == "__main__":
