@@ -216,12 +216,7 @@ def saturated(batch: SampleBatch) -> SampleBatch:
             AlarmKind.LONG_HOLD,
             id="two-minutes-in-band",
         ),
-        pytest.param(
-            [samples(1.0, 4.0, -20.0)],
-            AlarmKind.BAD_ZERO,
-            id="reading-below-zero",
-            marks=pytest.mark.xfail(strict=True, reason="the zero guard raises bad_zero (#9)"),
-        ),
+        pytest.param([samples(1.0, 4.0, -20.0)], AlarmKind.BAD_ZERO, id="reading-below-zero"),
     ],
 )
 async def test_each_hard_state_is_heard_as_its_cue(
