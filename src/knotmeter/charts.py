@@ -1,0 +1,192 @@
+"""History as charts, drawn once for both the terminal and the app.
+
+Each chart is a function that draws on a plotext figure. The app shows it in a
+``textual-plotext`` widget (whose ``plt`` is such a figure); ``knotmeter history
+--chart`` builds the same figure as text. One plotting library behind both means
+the two never disagree. Without colour (``NO_COLOR``, a pipe) series differ by
+their marker characters and the legend names them, so a printout still reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from rich.text import Text
+from textual_plotext.plot import Plot
+
+from knotmeter.core.samples import SampleBatch
+from knotmeter.core.units import Unit, convert
+from knotmeter.history import DayOfHolds
+
+MAX_DAY_TICKS = 8
+PAIN_MAX = 9
+
+
+@dataclass(slots=True, frozen=True)
+class ChartStyle:
+    """How to tell series apart: by colour, or (plain text) by marker alone."""
+
+    color: bool = True
+
+    def marker(self, rich: str, plain: str) -> str:
+        return rich if self.color else plain
+
+    def tint(self, name: str) -> str | None:
+        return name if self.color else None
+
+
+@dataclass(slots=True, frozen=True)
+class PointDays:
+    """One point's days over the window a chart spans (``first``..``last``, both local)."""
+
+    region_id: str
+    name: str
+    days: Sequence[DayOfHolds]
+    first: date
+    last: date
+    band_n: tuple[float, float] | None = None
+
+    def x(self, day: date) -> int:
+        return (day - self.first).days
+
+
+Draw = Callable[[Plot], None]
+"""Draws one chart on the figure it is given (the app's widget, or a text build)."""
+
+
+def _day_axis(plt: Plot, point: PointDays) -> None:
+    span = point.x(point.last)
+    step = max(1, -(-(span + 1) // MAX_DAY_TICKS))
+    ticks = list(range(0, span + 1, step))
+    plt.xticks(
+        [float(t) for t in ticks],
+        [(point.first + timedelta(days=t)).strftime("%m-%d") for t in ticks],
+    )
+    plt.xlim(-0.5, span + 0.5)
+
+
+def in_band_chart(plt: Plot, point: PointDays, style: ChartStyle) -> None:
+    """Seconds in band per hold (the day's mean): is the point holding longer?"""
+    days = [d for d in point.days if d.in_band_s is not None]
+    plt.title(f"{point.name}: seconds in band per hold (mean of the day)")
+    if days:
+        plt.bar(
+            [float(point.x(d.day)) for d in days],
+            [d.in_band_s for d in days],
+            marker=style.marker("hd", "#"),
+            color=style.tint("green"),
+            width=0.4,
+        )
+    _day_axis(plt, point)
+    plt.ylim(0, max([d.in_band_s or 0.0 for d in days] + [10.0]) * 1.1)
+
+
+def force_chart(plt: Plot, point: PointDays, style: ChartStyle, unit: Unit = Unit.N) -> None:
+    """Mean and peak force per day against the band: pressing inside it, or past it?"""
+    plt.title(f"{point.name}: mean and peak force ({unit}) against the band")
+    for label, plain, color, values in (
+        ("mean", "o", "cyan", [d.mean_n for d in point.days]),
+        ("peak", "^", "magenta", [d.peak_n for d in point.days]),
+    ):
+        known = [(d, v) for d, v in zip(point.days, values, strict=True) if v is not None]
+        if known:
+            plt.plot(
+                [float(point.x(d.day)) for d, _ in known],
+                [convert(v, unit) for _, v in known],
+                marker=style.marker("braille", plain),
+                color=style.tint(color),
+                label=label,
+            )
+    band = point.band_n or (0.0, 0.0)
+    for edge in point.band_n or ():
+        plt.hline(convert(edge, unit), style.tint("green"))
+    top = max([d.peak_n or 0.0 for d in point.days] + [band[1]])
+    plt.ylim(0, convert(top, unit) * 1.2)
+    _day_axis(plt, point)
+
+
+def pain_chart(plt: Plot, point: PointDays, style: ChartStyle) -> None:
+    """Mean pain rating per day, 0-9: is the point easing?"""
+    days = [d for d in point.days if d.pain is not None]
+    plt.title(f"{point.name}: mean pain (0-9)")
+    if days:
+        plt.plot(
+            [float(point.x(d.day)) for d in days],
+            [d.pain for d in days],
+            marker=style.marker("braille", "*"),
+            color=style.tint("orange"),
+            label="pain",
+        )
+    _day_axis(plt, point)
+    plt.ylim(0, PAIN_MAX)
+
+
+def point_charts(point: PointDays, style: ChartStyle, unit: Unit = Unit.N) -> list[Draw]:
+    """One point's charts, in the order the app and ``history --chart`` show them."""
+    return [
+        lambda plt: in_band_chart(plt, point, style),
+        lambda plt: force_chart(plt, point, style, unit),
+        lambda plt: pain_chart(plt, point, style),
+    ]
+
+
+@dataclass(slots=True, frozen=True)
+class TraceMarks:
+    """What to mark on a session's force trace: the zones' edges and each hold."""
+
+    band_n: tuple[float, float]
+    ceiling_n: float
+    holds: Sequence[tuple[float, float | None]]  # (start_t, end_t) on the source timeline
+
+
+def trace_chart(
+    plt: Plot,
+    trace: SampleBatch,
+    marks: TraceMarks,
+    style: ChartStyle,
+    *,
+    width: int = 200,
+    unit: Unit = Unit.N,
+) -> None:
+    """One session's force over time with the band, the ceiling and its holds marked.
+
+    The trace is cut into ``width`` slices and each slice drawn at its highest
+    force, so a brief spike past the ceiling is never thinned away.
+    """
+    plt.title(f"force ({unit}) over the session; band, ceiling and holds marked")
+    if len(trace):
+        t, f = trace.t, trace.force_n
+        edges = np.linspace(t[0], t[-1], min(width, len(t)) + 1)
+        slot = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, len(edges) - 2)
+        peak = np.full(len(edges) - 1, -np.inf)
+        np.maximum.at(peak, slot, f)
+        keep = np.isfinite(peak)
+        plt.plot(
+            edges[:-1][keep].tolist(),
+            [convert(v, unit) for v in peak[keep].tolist()],
+            marker=style.marker("braille", "."),
+            color=style.tint("cyan"),
+            label="force",
+        )
+    for edge in marks.band_n:
+        plt.hline(convert(edge, unit), style.tint("green"))
+    plt.hline(convert(marks.ceiling_n, unit), style.tint("red"))
+    for number, (start, end) in enumerate(marks.holds, start=1):
+        plt.vline(start, style.tint("yellow"))
+        if end is not None:
+            plt.vline(end, style.tint("yellow"))
+        plt.text(str(number), start, convert(marks.ceiling_n, unit), color=style.tint("yellow"))
+    plt.xlabel("seconds")
+
+
+def render_text(draw: Draw, width: int, height: int, style: ChartStyle) -> str:
+    """A chart as terminal text: ANSI colours only when ``style.color``."""
+    plt = Plot()
+    plt.plotsize(width, height)
+    plt.theme("clear")
+    draw(plt)
+    built = plt.build()
+    return built if style.color else Text.from_ansi(built).plain
