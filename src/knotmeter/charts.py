@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 import numpy as np
 from rich.text import Text
 from textual_plotext.plot import Plot
 
 from knotmeter.core.samples import SampleBatch
-from knotmeter.core.units import Unit, convert
+from knotmeter.core.units import Unit
 from knotmeter.history import DayOfHolds
 
 MAX_DAY_TICKS = 8
@@ -53,6 +54,15 @@ class PointDays:
         return (day - self.first).days
 
 
+class ForceScale(Protocol):
+    """The reader's force unit (the app's ``ForceFormat``): newtons in, that unit out."""
+
+    @property
+    def unit(self) -> Unit: ...
+
+    def value(self, force_n: float) -> float: ...
+
+
 Draw = Callable[[Plot], None]
 """Draws one chart on the figure it is given (the app's widget, or a text build)."""
 
@@ -84,9 +94,9 @@ def in_band_chart(plt: Plot, point: PointDays, style: ChartStyle) -> None:
     plt.ylim(0, max([d.in_band_s or 0.0 for d in days] + [10.0]) * 1.1)
 
 
-def force_chart(plt: Plot, point: PointDays, style: ChartStyle, unit: Unit = Unit.N) -> None:
+def force_chart(plt: Plot, point: PointDays, style: ChartStyle, scale: ForceScale) -> None:
     """Mean and peak force per day against the band: pressing inside it, or past it?"""
-    plt.title(f"{point.name}: mean and peak force ({unit}) against the band")
+    plt.title(f"{point.name}: mean and peak force ({scale.unit}) against the band")
     for label, plain, color, values in (
         ("mean", "o", "cyan", [d.mean_n for d in point.days]),
         ("peak", "^", "magenta", [d.peak_n for d in point.days]),
@@ -95,16 +105,16 @@ def force_chart(plt: Plot, point: PointDays, style: ChartStyle, unit: Unit = Uni
         if known:
             plt.plot(
                 [float(point.x(d.day)) for d, _ in known],
-                [convert(v, unit) for _, v in known],
+                [scale.value(v) for _, v in known],
                 marker=style.marker("braille", plain),
                 color=style.tint(color),
                 label=label,
             )
     band = point.band_n or (0.0, 0.0)
     for edge in point.band_n or ():
-        plt.hline(convert(edge, unit), style.tint("green"))
+        plt.hline(scale.value(edge), style.tint("green"))
     top = max([d.peak_n or 0.0 for d in point.days] + [band[1]])
-    plt.ylim(0, convert(top, unit) * 1.2)
+    plt.ylim(0, scale.value(top) * 1.2)
     _day_axis(plt, point)
 
 
@@ -124,11 +134,11 @@ def pain_chart(plt: Plot, point: PointDays, style: ChartStyle) -> None:
     plt.ylim(0, PAIN_MAX)
 
 
-def point_charts(point: PointDays, style: ChartStyle, unit: Unit = Unit.N) -> list[Draw]:
+def point_charts(point: PointDays, style: ChartStyle, scale: ForceScale) -> list[Draw]:
     """One point's charts, in the order the app and ``history --chart`` show them."""
     return [
         lambda plt: in_band_chart(plt, point, style),
-        lambda plt: force_chart(plt, point, style, unit),
+        lambda plt: force_chart(plt, point, style, scale),
         lambda plt: pain_chart(plt, point, style),
     ]
 
@@ -147,16 +157,16 @@ def trace_chart(
     trace: SampleBatch,
     marks: TraceMarks,
     style: ChartStyle,
+    scale: ForceScale,
     *,
     width: int = 200,
-    unit: Unit = Unit.N,
 ) -> None:
     """One session's force over time with the band, the ceiling and its holds marked.
 
     The trace is cut into ``width`` slices and each slice drawn at its highest
     force, so a brief spike past the ceiling is never thinned away.
     """
-    plt.title(f"force ({unit}) over the session; band, ceiling and holds marked")
+    plt.title(f"force ({scale.unit}) over the session; band, ceiling and holds marked")
     if len(trace):
         t, f = trace.t, trace.force_n
         edges = np.linspace(t[0], t[-1], min(width, len(t)) + 1)
@@ -166,19 +176,19 @@ def trace_chart(
         keep = np.isfinite(peak)
         plt.plot(
             edges[:-1][keep].tolist(),
-            [convert(v, unit) for v in peak[keep].tolist()],
+            [scale.value(v) for v in peak[keep].tolist()],
             marker=style.marker("braille", "."),
             color=style.tint("cyan"),
             label="force",
         )
     for edge in marks.band_n:
-        plt.hline(convert(edge, unit), style.tint("green"))
-    plt.hline(convert(marks.ceiling_n, unit), style.tint("red"))
+        plt.hline(scale.value(edge), style.tint("green"))
+    plt.hline(scale.value(marks.ceiling_n), style.tint("red"))
     for number, (start, end) in enumerate(marks.holds, start=1):
         plt.vline(start, style.tint("yellow"))
         if end is not None:
             plt.vline(end, style.tint("yellow"))
-        plt.text(str(number), start, convert(marks.ceiling_n, unit), color=style.tint("yellow"))
+        plt.text(str(number), start, scale.value(marks.ceiling_n), color=style.tint("yellow"))
     plt.xlabel("seconds")
 
 

@@ -66,7 +66,7 @@ def press(
     config = PipelineConfig.for_region(region_id)
     low, high = config.band_low_n, config.band_high_n
     level = low + (high - low) * (0.45 + 0.25 * ease)
-    n = int(round(point_s * RATE_HZ))
+    n = round(point_s * RATE_HZ)
     t = np.arange(n) / RATE_HZ
     plateau_end = point_s - 4.0
     shape = np.interp(

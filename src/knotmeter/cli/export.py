@@ -12,11 +12,10 @@ import time
 from pathlib import Path
 
 from knotmeter.cli.history import parse_days
-from knotmeter.cli.sessions import SECONDS_PER_DAY
 from knotmeter.errors import BadInput, KnotmeterError
 from knotmeter.export import ExportFormat, check_target, export
 from knotmeter.store import SourceKind, default_db_path
-from knotmeter.store.reads import DEVICE_ONLY, reading, session, sessions
+from knotmeter.store.reads import DEVICE_ONLY, days_before, reading, session, sessions
 
 MAX_SESSION_ID = 2**63 - 1  # SQLite's largest rowid
 
@@ -66,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
             chosen = [one]
         else:
             kinds = tuple(SourceKind) if args.all else DEVICE_ONLY
-            since = time.time() - days_back * SECONDS_PER_DAY
-            chosen = sessions(conn, since=since, kinds=kinds)
+            chosen = sessions(conn, since=days_before(time.time(), days_back), kinds=kinds)
             if not chosen:
                 hint = "" if args.all else " on a real tool (--all adds simulated and replayed)"
                 raise KnotmeterError(

@@ -88,6 +88,7 @@ def _print_text(
 def _print_charts(region_id: str, days: list[DayOfHolds], unit: Unit, since: date) -> None:
     """The app's history charts as text; plain characters unless colour is wanted and seen."""
     from knotmeter.charts import ChartStyle, PointDays, point_charts, render_text
+    from knotmeter.ui.display import ForceFormat
 
     try:
         region = get_region(region_id)
@@ -99,7 +100,7 @@ def _print_charts(region_id: str, days: list[DayOfHolds], unit: Unit, since: dat
     )
     style = ChartStyle(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     width = min(shutil.get_terminal_size((CHART_MAX_WIDTH, 24)).columns, CHART_MAX_WIDTH) - 2
-    for draw in point_charts(point, style, unit):
+    for draw in point_charts(point, style, ForceFormat(unit)):
         print()
         print(textwrap.indent(render_text(draw, width, CHART_HEIGHT, style), "  "))
 

@@ -13,10 +13,9 @@ import time
 
 from knotmeter.cli.history import parse_days
 from knotmeter.core.records import seconds
+from knotmeter.history import duration_text
 from knotmeter.store import SourceKind, default_db_path
-from knotmeter.store.reads import DEVICE_ONLY, SessionSummary, reading, sessions
-
-SECONDS_PER_DAY = 86_400.0
+from knotmeter.store.reads import DEVICE_ONLY, SessionSummary, days_before, reading, sessions
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,11 +24,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--all", action="store_true", help="include simulated and replayed sessions (labelled)"
     )
     parser.add_argument("--json", action="store_true", help="one JSON line per session")
-
-
-def duration_text(duration_s: float) -> str:
-    minutes, secs = divmod(round(duration_s), 60)
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
 def session_line(s: SessionSummary) -> str:
@@ -69,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     kinds = tuple(SourceKind) if args.all else DEVICE_ONLY
     with reading(path) as conn:
-        found = sessions(conn, since=time.time() - days_back * SECONDS_PER_DAY, kinds=kinds)
+        found = sessions(conn, since=days_before(time.time(), days_back), kinds=kinds)
     if args.json:
         for s in found:
             print(json.dumps(session_record(s)))

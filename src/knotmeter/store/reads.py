@@ -26,6 +26,12 @@ from knotmeter.store.schema import SCHEMA_VERSION
 
 DEVICE_ONLY: tuple[SourceKind, ...] = (SourceKind.DEVICE,)
 """Only sessions on a real tool are the person's history; the others on request."""
+SECONDS_PER_DAY = 86_400.0
+
+
+def days_before(now: float, days: float) -> float:
+    """The Unix time ``days`` days before ``now``: where a "last N days" window starts."""
+    return now - days * SECONDS_PER_DAY
 
 
 @dataclass(slots=True, frozen=True)
