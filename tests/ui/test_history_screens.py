@@ -11,12 +11,14 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from textual.app import App
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from knotmeter.core.regions import get_region
 from knotmeter.history import days_of_holds
@@ -25,6 +27,9 @@ from knotmeter.ui import ForceFormat, KnotmeterApp
 from knotmeter.ui.screens.history import HistoryScreen
 from knotmeter.ui.screens.sessions import SessionScreen, SessionsScreen
 from tests.store.seeding import SEED_NOW, fortnight, seed_history
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import Rig
 
 SIZE = (110, 60)
 SnapCompare = Callable[..., bool]
@@ -129,3 +134,19 @@ async def test_a_missing_session_says_so(seeded: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "no session 999" in str(app.screen.query_one("#summary", Static).render())
+
+
+async def test_the_palette_opens_the_sessions_of_the_running_sessions_store(rig: Rig) -> None:
+    """The live session's own sitting is listed (it is simulated: shown with ``a``)."""
+    async with rig.app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, CommandPalette))
+        await pilot.press(*"Sessions")
+        await rig.until(pilot, lambda: rig.app.screen.query_one(OptionList).option_count > 0)
+        await pilot.press("enter")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, SessionsScreen))
+        screen = rig.app.screen
+        assert isinstance(screen, SessionsScreen)
+        assert screen.path == rig.store.path
+        await pilot.press("a")
+        await rig.until(pilot, lambda: screen.query_one(DataTable).row_count == 1)

@@ -27,7 +27,8 @@ from knotmeter.core.regions import UnknownRegion
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import KnotmeterError
 from knotmeter.history import duration_text
-from knotmeter.store import HoldRecord, SourceKind
+from knotmeter.session import Session
+from knotmeter.store import HoldRecord, SourceKind, default_db_path
 from knotmeter.store.reads import (
     DEVICE_ONLY,
     AlarmRecord,
@@ -69,6 +70,11 @@ class SessionsScreen(ModalScreen[None]):
         self.everything = False
         self._now = now
         self._shown: list[SessionSummary] = []
+
+    @classmethod
+    def of(cls, session: Session, fmt: ForceFormat) -> SessionsScreen:
+        """The list for the store ``session`` records into (the default store without one)."""
+        return cls(default_db_path() if session.store is None else session.store.path, fmt)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
