@@ -78,20 +78,22 @@ def _day_axis(plt: Plot, point: PointDays) -> None:
     plt.xlim(-0.5, span + 0.5)
 
 
+def _per_day(
+    point: PointDays, values: Sequence[float | None], scale: Callable[[float], float] = float
+) -> tuple[list[float], list[float]]:
+    """x (day number) and y of the days that have a value; days without one are gaps."""
+    known = [(d, v) for d, v in zip(point.days, values, strict=True) if v is not None]
+    return [float(point.x(d.day)) for d, _ in known], [scale(v) for _, v in known]
+
+
 def in_band_chart(plt: Plot, point: PointDays, style: ChartStyle) -> None:
     """Seconds in band per hold (the day's mean): is the point holding longer?"""
-    days = [d for d in point.days if d.in_band_s is not None]
+    x, y = _per_day(point, [d.in_band_s for d in point.days])
     plt.title(f"{point.name}: seconds in band per hold (mean of the day)")
-    if days:
-        plt.bar(
-            [float(point.x(d.day)) for d in days],
-            [d.in_band_s for d in days],
-            marker=style.marker("hd", "#"),
-            color=style.tint("green"),
-            width=0.4,
-        )
+    if x:
+        plt.bar(x, y, marker=style.marker("hd", "#"), color=style.tint("green"), width=0.4)
     _day_axis(plt, point)
-    plt.ylim(0, max([d.in_band_s or 0.0 for d in days] + [10.0]) * 1.1)
+    plt.ylim(0, max([*y, 10.0]) * 1.1)
 
 
 def force_chart(plt: Plot, point: PointDays, style: ChartStyle, scale: ForceScale) -> None:
@@ -101,14 +103,10 @@ def force_chart(plt: Plot, point: PointDays, style: ChartStyle, scale: ForceScal
         ("mean", "o", "cyan", [d.mean_n for d in point.days]),
         ("peak", "^", "magenta", [d.peak_n for d in point.days]),
     ):
-        known = [(d, v) for d, v in zip(point.days, values, strict=True) if v is not None]
-        if known:
+        x, y = _per_day(point, values, scale.value)
+        if x:
             plt.plot(
-                [float(point.x(d.day)) for d, _ in known],
-                [scale.value(v) for _, v in known],
-                marker=style.marker("braille", plain),
-                color=style.tint(color),
-                label=label,
+                x, y, marker=style.marker("braille", plain), color=style.tint(color), label=label
             )
     band = point.band_n or (0.0, 0.0)
     for edge in point.band_n or ():
@@ -120,16 +118,11 @@ def force_chart(plt: Plot, point: PointDays, style: ChartStyle, scale: ForceScal
 
 def pain_chart(plt: Plot, point: PointDays, style: ChartStyle) -> None:
     """Mean pain rating per day, 0-9: is the point easing?"""
-    days = [d for d in point.days if d.pain is not None]
+    x, y = _per_day(point, [d.pain for d in point.days])
     plt.title(f"{point.name}: mean pain (0-9)")
-    if days:
-        plt.plot(
-            [float(point.x(d.day)) for d in days],
-            [d.pain for d in days],
-            marker=style.marker("braille", "*"),
-            color=style.tint("orange"),
-            label="pain",
-        )
+    if x:
+        marker = style.marker("braille", "*")
+        plt.plot(x, y, marker=marker, color=style.tint("orange"), label="pain")
     _day_axis(plt, point)
     plt.ylim(0, PAIN_MAX)
 

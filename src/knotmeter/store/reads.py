@@ -23,6 +23,7 @@ from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.records import HoldRecord, SourceKind
 from knotmeter.store.schema import SCHEMA_VERSION
+from knotmeter.store.store import _hold_record as hold_record  # one row shape, one reader
 
 DEVICE_ONLY: tuple[SourceKind, ...] = (SourceKind.DEVICE,)
 """Only sessions on a real tool are the person's history; the others on request."""
@@ -194,24 +195,7 @@ def holds(conn: sqlite3.Connection, session_ids: Sequence[int]) -> Iterator[Hold
             " WHERE h.session_id = ? ORDER BY h.start_t",
             (session_id,),
         )
-        for row in cursor:
-            hold_id, sid, kind, region, started, start_t, end_t, *figures, complete, pain = row
-            in_band_s, over_band_s, peak_n, mean_n = figures
-            yield HoldRecord(
-                id=hold_id,
-                session_id=sid,
-                kind=SourceKind(kind),
-                region=region,
-                started_at=datetime.fromtimestamp(started, tz=UTC),
-                start_t=start_t,
-                end_t=end_t,
-                in_band_s=in_band_s,
-                over_band_s=over_band_s,
-                peak_n=peak_n,
-                mean_n=mean_n,
-                complete=None if complete is None else bool(complete),
-                pain=pain,
-            )
+        yield from map(hold_record, cursor)
 
 
 def alarms(conn: sqlite3.Connection, session_ids: Sequence[int]) -> Iterator[AlarmRecord]:
