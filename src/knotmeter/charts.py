@@ -137,12 +137,29 @@ def point_charts(point: PointDays, style: ChartStyle, scale: ForceScale) -> list
 
 
 @dataclass(slots=True, frozen=True)
-class TraceMarks:
-    """What to mark on a session's force trace: the zones' edges and each hold."""
+class Zones:
+    """The band and ceiling a press was coached against."""
 
     band_n: tuple[float, float]
     ceiling_n: float
-    holds: Sequence[tuple[float, float | None]]  # (start_t, end_t) on the source timeline
+
+
+@dataclass(slots=True, frozen=True)
+class HoldMark:
+    """One hold on the trace, with its own point's zones (a routine moves between points)."""
+
+    start_t: float
+    end_t: float | None  # None: cut short (the trace's end closes it)
+    zones: Zones
+
+
+@dataclass(slots=True, frozen=True)
+class TraceMarks:
+    """What to mark on a session's force trace: each hold against its point's zones, or,
+    in a session without holds, the zones of the point it started on."""
+
+    zones: Zones
+    holds: Sequence[HoldMark]
 
 
 def trace_chart(
@@ -174,14 +191,29 @@ def trace_chart(
             color=style.tint("cyan"),
             label="force",
         )
-    for edge in marks.band_n:
-        plt.hline(scale.value(edge), style.tint("green"))
-    plt.hline(scale.value(marks.ceiling_n), style.tint("red"))
-    for number, (start, end) in enumerate(marks.holds, start=1):
-        plt.vline(start, style.tint("yellow"))
-        if end is not None:
-            plt.vline(end, style.tint("yellow"))
-        plt.text(str(number), start, scale.value(marks.ceiling_n), color=style.tint("yellow"))
+    if not marks.holds:
+        for edge in marks.zones.band_n:
+            plt.hline(scale.value(edge), style.tint("green"))
+        plt.hline(scale.value(marks.zones.ceiling_n), style.tint("red"))
+    last_t = float(trace.t[-1]) if len(trace) else 0.0
+    for number, hold in enumerate(marks.holds, start=1):
+        end = last_t if hold.end_t is None else hold.end_t
+        lines = (*hold.zones.band_n, hold.zones.ceiling_n)
+        for edge, name, plain, color in zip(
+            lines, ("band", None, "ceiling"), "==!", ("green", "green", "red"), strict=True
+        ):
+            plt.plot(
+                [hold.start_t, end],
+                [scale.value(edge)] * 2,
+                marker=style.marker("braille", plain),
+                color=style.tint(color),
+                label=name if number == 1 else None,
+            )
+        plt.vline(hold.start_t, style.tint("yellow"))
+        plt.vline(end, style.tint("yellow"))
+        # The number sits mid-hold on the ceiling line, clear of the legend's corner.
+        middle, ceiling = (hold.start_t + end) / 2, scale.value(hold.zones.ceiling_n)
+        plt.text(f"hold {number}", middle, ceiling, color=style.tint("yellow"))
     plt.xlabel("seconds")
 
 

@@ -7,9 +7,11 @@ on a simulated tool or a replay appear only when asked for (``a``), labelled.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,7 +23,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from knotmeter.charts import ChartStyle, TraceMarks, trace_chart
+from knotmeter.charts import ChartStyle, HoldMark, TraceMarks, Zones, trace_chart
 from knotmeter.core.config import PipelineConfig
 from knotmeter.core.regions import UnknownRegion
 from knotmeter.core.samples import SampleBatch
@@ -157,16 +159,24 @@ def read_detail(path: Path, session_id: int) -> SessionDetail:
         held = list(holds(conn, [session_id]))
         raised = list(alarms(conn, [session_id]))
         samples = trace(conn, session_id)
-        own = targets_at(conn, summary.region, summary.started_at)
-    try:
-        config = PipelineConfig.for_region(summary.region)
-        band, ceiling = (config.band_low_n, config.band_high_n), config.ceiling_n
-    except UnknownRegion:
-        band, ceiling = (0.0, 0.0), 0.0
-    if own is not None:
-        band, ceiling = (own.band_low_n, own.band_high_n), own.ceiling_n
-    marks = TraceMarks(band, ceiling, [(h.start_t, h.end_t) for h in held])
+        zones = _zones(conn, summary.region, summary.started_at)
+        marks = TraceMarks(
+            zones,
+            [HoldMark(h.start_t, h.end_t, _zones(conn, h.region, h.started_at)) for h in held],
+        )
     return SessionDetail(summary, samples, held, raised, marks)
+
+
+def _zones(conn: sqlite3.Connection, region: str, when: datetime) -> Zones:
+    """The person's own targets for the point if measured by ``when``, else its defaults."""
+    own = targets_at(conn, region, when)
+    if own is not None:
+        return Zones((own.band_low_n, own.band_high_n), own.ceiling_n)
+    try:
+        config = PipelineConfig.for_region(region)
+    except UnknownRegion:  # left the region list since: no zones to draw
+        return Zones((0.0, 0.0), 0.0)
+    return Zones((config.band_low_n, config.band_high_n), config.ceiling_n)
 
 
 class SessionScreen(ModalScreen[None]):
