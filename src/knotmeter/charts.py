@@ -18,6 +18,7 @@ import numpy as np
 from rich.text import Text
 from textual_plotext.plot import Plot
 
+from knotmeter.core.regions import UnknownRegion, get_region
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.units import Unit
 from knotmeter.history import DayOfHolds
@@ -61,6 +62,16 @@ class ForceScale(Protocol):
     def unit(self) -> Unit: ...
 
     def value(self, force_n: float) -> float: ...
+
+
+def region_band(region_id: str) -> tuple[float, float] | None:
+    """A region's default band, to chart against when the person's own is not known;
+    ``None`` for a region that has left the region list since it was stored."""
+    try:
+        region = get_region(region_id)
+    except UnknownRegion:
+        return None
+    return region.band_low_n, region.band_high_n
 
 
 Draw = Callable[[Plot], None]

@@ -202,3 +202,8 @@ def test_a_reader_sees_a_session_being_written_and_never_writes(tmp_path: Path) 
     path.write_bytes(b"not a database at all, just some text" * 100)
     with pytest.raises(KnotmeterError, match="cannot read the session store"):
         open_reader(path)
+
+
+def test_days_beyond_a_century_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sessions", "--days", "1e300"]) == 2
+    assert "--days: must be more than 0 and at most 36500" in capsys.readouterr().err

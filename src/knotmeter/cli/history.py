@@ -24,6 +24,7 @@ from knotmeter.store import SessionStore, SourceKind, default_db_path
 
 FORCE_UNITS = (Unit.N, Unit.KGF, Unit.LBF)
 CHART_MAX_WIDTH = 100
+MAX_DAYS = 36_500
 CHART_HEIGHT = 14
 
 
@@ -43,13 +44,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_days(text: str) -> float:
-    """``--days N``: a finite number of days above 0 (shared by the commands that look back)."""
+    """``--days N``: above 0, at most a century (shared by the commands that look back)."""
     try:
         days = float(text)
     except ValueError:
         raise BadInput(f"--days: {text!r} is not a number of days") from None
-    if not (math.isfinite(days) and days > 0):
-        raise BadInput(f"--days: must be more than 0 (got {text})")
+    if not (math.isfinite(days) and 0 < days <= MAX_DAYS):
+        raise BadInput(f"--days: must be more than 0 and at most {MAX_DAYS} (got {text})")
     return days
 
 
@@ -87,16 +88,12 @@ def _print_text(
 
 def _print_charts(region_id: str, days: list[DayOfHolds], unit: Unit, since: date) -> None:
     """The app's history charts as text; plain characters unless colour is wanted and seen."""
-    from knotmeter.charts import ChartStyle, PointDays, point_charts, render_text
+    from knotmeter.charts import ChartStyle, PointDays, point_charts, region_band, render_text
     from knotmeter.ui.display import ForceFormat
 
-    try:
-        region = get_region(region_id)
-        band: tuple[float, float] | None = (region.band_low_n, region.band_high_n)
-    except UnknownRegion:
-        band = None
+    today = datetime.now().astimezone().date()
     point = PointDays(
-        region_id, _region_name(region_id), days, since, datetime.now().astimezone().date(), band
+        region_id, _region_name(region_id), days, since, today, region_band(region_id)
     )
     style = ChartStyle(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     width = min(shutil.get_terminal_size((CHART_MAX_WIDTH, 24)).columns, CHART_MAX_WIDTH) - 2

@@ -13,8 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from knotmeter.charts import ChartStyle, Draw, PointDays, point_charts
-from knotmeter.core.regions import UnknownRegion, get_region
+from knotmeter.charts import ChartStyle, Draw, PointDays, point_charts, region_band
 from knotmeter.history import DayOfHolds, table_lines
 from knotmeter.ui.display import ForceFormat
 
@@ -40,7 +39,9 @@ class HistoryScreen(ModalScreen[None]):
     band, pain).
 
     Simulated and replayed sessions are left out, so a demo never reads as progress.
-    ``today`` ends the charts' fortnight (tests fix it; the app uses the local date).
+    ``band_n`` is the band the force chart is drawn against: the person's own where
+    the caller knows it, the region's default otherwise. ``today`` ends the charts'
+    fortnight (tests fix it; the app uses the local date).
     """
 
     DEFAULT_CSS = "HistoryScreen > #dialog { width: 100; height: 90%; }"
@@ -56,12 +57,14 @@ class HistoryScreen(ModalScreen[None]):
         days: list[DayOfHolds],
         fmt: ForceFormat,
         *,
+        band_n: tuple[float, float] | None = None,
         today: date | None = None,
     ) -> None:
         super().__init__()
         self.region_name = region_name
         self.days = days
         self.fmt = fmt
+        self.band_n = band_n
         self.today = today or datetime.now().astimezone().date()
 
     def compose(self) -> ComposeResult:
@@ -83,10 +86,6 @@ class HistoryScreen(ModalScreen[None]):
 
     def _point(self) -> PointDays:
         region_id = self.days[0].region
-        try:
-            region = get_region(region_id)
-            band: tuple[float, float] | None = (region.band_low_n, region.band_high_n)
-        except UnknownRegion:
-            band = None
+        band = self.band_n or region_band(region_id)
         first = self.today - timedelta(days=HISTORY_DAYS)  # 14 x 24 h reach into a 15th date
         return PointDays(region_id, self.region_name, self.days, first, self.today, band)
