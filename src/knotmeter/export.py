@@ -130,7 +130,7 @@ class ExportCounts:
     rows: dict[str, int]
 
     def describe(self) -> str:
-        return ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in self.rows.items())
+        return ", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in self.rows.items())
 
 
 def _flag(value: bool | None) -> int | None:
