@@ -138,6 +138,7 @@ class Session:
         self._battery_mv: int | None = None
         self._info: DeviceInfo | None = None
         self._last_t: float | None = None
+        self._now = 0.0  # source time the session last judged (see ``now``)
         self._hold_t: float | None = None  # start of the hold subscribers last heard of
         self._last_arrival = 0.0
         self._running = False
@@ -178,6 +179,12 @@ class Session:
         return self.source.moniker
 
     @property
+    def now(self) -> float:
+        """When the session last judged, on the source's timeline: the newest sample's
+        time, or later, the moment the watchdog found a silence or the link went down."""
+        return self._now
+
+    @property
     def link(self) -> LinkState:
         return self._link
 
@@ -212,7 +219,9 @@ class Session:
         return _register(self._subscribers, callback)
 
     def watch(self, callback: Watcher) -> Callable[[], None]:
-        """Call ``callback`` each time a batch has moved :attr:`state` on, after its events.
+        """Call ``callback`` each time a batch has moved :attr:`state` on, after its events;
+        also while no batch comes, each time the watchdog finds the silence (and at once
+        when the link goes down), so sound and screen follow a silence too (:attr:`now`).
 
         For screens that draw a frame when there is something new (at most at their
         own frame rate) rather than waking on a timer to find out; the same rules as
@@ -354,18 +363,19 @@ class Session:
             case SampleBatch():
                 events = self.pipeline.feed(item)
                 if len(item):
-                    self._last_t = float(item.t[-1])
+                    self._last_t = self._now = float(item.t[-1])
                     self._last_arrival = self._clock()
                 self._publish(events, item)
-                for watcher in tuple(self._watchers):
-                    _call_safely(watcher)
+                self._call_watchers()
             case LinkChanged(state=state):
                 self._link = state
                 if state is LinkState.LIVE:
                     self._follow_kind()
                 self._emit(item)
                 if state in LINK_DOWN and self._last_t is not None:
-                    self._publish(self.pipeline.link_lost(self._source_now()), None)
+                    self._now = self._source_now()
+                    self._publish(self.pipeline.link_lost(self._now), None)
+                    self._call_watchers()
             case BatteryStatus(millivolts=millivolts):
                 self._battery_mv = millivolts
                 self._emit(item)
@@ -416,7 +426,9 @@ class Session:
             if quiet_s <= limit:
                 await asyncio.sleep(limit - quiet_s + SILENCE_SLACK_S)
                 continue
-            self._publish(self.pipeline.tick(self._source_now()), None)
+            self._now = self._source_now()
+            self._publish(self.pipeline.tick(self._now), None)
+            self._call_watchers()
             await asyncio.sleep(limit)
 
     def _publish(
@@ -446,6 +458,10 @@ class Session:
                     hold_s=(point.hold_min_s, point.hold_max_s),
                 )
             self._emit(change)
+
+    def _call_watchers(self) -> None:
+        for watcher in tuple(self._watchers):
+            _call_safely(watcher)
 
     def _emit(self, event: SessionEvent) -> None:
         for callback in tuple(self._subscribers):

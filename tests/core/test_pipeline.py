@@ -315,9 +315,11 @@ def test_tare_refuses_a_moving_tool_or_no_data() -> None:
     assert not Pipeline(CONFIG).tare().ok
     pipeline = Pipeline(CONFIG)
     t = np.arange(0.0, 1.0, 0.0125)
-    pipeline.feed(SampleBatch(t, 8.0 + 5.0 * np.sin(2 * np.pi * 2 * t)))
-    assert "moving" in pipeline.tare().message
-    assert pipeline.calibration.offset_n == 0.0
+    pipeline.feed(SampleBatch(t, 1.0 + 3.0 * np.sin(2 * np.pi * 2 * t)))
+    before = pipeline.calibration.offset_n
+    result = pipeline.tare()
+    assert (result.ok, "moving" in result.message) == (False, True)
+    assert pipeline.calibration.offset_n == before
 
 
 def test_auto_zero_follows_slow_drift_at_rest_but_not_a_light_touch() -> None:

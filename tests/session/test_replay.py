@@ -191,4 +191,3 @@ async def test_a_paused_replay_stops_and_goes_on_where_it_was(trace_file: TraceM
     assert following.t[0] > last.t[-1]
     assert fake.now - start == pytest.approx(10.0 + float(following.t[-1]))
     await source.close()
-    await stream.aclose()

@@ -26,6 +26,8 @@ SUBCOMMANDS: dict[str, str] = {
     "replay": "run the dashboard on a recorded trace",
     "history": "holds per point and day over the last two weeks: force, time in band, pain",
     "plans": "the routines the coach walks through: points, holds and follow-up moves",
+    "sessions": "the sittings in the store: when, how long, points, holds, alarms",
+    "export": "sessions as CSV tables or JSON lines: samples, holds, alarms, pain ratings",
 }
 
 

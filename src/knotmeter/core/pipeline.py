@@ -7,7 +7,8 @@ It composes one small part per stage and per guard, in this order, for every sam
 3. ``spike.py``           median of 3: the force the alarms read
 4. ``smoother.py``        One Euro: the force the gauge, zones and hold timer read
 5. ``hold.py``            the interval just past counts toward the hold in progress
-6. ``guards/ceiling.py``  ``over_ceiling``, on the spike-rejected force
+6. ``guards/ceiling.py``  ``over_ceiling``, on the spike-rejected force from the lowest
+   trusted zero (``Zero.lift_n``)
 7. ``guards/full_scale.py`` ``saturation``, on the reported value and the ADC's flag
 8. ``zones.py``           the zone, with hysteresis; a hold starts on entering the band
 9. ``guards/over_band.py``, ``guards/ramp.py``, ``pressing.py`` (``long_hold``)
@@ -363,7 +364,7 @@ class Pipeline:
 
             was = zone = gate.zone
             hold.accrue(t, dt, counts, was, m, events)
-            if (c := ceiling.update(m)) is not None:
+            if (c := ceiling.update(m + zero.lift_n)) is not None:
                 alarm(_OVER_CEILING, c, t, events)
             if (c := full_scale.update(f, flagged)) is not None:
                 alarm(_SATURATION, c, t, events)

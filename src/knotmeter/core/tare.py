@@ -59,13 +59,13 @@ def decide(
     """Judge a tare from the tared forces of the recent window (``span_s`` long)."""
     if len(values) < 3 or span_s < window_s / 2:
         return TareResult(False, "Not tared: no readings yet. Wait for the tool, then tare.")
-    if statistics.pstdev(values) > still_sd_n:
-        return TareResult(False, "Not tared: the tool is moving. Hold it still, then tare.")
     mean = statistics.fmean(values)
     if mean > zero_window_n:
         return TareResult(
             False, f"Not tared: the tool reads {mean:.0f} N. Take it off the body, then tare."
         )
+    if statistics.pstdev(values) > still_sd_n:
+        return TareResult(False, "Not tared: the tool is moving. Hold it still, then tare.")
     if mean < -zero_window_n and not bad_zero:
         return TareResult(
             False,

@@ -6,6 +6,10 @@ may lower later readings only within ``window_n`` of the *anchor* — the lowest
 the session has trusted — so no sequence of tares or drift can hide a press: readings
 can be pushed up (safe: more warnings), never down by more than the window.
 
+``lift_n`` is how far the zero sits above the anchor now (0 to the window): the
+ceiling alarm adds it back, judging force from the lowest trusted zero, so a zero
+moved within the window still cannot delay "too hard".
+
 >>> zero = Zero(offset_n=0.0, scale=1.0, window_n=3.0)
 >>> zero.shift_by(2.0), zero.shift_by(2.0)  # the second would reach 4 N past the anchor
 (True, False)
@@ -19,7 +23,7 @@ from __future__ import annotations
 class Zero:
     """Offset and scale, bounded above by ``anchor + window`` (in newtons)."""
 
-    __slots__ = ("anchor", "offset", "scale", "tau_s", "window_n", "zero_max_n")
+    __slots__ = ("anchor", "lift_n", "offset", "scale", "tau_s", "window_n", "zero_max_n")
 
     def __init__(
         self,
@@ -36,6 +40,7 @@ class Zero:
         self.tau_s = tau_s
         self.zero_max_n = zero_max_n
         self.anchor = offset_n
+        self.lift_n = 0.0
 
     def apply(self, reported: float) -> float:
         """The tared force of one reported value, newtons."""
@@ -43,7 +48,11 @@ class Zero:
 
     def room_n(self) -> float:
         """How many newtons the zero may still rise before it would hide a press."""
-        return self.window_n - (self.offset - self.anchor) * self.scale
+        return self.window_n - self.lift_n
+
+    def _moved(self) -> None:
+        self.anchor = min(self.anchor, self.offset)
+        self.lift_n = (self.offset - self.anchor) * self.scale
 
     def shift_by(self, force_n: float) -> bool:
         """Move the zero so that ``force_n`` now reads 0; ``False`` (unmoved) if that would
@@ -51,7 +60,7 @@ class Zero:
         if force_n > self.room_n() + 1e-9:
             return False
         self.offset += force_n / self.scale
-        self.anchor = min(self.anchor, self.offset)
+        self._moved()
         return True
 
     def follow_drift(self, residual_n: float, newest_n: float, dt: float) -> None:
@@ -65,4 +74,4 @@ class Zero:
             step = residual_n * (dt / (self.tau_s + dt))
             if step <= 0.0 or step <= self.room_n():
                 self.offset += step / self.scale
-                self.anchor = min(self.anchor, self.offset)
+                self._moved()

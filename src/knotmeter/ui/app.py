@@ -29,6 +29,7 @@ from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.live import FRAME_HZ, LiveScreen
 from knotmeter.ui.screens.picker import Discover, ToolPicker
 from knotmeter.ui.screens.regions import region_targets
+from knotmeter.ui.screens.sessions import SessionsScreen
 from knotmeter.ui.summary import SessionSummary
 
 ENDING_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
@@ -180,6 +181,11 @@ class KnotmeterApp(App[None]):
                 "press with this tool: the band and ceiling follow its contact area",
                 partial(screen.set_tool, tool),
             )
+        yield SystemCommand(
+            "Sessions",
+            "Past sittings: trace, holds, alarms, pain",
+            lambda: self.push_screen(SessionsScreen.of(screen.session, screen.fmt)),
+        )
         for region in load_regions().values():
             yield SystemCommand(
                 f"Treat: {region.name}",
