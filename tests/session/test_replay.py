@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from firmware_host.source import LinkChanged, LinkState, Source, SourceEvent
+from knotmeter.core.events import AlarmKind
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import BadInput
@@ -191,3 +192,33 @@ async def test_a_paused_replay_stops_and_goes_on_where_it_was(trace_file: TraceM
     assert following.t[0] > last.t[-1]
     assert fake.now - start == pytest.approx(10.0 + float(following.t[-1]))
     await source.close()
+
+
+async def test_a_paused_session_stops_a_replay_without_calling_it_silence(
+    trace_file: TraceMaker,
+) -> None:
+    path, _ = trace_file(20.0, ONE_PRESS)
+    session = Session(ReplaySource(path), PipelineConfig.for_region("upper-trapezius"))
+    moved = asyncio.Event()
+    session.watch(moved.set)
+    running = asyncio.create_task(session.run())
+
+    async def until(condition: Callable[[], bool]) -> None:
+        async with asyncio.timeout(10):
+            while not condition():
+                moved.clear()
+                await moved.wait()
+
+    await until(lambda: session.state.t > 1.0)
+    session.pause(True)
+    paused_t = session.state.t
+    await asyncio.sleep(3 * session.config.signal_lost_s)
+    assert session.state.t <= paused_t + BATCH_S  # at most the batch already on its way
+    assert AlarmKind.SIGNAL_LOST not in session.state.alarms
+    session.pause(False)
+    await until(lambda: session.state.t > paused_t + 0.5)
+    assert AlarmKind.SIGNAL_LOST not in session.state.alarms
+    assert len(session.pauses) == 1
+    assert session.pauses[0] >= 3 * session.config.signal_lost_s
+    await session.close()
+    await running
