@@ -68,3 +68,13 @@ def test_kg_per_cm2_in_ascii_is_the_pressure_unit(capsys: pytest.CaptureFixture[
     """Accepted as kg/cm², so the next check (a pressure needs an area) is what speaks."""
     assert main(["--sim", "--unit", "kg/cm2"]) == 2
     assert "--unit kg/cm² is a pressure" in capsys.readouterr().err
+
+
+def test_options_of_a_sub_command_are_its_own() -> None:
+    """``sim serial --link`` and ``sim ble --device`` are options of ``sim``'s commands."""
+    from knotmeter.cli import build_parser, misplaced_option
+
+    parser = build_parser()
+    assert misplaced_option(parser, ["sim", "serial", "--link", "/tmp/x", "--rate", "80"]) is None
+    assert misplaced_option(parser, ["sim", "ble", "--device", "progressor"]) is None
+    assert misplaced_option(parser, ["--link", "/tmp/x"]) is not None

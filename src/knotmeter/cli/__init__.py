@@ -51,18 +51,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _options(parser: argparse.ArgumentParser) -> set[str]:
-    return {option for action in parser._actions for option in action.option_strings}
+    """Every option ``parser`` takes, its sub-commands' included (``sim serial --link``)."""
+    options: set[str] = set()
+    for action in parser._actions:
+        options.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                options |= _options(child)
+    return options
 
 
 def misplaced_option(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str | None:
     """Why an option cannot go where it was given (an option of another command), or
     ``None``; argparse alone would say "invalid choice" about the option's value."""
     commands: dict[str, argparse.ArgumentParser] = {}
+    root: set[str] = set()
     for action in parser._actions:
+        root.update(action.option_strings)
         if isinstance(action, argparse._SubParsersAction):
             commands = dict(action.choices)
     command = next((arg for arg in argv if arg in commands), None)
-    root = _options(parser)
     here = root if command is None else _options(commands[command])
     for arg in argv:
         name = arg.split("=", 1)[0]
