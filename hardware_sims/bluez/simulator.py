@@ -262,8 +262,16 @@ class SimDevice:
     # -- simulator internals ------------------------------------------------------------
 
     def advertise(self, rng: random.Random) -> None:
-        if self._powered and not self._connected:
-            self.iface.announce(RSSI=self.rssi + rng.randint(-3, 3))
+        if not self._powered or self._connected:
+            return
+        rssi = self.rssi + rng.randint(-3, 3)
+        data = self.peripheral.advertisement()
+        if not data:
+            self.iface.announce(RSSI=rssi)
+            return
+        manufacturer = {SIMULATED_COMPANY_ID: Variant("ay", SIMULATED_MARKER)}
+        manufacturer.update({company: Variant("ay", value) for company, value in data.items()})
+        self.iface.announce(RSSI=rssi, ManufacturerData=manufacturer)
 
     def _export_gatt(self) -> None:
         bus = self._simulator.bus

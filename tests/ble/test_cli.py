@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from hardware_sims.bluez.serve import ADDRESSES, SimDeviceKind
+from hardware_sims.bluez.serve import ADDRESSES
 
 pytestmark = pytest.mark.dbus
 
 SimBle = Callable[..., dict[str, str]]
 
-KNOTMETER = ADDRESSES[SimDeviceKind.KNOTMETER]
-PROGRESSOR = ADDRESSES[SimDeviceKind.PROGRESSOR]
+KNOTMETER = ADDRESSES["knotmeter"]
+PROGRESSOR = ADDRESSES["progressor"]
 CLI = [str(Path(sys.executable).with_name("knotmeter"))]
 BOTH = ("--device", "knotmeter", "--device", "progressor")
 
