@@ -7,7 +7,7 @@ Other sensors that speak the same framing on their own UUIDs (the Frez Dyno) are
 a :class:`ProgressorDialect` of this driver.
 
 Its rate is what the stamps show (REFERENCE §6: ~87.7 Hz with about 1 sample in 16
-missing), reported in a second :class:`DeviceInfo` once a second of stream is in.
+missing), reported in a second :class:`DeviceInfo` once two seconds of stream are in.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from knotmeter.core.samples import SampleBatch
 STANDARD_GRAVITY = 9.80665
 US_MOD = 1 << 32
 REQUEST_TIMEOUT_S = 2.0
-RATE_WINDOW_S = 1.0
+RATE_WINDOW_S = 2.0
 """Device time streamed on a connection before its measured rate is reported."""
 
 

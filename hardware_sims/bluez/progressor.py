@@ -90,7 +90,7 @@ class SimulatedProgressor:
     ) -> None:
         self.name = model.name
         self.services = model.services
-        self.advertised_uuids = (model.service_uuid,)
+        self.advertised_uuids: tuple[str, ...] = (model.service_uuid,)
         self.battery_mv = battery_mv
         self._model = model
         self._press = press
