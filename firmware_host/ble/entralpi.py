@@ -21,7 +21,7 @@ from bleak import BleakClient
 from firmware_host.ble.arrival import ArrivalTimeline
 from firmware_host.ble.kind import BleKind
 from firmware_host.ble.uuids import FIRMWARE_REVISION, sig_uuid
-from firmware_host.source import DeviceInfo, SourceEvent
+from firmware_host.source import SourceEvent
 from knotmeter.core.samples import SampleBatch
 
 ENTRALPI_SERVICE = sig_uuid(0xFFF0)
@@ -52,23 +52,12 @@ class EntralpiDriver:
     def __init__(self) -> None:
         self._timeline = ArrivalTimeline(1.0 / RATE_HZ)
 
-    @property
-    def lost(self) -> int:
-        """Always 0: nothing is numbered, so nothing can be known lost."""
-        return 0
+    lost = 0
+    """Samples are not numbered, so none can be known lost."""
 
     async def start(self, client: BleakClient, address: str) -> list[SourceEvent]:
         firmware = bytes(await client.read_gatt_char(FIRMWARE_REVISION)).decode(errors="replace")
-        return [
-            DeviceInfo(
-                firmware=firmware,
-                serial_number=address,
-                adc="Entralpi platform",
-                rate_hz=RATE_HZ,
-                model="Entralpi",
-                full_scale_n=FULL_SCALE_KG * STANDARD_GRAVITY,
-            )
-        ]
+        return [KIND.describe(firmware=firmware, serial_number=address, adc="Entralpi platform")]
 
     def on_notification(self, data: bytes, host_t: float) -> list[SourceEvent]:
         force = np.array([decode_weight_kg(data) * STANDARD_GRAVITY])

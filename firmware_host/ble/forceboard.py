@@ -25,7 +25,7 @@ from bleak import BleakClient
 from firmware_host.ble.arrival import ArrivalTimeline
 from firmware_host.ble.kind import BleKind
 from firmware_host.ble.uuids import FIRMWARE_REVISION
-from firmware_host.source import DeviceInfo, SourceEvent
+from firmware_host.source import SourceEvent
 from knotmeter.core.samples import SampleBatch
 
 FORCEBOARD_SERVICE = "9a88d67f-8df2-4afe-9e0d-c2bbbe773dd0"
@@ -82,23 +82,14 @@ class ForceBoardDriver:
         self._scale = scale
         self._timeline = ArrivalTimeline(1.0 / RATE_HZ)
 
-    @property
-    def lost(self) -> int:
-        """Always 0: samples are not numbered."""
-        return 0
+    lost = 0
+    """Samples are not numbered, so none can be known lost."""
 
     async def start(self, client: BleakClient, address: str) -> list[SourceEvent]:
         firmware = bytes(await client.read_gatt_char(FIRMWARE_REVISION)).decode(errors="replace")
         await client.write_gatt_char(DEVICE_MODE, bytes([MODE_STREAM]), response=True)
         return [
-            DeviceInfo(
-                firmware=firmware,
-                serial_number=address,
-                adc="Force Board load cell",
-                rate_hz=RATE_HZ,
-                model="PitchSix Force Board",
-                full_scale_n=FULL_SCALE_N,
-            )
+            KIND.describe(firmware=firmware, serial_number=address, adc="Force Board load cell")
         ]
 
     def on_notification(self, data: bytes, host_t: float) -> list[SourceEvent]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from firmware_host.ble.driver import BleDriver
-from firmware_host.source import SourceEvent
+from firmware_host.source import DeviceInfo, SourceEvent
 
 Clock = Callable[[], float]
 
@@ -75,3 +75,14 @@ class BleKind:
     @property
     def low_rate(self) -> bool:
         return self.rate_hz < COACHING_RATE_HZ
+
+    def describe(self, *, firmware: str, serial_number: str, adc: str) -> DeviceInfo:
+        """The device info a sensor of this kind gives, with the kind's own figures."""
+        return DeviceInfo(
+            firmware=firmware,
+            serial_number=serial_number,
+            adc=adc,
+            rate_hz=self.rate_hz,
+            model=self.label,
+            full_scale_n=self.full_scale_n,
+        )

@@ -20,7 +20,7 @@ import numpy as np
 
 from firmware_host.ble.arrival import ArrivalTimeline
 from firmware_host.ble.kind import BleKind
-from firmware_host.source import DeviceInfo, SourceEvent
+from firmware_host.source import SourceEvent
 from knotmeter.core.samples import SampleBatch
 
 COMPANY_ID = 0x0100
@@ -57,16 +57,8 @@ class WhC06Listener:
         self._timeline = ArrivalTimeline(1.0 / RATE_HZ)
 
     def describe(self, address: str) -> list[SourceEvent]:
-        return [
-            DeviceInfo(
-                firmware="unknown (advertisements only)",
-                serial_number=address,
-                adc="WH-C06 crane scale",
-                rate_hz=RATE_HZ,
-                model="WH-C06",
-                full_scale_n=FULL_SCALE_KG * STANDARD_GRAVITY,
-            )
-        ]
+        firmware = "unknown (advertisements only)"
+        return [KIND.describe(firmware=firmware, serial_number=address, adc="WH-C06 load cell")]
 
     def on_advertisement(self, data: bytes, host_t: float) -> list[SourceEvent]:
         force = np.array([decode_weight_kg(data) * STANDARD_GRAVITY])

@@ -43,7 +43,7 @@ def steady_press(folder: Path) -> str:
         ("dyno", "Frez Dyno"),
         ("entralpi", "Entralpi"),
         ("forceboard", "PitchSix Force Board"),
-        ("whc06", "WH-C06"),
+        ("whc06", "WH-C06 crane scale"),
     ],
 )
 async def test_each_kind_streams_at_its_rate_with_its_resolution(
