@@ -1,11 +1,14 @@
 """A BLE :class:`~firmware_host.source.Source` on bleak: scan, connect, subscribe, and
 reconnect forever.
 
-Link states follow the serial source: ``connecting`` until the first samples,
-``live`` while they flow, ``no_data`` when a live link is silent longer than
-``no_data_s``, ``reconnecting`` (with the reason and the next retry) after a drop.
-Sample times come from the driver's timeline, which survives reconnects, so the
-pipeline sees one strictly increasing stream.
+Link states follow the serial source: ``connecting`` until the first samples
+(with "no tool named X nearby (seen: …)" after each scan that found nothing),
+``live`` (once per connection, with its detail) while they flow, ``no_data`` when
+a live link is silent longer than ``no_data_s``, ``reconnecting`` (with the reason
+and the next retry) after a drop, including the drop the source makes itself after
+``silence_drop_s`` of silence. Sample times come from the driver's timeline, which
+survives reconnects, so the pipeline sees one strictly increasing stream. A kind
+that never connects (the WH-C06) is listened to instead, through the same loop.
 """
 
 from __future__ import annotations
