@@ -178,6 +178,9 @@ async def test_fifteen_drops_in_45_s_keep_the_span_within_1_percent_of_device_ti
     device_span_s = (stamps[got - 1] - stamps[0]) / 1e6
     times = watch.times()
     assert source.stats.reconnects == 15
+    lives = [link for link in watch.links if link.state is LinkState.LIVE]
+    assert len(lives) == 16  # once per connection, each with its detail
+    assert all(link.detail.startswith("Progressor_1A2B (") for link in lives)
     assert device_span_s > 44.0
     assert times[-1] - times[0] == pytest.approx(device_span_s, rel=0.01)
     assert source.stats.rate_hz == pytest.approx(87.7 * 15 / 16, abs=4.0)
