@@ -2,7 +2,8 @@
 
 The session drains the source: every batch goes through the pipeline, then its
 events go to subscribers at once (the alarm path waits for no screen and no disk),
-then samples and events go to the store in one transaction. Screens peek at
+then samples and events are queued for the store's writer thread, which never makes
+the session wait (:attr:`Session.store_health` says how saving goes). Screens peek at
 :attr:`Session.state` at their own frame rate. Commands (tare, next point, pain
 rating) are the only way back into the pipeline.
 """
@@ -23,7 +24,16 @@ from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import CoachState
-from knotmeter.store import SessionRecorder, SessionStore, SourceKind, check_pain_score
+from knotmeter.store import (
+    SaveState,
+    SessionStore,
+    SourceKind,
+    StoreHealth,
+    StoreWriter,
+    check_pain_score,
+)
+
+__all__ = ["SaveState", "Session", "SessionEvent", "StoreHealth", "region_config"]
 
 SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo | RoutineEvent
 Subscriber = Callable[[SessionEvent], None]
@@ -107,10 +117,12 @@ class Session:
         self._closed = False
         self._target_override = hold_target_s
         self._recorded_kind = self.kind
-        self._recorder: SessionRecorder | None = (
+        self._measured: dict[str, PersonalTargets] = {}  # this sitting's, maybe not on disk yet
+        self._closed_health: StoreHealth | None = None
+        self._writer: StoreWriter | None = (
             None
             if store is None
-            else store.begin_session(
+            else store.begin_writer(
                 source=source.moniker, kind=self._recorded_kind, region=config.region.id
             )
         )
@@ -143,8 +155,16 @@ class Session:
 
     @property
     def session_id(self) -> int | None:
-        """The store's row for this session, if there is a store."""
-        return None if self._recorder is None else self._recorder.session_id
+        """The store's row for this session, if there is a store and it has been written."""
+        return None if self._writer is None else self._writer.session_id
+
+    @property
+    def store_health(self) -> StoreHealth | None:
+        """How saving goes (``None`` without a store); after :meth:`close`, what was
+        saved in the end. Coaching never depends on it."""
+        if self._closed_health is not None or self._writer is None:
+            return self._closed_health
+        return self._writer.health
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback`` with every event, synchronously, the moment it happens.
@@ -173,6 +193,9 @@ class Session:
             async for item in self.source.events():
                 self._ingest(item)
         finally:
+            if self._link is not LinkState.CLOSED:  # never "live" over a stopped readout
+                self._link = LinkState.CLOSED
+                self._emit(LinkChanged(self.pipeline.state.t, LinkState.CLOSED))
             watchdog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watchdog
@@ -197,15 +220,21 @@ class Session:
         """
         previous = self.pipeline.config.region.id
         target = self._target_override if self._target_override is not None else target_s
-        config = region_config(region_id, target_s=target, store=self.store)
+        measured = self._measured.get(region_id)
+        config = (
+            region_config(region_id, target_s=target, store=self.store)
+            if measured is None
+            else _personal_config(measured, target)
+        )
         events = self.pipeline.reconfigure(config)
         self._publish(events, None, region=previous)
 
     def use_targets(self, targets: PersonalTargets) -> None:
         """Keep the person's measured targets and press by them from now on; the hold
         target (the user's, or the routine point's) stays as it is."""
-        if self.store is not None:
-            self.store.save_targets(targets)
+        self._measured[targets.region_id] = targets
+        if self._writer is not None:
+            self._writer.save_targets(targets)
         current = self.pipeline.config
         events = self.pipeline.reconfigure(_personal_config(targets, current.target_s))
         self._publish(events, None, region=current.region.id)
@@ -222,20 +251,23 @@ class Session:
         ``HoldStarted`` goes to that hold. Before any hold, it waits for the first.
         """
         check_pain_score(score)
-        if self._recorder is not None:
-            self._recorder.rate_pain(score, self._hold_t)
+        if self._writer is not None:
+            self._writer.rate_pain(score, self._hold_t)
 
     async def close(self) -> None:
-        """Stop the source, wait for the drain to end, and close the session's record."""
+        """Stop the source, wait for the drain to end, and close the session's record:
+        the writer gets a few seconds to catch up (see :attr:`store_health` for what
+        it could not save). Never raises for the store's sake."""
         if self._closed:
             return
         self._closed = True
         await self.source.close()
+        await asyncio.sleep(0)  # a run() task made but not started yet starts: wait for it too
         if self._running:
             await self._stopped.wait()
-        if self._recorder is not None:
+        if self._writer is not None:
             state = self.pipeline.state
-            self._recorder.finish(state.hold, state.t)
+            self._closed_health = await asyncio.to_thread(self._writer.close, state.hold, state.t)
 
     def _ingest(self, item: SampleBatch | LinkChanged | DeviceInfo | BatteryStatus) -> None:
         match item:
@@ -264,12 +296,13 @@ class Session:
 
     def _follow_kind(self) -> None:
         """A source may learn it is simulated only once the tool describes itself (a
-        ``SIM-`` serial number): relabel the stored session, before subscribers hear of it."""
+        ``SIM-`` serial number): relabel the stored session (queued before subscribers
+        hear of it)."""
         kind = self.kind
         if kind is not self._recorded_kind:
             self._recorded_kind = kind
-            if self._recorder is not None:
-                self._recorder.set_kind(kind)
+            if self._writer is not None:
+                self._writer.set_kind(kind)
 
     def _source_now(self) -> float:
         """Now on the source's timeline: the newest sample plus host time since it came."""
@@ -294,13 +327,13 @@ class Session:
     def _publish(
         self, events: Sequence[Event], batch: SampleBatch | None, *, region: str | None = None
     ) -> None:
-        """Subscribers first (alarms wait for nothing), then the store."""
+        """Subscribers first (alarms wait for nothing), then the store's queue."""
         for event in events:
             if isinstance(event, HoldStarted):
                 self._hold_t = event.t
             self._emit(event)
-        if self._recorder is not None:
-            self._recorder.record(batch, events, region=region or self.pipeline.config.region.id)
+        if self._writer is not None:
+            self._writer.record(batch, events, region=region or self.pipeline.config.region.id)
         if self.routine is not None and events:
             self._follow_routine(self.routine.feed(events))
 
