@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "replay": "run the dashboard on a recorded trace",
     "history": "holds per point and day over the last two weeks: force, time in band, pain",
     "plans": "the routines the coach walks through: points, holds and follow-up moves",
+    "store": "where the session store is; --check checks it is sound (read-only)",
 }
 
 

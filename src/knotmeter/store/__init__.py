@@ -5,6 +5,7 @@ One file in the user data directory (``$KNOTMETER_DATA_DIR`` overrides it), 0600
 
 from __future__ import annotations
 
+from knotmeter.store.db import StoreDamaged
 from knotmeter.store.paths import DATA_DIR_ENV, data_dir, default_db_path
 from knotmeter.store.recorder import SessionRecorder, check_pain_score
 from knotmeter.store.records import HoldRecord, SourceKind
@@ -18,6 +19,7 @@ __all__ = [
     "SessionRecorder",
     "SessionStore",
     "SourceKind",
+    "StoreDamaged",
     "StoreHealth",
     "StoreWriter",
     "check_pain_score",

@@ -43,10 +43,12 @@ class StoreDamaged(BadInput):
     """The file is not a sound store: say which file and what to do (exit 2)."""
 
     def __init__(self, path: Path, detail: str) -> None:
+        detail = " ".join(detail.split())  # SQLite's reports run over several lines
         super().__init__(
             f"the session store {path} is damaged ({detail}): run `knotmeter store --check`, "
             f"or move the file aside (that keeps a copy) to start afresh"
         )
+        self.detail = detail
 
 
 _PASSING = frozenset(
@@ -132,9 +134,9 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 
 
 def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
-    problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+    problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(1)").fetchall()]
     if problems != ["ok"]:
-        raise StoreDamaged(path, "; ".join(str(p) for p in problems))
+        raise StoreDamaged(path, problems[0])
 
 
 def _require_tables(conn: sqlite3.Connection, path: Path) -> None:
@@ -151,6 +153,17 @@ def _require_tables(conn: sqlite3.Connection, path: Path) -> None:
 def _damage(err: sqlite3.DatabaseError) -> bool:
     code = getattr(err, "sqlite_errorcode", None)
     return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """A read: damage found on the way is :class:`StoreDamaged`, any other failure one line."""
+    try:
+        yield
+    except sqlite3.DatabaseError as err:
+        if _damage(err):
+            raise StoreDamaged(path, str(err)) from err
+        raise KnotmeterError(f"cannot read the session store {path}: {err}") from err
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,31 @@ import numpy as np
 
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
-from knotmeter.store.db import connect, connect_read_only, transaction
+from knotmeter.store.db import StoreDamaged, connect, connect_read_only, reading, transaction
 from knotmeter.store.paths import default_db_path
 from knotmeter.store.recorder import SessionRecorder, insert_targets
 from knotmeter.store.records import HoldRecord, SourceKind
 from knotmeter.store.writer import StoreWriter
 
 SECONDS_PER_DAY = 86_400.0
+CHECK_PROBLEMS = 20
+"""How many problems a full check lists at most (one damaged page can give thousands)."""
+
+
+@dataclass(slots=True, frozen=True)
+class StoreCheck:
+    """A full integrity check and what the file holds: ``knotmeter store --check``."""
+
+    problems: tuple[str, ...]
+    version: int
+    sessions: int
+    open_sessions: int
+    holds: int
+    samples: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 class SessionStore(AbstractContextManager["SessionStore"]):
@@ -60,6 +79,25 @@ class SessionStore(AbstractContextManager["SessionStore"]):
 
     def close(self) -> None:
         self._conn.close()
+
+    def check(self) -> StoreCheck:
+        """Every page and index checked (``PRAGMA integrity_check``), and the counts."""
+        try:
+            rows = self._conn.execute(f"PRAGMA integrity_check({CHECK_PROBLEMS})").fetchall()
+            problems = tuple(str(row[0]) for row in rows if row[0] != "ok")
+            counts = [
+                self._conn.execute(query).fetchone()[0]
+                for query in (
+                    "PRAGMA user_version",
+                    "SELECT count(*) FROM sessions",
+                    "SELECT count(*) FROM sessions WHERE ended_at IS NULL",
+                    "SELECT count(*) FROM holds",
+                    "SELECT count(*) FROM samples",
+                )
+            ]
+        except sqlite3.DatabaseError as err:
+            raise StoreDamaged(self.path, str(err)) from err
+        return StoreCheck(problems, *counts)
 
     def begin_session(self, *, source: str, kind: SourceKind, region: str) -> SessionRecorder:
         """Start a session row and return the recorder that fills it."""
@@ -99,7 +137,8 @@ class SessionStore(AbstractContextManager["SessionStore"]):
         if region is not None:
             query += " AND h.region = ?"
             params.append(region)
-        rows = self._conn.execute(query + " ORDER BY h.started_at, h.id", params).fetchall()
+        with reading(self.path):
+            rows = self._conn.execute(query + " ORDER BY h.started_at, h.id", params).fetchall()
         return [_hold_record(row) for row in rows]
 
     def save_targets(self, targets: PersonalTargets) -> None:
@@ -110,11 +149,12 @@ class SessionStore(AbstractContextManager["SessionStore"]):
     def targets(self, region_id: str, tool: str = "ball") -> PersonalTargets | None:
         """The newest personal targets for ``region_id`` with ``tool``, or ``None`` if
         never measured with that tool (a ball's band does not fit a hook)."""
-        row = self._conn.execute(
-            "SELECT ppt_n, band_low_n, band_high_n, ceiling_n FROM targets"
-            " WHERE region = ? AND tool = ? ORDER BY measured_at DESC, rowid DESC LIMIT 1",
-            (region_id, tool),
-        ).fetchone()
+        with reading(self.path):
+            row = self._conn.execute(
+                "SELECT ppt_n, band_low_n, band_high_n, ceiling_n FROM targets"
+                " WHERE region = ? AND tool = ? ORDER BY measured_at DESC, rowid DESC LIMIT 1",
+                (region_id, tool),
+            ).fetchone()
         if row is None:
             return None
         ppt_n, band_low_n, band_high_n, ceiling_n = row
@@ -122,9 +162,10 @@ class SessionStore(AbstractContextManager["SessionStore"]):
 
     def samples(self, session_id: int) -> SampleBatch:
         """Every stored raw sample of one session, in time order."""
-        rows = self._conn.execute(
-            "SELECT t, force_n FROM samples WHERE session_id = ? ORDER BY t", (session_id,)
-        ).fetchall()
+        with reading(self.path):
+            rows = self._conn.execute(
+                "SELECT t, force_n FROM samples WHERE session_id = ? ORDER BY t", (session_id,)
+            ).fetchall()
         arr = np.asarray(rows, dtype=np.float64).reshape(-1, 2)
         return SampleBatch(
             t=np.ascontiguousarray(arr[:, 0]), force_n=np.ascontiguousarray(arr[:, 1])

@@ -71,6 +71,8 @@ class StoreHealth:
     """On disk (committed): a crash from now on cannot lose them."""
     records: int = 0
     """Events and other writes (pain, holds) queued or dropped, not on disk."""
+    lost_because: str | None = None
+    """Why the latest dropped samples or events were dropped."""
 
     def unsaved(self) -> str | None:
         """One line naming what is not on disk, or ``None`` when everything is."""
@@ -80,7 +82,8 @@ class StoreHealth:
         parts = [f"{samples} samples"] if samples else []
         if self.records:
             parts.append(f"{self.records} events")
-        why = f" ({self.reason})" if self.reason else ""
+        why = self.reason or self.lost_because
+        why = f" ({why})" if why else ""
         return f"not saved: {' and '.join(parts)} of this session{why}"
 
 
@@ -122,8 +125,10 @@ class StoreWriter:
         self._pending = 0
         self._dropped = 0
         self._lost_records = 0
+        self._queued_records = 0
         self._saved = 0
         self._problem: str | None = None
+        self._lost_because: str | None = None
         self._closing = False
         self._abandoned = False
         try:
@@ -143,7 +148,6 @@ class StoreWriter:
     def health(self) -> StoreHealth:
         with self._cond:
             waited = self._clock() - self._queue[0].queued_at if self._queue else 0.0
-            queued_records = sum(write.records for write in self._queue)
             if self._problem is not None:
                 state = SaveState.NOT_SAVING
             else:
@@ -154,7 +158,8 @@ class StoreWriter:
                 pending=self._pending,
                 dropped=self._dropped,
                 saved=self._saved,
-                records=self._lost_records + (queued_records if self._abandoned else 0),
+                records=self._lost_records + (self._queued_records if self._abandoned else 0),
+                lost_because=self._lost_because,
             )
 
     def record(self, batch: SampleBatch | None, events: Sequence[Event], *, region: str) -> None:
@@ -163,6 +168,7 @@ class StoreWriter:
         with self._cond:
             if count and self._pending + count > self._capacity:
                 self._dropped += count
+                self._lost_because = "queue full" + (f"; {self._problem}" if self._problem else "")
                 batch, count = None, 0
             if not count and not events:
                 return
@@ -209,6 +215,7 @@ class StoreWriter:
         """Queue one write; call with the lock held."""
         self._queue.append(_Write(samples, records, apply, self._clock()))
         self._pending += samples
+        self._queued_records += records
         self._cond.notify()
 
     def _ready(self) -> SessionRecorder:
@@ -252,6 +259,7 @@ class StoreWriter:
                 self._done(write)
                 self._dropped += write.samples
                 self._lost_records += write.records
+                self._lost_because = self._problem
                 return True
             if self._closing and not busy:
                 self._abandoned = True  # quitting onto a full disk: waiting will not help
@@ -262,6 +270,7 @@ class StoreWriter:
     def _done(self, write: _Write) -> None:
         self._queue.popleft()
         self._pending -= write.samples
+        self._queued_records -= write.records
 
 
 def _reason(err: KnotmeterError) -> str:

@@ -63,6 +63,7 @@ from knotmeter.ui.widgets import (
     TextLine,
     TraceView,
 )
+from knotmeter.ui.widgets.status import saving_text
 from knotmeter.ui.wording import DEAD_LINK_BANNERS, INSTRUCTIONS, STALE_INSTRUCTION
 
 FRAME_HZ = 30.0
@@ -284,6 +285,7 @@ class LiveScreen(Screen[None]):
                 bad_frames=stats.bad_frames,
                 battery_mv=self.session.battery_mv,
                 paused=self.paused,
+                saving=saving_text(self.session.store_health),
             )
         )
 
