@@ -141,20 +141,19 @@ async def test_a_5s_write_lock_during_a_hold(tmp_path: Path) -> None:
     async with chaos.app.run_test(size=(120, 32)) as pilot:
         chaos.source.push(LinkChanged(0.0, LinkState.LIVE))
         await chaos.press(52.0, 1.0)
-        locker = subprocess.Popen(
-            [sys.executable, "-c", LOCKER, str(chaos.store.path), "5"],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        locker = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", LOCKER, str(chaos.store.path), "5",
+            stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
         assert locker.stdout is not None
         try:
-            assert locker.stdout.readline() == "locked\n"
+            assert await locker.stdout.readline() == b"locked\n"
             seen = await hold_through(chaos, pilot, trouble_s=4.0)
-            assert locker.stdout.readline() == "released\n"
+            assert await locker.stdout.readline() == b"released\n"
         finally:
-            locker.kill()
-            locker.wait()
-            locker.stdout.close()
+            if locker.returncode is None:
+                locker.kill()
+            await locker.wait()
         assert all("NOT SAVING: the store is locked by another program" in s for s in seen)
         assert all(" live " in s for s in seen), "the link is live, and says so"
 
@@ -200,12 +199,12 @@ def fill(disk: Path) -> None:
     """Take every free block of ``disk``."""
     fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
     try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError as err:
-        assert err.errno == errno.ENOSPC
+        with pytest.raises(OSError, match="No space left") as full:  # noqa: PT012 (the loop fills it)
+            while True:
+                os.write(fd, b"\0" * 4096)
     finally:
         os.close(fd)
+    assert full.value.errno == errno.ENOSPC
 
 
 async def test_a_full_disk_during_a_hold(
