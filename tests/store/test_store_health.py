@@ -183,3 +183,27 @@ def test_a_store_that_cannot_be_created_is_one_line(
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0
     assert DATA_DIR_ENV in err
+
+
+def test_history_reads_while_another_program_holds_the_write_lock(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with closing(sqlite3.connect(db, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        assert main(["history", "--all"]) == 0
+        writer.execute("COMMIT")
+
+
+def test_a_lock_at_start_leaves_crash_left_sessions_for_the_next_start(db: Path) -> None:
+    """Closing them is tidying, never a reason to refuse to coach."""
+    with closing(sqlite3.connect(db, isolation_level=None)) as other:
+        other.execute("UPDATE sessions SET pid = ?", (dead_pid(),))
+        other.execute("BEGIN IMMEDIATE")
+        SessionStore(db).close()  # opens, though it cannot write yet
+        other.execute("COMMIT")
+    with SessionStore(db):
+        pass
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT count(*) FROM sessions WHERE ended_at IS NULL").fetchone() == (
+            0,
+        )

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Collection
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,14 @@ import numpy as np
 
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
-from knotmeter.store.db import StoreDamaged, connect, connect_read_only, reading, transaction
+from knotmeter.store.db import (
+    StoreDamaged,
+    StoreWriteError,
+    connect,
+    connect_read_only,
+    reading,
+    transaction,
+)
 from knotmeter.store.paths import default_db_path
 from knotmeter.store.recorder import SessionRecorder, insert_targets
 from knotmeter.store.records import HoldRecord, SourceKind
@@ -68,11 +75,8 @@ class SessionStore(AbstractContextManager["SessionStore"]):
             self._conn = connect_read_only(self.path)
             return
         self._conn = connect(self.path)
-        try:
+        with suppress(StoreWriteError):  # locked or full: the next start closes them
             close_abandoned(self._conn, self.path)
-        except BaseException:
-            self._conn.close()
-            raise
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
