@@ -33,14 +33,7 @@ from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import KnotmeterError
 from knotmeter.store import SessionStore, SourceKind
 
-LOCKER = """
-import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-conn.execute("COMMIT")
-"""
+LOCKER = Path(__file__).parents[1] / "store" / "locker.py"
 REGION = "upper-trapezius"
 
 SCENARIOS = (
@@ -92,7 +85,7 @@ def stall_under_lock(db: Path, lock_s: float, *, queued: bool) -> tuple[float, f
             recorder = store.begin_session(source="bench", kind=kind, region=region)
             record = recorder.record
         locker = subprocess.Popen(
-            [sys.executable, "-c", LOCKER, str(db), str(lock_s)], stdout=subprocess.PIPE, text=True
+            [sys.executable, str(LOCKER), str(db), str(lock_s)], stdout=subprocess.PIPE, text=True
         )
         assert locker.stdout is not None
         assert locker.stdout.readline() == "locked\n"

@@ -33,6 +33,7 @@ from knotmeter.store import SessionStore
 from knotmeter.ui import ForceFormat, KnotmeterApp
 from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.widgets import StatusLine
+from tests.store.locker import SCRIPT as LOCKER
 from tests.ui.conftest import ScriptedSource
 
 RATE_HZ = 80.0
@@ -41,16 +42,6 @@ REGION = "upper-trapezius"  # band 40-65 N, ceiling 110 N
 ON_TIME_S = 0.25
 """Wall time from pushing the crossing batch to the alarm: a loaded 2-core CI box
 stays far under it; a write stalled on the lock would take the whole lock (5 s)."""
-
-LOCKER = """
-import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-conn.execute("COMMIT")
-print("released", flush=True)
-"""
 
 
 @dataclass
@@ -142,7 +133,7 @@ async def test_a_5s_write_lock_during_a_hold(tmp_path: Path) -> None:
         chaos.source.push(LinkChanged(0.0, LinkState.LIVE))
         await chaos.press(52.0, 1.0)
         locker = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", LOCKER, str(chaos.store.path), "5",
+            sys.executable, str(LOCKER), str(chaos.store.path), "5",
             stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         assert locker.stdout is not None

@@ -13,17 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.store.locker import SCRIPT as LOCKER
 from tests.tmux_screen import PANE, Tmux, knotmeter_script
 
 pytestmark = pytest.mark.tmux
-
-LOCKER = """
-import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
-conn.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(60)
-"""
 
 
 def test_quitting_onto_a_locked_store_is_clean_and_says_what_was_lost(
@@ -39,7 +32,7 @@ def test_quitting_onto_a_locked_store_is_clean_and_says_what_was_lost(
     tmux.wait_for(lambda: " live " in tmux.screen(), "live link", timeout_s=15)
 
     locker = subprocess.Popen(
-        [sys.executable, "-c", LOCKER, str(data / "knotmeter.sqlite3")],
+        [sys.executable, str(LOCKER), str(data / "knotmeter.sqlite3"), "60"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -15,7 +15,7 @@ file read-only and never need write access or change a mode.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
@@ -84,13 +84,8 @@ def connect(
     this process has just checked. The connection may be handed to one other thread
     (the store's writer), never shared by two at once.
     """
-    prepare_private_file(path)
-    try:
-        # Autocommit mode: every write below says BEGIN/COMMIT itself.
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as err:
-        raise KnotmeterError(f"cannot open the session store {path}: {err}") from err
-    try:
+
+    def setup(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if check:
             _quick_check(conn, path)
@@ -100,36 +95,36 @@ def connect(
         migrate(conn, path)
         _require_tables(conn, path)
         tighten_sidecars(path)
-    except BaseException as err:
-        conn.close()
-        if isinstance(err, sqlite3.DatabaseError) and _damage(err):
-            raise StoreDamaged(path, str(err)) from err
-        if isinstance(err, sqlite3.Error):
-            raise KnotmeterError(f"cannot open the session store {path}: {err}") from err
-        raise
-    return conn
+
+    prepare_private_file(path)
+    return _open(str(path), path, setup)
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """Open an existing store for reading only: no write access needed, nothing created,
     no mode changed (a symlink is read through, never chmodded)."""
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-    except sqlite3.Error as err:
-        raise KnotmeterError(f"cannot open the session store {path}: {err}") from err
-    try:
+
+    def setup(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
         _quick_check(conn, path)
         check_version(conn, path)
         _require_tables(conn, path)
-    except BaseException as err:
-        conn.close()
-        if isinstance(err, sqlite3.DatabaseError) and _damage(err):
-            raise StoreDamaged(path, str(err)) from err
-        if isinstance(err, sqlite3.Error):
-            raise KnotmeterError(f"cannot read the session store {path}: {err}") from err
-        raise
+
+    return _open(f"file:{quote(str(path.resolve()))}?mode=ro", path, setup, uri=True)
+
+
+def _open(
+    database: str, path: Path, setup: Callable[[sqlite3.Connection], None], *, uri: bool = False
+) -> sqlite3.Connection:
+    """Connect (autocommit: every write says BEGIN/COMMIT itself) and ``setup``; any
+    failure closes the connection and is one line (:func:`failures`)."""
+    with failures(path, "open"):
+        conn = sqlite3.connect(database, uri=uri, isolation_level=None, check_same_thread=False)
+        try:
+            setup(conn)
+        except BaseException:
+            conn.close()
+            raise
     return conn
 
 
@@ -156,14 +151,17 @@ def _damage(err: sqlite3.DatabaseError) -> bool:
 
 
 @contextmanager
-def reading(path: Path) -> Iterator[None]:
-    """A read: damage found on the way is :class:`StoreDamaged`, any other failure one line."""
+def failures(path: Path, doing: str) -> Iterator[None]:
+    """SQLite failures while ``doing`` (open, read) something with the store, as one line:
+    :class:`StoreDamaged` for a damaged file, a :class:`KnotmeterError` otherwise."""
     try:
         yield
     except sqlite3.DatabaseError as err:
         if _damage(err):
             raise StoreDamaged(path, str(err)) from err
-        raise KnotmeterError(f"cannot read the session store {path}: {err}") from err
+        raise KnotmeterError(f"cannot {doing} the session store {path}: {err}") from err
+    except sqlite3.Error as err:
+        raise KnotmeterError(f"cannot {doing} the session store {path}: {err}") from err
 
 
 @contextmanager

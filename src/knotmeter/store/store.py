@@ -21,11 +21,10 @@ import numpy as np
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.store.db import (
-    StoreDamaged,
     StoreWriteError,
     connect,
     connect_read_only,
-    reading,
+    failures,
     transaction,
 )
 from knotmeter.store.paths import default_db_path
@@ -86,7 +85,7 @@ class SessionStore(AbstractContextManager["SessionStore"]):
 
     def check(self) -> StoreCheck:
         """Every page and index checked (``PRAGMA integrity_check``), and the counts."""
-        try:
+        with failures(self.path, "check"):
             rows = self._conn.execute(f"PRAGMA integrity_check({CHECK_PROBLEMS})").fetchall()
             problems = tuple(str(row[0]) for row in rows if row[0] != "ok")
             counts = [
@@ -99,8 +98,6 @@ class SessionStore(AbstractContextManager["SessionStore"]):
                     "SELECT count(*) FROM samples",
                 )
             ]
-        except sqlite3.DatabaseError as err:
-            raise StoreDamaged(self.path, str(err)) from err
         return StoreCheck(problems, *counts)
 
     def begin_session(self, *, source: str, kind: SourceKind, region: str) -> SessionRecorder:
@@ -141,7 +138,7 @@ class SessionStore(AbstractContextManager["SessionStore"]):
         if region is not None:
             query += " AND h.region = ?"
             params.append(region)
-        with reading(self.path):
+        with failures(self.path, "read"):
             rows = self._conn.execute(query + " ORDER BY h.started_at, h.id", params).fetchall()
         return [_hold_record(row) for row in rows]
 
@@ -153,7 +150,7 @@ class SessionStore(AbstractContextManager["SessionStore"]):
     def targets(self, region_id: str, tool: str = "ball") -> PersonalTargets | None:
         """The newest personal targets for ``region_id`` with ``tool``, or ``None`` if
         never measured with that tool (a ball's band does not fit a hook)."""
-        with reading(self.path):
+        with failures(self.path, "read"):
             row = self._conn.execute(
                 "SELECT ppt_n, band_low_n, band_high_n, ceiling_n FROM targets"
                 " WHERE region = ? AND tool = ? ORDER BY measured_at DESC, rowid DESC LIMIT 1",
@@ -166,7 +163,7 @@ class SessionStore(AbstractContextManager["SessionStore"]):
 
     def samples(self, session_id: int) -> SampleBatch:
         """Every stored raw sample of one session, in time order."""
-        with reading(self.path):
+        with failures(self.path, "read"):
             rows = self._conn.execute(
                 "SELECT t, force_n FROM samples WHERE session_id = ? ORDER BY t", (session_id,)
             ).fetchall()
