@@ -428,3 +428,44 @@ def test_a_point_with_measured_targets_uses_them(tmp_path: Path) -> None:
             45.0, 49.5, 63.0, 30.0,
         )  # fmt: skip
         assert region_config("masseter", store=store) == PipelineConfig.for_region("masseter")
+
+
+class BrokenLink(HandSource):
+    """A source whose link dies with an error after what was pushed."""
+
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        async for event in super().events():
+            yield event
+        raise OSError("the port went away")
+
+
+async def test_a_source_that_dies_never_leaves_the_link_saying_live() -> None:
+    source = BrokenLink()
+    session = Session(source, config(), clock=ManualClock())
+    seen: list[SessionEvent] = []
+    session.subscribe(seen.append)
+    source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 1.0, 52.0))
+    source._queue.put_nowait(None)  # the end of what the link delivers
+    with pytest.raises(OSError, match="went away"):
+        await session.run()
+    assert session.link is LinkState.CLOSED
+    assert seen[-1] == LinkChanged(session.state.t, LinkState.CLOSED)
+    assert session.store_health is None, "no store, nothing to say about saving"
+
+
+async def test_measured_targets_serve_the_point_before_the_disk_has_them(
+    hand_source: HandSource, tmp_path: Path
+) -> None:
+    """Going back to a point measured this sitting uses its targets even while the
+    writer is still queuing them (a locked store)."""
+    with SessionStore(tmp_path / "k.sqlite3") as store:
+        session = Session(hand_source, config(), store=store, clock=ManualClock())
+        with contextlib.closing(sqlite3.connect(store.path, isolation_level=None)) as other:
+            other.execute("BEGIN IMMEDIATE")
+            session.use_targets(PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0))
+            session.set_region("masseter")
+            session.set_region(REGION)
+            assert session.pipeline.config.ceiling_n == 63.0
+            other.execute("COMMIT")
+        await session.close()
+        assert store.targets(REGION) == PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0)
