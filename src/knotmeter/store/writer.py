@@ -22,6 +22,7 @@ write has waited over :data:`BEHIND_S`), or not saving and why.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -48,6 +49,8 @@ WRITER_BUSY_TIMEOUT_MS = 50
 DEFAULT_CAPACITY = 600_000
 CLOSE_TIMEOUT_S = 3.0
 """How long quitting waits for a locked store to free up before giving up on the rest."""
+
+_log = logging.getLogger(__name__)
 
 
 class SaveState(StrEnum):
@@ -112,12 +115,10 @@ class StoreWriter:
         region: str,
         wall_clock: Callable[[], float],
         capacity: int = DEFAULT_CAPACITY,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._path = path
         self._begin = (source, kind, region, wall_clock)
         self._capacity = capacity
-        self._clock = clock
         self._conn: sqlite3.Connection | None = None
         self._recorder: SessionRecorder | None = None
         self._cond = threading.Condition()
@@ -147,7 +148,7 @@ class StoreWriter:
     @property
     def health(self) -> StoreHealth:
         with self._cond:
-            waited = self._clock() - self._queue[0].queued_at if self._queue else 0.0
+            waited = time.monotonic() - self._queue[0].queued_at if self._queue else 0.0
             if self._problem is not None:
                 state = SaveState.NOT_SAVING
             else:
@@ -213,7 +214,7 @@ class StoreWriter:
 
     def _put(self, samples: int, records: int, apply: Callable[[SessionRecorder], None]) -> None:
         """Queue one write; call with the lock held."""
-        self._queue.append(_Write(samples, records, apply, self._clock()))
+        self._queue.append(_Write(samples, records, apply, time.monotonic()))
         self._pending += samples
         self._queued_records += records
         self._cond.notify()
@@ -244,6 +245,11 @@ class StoreWriter:
                 if not self._failed(write, err):
                     return
                 continue
+            except Exception as err:  # a bug here must not stop the rest being saved
+                _log.exception("the store's writer dropped a write")
+                with self._cond:
+                    self._drop(write, f"{type(err).__name__}: {err}")
+                continue
             with self._cond:
                 self._done(write)
                 self._saved += write.samples
@@ -256,16 +262,20 @@ class StoreWriter:
         with self._cond:
             self._problem = _reason(err)
             if not passing:  # it would fail the same way forever: drop this one write
-                self._done(write)
-                self._dropped += write.samples
-                self._lost_records += write.records
-                self._lost_because = self._problem
+                self._drop(write, self._problem)
                 return True
             if self._closing and not busy:
                 self._abandoned = True  # quitting onto a full disk: waiting will not help
                 return False
             self._cond.wait(RETRY_BUSY_S if busy else RETRY_FAILED_S)
             return not self._abandoned
+
+    def _drop(self, write: _Write, why: str) -> None:
+        """Give up on ``write`` for good (lock held)."""
+        self._done(write)
+        self._dropped += write.samples
+        self._lost_records += write.records
+        self._lost_because = why
 
     def _done(self, write: _Write) -> None:
         self._queue.popleft()
