@@ -13,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,4 +219,27 @@ async def test_a_full_disk_during_a_hold(
     assert note.count("\n") == 1
     assert note.startswith("knotmeter: not saved: ")
     assert note.endswith(" of this session (disk full)\n")
+    chaos.store.close()
+
+
+async def test_a_store_damaged_mid_session_costs_the_history_view_not_the_coach(
+    tmp_path: Path,
+) -> None:
+    chaos = build(tmp_path / "knotmeter.sqlite3")
+    async with chaos.app.run_test(size=(120, 32)) as pilot:
+        chaos.source.push(LinkChanged(0.0, LinkState.LIVE))
+        await chaos.press(52.0, 1.0)
+        with closing(sqlite3.connect(chaos.store.path)) as other:
+            other.execute("DROP TABLE holds")
+            other.commit()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(chaos.app.screen, LiveScreen)
+        await chaos.press(130.0, 0.5)
+        await chaos.taken(pilot)
+        assert chaos.alarm_at, "the coach still warns"
+        await pilot.press("q")
+    health = chaos.session.store_health
+    assert health is not None
+    assert str(health.unsaved()).endswith("record of this session (no such table: holds)")
     chaos.store.close()

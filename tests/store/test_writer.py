@@ -129,7 +129,7 @@ def test_quitting_onto_a_lock_that_stays_gives_up_after_the_timeout(store: Sessi
         waited = time.monotonic() - start
     assert 0.3 <= waited < 2.0
     assert health.unsaved() == (
-        "not saved: 500 samples and 1 events of this session"
+        "not saved: 500 samples and 2 records of this session"
         " (the store is locked by another program)"
     )
 

@@ -73,7 +73,7 @@ class StoreHealth:
     saved: int = 0
     """On disk (committed): a crash from now on cannot lose them."""
     records: int = 0
-    """Events and other writes (pain, holds) queued or dropped, not on disk."""
+    """Other writes (holds, alarms, pain, the session's end) not on disk."""
     lost_because: str | None = None
     """Why the latest dropped samples or events were dropped."""
 
@@ -82,9 +82,9 @@ class StoreHealth:
         samples = self.pending + self.dropped
         if not (samples or self.records):
             return None
-        parts = [f"{samples} samples"] if samples else []
+        parts = [_count(samples, "sample")] if samples else []
         if self.records:
-            parts.append(f"{self.records} events")
+            parts.append(_count(self.records, "record"))
         why = self.reason or self.lost_because
         why = f" ({why})" if why else ""
         return f"not saved: {' and '.join(parts)} of this session{why}"
@@ -198,7 +198,7 @@ class StoreWriter:
         """
         with self._cond:
             if not self._closing:
-                self._put(0, 0, lambda r: r.finish(hold, t))
+                self._put(0, 1, lambda r: r.finish(hold, t))
                 self._closing = True
                 self._cond.notify()
         self._thread.join(timeout_s)
@@ -281,6 +281,10 @@ class StoreWriter:
         self._queue.popleft()
         self._pending -= write.samples
         self._queued_records -= write.records
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
 
 def _reason(err: KnotmeterError) -> str:

@@ -44,6 +44,7 @@ from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, StepChanged
 from knotmeter.core.state import CoachState
+from knotmeter.errors import KnotmeterError
 from knotmeter.history import days_of_holds
 from knotmeter.session import Session, SessionEvent
 from knotmeter.ui.display import ForceFormat
@@ -340,7 +341,11 @@ class LiveScreen(Screen[None]):
         """This point's last two weeks on a real tool, from the session's store."""
         store = self.session.store
         region = self.session.pipeline.config.region
-        holds = [] if store is None else store.holds(region=region.id, days=HISTORY_DAYS)
+        try:
+            holds = [] if store is None else store.holds(region=region.id, days=HISTORY_DAYS)
+        except KnotmeterError as err:  # a store damaged mid-session: coaching goes on
+            self.notify(f"No history: {err}", severity="error", timeout=15)
+            return
         self.app.push_screen(HistoryScreen(region.name, days_of_holds(holds), self.fmt))
 
     def action_measure_targets(self) -> None:
