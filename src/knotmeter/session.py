@@ -33,7 +33,18 @@ from knotmeter.store import (
     check_pain_score,
 )
 
-__all__ = ["SaveState", "Session", "SessionEvent", "StoreHealth", "region_config"]
+__all__ = [
+    "LINK_DOWN",
+    "SILENCE_SLACK_S",
+    "SaveState",
+    "Session",
+    "SessionEvent",
+    "StoreHealth",
+    "Subscriber",
+    "Watcher",
+    "region_config",
+    "source_kind",
+]
 
 SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo | RoutineEvent
 Subscriber = Callable[[SessionEvent], None]
