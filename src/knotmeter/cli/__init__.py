@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from knotmeter.core.errors import CoachInputError
 from knotmeter.errors import KnotmeterError
 
 SUBCOMMANDS: dict[str, str] = {
@@ -54,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnotmeterError as err:
         print(f"knotmeter: {err}", file=sys.stderr)
         return err.exit_code
+    except CoachInputError as err:
+        print(f"knotmeter: {err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     return code
