@@ -39,6 +39,7 @@ from knotmeter.core.events import (
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import FloatArray, SampleBatch
+from knotmeter.core.tools import Tool
 from knotmeter.replay import ReplaySource
 from knotmeter.session import Session, SessionEvent, region_config
 from knotmeter.store import SessionStore, SourceKind
@@ -469,3 +470,22 @@ async def test_measured_targets_serve_the_point_before_the_disk_has_them(
             other.execute("COMMIT")
         await session.close()
         assert store.targets(REGION) == PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0)
+
+
+def test_a_points_targets_follow_the_tool_in_use(hand_source: HandSource, tmp_path: Path) -> None:
+    """A ball's measured band is not a hook's: each tool has its own (stored per region
+    and tool), and one measured this sitting serves at once."""
+    ball = PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0)
+    hook = PersonalTargets(REGION, 30.0, 30.0, 33.0, 42.0, tool=Tool.HOOK.value)
+    with SessionStore(tmp_path / "k.sqlite3") as store:
+        store.save_targets(ball)
+        session = Session(hand_source, region_config(REGION, store=store), store=store)
+        assert session.pipeline.config.ceiling_n == 63.0
+        session.set_tool(Tool.HOOK)
+        hook_default = session.pipeline.config.ceiling_n
+        assert hook_default != 63.0, "the ball's targets never serve the hook"
+        session.use_targets(hook)
+        session.set_tool(Tool.BALL)
+        assert session.pipeline.config.ceiling_n == 63.0
+        session.set_tool(Tool.HOOK)
+        assert session.pipeline.config.ceiling_n == 42.0
