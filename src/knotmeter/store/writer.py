@@ -18,6 +18,10 @@ whole. Nothing here ever blocks the caller.
 
 :attr:`StoreWriter.health` is what the screen shows: saving, behind (the oldest queued
 write has waited over :data:`BEHIND_S`), or not saving and why.
+
+Weighed: ``aiosqlite`` also runs sqlite3 on a thread, but each call is awaited and
+it has no bound, retry or health, which are the point here; ``queue.Queue`` cannot
+leave a write at the head while it is retried, hence a deque under a condition.
 """
 
 from __future__ import annotations
