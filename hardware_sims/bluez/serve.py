@@ -4,28 +4,32 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
+from firmware_host.ble.kinds import BY_WORD, KINDS
 from hardware_sims.bluez.bus import PrivateBus
 from hardware_sims.bluez.knotmeter import SimulatedKnotmeter
+from hardware_sims.bluez.peripheral import Peripheral
 from hardware_sims.bluez.progressor import SimulatedProgressor
 from hardware_sims.bluez.simulator import BluezSimulator
 from hardware_sims.press import PressModel, load_profile
 from hardware_sims.tool import SimulatedTool
 
-
-class SimDeviceKind(StrEnum):
-    KNOTMETER = "knotmeter"
-    PROGRESSOR = "progressor"
-
-
-ADDRESSES = {
-    SimDeviceKind.KNOTMETER: "C0:FF:EE:00:00:01",
-    SimDeviceKind.PROGRESSOR: "C0:FF:EE:00:00:02",
+SIM_KINDS: tuple[str, ...] = tuple(kind.word for kind in KINDS)
+"""Every kind's moniker word: ``knotmeter sim ble --device WORD``."""
+ADDRESSES: dict[str, str] = {
+    kind.word: f"C0:FF:EE:00:00:{number:02X}" for number, kind in enumerate(KINDS, start=1)
 }
+
+
+def simulated(word: str, profile: str, *, seed: int = 0) -> Peripheral:
+    """The simulated peripheral the registry names for kind ``word``, running ``profile``."""
+    module, _, factory = BY_WORD[word].simulator.partition(":")
+    peripheral: Peripheral = getattr(importlib.import_module(module), factory)(profile, seed=seed)
+    return peripheral
 
 
 def simulated_knotmeter(
@@ -48,7 +52,7 @@ def simulated_knotmeter(
 
 
 def simulated_progressor(profile: str, *, seed: int = 0) -> SimulatedProgressor:
-    return SimulatedProgressor(PressModel(load_profile(profile), seed=seed))
+    return SimulatedProgressor(PressModel(load_profile(profile), seed=seed), seed=seed)
 
 
 @dataclass(slots=True, frozen=True)
@@ -90,7 +94,7 @@ async def _inject(sim: BluezSimulator, faults: LinkFaults) -> None:
 
 
 def serve_until_interrupted(
-    kinds: Sequence[SimDeviceKind],
+    kinds: Sequence[str],
     profile: str,
     *,
     on_ready: Callable[[str], None],
@@ -103,12 +107,7 @@ def serve_until_interrupted(
         ProfileError: ``profile`` cannot be loaded (before anything starts).
         FileNotFoundError: ``dbus-daemon`` is not installed.
     """
-    peripherals = [
-        simulated_knotmeter(profile)
-        if kind is SimDeviceKind.KNOTMETER
-        else simulated_progressor(profile)
-        for kind in kinds
-    ]
+    peripherals = [simulated(kind, profile) for kind in kinds]
 
     async def serve() -> None:
         stop = asyncio.Event()

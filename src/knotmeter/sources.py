@@ -71,6 +71,11 @@ class DiscoveredTool:
     transport: str
     is_knotmeter: bool
     rssi: int | None = None
+    kind: str | None = None
+    """The BLE kind's moniker word (``progressor``, ``whc06``…); ``None`` for serial ports."""
+    rate_hz: float | None = None
+    low_rate: bool = False
+    """Too slow to catch a fast peak (an advertisement scale): the picker says so."""
 
 
 def open_source(moniker: str) -> Source:
@@ -195,7 +200,8 @@ async def _discover_serial(timeout_s: float) -> list[DiscoveredTool]:
 
 
 def _open_ble(moniker: Moniker) -> Source:
-    """``ble:NAME``, ``ble:AA:BB:CC:DD:EE:FF``, ``ble:progressor`` or ``ble:`` (any knotmeter)."""
+    """``ble:AA:BB:CC:DD:EE:FF``, a kind's word (``ble:progressor``, ``ble:dyno``…), a name
+    prefix in any case (``ble:knotmeter-SIM``), or ``ble:`` (any knotmeter tool)."""
     from firmware_host.ble.scan import parse_target
     from firmware_host.ble.source import BleSource
 
@@ -209,40 +215,55 @@ def _probe_ble(target: BleTarget) -> bool:
     one line, like a missing port; a simulated tool is labelled before the session starts.
 
     Runs on a thread with its own event loop, since the caller may be inside a running one.
-    A tool not heard yet is not an error: the source keeps looking for it.
+    A tool not heard yet is not an error: the source keeps looking for it and says so.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     from firmware_host.ble.errors import BluetoothUnavailable
-    from firmware_host.ble.scan import find_tool
+    from firmware_host.ble.scan import ToolNotFound, find_tool
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
             found = pool.submit(asyncio.run, find_tool(target, BLE_PROBE_S)).result()
         except BluetoothUnavailable as err:
             raise KnotmeterError(str(err)) from None
-    return found is not None and found.simulated
+        except ToolNotFound:
+            return False
+    return found.simulated
 
 
 async def _discover_ble(timeout_s: float) -> list[DiscoveredTool]:
     from firmware_host.ble.errors import BluetoothUnavailable
-    from firmware_host.ble.scan import ToolKind, scan_tools
+    from firmware_host.ble.kinds import KNOTMETER
+    from firmware_host.ble.scan import scan_tools
 
     try:
         found = await scan_tools(timeout_s)
     except BluetoothUnavailable as err:
         logging.getLogger(__name__).warning("%s", err)  # serial ports are still worth listing
         return []
-    return [
-        DiscoveredTool(
-            f"ble:{tool.address}",
-            f"{tool.name} ({tool.kind}{', SIMULATED' if tool.simulated else ''}) over BLE",
-            "ble",
-            tool.kind is ToolKind.KNOTMETER,
-            tool.rssi,
+    tools = []
+    for tool in found:
+        notes = [tool.kind.label]
+        if tool.kind.low_rate:
+            notes.append(
+                f"low rate ~{tool.kind.rate_hz:g} Hz: alarms work, fast peaks may be missed"
+            )
+        if tool.simulated:
+            notes.append("SIMULATED")
+        tools.append(
+            DiscoveredTool(
+                f"ble:{tool.address}",
+                f"{tool.name} ({', '.join(notes)}) over BLE",
+                "ble",
+                tool.kind is KNOTMETER,
+                tool.rssi,
+                kind=tool.kind.word,
+                rate_hz=tool.kind.rate_hz,
+                low_rate=tool.kind.low_rate,
+            )
         )
-        for tool in found
-    ]
+    return tools
 
 
 _OPENERS: dict[str, Callable[[Moniker], Source]] = {

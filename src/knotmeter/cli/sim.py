@@ -77,15 +77,14 @@ def _wait_for_interrupt() -> None:
 
 
 def _add_ble(parser: argparse.ArgumentParser) -> None:
-    from hardware_sims.bluez.serve import SimDeviceKind
+    from hardware_sims.bluez.serve import SIM_KINDS
     from hardware_sims.press import profile_names
 
-    kinds = [kind.value for kind in SimDeviceKind]
     parser.add_argument(
         "--device",
         action="append",
-        choices=kinds,
-        help="device to simulate (repeat for both; default knotmeter)",
+        choices=SIM_KINDS,
+        help="device to simulate (repeat for several; default knotmeter)",
     )
     parser.add_argument(
         "--profile", default="calm", help=f"press profile: {', '.join(profile_names())} or a .toml"
@@ -97,15 +96,10 @@ def _add_ble(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_ble(args: argparse.Namespace) -> int:
-    from hardware_sims.bluez.serve import (
-        ADDRESSES,
-        LinkFaults,
-        SimDeviceKind,
-        serve_until_interrupted,
-    )
+    from hardware_sims.bluez.serve import ADDRESSES, LinkFaults, serve_until_interrupted
     from hardware_sims.press import ProfileError
 
-    kinds = [SimDeviceKind(name) for name in dict.fromkeys(args.device or ["knotmeter"])]
+    kinds = list(dict.fromkeys(args.device or ["knotmeter"]))
     for option, every in (("--drop-every", args.drop_every), ("--stall-every", args.stall_every)):
         if every is not None and not every > 0:
             raise BadInput(f"{option} {every:g}: must be positive seconds")

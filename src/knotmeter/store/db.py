@@ -107,7 +107,8 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     def setup(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
         _quick_check(conn, path)
-        check_version(conn, path)
+        if check_version(conn, path) < 1:
+            raise BadInput(f"{path} is not a knotmeter store (store version 0): cannot read it")
         _require_tables(conn, path)
 
     return _open(f"file:{quote(str(path.resolve()))}?mode=ro", path, setup, uri=True)
