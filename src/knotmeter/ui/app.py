@@ -97,8 +97,13 @@ class KnotmeterApp(App[None]):
         self.push_screen(LiveScreen(session, self._fmt, frame_hz=self._frame_hz))
 
     async def action_quit(self) -> None:
-        """Close the session first so the source lets go of the port and the store is finished."""
+        """Close the session first so the source lets go of the port and the store is
+        finished; a store that cannot take the rest is given a few seconds, then left
+        (what was not saved is the session's :attr:`~Session.store_health`)."""
         if self.session is not None:
+            health = self.session.store_health
+            if health is not None and health.pending:
+                self.notify(f"Saving {health.pending} queued samples before quitting…")
             await self.session.close()
         self.exit()
 
