@@ -49,6 +49,7 @@ class SerialSource:
         simulated: bool = False,
         timing: LinkTiming | None = None,
         on_close: Callable[[], None] | None = None,
+        on_aim: Callable[[CoachAim], None] | None = None,
     ) -> None:
         self.moniker = moniker
         self.simulated = simulated
@@ -59,6 +60,7 @@ class SerialSource:
         self._driver = driver
         self._timing = timing or LinkTiming()
         self._on_close = on_close
+        self._on_aim = on_aim
         self._task: asyncio.Task[None] | None = None
         self._port: serial.Serial | None = None
         self._pending: list[bytes] = []  # commands given while the port is closed
@@ -82,7 +84,10 @@ class SerialSource:
         self._send(Op.SET_RATE, hz)
 
     def aim(self, aim: CoachAim) -> None:
-        """A real tool presses nothing by itself: it ignores the aim."""
+        """A real tool presses nothing by itself and ignores the aim; a simulated tool
+        on a pty in this process hands it to its simulated person (``on_aim``)."""
+        if self._on_aim is not None:
+            self._on_aim(aim)
 
     async def close(self) -> None:
         if self._closed:

@@ -15,7 +15,14 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from firmware_host.source import BatteryStatus, DeviceInfo, LinkChanged, LinkState, Source
+from firmware_host.source import (
+    BatteryStatus,
+    CoachAim,
+    DeviceInfo,
+    LinkChanged,
+    LinkState,
+    Source,
+)
 from knotmeter.core.events import Event, HoldStarted
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
@@ -168,6 +175,7 @@ class Session:
         if self._running:
             raise RuntimeError("Session.run() is already running")
         self._running = True
+        self._aim_source()
         watchdog = asyncio.create_task(self._watch_silence(), name="knotmeter-silence-watchdog")
         try:
             async for item in self.source.events():
@@ -199,6 +207,7 @@ class Session:
         target = self._target_override if self._target_override is not None else target_s
         config = region_config(region_id, target_s=target, store=self.store)
         events = self.pipeline.reconfigure(config)
+        self._aim_source()
         self._publish(events, None, region=previous)
 
     def use_targets(self, targets: PersonalTargets) -> None:
@@ -208,6 +217,7 @@ class Session:
             self.store.save_targets(targets)
         current = self.pipeline.config
         events = self.pipeline.reconfigure(_personal_config(targets, current.target_s))
+        self._aim_source()
         self._publish(events, None, region=current.region.id)
 
     def advance_routine(self) -> None:
@@ -261,6 +271,21 @@ class Session:
                 self._info = item
                 self._follow_kind()
                 self._emit(item)
+
+    def _aim_source(self) -> None:
+        """Tell the source what is coached now: real tools ignore it, the simulated person
+        presses there (the UI never learns which it is)."""
+        config = self.pipeline.config
+        self.source.aim(
+            CoachAim(
+                config.region.id,
+                self.pipeline.state.tool,
+                config.band_low_n,
+                config.band_high_n,
+                config.ceiling_n,
+                config.target_s,
+            )
+        )
 
     def _follow_kind(self) -> None:
         """A source may learn it is simulated only once the tool describes itself (a

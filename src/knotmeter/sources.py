@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -57,11 +58,12 @@ class Moniker:
 
     def number(self, options: dict[str, str], key: str) -> float:
         try:
-            return float(options[key])
+            value = float(options[key])
         except ValueError:
-            raise BadInput(
-                f"source {self.text!r}: {key}={options[key]!r} is not a number"
-            ) from None
+            value = math.nan
+        if not math.isfinite(value):
+            raise BadInput(f"source {self.text!r}: {key}={options[key]!r} is not a finite number")
+        return value
 
 
 @dataclass(slots=True, frozen=True)
@@ -156,11 +158,13 @@ def _check_port(path: str) -> None:
         raise KnotmeterError(describe(path, PermissionError(13, "Permission denied")))
 
 
-_SIM_OPTIONS = {"rate": "80", "faults": "", "seed": "0", "frame": "1"}
+_SIM_OPTIONS = {"rate": "80", "faults": "", "seed": "0", "frame": "1", "region": "", "tool": ""}
 
 
 def _open_sim(moniker: Moniker) -> Source:
-    from hardware_sims.launch import SimSettingsError, start_pty_sim
+    """``sim:PROFILE?region=ID&tool=T``: the simulated person starts on that point (the
+    upper trapezius with a ball by default) and re-aims whenever the coach aims it."""
+    from hardware_sims.launch import SimSettingsError, aim_for, start_pty_sim
 
     options = moniker.take(_SIM_OPTIONS)
     try:
@@ -170,11 +174,17 @@ def _open_sim(moniker: Moniker) -> Source:
             faults=options["faults"],
             seed=int(moniker.number(options, "seed")),
             samples_per_frame=int(moniker.number(options, "frame")),
+            aim=aim_for(options["region"] or None, options["tool"] or None),
         )
     except SimSettingsError as err:
         raise BadInput(f"source {moniker.text!r}: {err}") from None
     return SerialSource(
-        moniker.text, str(server.link_path), BinaryDriver(), simulated=True, on_close=server.stop
+        moniker.text,
+        str(server.link_path),
+        BinaryDriver(),
+        simulated=True,
+        on_close=server.stop,
+        on_aim=server.tool.aim,
     )
 
 
