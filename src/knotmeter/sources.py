@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from firmware_host.serial.discovery import is_simulator_link, list_serial_ports, probe_info
 from firmware_host.serial.drivers import BinaryDriver, GaugeDriver, TextDriver, WireDriver
-from firmware_host.serial.port import describe
+from firmware_host.serial.port import NotAPort, check_serial_port, describe
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import Source
 from knotmeter.core.units import to_newtons
@@ -57,12 +57,13 @@ class Moniker:
         return {**allowed, **self.options}
 
     def number(self, options: dict[str, str], key: str) -> float:
+        text = options[key]
         try:
-            value = float(options[key])
+            value = float(text)
         except ValueError:
-            value = math.nan
+            raise BadInput(f"source {self.text!r}: {key}={text!r} is not a number") from None
         if not math.isfinite(value):
-            raise BadInput(f"source {self.text!r}: {key}={options[key]!r} is not a finite number")
+            raise BadInput(f"source {self.text!r}: {key}={text!r} is not a finite number")
         return value
 
 
@@ -116,12 +117,14 @@ def _open_serial(moniker: Moniker) -> Source:
     if not moniker.target:
         raise BadInput(f"source {moniker.text!r}: name a port, e.g. serial:/dev/ttyACM0")
     options = moniker.take(_SERIAL_OPTIONS)
-    _check_port(moniker.target)
+    driver = _driver(moniker, options)
+    baud = int(moniker.number(options, "baud"))
+    _check_port(moniker.target)  # the moniker's own mistakes are named first
     return SerialSource(
         moniker.text,
         moniker.target,
-        _driver(moniker, options),
-        baud=int(moniker.number(options, "baud")),
+        driver,
+        baud=baud,
         simulated=is_simulator_link(moniker.target),
     )
 
@@ -149,13 +152,18 @@ def _driver(moniker: Moniker, options: dict[str, str]) -> WireDriver:
 
 
 def _check_port(path: str) -> None:
-    """Fail at once, in one line, on a port that is missing or forbidden."""
+    """Fail at once, in one line, on a port that is missing or forbidden, or on a path
+    that is no serial port at all (``/dev/null``, a file: bad input, exit 2)."""
     if not os.path.exists(path):
         raise KnotmeterError(
             f"{path}: no such port (is the tool plugged in? `knotmeter devices` lists ports)"
         )
     if not os.access(path, os.R_OK | os.W_OK):
         raise KnotmeterError(describe(path, PermissionError(13, "Permission denied")))
+    try:
+        check_serial_port(path)
+    except NotAPort as err:
+        raise BadInput(str(err)) from None
 
 
 _SIM_OPTIONS = {"rate": "80", "faults": "", "seed": "0", "frame": "1", "region": "", "tool": ""}
