@@ -30,8 +30,11 @@ def _record_all(tmp_path: Path, profiles: list[str]) -> dict[tuple[str, str], Pa
             trace = tmp_path / f"{profile}-{region}.csv"
             command = [KNOTMETER, "record", "--source", f"sim:{profile}?region={region}"]
             command += ["--seconds", str(RECORD_S), "-o", str(trace)]
-            runs[profile, region] = trace, subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            runs[profile, region] = (
+                trace,
+                subprocess.Popen(
+                    command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                ),
             )
     for (profile, region), (_, run) in runs.items():
         out, err = run.communicate(timeout=RECORD_S + 60)
