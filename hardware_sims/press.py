@@ -76,9 +76,9 @@ class Segment:
     """
 
     to: float
-    anchor: Anchor = Anchor.NEWTONS
-    duration: float = 1.0
-    per_hold: bool = False
+    anchor: Anchor
+    duration: float
+    per_hold: bool
     ease: str = "linear"
     wobble: float = 0.0
     wobble_per_band: bool = False
@@ -104,9 +104,6 @@ class PressProfile:
     tremor_fraction: float = 0.01
     drift_fraction: float = 0.05
     drift_period_s: float = 20.0
-
-    def duration_s(self, aim: CoachAim = DEFAULT_AIM) -> float:
-        return sum(s.duration_s(aim) for s in self.segments)
 
 
 def profile_names() -> list[str]:
@@ -274,11 +271,6 @@ class PressModel:
         self._drift = [(base * k, float(rng.uniform(0, 2 * math.pi))) for k in (1.0, 2.3, 3.7)]
         self._wanted = aim or DEFAULT_AIM
         self._course = _Course.lay_out(profile, self._wanted, 0.0, 0.0)
-
-    @property
-    def current_aim(self) -> CoachAim:
-        """What the person presses for now (or will, from the next ``force_at``)."""
-        return self._wanted
 
     @property
     def duration_s(self) -> float:

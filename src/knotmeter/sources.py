@@ -57,14 +57,19 @@ class Moniker:
         return {**allowed, **self.options}
 
     def number(self, options: dict[str, str], key: str) -> float:
-        text = options[key]
         try:
-            value = float(text)
+            return float(options[key])
         except ValueError:
-            raise BadInput(f"source {self.text!r}: {key}={text!r} is not a number") from None
-        if not math.isfinite(value):
-            raise BadInput(f"source {self.text!r}: {key}={text!r} is not a finite number")
-        return value
+            raise BadInput(
+                f"source {self.text!r}: {key}={options[key]!r} is not a number"
+            ) from None
+
+    def whole(self, options: dict[str, str], key: str) -> int:
+        """An option that counts something (baud, seed, samples): a finite whole number."""
+        value = self.number(options, key)
+        if not math.isfinite(value) or value != int(value):
+            raise BadInput(f"source {self.text!r}: {key}={options[key]!r} is not a whole number")
+        return int(value)
 
 
 @dataclass(slots=True, frozen=True)
@@ -118,7 +123,7 @@ def _open_serial(moniker: Moniker) -> Source:
         raise BadInput(f"source {moniker.text!r}: name a port, e.g. serial:/dev/ttyACM0")
     options = moniker.take(_SERIAL_OPTIONS)
     driver = _driver(moniker, options)
-    baud = int(moniker.number(options, "baud"))
+    baud = moniker.whole(options, "baud")
     _check_port(moniker.target)  # the moniker's own mistakes are named first
     return SerialSource(
         moniker.text,
@@ -180,8 +185,8 @@ def _open_sim(moniker: Moniker) -> Source:
             moniker.target or "calm",
             rate_hz=moniker.number(options, "rate"),
             faults=options["faults"],
-            seed=int(moniker.number(options, "seed")),
-            samples_per_frame=int(moniker.number(options, "frame")),
+            seed=moniker.whole(options, "seed"),
+            samples_per_frame=moniker.whole(options, "frame"),
             aim=aim_for(options["region"] or None, options["tool"] or None),
         )
     except SimSettingsError as err:

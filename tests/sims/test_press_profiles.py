@@ -94,12 +94,21 @@ def test_a_reaimed_person_eases_off_then_presses_for_the_new_point() -> None:
     assert TRAPEZIUS.band_low_n < model.force_at(30.0) < TRAPEZIUS.band_high_n
     jaw = aim_for("masseter")
     model.aim(jaw)
-    model.aim(jaw)  # the same aim twice is one re-aim
-    assert model.current_aim == jaw
     easing = [model.force_at(30.0 + k / HZ) for k in range(at(3))]
     assert easing[0] > TRAPEZIUS.band_low_n, "no jump: the press eases off from where it was"
     assert easing[-1] < 2.0
     assert jaw.band_low_n < model.force_at(30.0 + 20.0) < jaw.band_high_n
+
+
+def test_the_same_aim_again_changes_nothing() -> None:
+    once = PressModel(load_profile("calm"), seed=1)
+    twice = PressModel(load_profile("calm"), seed=1)
+    for model in (once, twice):
+        model.force_at(30.0)
+        model.aim(aim_for("masseter"))
+        model.force_at(31.0)
+    twice.aim(aim_for("masseter"))  # what the session sends when nothing changed
+    assert [once.force_at(t) for t in (32.0, 40.0)] == [twice.force_at(t) for t in (32.0, 40.0)]
 
 
 def test_same_seed_same_trace_in_any_call_order() -> None:
