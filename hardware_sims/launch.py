@@ -10,8 +10,9 @@ from hardware_sims.hx711 import RATES_HZ, Hx711
 from hardware_sims.press import DEFAULT_AIM, PressModel, ProfileError, load_profile
 from hardware_sims.serial_pty import PtyToolServer
 from hardware_sims.tool import SimulatedTool
+from knotmeter.core.config import limits_for
 from knotmeter.core.regions import UnknownRegion, get_region
-from knotmeter.core.tools import CONTACT_AREA_CM2, Tool, limit_scale, parse_tool
+from knotmeter.core.tools import parse_tool
 
 
 class SimSettingsError(ValueError):
@@ -20,11 +21,8 @@ class SimSettingsError(ValueError):
 
 def aim_for(region_id: str | None = None, tool: str | None = None) -> CoachAim:
     """Where a person pinned by ``--region``/``--tool`` (or ``region=``/``tool=``) presses:
-    the region's default band, ceiling and shortest hold, scaled for the tool.
-
-    The regional rows assume a ball (REFERENCE §2), so a smaller tool scales them by
-    the square-root-of-area rule against a ball's contact. Without either setting the
-    person presses the upper trapezius with a ball, as before anyone aims them.
+    the region's default band and ceiling for that tool (as the coach scales them), and
+    its shortest hold. Without either setting: the upper trapezius with a ball.
     """
     if region_id is None and tool is None:
         return DEFAULT_AIM
@@ -33,13 +31,13 @@ def aim_for(region_id: str | None = None, tool: str | None = None) -> CoachAim:
         used = parse_tool(tool or DEFAULT_AIM.tool)
     except (UnknownRegion, ValueError) as err:
         raise SimSettingsError(str(err)) from None
-    scale = limit_scale(used, CONTACT_AREA_CM2[Tool.BALL])
+    limits = limits_for(region, used)
     return CoachAim(
         region.id,
         used.value,
-        region.band_low_n * scale,
-        region.band_high_n * scale,
-        region.ceiling_n * scale,
+        limits.band_low_n,
+        limits.band_high_n,
+        limits.ceiling_n,
         region.hold_min_s,
     )
 

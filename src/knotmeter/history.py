@@ -91,7 +91,8 @@ def pain_trend(days: Iterable[DayOfHolds]) -> PainTrend | None:
     return PainTrend(first.day, first.pain, last.day, last.pain)
 
 
-HEADER = "day          holds  complete   in band   mean force        peak  pain (n)"
+HEADER = "day          holds  complete  in band/hold   mean force        peak  pain (n)"
+"""``in band/hold``: seconds in band per hold, the mean over the day's holds (not a total)."""
 
 
 def table_lines(days: Sequence[DayOfHolds], force_text: Callable[[float], str]) -> list[str]:
@@ -108,7 +109,7 @@ def table_lines(days: Sequence[DayOfHolds], force_text: Callable[[float], str]) 
         peak = None if day.peak_n is None else force_text(day.peak_n)
         lines.append(
             f"{day.day.isoformat()}  {day.holds:>5}  {f'{day.complete}/{day.holds}':>8}"
-            f"  {in_band or '-':>8}  {mean or '-':>11}  {peak or '-':>10}  {pain or '-':>8}"
+            f"  {in_band or '-':>12}  {mean or '-':>11}  {peak or '-':>10}  {pain or '-':>8}"
         )
     trend = pain_trend(days)
     if trend is not None:
@@ -117,6 +118,12 @@ def table_lines(days: Sequence[DayOfHolds], force_text: Callable[[float], str]) 
             f"{trend.last:.1f} on {trend.last_day.isoformat()} ({trend.change:+.1f})"
         )
     return lines
+
+
+def duration_text(duration_s: float) -> str:
+    """A session's length as people say it: ``12m 05s``, or ``40s`` under a minute."""
+    minutes, secs = divmod(round(duration_s), 60)
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
 def by_region(days: Iterable[DayOfHolds]) -> list[tuple[str, list[DayOfHolds]]]:

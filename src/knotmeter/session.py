@@ -14,6 +14,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from firmware_host.source import (
     BatteryStatus,
@@ -23,6 +24,7 @@ from firmware_host.source import (
     LinkState,
     Source,
 )
+from knotmeter.core.errors import CoachInputError
 from knotmeter.core.events import Event, HoldStarted
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
@@ -30,6 +32,8 @@ from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import CoachState
+from knotmeter.core.tare import TareResult
+from knotmeter.core.tools import Tool
 from knotmeter.store import SessionRecorder, SessionStore, SourceKind, check_pain_score
 
 SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo | RoutineEvent
@@ -45,23 +49,47 @@ LINK_DOWN = frozenset({LinkState.NO_DATA, LinkState.RECONNECTING})
 _log = logging.getLogger(__name__)
 
 
+@dataclass(slots=True, frozen=True)
+class Aim:
+    """What the coach is set for besides the region: everything a config is built from."""
+
+    tool: Tool = Tool.BALL
+    full_scale_n: float | None = None
+    hold_s: tuple[float, float] | None = None  # a routine point's advised hold range
+
+
 def region_config(
-    region_id: str, *, target_s: float | None = None, store: SessionStore | None = None
+    region_id: str,
+    *,
+    target_s: float | None = None,
+    store: SessionStore | None = None,
+    aim: Aim = Aim(),
 ) -> PipelineConfig:
-    """A region's pipeline settings, with the person's own band and ceiling where the
-    store has a PPT measurement for it (the region's defaults otherwise)."""
+    """A region's pipeline settings for the tool and its range, with the person's own
+    band and ceiling where the store has a PPT measurement for it (the region's
+    defaults, scaled to the tool, otherwise).
+
+    Raises:
+        CoachInputError: the target is longer than the point's longest hold, or the
+            tool's range is too small for the point.
+    """
     personal = None if store is None else store.targets(region_id)
-    if personal is None:
-        return PipelineConfig.for_region(region_id, target_s=target_s)
-    return _personal_config(personal, target_s)
+    if personal is not None and personal.tool != aim.tool.value:
+        personal = None
+    return _config(region_id, personal, target_s, aim)
 
 
-def _personal_config(targets: PersonalTargets, target_s: float | None) -> PipelineConfig:
+def _config(
+    region_id: str, personal: PersonalTargets | None, target_s: float | None, aim: Aim
+) -> PipelineConfig:
     return PipelineConfig.for_region(
-        targets.region_id,
-        band=(targets.band_low_n, targets.band_high_n),
-        ceiling_n=targets.ceiling_n,
+        region_id,
+        band=None if personal is None else (personal.band_low_n, personal.band_high_n),
+        ceiling_n=None if personal is None else personal.ceiling_n,
         target_s=target_s,
+        tool=aim.tool,
+        full_scale_n=aim.full_scale_n,
+        hold_s=aim.hold_s,
     )
 
 
@@ -107,12 +135,14 @@ class Session:
         self._battery_mv: int | None = None
         self._info: DeviceInfo | None = None
         self._last_t: float | None = None
+        self._now = 0.0  # source time the session last judged (see ``now``)
         self._hold_t: float | None = None  # start of the hold subscribers last heard of
         self._last_arrival = 0.0
         self._running = False
         self._stopped = asyncio.Event()
         self._closed = False
         self._target_override = hold_target_s
+        self._aim = Aim(tool=config.tool, full_scale_n=config.full_scale_n)
         self._recorded_kind = self.kind
         self._recorder: SessionRecorder | None = (
             None
@@ -126,6 +156,12 @@ class Session:
     def state(self) -> CoachState:
         """The latest snapshot; cheap, for screens that draw at their own rate."""
         return self.pipeline.state
+
+    @property
+    def now(self) -> float:
+        """When the session last judged, on the source's timeline: the newest sample's
+        time, or later, the moment the watchdog found a silence or the link went down."""
+        return self._now
 
     @property
     def link(self) -> LinkState:
@@ -162,7 +198,9 @@ class Session:
         return _register(self._subscribers, callback)
 
     def watch(self, callback: Watcher) -> Callable[[], None]:
-        """Call ``callback`` each time a batch has moved :attr:`state` on, after its events.
+        """Call ``callback`` each time a batch has moved :attr:`state` on, after its events;
+        also while no batch comes, each time the watchdog finds the silence (and at once
+        when the link goes down), so sound and screen follow a silence too (:attr:`now`).
 
         For screens that draw a frame when there is something new (at most at their
         own frame rate) rather than waking on a timer to find out; the same rules as
@@ -186,8 +224,12 @@ class Session:
                 await watchdog
             self._stopped.set()
 
-    async def tare(self) -> bool:
-        """Zero the force from the recent still window; ``False`` if the tool was moving.
+    @property
+    def tool(self) -> Tool:
+        return self._aim.tool
+
+    async def tare(self) -> TareResult:
+        """Zero the force if the tool is still and unloaded; the result says why not.
 
         Software tare only, never ``source.tare()``: the store keeps raw samples, so
         a tare that lives in the pipeline replays exactly, and a device-side tare on
@@ -195,20 +237,34 @@ class Session:
         """
         return self.pipeline.tare()
 
-    def set_region(self, region_id: str, *, target_s: float | None = None) -> None:
-        """Move to the next point: its band and ceiling (the person's own, if measured),
-        and its hold target (or ``target_s``, a routine's hold for this point) unless the
-        user set one.
+    def set_region(
+        self,
+        region_id: str,
+        *,
+        target_s: float | None = None,
+        hold_s: tuple[float, float] | None = None,
+    ) -> None:
+        """Move to the next point: its band and ceiling for the tool in use (the person's
+        own, if measured), and its hold target (or ``target_s``, a routine's hold for
+        this point) unless the user set one; ``hold_s`` is a routine point's advised
+        hold range (the region's otherwise).
 
         Band and ceiling overrides were given for one region's tissue, so they reset;
         a hold target is how long the user holds any point, so it carries over.
         """
-        previous = self.pipeline.config.region.id
         target = self._target_override if self._target_override is not None else target_s
-        config = region_config(region_id, target_s=target, store=self.store)
-        events = self.pipeline.reconfigure(config)
-        self._aim_source()
-        self._publish(events, None, region=previous)
+        self._aim = replace(self._aim, hold_s=hold_s)
+        self._retarget(
+            lambda aim: region_config(region_id, target_s=target, store=self.store, aim=aim)
+        )
+
+    def set_tool(self, tool: Tool) -> None:
+        """Press with ``tool`` from now on: the point's limits scale to its contact area."""
+        self._aim = replace(self._aim, tool=tool)
+        config = self.pipeline.config
+        self.set_region(
+            config.region.id, target_s=config.target_s, hold_s=(config.hold_min_s, config.cap_s)
+        )
 
     def use_targets(self, targets: PersonalTargets) -> None:
         """Keep the person's measured targets and press by them from now on; the hold
@@ -216,9 +272,20 @@ class Session:
         if self.store is not None:
             self.store.save_targets(targets)
         current = self.pipeline.config
-        events = self.pipeline.reconfigure(_personal_config(targets, current.target_s))
+        self._retarget(lambda aim: _config(current.region.id, targets, current.target_s, aim))
+
+    def _retarget(self, build: Callable[[Aim], PipelineConfig]) -> None:
+        """Move the pipeline to ``build(aim)``; hold events before it are filed under the
+        previous point. A config the tool cannot coach keeps the current one (logged)."""
+        previous = self.pipeline.config.region.id
+        try:
+            config = build(self._aim)
+        except CoachInputError:
+            _log.exception("cannot coach with the new targets; keeping the current ones")
+            return
+        events = self.pipeline.reconfigure(config)
         self._aim_source()
-        self._publish(events, None, region=current.region.id)
+        self._publish(events, None, region=previous)
 
     def advance_routine(self) -> None:
         """The person's "next" in the routine (warm-up done, spot found, move done, skip)."""
@@ -252,24 +319,39 @@ class Session:
             case SampleBatch():
                 events = self.pipeline.feed(item)
                 if len(item):
-                    self._last_t = float(item.t[-1])
+                    self._last_t = self._now = float(item.t[-1])
                     self._last_arrival = self._clock()
                 self._publish(events, item)
-                for watcher in tuple(self._watchers):
-                    _call_safely(watcher)
+                self._call_watchers()
             case LinkChanged(state=state):
                 self._link = state
                 if state is LinkState.LIVE:
                     self._follow_kind()
                 self._emit(item)
                 if state in LINK_DOWN and self._last_t is not None:
-                    self._publish(self.pipeline.link_lost(self._source_now()), None)
+                    self._now = self._source_now()
+                    self._publish(self.pipeline.link_lost(self._now), None)
+                    self._call_watchers()
             case BatteryStatus(millivolts=millivolts):
                 self._battery_mv = millivolts
                 self._emit(item)
             case DeviceInfo():
                 self._info = item
                 self._follow_kind()
+                if item.full_scale_n != self._aim.full_scale_n:
+                    self._aim = replace(self._aim, full_scale_n=item.full_scale_n)
+                    config = self.pipeline.config
+                    self._retarget(
+                        lambda aim: PipelineConfig.for_region(
+                            config.region.id,
+                            band=(config.band_low_n, config.band_high_n),
+                            ceiling_n=config.ceiling_n,
+                            target_s=config.target_s,
+                            tool=aim.tool,
+                            full_scale_n=aim.full_scale_n,
+                            hold_s=(config.hold_min_s, config.cap_s),
+                        )
+                    )
                 self._emit(item)
 
     def _aim_source(self) -> None:
@@ -279,7 +361,7 @@ class Session:
         self.source.aim(
             CoachAim(
                 config.region.id,
-                self.pipeline.state.tool,
+                config.tool.value,
                 config.band_low_n,
                 config.band_high_n,
                 config.ceiling_n,
@@ -313,7 +395,9 @@ class Session:
             if quiet_s <= limit:
                 await asyncio.sleep(limit - quiet_s + SILENCE_SLACK_S)
                 continue
-            self._publish(self.pipeline.tick(self._source_now()), None)
+            self._now = self._source_now()
+            self._publish(self.pipeline.tick(self._now), None)
+            self._call_watchers()
             await asyncio.sleep(limit)
 
     def _publish(
@@ -336,8 +420,17 @@ class Session:
             if isinstance(change, StepChanged) and change.step is Step.FIND:
                 assert change.point_index is not None
                 point = self.routine.plan.points[change.point_index]
-                self.set_region(point.region.id, target_s=point.hold_min_s)
+                self._aim = replace(self._aim, tool=point.tool)
+                self.set_region(
+                    point.region.id,
+                    target_s=point.hold_min_s,
+                    hold_s=(point.hold_min_s, point.hold_max_s),
+                )
             self._emit(change)
+
+    def _call_watchers(self) -> None:
+        for watcher in tuple(self._watchers):
+            _call_safely(watcher)
 
     def _emit(self, event: SessionEvent) -> None:
         for callback in tuple(self._subscribers):

@@ -1,10 +1,19 @@
 """Playing the coach's cues (``core/cues.py``) through the machine's audio player.
 
-The clips are synthesised once (short sine notes with soft edges) and written as raw
+The clips are synthesised once (short sine notes with soft edges) and fed as raw
 16-bit mono PCM to one long-running player process (``aplay``, ``paplay``, or the
-command in ``$KNOTMETER_AUDIO_PLAYER``). Writes never block the event loop: the pipe
-is non-blocking and a clip that does not fit is dropped, like a frame a slow screen
-skips; the alarm banner and the terminal bell do not depend on sound at all.
+command in ``$KNOTMETER_AUDIO_PLAYER``) in 10 ms chunks, paced against the playback
+rate so that at most ``LEAD_S`` of sound is ever on its way (pipe and player). A
+more urgent cue cuts the rest of a clip short and is heard within ``LEAD_S``, where a
+whole clip written at once could queue it behind a pipe's worth (1.5 s) of sound.
+
+The chunks are written by a thread of its own, as python-can gives each blocking
+device one: pacing needs a wake-up every 10 ms while a clip plays, which the event
+loop cannot promise while it draws a frame, and with nothing to play the thread waits
+on a condition, with no timer at all. The pipe is non-blocking, so the thread never
+stalls either: a player more than a pipe's worth behind loses the clip. Nothing here
+blocks the event loop, and the alarm banner and the terminal bell do not depend on
+sound at all.
 """
 
 from __future__ import annotations
@@ -14,12 +23,15 @@ import os
 import shlex
 import shutil
 import subprocess
+import threading
+import time
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import Self
 
 import numpy as np
 
-from knotmeter.core.cues import CueSchedule
+from knotmeter.core.cues import URGENCY, CueSchedule
 from knotmeter.core.events import Cue, HoldCompleted
 from knotmeter.session import Session, SessionEvent
 
@@ -28,25 +40,41 @@ PLAYER_ENV = "KNOTMETER_AUDIO_PLAYER"
 """A command that plays raw signed 16-bit little-endian mono PCM at ``RATE_HZ`` from stdin."""
 PLAYERS: tuple[tuple[str, ...], ...] = (
     ("aplay", "-q", "-t", "raw", "-f", "S16_LE", "-r", str(RATE_HZ), "-c", "1",
-     "--buffer-time=60000", "-"),
+     "--buffer-time=60000", "--period-time=10000", "--start-delay=1", "-"),
     ("paplay", "--raw", "--format=s16le", f"--rate={RATE_HZ}", "--channels=1",
-     "--latency-msec=60"),
+     "--latency-msec=20"),
 )  # fmt: skip
+"""Each starts on the first chunk: aplay would otherwise wait for a full buffer, which
+the paced feed never gives it, and play everything that much later."""
 NOTES: dict[Cue, tuple[tuple[float, float], ...]] = {
-    Cue.TOO_HARD: ((1320.0, 0.09),),
-    Cue.HOLD_COMPLETE: ((523.0, 0.12), (0.0, 0.03), (784.0, 0.18)),
+    Cue.TOO_HARD: ((1320.0, 0.09),),  # one short high pip, four a second
+    Cue.NO_DATA: ((220.0, 0.16), (0.0, 0.1), (220.0, 0.16)),  # low "boop boop"
+    Cue.LONG_HOLD: ((988.0, 0.1), (0.0, 0.03), (740.0, 0.1), (0.0, 0.03), (587.0, 0.16)),
+    Cue.BAD_ZERO: ((330.0, 0.07), (494.0, 0.07), (330.0, 0.07), (494.0, 0.07)),  # a warble
+    Cue.HOLD_COMPLETE: ((523.0, 0.12), (0.0, 0.03), (784.0, 0.18)),  # rising: done
     Cue.OVER_BAND: ((660.0, 0.12),),
     Cue.IN_BAND: ((440.0, 0.06), (0.0, 0.06), (440.0, 0.06)),
 }
-"""Each cue as ``(frequency Hz, seconds)`` notes, 0 Hz a rest: higher means harder."""
+"""Each cue as ``(frequency Hz, seconds)`` notes, 0 Hz a rest: higher means harder, a
+falling run means "let go". Every cue opens on a pitch of its own."""
 AMPLITUDE = 0.3
 EDGE_S = 0.005
 """Fade in and out over this long, so a note starts and stops without a click."""
+CHUNK_FRAMES = 220
+CHUNK_BYTES = 2 * CHUNK_FRAMES
+"""10 ms a write: under ``PIPE_BUF``, so a write to the pipe is whole or nothing."""
+CHUNK_S = CHUNK_FRAMES / RATE_HZ
+LEAD_S = 2 * CHUNK_S
+"""Sound on its way to the speaker is kept under this: what a more urgent cue waits behind."""
+RANK = {cue: rank for rank, cue in enumerate(URGENCY)}
+CLOSE_S = 2.0
+"""On close, the clip in progress (and one waiting) may play out for this long."""
 
 
 @cache
 def clip(cue: Cue) -> bytes:
-    """The cue's notes as raw PCM (signed 16-bit little-endian, mono, ``RATE_HZ``)."""
+    """The cue's notes as raw PCM (signed 16-bit little-endian, mono, ``RATE_HZ``), then
+    silence up to a whole chunk, so a player never holds back a torn tail."""
     parts = []
     for freq, seconds in NOTES[cue]:
         t = np.arange(round(seconds * RATE_HZ)) / RATE_HZ
@@ -56,7 +84,9 @@ def clip(cue: Cue) -> bytes:
         note[:edge] *= ramp
         note[t.size - edge :] *= ramp[::-1]
         parts.append(note)
-    return (np.concatenate(parts) * 32767).astype("<i2").tobytes()
+    pcm = np.concatenate(parts)
+    pcm = np.pad(pcm, (0, -pcm.size % CHUNK_FRAMES))
+    return (pcm * 32767).astype("<i2").tobytes()
 
 
 def player_command() -> list[str] | None:
@@ -70,17 +100,35 @@ def player_command() -> list[str] | None:
 
 
 class Speaker:
-    """One player process fed clips; open it with :meth:`open`."""
+    """One player process, fed one clip at a time in real-time chunks by a thread.
+
+    Open it with :meth:`open`. :meth:`play` returns at once: a cue at least as urgent
+    as the clip playing (``core/cues.URGENCY``) cuts it short and starts now; a less
+    urgent one waits for it to end (the newest waiting one wins).
+
+    Attributes:
+        dropped: cues lost because the player was gone, or too far behind to catch up.
+    """
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         assert process.stdin is not None
         self._process = process
         self._stdin = process.stdin
-        os.set_blocking(self._stdin.fileno(), False)
+        self._fd = process.stdin.fileno()
+        os.set_blocking(self._fd, False)
         self.dropped = 0
+        self._wake = threading.Condition()  # guards everything below
+        self._cue: Cue | None = None  # the clip being fed
+        self._rest = memoryview(b"")  # its part not fed yet
+        self._waiting: Cue | None = None
+        self._played_by = 0.0  # when what was fed will have played (time.monotonic)
+        self._closing = False
+        self._gone = False
+        self._feeder = threading.Thread(target=self._feed, name="knotmeter-speaker", daemon=True)
+        self._feeder.start()
 
     @classmethod
-    def open(cls, command: Sequence[str] | None = None) -> Speaker | None:
+    def open(cls, command: Sequence[str] | None = None) -> Self | None:
         """Start the player; ``None`` when there is none (the caller says sound is off)."""
         command = command if command is not None else player_command()
         if command is None:
@@ -95,19 +143,27 @@ class Speaker:
         return cls(process)
 
     def play(self, cue: Cue) -> bool:
-        """Queue ``cue``'s clip; ``False`` (and counted) if the player is behind or gone."""
-        data = clip(cue)
-        try:
-            written = os.write(self._stdin.fileno(), data)
-        except (BlockingIOError, BrokenPipeError):
-            written = 0
-        if written < len(data):  # a torn clip would click: the rest is dropped too
-            self.dropped += 1
-            return False
+        """Start (or queue) ``cue``'s clip; ``False`` (and counted) if the player is gone."""
+        with self._wake:
+            if self._gone or self._closing or self._process.poll() is not None:
+                self.dropped += 1
+                return False
+            if self._cue is None or RANK[cue] <= RANK[self._cue]:
+                self._start(cue)
+            else:
+                self._waiting = cue
+            self._wake.notify()
         return True
 
     def close(self) -> None:
-        """Let the player finish what it has, briefly; then stop it."""
+        """Let the clip in progress play out, briefly; then stop the player."""
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
+        self._feeder.join(CLOSE_S)
+        with self._wake:  # the feeder writes only holding this: none after it is gone
+            self._gone = True
+            self._wake.notify()
         with contextlib.suppress(OSError):
             self._stdin.close()
         try:
@@ -116,10 +172,48 @@ class Speaker:
             self._process.kill()
             self._process.wait()
 
+    def _start(self, cue: Cue | None) -> None:
+        self._cue = cue
+        self._rest = memoryview(b"" if cue is None else clip(cue))
+
+    def _feed(self) -> None:
+        """The feeder thread: a chunk whenever less than ``LEAD_S`` is left to play;
+        asleep on the condition, with no timer, while there is nothing to play."""
+        with self._wake:
+            while not self._gone:
+                if not self._rest:
+                    self._start(self._waiting)
+                    self._waiting = None
+                    if self._cue is None:
+                        if self._closing:
+                            return
+                        self._wake.wait()
+                    continue
+                now = time.monotonic()
+                early_s = self._played_by - now - (LEAD_S - CHUNK_S)
+                if early_s > 0:
+                    self._wake.wait(early_s)
+                    continue
+                chunk, self._rest = self._rest[:CHUNK_BYTES], self._rest[CHUNK_BYTES:]
+                self._write(chunk, now)
+
+    def _write(self, chunk: memoryview, now: float) -> None:
+        """One chunk into the pipe; never blocks (``_wake`` is held)."""
+        try:
+            os.write(self._fd, chunk)
+        except BlockingIOError:  # a pipe's worth (over a second) behind: lose this clip
+            self.dropped += 1
+            self._rest = memoryview(b"")
+        except OSError:  # the player is gone
+            self.dropped += 1
+            self._gone = True
+        else:
+            self._played_by = max(self._played_by, now) + CHUNK_S
+
 
 def follow(session: Session, speaker: Speaker) -> Callable[[], None]:
-    """Play ``session``'s cues on ``speaker`` as samples arrive; returns the function
-    that stops. Decided in the ingest path from sample time: no timer of its own."""
+    """Play ``session``'s cues on ``speaker`` as the session judges (each batch, and each
+    look at a silence); returns the function that stops. No timer of its own."""
     schedule = CueSchedule()
     completed = False
 
@@ -129,7 +223,7 @@ def follow(session: Session, speaker: Speaker) -> Callable[[], None]:
 
     def on_state() -> None:
         nonlocal completed
-        cue = schedule.update(session.state, hold_completed=completed)
+        cue = schedule.update(session.state, session.now, hold_completed=completed)
         completed = False
         if cue is not None:
             speaker.play(cue)

@@ -18,8 +18,8 @@ from knotmeter.traces import TraceWriter, read_trace
 
 EVENT_KEYS = {
     "zone": {"event", "t", "zone"},
-    "alarm": {"event", "t", "kind", "force_n"},
-    "alarm_cleared": {"event", "t", "kind"},
+    "alarm": {"event", "t", "kind", "severity", "force_n"},
+    "alarm_cleared": {"event", "t", "kind", "severity"},
     "hold_started": {"event", "t"},
     "hold_ended": {
         "event",
@@ -31,7 +31,22 @@ EVENT_KEYS = {
         "mean_n",
         "complete",
     },
-    "summary": {"event", "t", "holds", "complete_holds", "alarms", "duration_s"},
+    "summary": {
+        "event",
+        "t",
+        "holds",
+        "complete_holds",
+        "alarms",
+        "duration_s",
+        "region",
+        "tool",
+        "band_n",
+        "ceiling_n",
+        "ceiling_capped",
+        "full_scale_n",
+        "target_s",
+        "longest_hold_s",
+    },
 }
 
 
@@ -117,7 +132,10 @@ def test_overrides_change_the_verdict(capsys: pytest.CaptureFixture[str], trace:
 def test_the_readable_summary(capsys: pytest.CaptureFixture[str], trace: Path) -> None:
     code, out, _ = analyze(capsys, str(trace), "--region", "upper-trapezius")
     assert code == 0
-    assert "Upper trapezius (band 40-65 N, ceiling 110 N, target 60 s)" in out
+    assert (
+        "Upper trapezius with a ball (band 40-65 N, ceiling 110 N, target 60 s, "
+        "longest hold 90 s)" in out
+    )
     assert "holds: 2, complete: 1" in out
     assert "over_ceiling at" in out
 

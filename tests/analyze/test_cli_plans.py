@@ -45,7 +45,7 @@ def test_one_plan_in_full_has_warm_up_cues_and_retest(capsys: pytest.CaptureFixt
     assert f"Retest: {plan.retest}" in out
     assert "1. Upper trapezius (upper-trapezius): 1 x 60-90 s" in out
     assert "about 4/10" in out
-    assert "then:  ear-to-armpit stretch, each side: 20 s" in out
+    assert "then:  nose-over-to-armpit stretch, one side at a time: 20 s" in out
     assert "then:  10 slow chin nods" in out
     assert "desk-shoulder" not in out
 

@@ -18,7 +18,7 @@ from knotmeter.core.regions import load_regions
 
 # Line numbers matter: the bad-file cases below name them.
 GOOD = """\
-schema = 1
+schema = 2
 
 [[plan]]
 id = "neck"
@@ -33,6 +33,7 @@ holds = 1
 hold_s = [60, 90]
 cue = "Ball on the wall"
 moves = [{ what = "chin nods", reps = 10 }]
+tool = "ball"
 
 [[plan.point]]
 region = "suboccipitals"
@@ -43,6 +44,7 @@ moves = [
     { what = "chin nods", reps = 10 },
     { what = "stretch", seconds = 20 },
 ]
+tool = "thumb"
 """
 
 
@@ -102,27 +104,27 @@ def test_an_unknown_plan_lists_the_valid_ids() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('region = "suboccipitals"', 'region = "throat"', "line 18: region: unknown region 'thr"),
-        ("hold_s = [30, 45]", "hold_s = [20, 45]", r"line 20: hold_s: .*30 <= min <= max <= 90"),
+        ('region = "suboccipitals"', 'region = "throat"', "line 19: region: unknown region 'thr"),
+        ("hold_s = [30, 45]", "hold_s = [20, 45]", r"line 21: hold_s: .*30 <= min <= max <= 90"),
         ("hold_s = [60, 90]", "hold_s = [60, 120]", r"line 13: hold_s: .*upper-trapezius"),
-        ("hold_s = [30, 45]", "hold_s = [45, 30]", "line 20: hold_s"),
-        ("holds = 2", "holds = 0", "line 19: holds: must be a whole number above 0"),
+        ("hold_s = [30, 45]", "hold_s = [45, 30]", "line 21: hold_s"),
+        ("holds = 2", "holds = 0", "line 20: holds: must be a whole number above 0"),
         ("holds = 1", "holds = 1.5", "line 12: holds"),
         ("holds = 1", "holds = true", "line 12: holds"),
         ('id = "neck"', 'id = "Neck Plan"', "line 4: id: must be lowercase"),
-        ('cue = "Ball under the skull"', 'cue = " "', "line 21: cue: must be a non-empty"),
+        ('cue = "Ball under the skull"', 'cue = " "', "line 22: cue: must be a non-empty"),
         ('retest = "Turn your head"', "retest = 3", "line 8: retest"),
-        ("holds = 2", "holds = 2\ncolour = 1", "line 20: colour: unknown field"),
+        ("holds = 2", "holds = 2\ncolour = 1", "line 21: colour: unknown field"),
         ('cue = "Ball on the wall"\n', "", r"line 10: \[\[plan.point\]\]: missing field 'cue'"),
         ('purpose = "Stiff neck"\n', "", r"line 3: \[\[plan\]\]: missing field 'purpose'"),
         ("reps = 10 }]", "reps = 0 }]", r"line 15: moves\[1\].reps: .*above 0"),
-        ("seconds = 20", "seconds = -5", r"line 22: moves\[2\].seconds"),
-        ("seconds = 20", "seconds = 20, reps = 3", r"line 22: moves\[2\]: give either"),
-        ('{ what = "stretch", ', '{ what = "", ', r"line 22: moves\[2\].what"),
+        ("seconds = 20", "seconds = -5", r"line 23: moves\[2\].seconds"),
+        ("seconds = 20", "seconds = 20, reps = 3", r"line 23: moves\[2\]: give either"),
+        ('{ what = "stretch", ', '{ what = "", ', r"line 23: moves\[2\].what"),
         ("reps = 10 }]", "reps = 10, sets = 2 }]", r"line 15: moves\[1\].sets: unknown"),
         ('moves = [{ what = "chin nods", reps = 10 }]', "moves = []", "line 15: moves: .*at least"),
-        ("schema = 1", "schema = 2", "line 1: schema must be 1 .*newer knotmeter"),
-        ("schema = 1", "schema = 1\ncolour = 1", "line 2: colour: unknown field"),
+        ("schema = 2", "schema = 3", "line 1: schema must be 2 .*newer knotmeter"),
+        ("schema = 2", "schema = 2\ncolour = 1", "line 2: colour: unknown field"),
         ("hold_s = [60, 90]", "hold_s = [60, 90", "not valid TOML"),
     ],
 )
@@ -137,7 +139,7 @@ def test_a_bad_plans_file_is_one_line_naming_the_line_and_field(
 
 def test_a_duplicate_plan_id_is_refused(tmp_path: Path) -> None:
     plan = GOOD.split("\n", 2)[2]
-    with pytest.raises(PlansFileError, match="line 28: id: 'neck' is defined twice"):
+    with pytest.raises(PlansFileError, match="line 30: id: 'neck' is defined twice"):
         parse_file(tmp_path, GOOD + "\n" + plan)
 
 
@@ -149,12 +151,13 @@ def test_a_plan_without_points_is_refused(tmp_path: Path) -> None:
 
 def test_a_file_without_plans_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PlansFileError, match=r"no \[\[plan\]\] tables"):
-        parse_file(tmp_path, "schema = 1\n")
+        parse_file(tmp_path, "schema = 2\n")
 
 
 def test_a_point_written_inline_still_names_a_line(tmp_path: Path) -> None:
     inline = GOOD.split("[[plan.point]]")[0] + (
-        'point = [{ region = "masseter", holds = 1, hold_s = [30, 90], cue = "x", moves = [] }]\n'
+        'point = [{ region = "masseter", tool = "thumb", holds = 1, hold_s = [30, 90], cue = "x", '
+        "moves = [] }]\n"
     )
     with pytest.raises(PlansFileError, match=r"line 10: hold_s: .*30 <= min <= max <= 60"):
         parse_file(tmp_path, inline)

@@ -23,7 +23,7 @@ REGION_IDS = [
 ]
 
 GOOD = """\
-schema = 1
+schema = 2
 
 [[region]]
 id = "upper-trapezius"
@@ -31,6 +31,7 @@ name = "Upper trapezius"
 band_n = [40, 65]
 ceiling_n = 110
 hold_s = [60, 90]
+contact_cm2 = 7
 """
 
 
@@ -38,9 +39,9 @@ def test_the_twelve_regions_ship_with_their_reference_numbers() -> None:
     regions = load_regions()
     assert list(regions) == REGION_IDS
     assert regions["upper-trapezius"] == Region(
-        "upper-trapezius", "Upper trapezius", 40.0, 65.0, 110.0, 60.0, 90.0
+        "upper-trapezius", "Upper trapezius", 40.0, 65.0, 110.0, 60.0, 90.0, 7.0
     )
-    assert get_region("gluteus-medius").hold_max_s == 120.0
+    assert get_region("gluteus-medius").hold_max_s == 90.0  # REFERENCE §1: 60-90 s
     assert get_region("masseter").ceiling_n == 25.0
     for region in regions.values():
         assert 0 < region.band_low_n < region.band_high_n < region.ceiling_n
@@ -63,7 +64,7 @@ def test_an_unknown_region_lists_the_valid_ids() -> None:
         ('name = "Upper trapezius"', 'name = ""', "line 5: name"),
         ("hold_s = [60, 90]", "hold_s = [60, 90]\ncolour = 1", "line 9: colour: unknown field"),
         ("ceiling_n = 110\n", "", r"line 3: \[\[region\]\]: missing field 'ceiling_n'"),
-        ("schema = 1", "schema = 2", "line 1: schema must be 1 .*newer knotmeter"),
+        ("schema = 2", "schema = 3", "line 1: schema must be 2 .*newer knotmeter"),
         ("band_n = [40, 65]", "band_n = [40, 65", "not valid TOML"),
     ],
 )
@@ -75,10 +76,10 @@ def test_a_bad_regions_file_names_the_line_and_field(old: str, new: str, message
 
 def test_a_duplicate_id_is_refused() -> None:
     twice = GOOD + "\n" + GOOD.split("\n", 2)[2]
-    with pytest.raises(RegionsFileError, match="line 11: id: 'upper-trapezius' is defined twice"):
+    with pytest.raises(RegionsFileError, match="line 12: id: 'upper-trapezius' is defined twice"):
         parse_regions(twice, "my.toml")
 
 
 def test_a_file_without_regions_is_refused() -> None:
     with pytest.raises(RegionsFileError, match="no \\[\\[region\\]\\] tables"):
-        parse_regions("schema = 1\n", "my.toml")
+        parse_regions("schema = 2\n", "my.toml")

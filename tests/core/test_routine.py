@@ -30,6 +30,7 @@ from knotmeter.core.routine import (
     Step,
     StepChanged,
 )
+from knotmeter.core.tools import Tool
 from tests.core.conftest import PressMaker
 
 
@@ -185,7 +186,7 @@ plans = st.lists(
         "warm",
         "retest",
         tuple(
-            PlanPoint(r, n, r.hold_min_s, r.hold_max_s, "cue", (Move("nods", reps=10),))
+            PlanPoint(r, Tool.BALL, n, r.hold_min_s, r.hold_max_s, "cue", (Move("nods", reps=10),))
             for r, n in points
         ),
     )

@@ -1,38 +1,115 @@
-"""Cues by ear: the clips, a real player process on a pipe, and a session's cues in order.
+"""Cues by ear: the clips, a real player process on a pipe, and every hard state heard
+from a real session.
 
-The "player" is a real child process reading the pipe (a copy to a file), as aplay
-would; only the sound card is missing here.
+The "player" is a real child process (``recording_player.py``) that reads the pipe
+no faster than a sound card plays and records what came when; only the card is
+missing here. Waits are on what the player has recorded, with a deadline.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from firmware_host.source import LinkChanged, LinkState
+from knotmeter.core.alarms import ALARM_TABLE
 from knotmeter.core.config import PipelineConfig
-from knotmeter.core.events import Cue
+from knotmeter.core.cues import HARD_CUES, REPEAT_S
+from knotmeter.core.events import AlarmKind, Cue
+from knotmeter.core.samples import SampleBatch
 from knotmeter.session import Session
-from knotmeter.sound import NOTES, PLAYER_ENV, RATE_HZ, Speaker, clip, follow, player_command
+from knotmeter.sound import (
+    CHUNK_BYTES,
+    CHUNK_S,
+    LEAD_S,
+    NOTES,
+    PLAYER_ENV,
+    RATE_HZ,
+    Speaker,
+    clip,
+    follow,
+    player_command,
+)
+from tests.session.recording_player import Heard, heard, reads
 from tests.session.test_session import HandSource, ManualClock, Running, samples
 
-COPY = "import shutil, sys; shutil.copyfileobj(sys.stdin.buffer, open(sys.argv[1], 'wb'))"
+PLAYER = Path(__file__).with_name("recording_player.py")
+OPENINGS = {cue: clip(cue)[:CHUNK_BYTES] for cue in Cue}
+DEADLINE_S = 5.0
+REGION = "upper-trapezius"  # band 40-65 N, ceiling 110 N
 
 
-def recorder(out: Path) -> list[str]:
-    return [sys.executable, "-c", COPY, str(out)]
+def stream(out: Path) -> bytes:
+    return b"".join(data for _, data in reads(out))
+
+
+def clip_s(cue: Cue) -> float:
+    return len(clip(cue)) / (2 * RATE_HZ)
+
+
+async def wait_heard(out: Path, cue: Cue, times: int = 1) -> list[Heard[Cue]]:
+    """Everything the player heard, once it has heard ``cue`` ``times`` times."""
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        found = heard(out, OPENINGS)
+        if sum(h.key is cue for h in found) >= times:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{cue} not heard {times}x in {DEADLINE_S} s: {found}")
+        await asyncio.sleep(0.002)
+
+
+@pytest.fixture
+def played(tmp_path: Path) -> Path:
+    return tmp_path / "played.raw"
+
+
+class NotingSpeaker(Speaker):
+    """Notes when each cue was asked for."""
+
+    asked: list[tuple[float, Cue]]
+
+    def play(self, cue: Cue) -> bool:
+        self.asked.append((time.monotonic(), cue))
+        return super().play(cue)
+
+    def fed_at_most_s(self, cut: Cue, by: Cue) -> float:
+        """How much of ``cut`` the feeder may have written before ``by`` was asked for:
+        ``LEAD_S`` at once, then real time, and a chunk due right then."""
+        first = next(t for t, cue in self.asked if cue is cut)
+        then = next(t for t, cue in self.asked if cue is by and t >= first)
+        return then - first + LEAD_S + CHUNK_S
+
+
+@pytest.fixture
+async def speaker(played: Path) -> AsyncIterator[NotingSpeaker]:
+    speaker = NotingSpeaker.open([sys.executable, str(PLAYER), str(played)])
+    assert speaker is not None
+    speaker.asked = []
+    yield speaker
+    speaker.close()
+
+
+def fed_s(cut: Heard[Cue], by: Heard[Cue]) -> float:
+    """Sound the player got of ``cut`` before ``by`` started."""
+    return (by.offset - cut.offset) / (2 * RATE_HZ)
 
 
 @pytest.mark.parametrize("cue", list(Cue))
 def test_each_clip_is_its_notes_at_their_pitch(cue: Cue) -> None:
     pcm = np.frombuffer(clip(cue), dtype="<i2").astype(np.float64)
     notes = NOTES[cue]
-    assert pcm.size == sum(round(seconds * RATE_HZ) for _, seconds in notes)
+    sound = sum(round(seconds * RATE_HZ) for _, seconds in notes)
+    assert pcm.size * 2 % CHUNK_BYTES == 0, "whole chunks"
+    assert 0 <= pcm.size - sound < CHUNK_BYTES // 2, "the notes, then silence to the chunk's end"
     assert np.abs(pcm).max() < 32767 * 0.31
-    assert pcm[0] == 0.0, "notes fade in: no click"
+    assert pcm[0] == pcm[-1] == 0.0, "notes fade in and out: no click"
     freq, seconds = notes[0]
     first = pcm[: round(seconds * RATE_HZ)]
     spectrum = np.abs(np.fft.rfft(first))
@@ -40,17 +117,42 @@ def test_each_clip_is_its_notes_at_their_pitch(cue: Cue) -> None:
     assert peak_hz == pytest.approx(freq, abs=RATE_HZ / first.size)
 
 
-def test_clips_reach_the_player_whole_and_in_order(tmp_path: Path) -> None:
-    out = tmp_path / "played.raw"
-    speaker = Speaker.open(recorder(out))
-    assert speaker is not None
-    for cue in (Cue.IN_BAND, Cue.TOO_HARD, Cue.HOLD_COMPLETE):
-        assert speaker.play(cue)
+def test_every_cue_sounds_its_own_way_and_ends_before_it_repeats() -> None:
+    openings = [NOTES[cue][0][0] for cue in Cue]
+    assert len(set(openings)) == len(openings), "each cue opens on a pitch of its own"
+    assert NOTES[Cue.TOO_HARD][0][0] == max(openings), "too hard: the highest"
+    low, rest, again = NOTES[Cue.NO_DATA]
+    assert low == again, "no data: a double tone"
+    assert low[0] == min(openings) < 300, "and the lowest"
+    assert rest[0] == 0.0
+    for cue, period in REPEAT_S.items():
+        assert clip_s(cue) < period
+
+
+async def test_a_less_urgent_cue_waits_for_the_clip_playing(
+    speaker: NotingSpeaker, played: Path
+) -> None:
+    assert speaker.play(Cue.TOO_HARD)
+    assert speaker.play(Cue.HOLD_COMPLETE)
+    assert speaker.play(Cue.IN_BAND)  # the newest waiting cue wins
+    (first, _), *_, (last, _) = speaker.asked
+    assert last - first < clip_s(Cue.TOO_HARD) - LEAD_S, "asked while too hard still played"
     speaker.close()
-    assert out.read_bytes() == clip(Cue.IN_BAND) + clip(Cue.TOO_HARD) + clip(Cue.HOLD_COMPLETE)
+    assert stream(played).endswith(clip(Cue.TOO_HARD) + clip(Cue.IN_BAND))
+    assert [h.key for h in heard(played, OPENINGS)] == [Cue.TOO_HARD, Cue.IN_BAND]
 
 
-def test_a_player_that_died_costs_a_dropped_cue_not_a_crash(tmp_path: Path) -> None:
+async def test_a_more_urgent_cue_cuts_the_clip_short(speaker: NotingSpeaker, played: Path) -> None:
+    assert speaker.play(Cue.IN_BAND)
+    await wait_heard(played, Cue.IN_BAND)  # it plays
+    assert speaker.play(Cue.TOO_HARD)
+    in_band, too_hard = await wait_heard(played, Cue.TOO_HARD)
+    assert fed_s(in_band, too_hard) <= speaker.fed_at_most_s(Cue.IN_BAND, Cue.TOO_HARD)
+    speaker.close()
+    assert stream(played).endswith(clip(Cue.TOO_HARD))
+
+
+def test_a_player_that_died_costs_a_dropped_cue_not_a_crash() -> None:
     speaker = Speaker.open([sys.executable, "-c", "pass"])
     assert speaker is not None
     speaker._process.wait()  # it read nothing and left
@@ -59,27 +161,104 @@ def test_a_player_that_died_costs_a_dropped_cue_not_a_crash(tmp_path: Path) -> N
     speaker.close()
 
 
+async def test_a_player_that_dies_mid_clip_stops_the_feed_not_the_caller() -> None:
+    speaker = Speaker.open([sys.executable, "-c", f"import os; os.read(0, {CHUNK_BYTES})"])
+    assert speaker is not None
+    assert speaker.play(Cue.NO_DATA)
+    deadline = time.monotonic() + DEADLINE_S
+    while speaker.play(Cue.NO_DATA):  # each call returns at once; false once it is gone
+        assert time.monotonic() < deadline, "the dead player was never noticed"
+        await asyncio.sleep(0.01)
+    speaker.close()
+    assert not speaker._feeder.is_alive()
+
+
 def test_no_player_means_no_speaker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert Speaker.open([str(tmp_path / "no-such-player")]) is None
     monkeypatch.setenv(PLAYER_ENV, "my-player --raw")
     assert player_command() == ["my-player", "--raw"]
 
 
-async def test_a_session_is_heard_in_band_then_too_hard_then_quiet(tmp_path: Path) -> None:
-    out = tmp_path / "played.raw"
-    speaker = Speaker.open(recorder(out))
-    assert speaker is not None
-    source = HandSource()
-    session = Session(source, PipelineConfig.for_region("upper-trapezius"), clock=ManualClock())
-    follow(session, speaker)
-    running = Running(session)
-    source.push(
-        LinkChanged(0.0, LinkState.LIVE),
-        samples(0.0, 2.0, 52.0),  # in band
-        samples(2.0, 2.5, 125.0),  # over the 110 N ceiling
-        samples(2.5, 4.0, 0.0),  # released: nothing to say
+class Followed:
+    """A session followed by a speaker, on a hand-pushed source and a manual clock."""
+
+    def __init__(self, speaker: Speaker, *, config: PipelineConfig | None = None) -> None:
+        self.source = HandSource()
+        self.clock = ManualClock()
+        session = Session(
+            self.source, config or PipelineConfig.for_region(REGION), clock=self.clock
+        )
+        follow(session, speaker)
+        self.running = Running(session)
+
+
+@pytest.fixture
+async def rig(speaker: Speaker) -> AsyncIterator[Followed]:
+    rig = Followed(speaker)
+    rig.source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 1.0, 52.0))  # in band
+    yield rig
+    await rig.running.stop()
+
+
+def saturated(batch: SampleBatch) -> SampleBatch:
+    return SampleBatch(t=batch.t, force_n=batch.force_n, saturated=True)
+
+
+@pytest.mark.parametrize(
+    ("hard", "kind"),
+    [
+        pytest.param([samples(1.0, 1.5, 125.0)], AlarmKind.OVER_CEILING, id="over-the-ceiling"),
+        pytest.param(
+            [saturated(samples(1.0, 1.5, 60.0))], AlarmKind.SATURATION, id="saturated-in-band"
+        ),
+        pytest.param(
+            [samples(1.0 + k, 2.0 + k, 52.0) for k in range(120)],
+            AlarmKind.LONG_HOLD,
+            id="two-minutes-in-band",
+        ),
+        pytest.param([samples(1.0, 4.0, -20.0)], AlarmKind.BAD_ZERO, id="reading-below-zero"),
+    ],
+)
+async def test_each_hard_state_is_heard_as_its_cue(
+    rig: Followed, played: Path, hard: list[SampleBatch], kind: AlarmKind
+) -> None:
+    await wait_heard(played, Cue.IN_BAND)
+    rig.source.push(*hard)
+    await rig.source.drained()
+    assert kind in rig.running.session.state.alarms
+    cue = ALARM_TABLE[kind].cue
+    found = await wait_heard(played, cue)
+    since = next(h.t for h in found if h.key is cue)
+    assert not [h for h in found if h.t >= since and h.key not in HARD_CUES], (
+        "nothing soft is heard over a hard state"
     )
-    await source.drained()
-    await running.stop()
-    speaker.close()
-    assert out.read_bytes() == clip(Cue.IN_BAND) + clip(Cue.TOO_HARD)
+
+
+async def test_a_link_down_is_heard_at_once_and_every_two_seconds(
+    rig: Followed, played: Path
+) -> None:
+    await wait_heard(played, Cue.IN_BAND)
+    rig.source.push(LinkChanged(1.0, LinkState.NO_DATA))
+    await wait_heard(played, Cue.NO_DATA)  # at once: the clock has not moved
+    for times in (2, 3):
+        rig.clock.now += REPEAT_S[Cue.NO_DATA] + 0.05  # the watchdog finds the silence
+        await wait_heard(played, Cue.NO_DATA, times)
+
+
+async def test_a_silent_tool_is_heard_without_any_link_event(rig: Followed, played: Path) -> None:
+    await wait_heard(played, Cue.IN_BAND)
+    await rig.source.drained()
+    rig.clock.now += 1.0
+    await wait_heard(played, Cue.NO_DATA)
+
+
+async def test_too_hard_cuts_the_in_band_cue_short(
+    rig: Followed, speaker: NotingSpeaker, played: Path
+) -> None:
+    """The too-hard clip waits behind no more of the in-band clip than the time since
+    it started and ``LEAD_S``: a press over the ceiling mid-clip cuts it short."""
+    await wait_heard(played, Cue.IN_BAND)  # it plays
+    rig.source.push(samples(1.0, 1.5, 125.0))
+    in_band, too_hard, *_ = await wait_heard(played, Cue.TOO_HARD)
+    assert too_hard.key is Cue.TOO_HARD
+    assert fed_s(in_band, too_hard) <= speaker.fed_at_most_s(Cue.IN_BAND, Cue.TOO_HARD)

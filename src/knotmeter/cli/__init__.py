@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from knotmeter.core.errors import CoachInputError
 from knotmeter.errors import KnotmeterError
 
 SUBCOMMANDS: dict[str, str] = {
@@ -23,6 +25,8 @@ SUBCOMMANDS: dict[str, str] = {
     "replay": "run the dashboard on a recorded trace",
     "history": "holds per point and day over the last two weeks: force, time in band, pain",
     "plans": "the routines the coach walks through: points, holds and follow-up moves",
+    "sessions": "the sittings in the store: when, how long, points, holds, alarms",
+    "export": "sessions as CSV tables or JSON lines: samples, holds, alarms, pain ratings",
 }
 
 
@@ -53,8 +57,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnotmeterError as err:
         print(f"knotmeter: {err}", file=sys.stderr)
         return err.exit_code
+    except CoachInputError as err:
+        print(f"knotmeter: {err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader left (``| head``): not a failure; point stdout at nothing so the
+        # interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return code
 
 

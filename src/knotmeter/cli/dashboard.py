@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from knotmeter.core.tools import Tool
 from knotmeter.core.units import Unit
 from knotmeter.errors import BadInput
 
 if TYPE_CHECKING:
     from firmware_host.source import Source
     from knotmeter.core.plans import Plan
+    from knotmeter.core.regions import Region
 
 DEFAULT_PROFILE = "calm"
 DEFAULT_REGION = "upper-trapezius"
@@ -74,6 +77,12 @@ def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
         help="in-band seconds that complete a hold (default: the region's)",
     )
     parser.add_argument(
+        "--tool",
+        choices=[tool.value for tool in Tool],
+        help="what you press with: ball, hook or thumb (scales the limits; default ball, "
+        "or each routine point's own)",
+    )
+    parser.add_argument(
         "--sound",
         choices=["on", "off"],
         default="on",
@@ -91,6 +100,7 @@ class ViewOptions:
     target_s: float | None
     plan: Plan | None
     sound: bool
+    tool: Tool = Tool.BALL
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ViewOptions:
@@ -110,11 +120,37 @@ class ViewOptions:
             raise BadInput(
                 f"--unit {args.unit} is a pressure: give the tool's contact area with --area CM2"
             )
-        if args.target is not None and not args.target > 0:
+        if args.target is not None:
+            _check_target(args.target, plan, region)
+        if args.tool is not None and plan is not None:
             raise BadInput(
-                f"--target must be a number of seconds greater than 0, got {args.target:g}"
+                "--tool: a routine names the tool for each of its points; leave --tool out "
+                "with --plan"
             )
-        return cls(region.id, args.unit, args.area, args.target, plan, args.sound == "on")
+        tool = (
+            Tool(args.tool)
+            if args.tool is not None
+            else (plan.points[0].tool if plan is not None else Tool.BALL)
+        )
+        return cls(region.id, args.unit, args.area, args.target, plan, args.sound == "on", tool)
+
+
+def _check_target(target_s: float, plan: Plan | None, region: Region) -> None:
+    """A hold target is bounded by every point's longest hold (a shorter one than advised
+    is allowed: the screen says so)."""
+    if not (math.isfinite(target_s) and target_s > 0):
+        raise BadInput(f"--target must be a number of seconds greater than 0, got {target_s:g}")
+    points = (
+        [(p.region.name, p.hold_min_s, p.hold_max_s) for p in plan.points]
+        if plan
+        else [(region.name, region.hold_min_s, region.hold_max_s)]
+    )
+    for name, low, high in points:
+        if target_s > high:
+            raise BadInput(
+                f"--target {target_s:g} s is longer than the longest hold for {name} "
+                f"({low:g}-{high:g} s); choose {high:g} s or less"
+            )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -135,21 +171,27 @@ def launch(
 
     ``opener`` turns the moniker into a source (default: the source registry).
     """
-    from knotmeter.session import Session, region_config
+    from knotmeter.session import Aim, Session, region_config
     from knotmeter.sound import Speaker, follow
     from knotmeter.sources import discover_tools, open_source
     from knotmeter.store import SessionStore
     from knotmeter.ui import ForceFormat, KnotmeterApp
 
     fmt = ForceFormat(Unit(view.unit), view.area_cm2)
-    first_hold_s = None if view.plan is None else view.plan.points[0].hold_min_s
+    first = None if view.plan is None else view.plan.points[0]
+    aim = Aim(
+        tool=view.tool, hold_s=None if first is None else (first.hold_min_s, first.hold_max_s)
+    )
     with contextlib.ExitStack() as cleanup:
         store = cleanup.enter_context(SessionStore())
         speaker = Speaker.open() if view.sound else None
         if speaker is not None:
             cleanup.callback(speaker.close)
         notice = NO_PLAYER if view.sound and speaker is None else None
-        config = region_config(view.region, target_s=view.target_s or first_hold_s, store=store)
+        first_hold_s = None if first is None else first.hold_min_s
+        config = region_config(
+            view.region, target_s=view.target_s or first_hold_s, store=store, aim=aim
+        )
 
         def connect(moniker: str) -> Session:
             session = Session(

@@ -10,6 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import shutil
+import sys
+import textwrap
 from datetime import date, datetime, timedelta
 
 from knotmeter.core.regions import UnknownRegion, get_region, load_regions
@@ -19,6 +23,9 @@ from knotmeter.history import DayOfHolds, by_region, days_of_holds, table_lines
 from knotmeter.store import SessionStore, SourceKind, default_db_path
 
 FORCE_UNITS = (Unit.N, Unit.KGF, Unit.LBF)
+CHART_MAX_WIDTH = 100
+MAX_DAYS = 36_500
+CHART_HEIGHT = 14
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,15 +38,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--all", action="store_true", help="include simulated and replayed sessions"
     )
     parser.add_argument("--json", action="store_true", help="one JSON line per point and day")
+    parser.add_argument(
+        "--chart", action="store_true", help="charts per point: in band, force, pain"
+    )
 
 
-def _days(text: str) -> float:
+def parse_days(text: str) -> float:
+    """``--days N``: above 0, at most a century (shared by the commands that look back)."""
     try:
         days = float(text)
     except ValueError:
         raise BadInput(f"--days: {text!r} is not a number of days") from None
-    if not (math.isfinite(days) and days > 0):
-        raise BadInput(f"--days: must be more than 0 (got {text})")
+    if not (math.isfinite(days) and 0 < days <= MAX_DAYS):
+        raise BadInput(f"--days: must be more than 0 and at most {MAX_DAYS} (got {text})")
     return days
 
 
@@ -62,13 +73,33 @@ def _region_name(region_id: str) -> str:
         return region_id
 
 
-def _print_text(days: list[DayOfHolds], unit: Unit, since: date, everything: bool) -> None:
+def _print_text(
+    days: list[DayOfHolds], unit: Unit, since: date, everything: bool, *, chart: bool = False
+) -> None:
     which = "all sessions" if everything else "holds on a real tool"
     print(f"{which}, since {since.isoformat()} ({default_db_path()})")
     for region, group in by_region(days):
         print(f"\n{_region_name(region)} ({region})")
         for line in table_lines(group, lambda force_n: f"{convert(force_n, unit):.1f} {unit}"):
             print(f"  {line}")
+        if chart:
+            _print_charts(region, group, unit, since)
+
+
+def _print_charts(region_id: str, days: list[DayOfHolds], unit: Unit, since: date) -> None:
+    """The app's history charts as text; plain characters unless colour is wanted and seen."""
+    from knotmeter.charts import ChartStyle, PointDays, point_charts, region_band, render_text
+    from knotmeter.ui.display import ForceFormat
+
+    today = datetime.now().astimezone().date()
+    point = PointDays(
+        region_id, _region_name(region_id), days, since, today, region_band(region_id)
+    )
+    style = ChartStyle(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    width = min(shutil.get_terminal_size((CHART_MAX_WIDTH, 24)).columns, CHART_MAX_WIDTH) - 2
+    for draw in point_charts(point, style, ForceFormat(unit)):
+        print()
+        print(textwrap.indent(render_text(draw, width, CHART_HEIGHT, style), "  "))
 
 
 def _print_json(days: list[DayOfHolds], unit: Unit) -> None:
@@ -94,7 +125,7 @@ def _print_json(days: list[DayOfHolds], unit: Unit) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    days_back = _days(args.days)
+    days_back = parse_days(args.days)
     region = _region(args.region)
     unit = Unit(args.unit)
     path = default_db_path()
@@ -113,5 +144,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"no holds in the last {days_back:g} days{hint}")
         return 0
     since = (datetime.now().astimezone() - timedelta(days=days_back)).date()
-    _print_text(days, unit, since, args.all)
+    _print_text(days, unit, since, args.all, chart=args.chart)
     return 0

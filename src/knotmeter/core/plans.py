@@ -14,13 +14,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from knotmeter.core.errors import CoachInputError
 from knotmeter.core.regions import Region, load_regions
 from knotmeter.core.tomlfile import ID, TableLines, number, pair, read_toml
-from knotmeter.errors import BadInput
+from knotmeter.core.tools import Tool, parse_tool
 
-SCHEMA = 1
+SCHEMA = 2
 _PLAN_FIELDS = frozenset({"id", "name", "purpose", "warm_up", "retest", "point"})
-_POINT_FIELDS = frozenset({"region", "holds", "hold_s", "cue", "moves"})
+_POINT_FIELDS = frozenset({"region", "tool", "holds", "hold_s", "cue", "moves"})
 _MOVE_FIELDS = frozenset({"what", "reps", "seconds"})
 
 
@@ -45,6 +46,7 @@ class PlanPoint:
     """One point of a routine: where to press, how many holds, how long, what follows."""
 
     region: Region
+    tool: Tool
     holds: int
     hold_min_s: float
     hold_max_s: float
@@ -70,11 +72,11 @@ class Plan:
     points: tuple[PlanPoint, ...]
 
 
-class PlansFileError(BadInput):
+class PlansFileError(CoachInputError):
     """The plans file is malformed; the message names the file, line and field."""
 
 
-class UnknownPlan(BadInput):
+class UnknownPlan(CoachInputError):
     """A plan id that is not in the plans file; the message lists the valid ids."""
 
 
@@ -144,6 +146,10 @@ def _point(raw: Any, lines: TableLines, regions: Mapping[str, Region]) -> PlanPo
             f"unknown region {region_id!r}; choose one of: {', '.join(regions)}",
         )
     region = regions[region_id]
+    try:
+        tool = parse_tool(str(raw["tool"]))
+    except ValueError as err:
+        raise _Invalid(lines.of("tool"), "tool", str(err)) from None
     holds = _count(raw["holds"])
     if holds is None:
         raise _Invalid(lines.of("holds"), "holds", "must be a whole number above 0")
@@ -161,7 +167,7 @@ def _point(raw: Any, lines: TableLines, regions: Mapping[str, Region]) -> PlanPo
         raise _Invalid(lines.of("moves"), "moves", "must list at least one follow-up move")
     line = lines.of("moves")
     follow_up = tuple(_move(move, f"moves[{n}]", line) for n, move in enumerate(moves, 1))
-    return PlanPoint(region, holds, hold[0], hold[1], cue, follow_up)
+    return PlanPoint(region, tool, holds, hold[0], hold[1], cue, follow_up)
 
 
 def _plan(raw: Any, lines: TableLines, regions: Mapping[str, Region]) -> Plan:

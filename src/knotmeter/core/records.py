@@ -6,6 +6,7 @@ are float noise, and stable output lets people diff two runs.
 
 from __future__ import annotations
 
+from knotmeter.core.alarms import severity
 from knotmeter.core.events import (
     AlarmCleared,
     AlarmRaised,
@@ -37,10 +38,16 @@ def event_record(event: Event) -> dict[str, JsonValue]:
                 "event": "alarm",
                 "t": seconds(t),
                 "kind": kind.value,
+                "severity": severity(kind).value,
                 "force_n": newtons(force_n),
             }
         case AlarmCleared(t, kind):
-            return {"event": "alarm_cleared", "t": seconds(t), "kind": kind.value}
+            return {
+                "event": "alarm_cleared",
+                "t": seconds(t),
+                "kind": kind.value,
+                "severity": severity(kind).value,
+            }
         case HoldStarted(t):
             return {"event": "hold_started", "t": seconds(t)}
         case HoldCompleted(t, in_band_s):

@@ -12,11 +12,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from knotmeter.core.errors import CoachInputError
 from knotmeter.core.tomlfile import ID, number, pair, read_toml
-from knotmeter.errors import BadInput
 
-SCHEMA = 1
-_FIELDS = frozenset({"id", "name", "band_n", "ceiling_n", "hold_s"})
+SCHEMA = 2
+_FIELDS = frozenset({"id", "name", "band_n", "ceiling_n", "hold_s", "contact_cm2"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -30,13 +30,14 @@ class Region:
     ceiling_n: float
     hold_min_s: float
     hold_max_s: float
+    contact_cm2: float = 7.0
 
 
-class RegionsFileError(BadInput):
+class RegionsFileError(CoachInputError):
     """The regions file is malformed; the message names the file, line and field."""
 
 
-class UnknownRegion(BadInput):
+class UnknownRegion(CoachInputError):
     """A region id that is not in the regions file; the message lists the valid ids."""
 
 
@@ -62,7 +63,10 @@ def _region(raw: dict[str, Any]) -> tuple[Region | None, str, str]:
     hold = pair(raw["hold_s"])
     if hold is None or not 0 < hold[0] <= hold[1]:
         return None, "hold_s", "must be [min, max] seconds with 0 < min <= max"
-    region = Region(region_id, name.strip(), band[0], band[1], ceiling, hold[0], hold[1])
+    contact = number(raw["contact_cm2"])
+    if contact is None or not 0 < contact <= 100:
+        return None, "contact_cm2", "must be the contact area the row assumes, in (0, 100] cm²"
+    region = Region(region_id, name.strip(), band[0], band[1], ceiling, hold[0], hold[1], contact)
     return region, "", ""
 
 

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-from knotmeter.errors import BadInput
+from knotmeter.core.errors import CoachInputError
 
 ID = re.compile(r"^[a-z][a-z0-9-]*$")
 """What an id in a data file may look like: lowercase letters, digits and dashes."""
@@ -66,7 +66,7 @@ def table_lines(text: str) -> TableLines:
 
 
 def read_toml(
-    text: str, source: str, schema: int, error: type[BadInput]
+    text: str, source: str, schema: int, error: type[CoachInputError]
 ) -> tuple[dict[str, Any], TableLines]:
     """Parse ``text`` and check its ``schema`` version; ``source`` names it in errors.
 

@@ -23,6 +23,7 @@ from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.live import FRAME_HZ, LiveScreen
 from knotmeter.ui.screens.picker import Discover, ToolPicker
 from knotmeter.ui.screens.regions import region_targets
+from knotmeter.ui.screens.sessions import SessionsScreen
 
 Connect = Callable[[str], Session]
 """Open a source by moniker and wrap it in a session (raises ``KnotmeterError``)."""
@@ -116,6 +117,11 @@ class KnotmeterApp(App[None]):
         )
         yield SystemCommand(
             "History", "This point's last two weeks: holds, force, pain", screen.action_history
+        )
+        yield SystemCommand(
+            "Sessions",
+            "Past sittings: trace, holds, alarms, pain",
+            lambda: self.push_screen(SessionsScreen.of(screen.session, screen.fmt)),
         )
         yield SystemCommand(
             "Measure your band",

@@ -303,10 +303,8 @@ class LiveScreen(Screen[None]):
         self.session.advance_routine()
 
     async def action_tare(self) -> None:
-        if await self.session.tare():
-            self.notify("Tared: the current reading is the new zero")
-        else:
-            self.notify("Hold the tool still, off the body, then tare", severity="warning")
+        result = await self.session.tare()
+        self.notify(result.message, severity="information" if result.ok else "warning")
 
     def action_region(self) -> None:
         current = self.session.pipeline.config.region.id

@@ -1,0 +1,130 @@
+"""Fill a real store with a fortnight of sittings, through the store's public API.
+
+Each sitting follows one plan's points; each point is one press (rest, ramp into
+the band, a wandering plateau, release) run through the real pipeline, and what it
+says (holds, alarms) is recorded with the raw samples exactly as a live session
+records them. Pain eases and force settles over the days, so charts have a trend.
+Everything is seeded: the same call writes the same store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from knotmeter.core.config import PipelineConfig
+from knotmeter.core.events import HoldStarted
+from knotmeter.core.pipeline import Pipeline
+from knotmeter.core.plans import get_plan
+from knotmeter.core.samples import SampleBatch
+from knotmeter.store import SessionStore, SourceKind
+
+DAY_S = 86_400.0
+RATE_HZ = 80.0
+BATCH_S = 0.5
+PLANS = ("tension-headache", "plantar-heel", "jaw")
+SEED_NOW = 1_795_000_000.0  # 2026-11-18 ... a fixed "now" for pictures that never change
+
+
+@dataclass(slots=True, frozen=True)
+class Sitting:
+    """One session to seed: when (days before ``now``), which plan, how it goes."""
+
+    days_ago: float
+    plan: str
+    point_s: float
+    pain: int
+    kind: SourceKind = SourceKind.DEVICE
+    overshoot: bool = False
+
+
+def fortnight(point_s: float = 40.0, days: int = 14) -> list[Sitting]:
+    """A sitting a day over ``days`` days, plans in turn, holds growing by 3 s a day and
+    pain easing from 7 to 2; one sitting
+    overshoots the ceiling, and one on the simulated tool is not history."""
+    sittings = [
+        Sitting(
+            days_ago=days - 1 - day + 0.5,
+            plan=PLANS[day % len(PLANS)],
+            point_s=point_s + 3.0 * day,
+            pain=max(2, 7 - day * 5 // days),
+            overshoot=day == 3,
+        )
+        for day in range(days)
+    ]
+    sittings.append(Sitting(2.3, PLANS[0], point_s, 9, kind=SourceKind.SIMULATED))
+    return sittings
+
+
+def press(
+    region_id: str, point_s: float, rng: np.random.Generator, *, overshoot: bool, ease: float
+) -> np.ndarray:
+    """Force for one point: 3 s rest, 6 s ramp, plateau, 2 s release, 2 s rest (N)."""
+    config = PipelineConfig.for_region(region_id)
+    low, high = config.band_low_n, config.band_high_n
+    level = low + (high - low) * (0.45 + 0.25 * ease)
+    n = round(point_s * RATE_HZ)
+    t = np.arange(n) / RATE_HZ
+    plateau_end = point_s - 4.0
+    shape = np.interp(
+        t, [0.0, 3.0, 9.0, plateau_end, plateau_end + 2.0, point_s], [0, 0, 1, 1, 0, 0]
+    )
+    force = level * shape * (1.0 + 0.04 * np.sin(2 * np.pi * t / 7.0))
+    if overshoot:
+        spike = (t > 12.0) & (t < 14.0)
+        force[spike] = config.ceiling_n * 1.15
+    return np.maximum(force + rng.normal(0.0, 0.15, n), 0.0)
+
+
+def _batches(t: np.ndarray, force: np.ndarray) -> Iterator[SampleBatch]:
+    step = int(BATCH_S * RATE_HZ)
+    for start in range(0, len(t), step):
+        yield SampleBatch(
+            t=t[start : start + step].copy(), force_n=force[start : start + step].copy()
+        )
+
+
+def seed_history(
+    path: Path, sittings: Sequence[Sitting], *, now: float = SEED_NOW, seed: int = 7
+) -> list[int]:
+    """Record ``sittings`` into the store at ``path``; returns their session ids."""
+    rng = np.random.default_rng(seed)
+    wall = [now]
+    ids = []
+    with SessionStore(path, wall_clock=lambda: wall[0]) as store:
+        for number, sitting in enumerate(sittings):
+            start = now - sitting.days_ago * DAY_S
+            wall[0] = start
+            regions = [point.region.id for point in get_plan(sitting.plan).points]
+            pipeline = Pipeline(PipelineConfig.for_region(regions[0]))
+            recorder = store.begin_session(
+                source="sim:calm" if sitting.kind is SourceKind.SIMULATED else "ble:KM-0042",
+                kind=sitting.kind,
+                region=regions[0],
+            )
+            t0 = 0.0
+            for index, region in enumerate(regions):
+                if index:
+                    recorder.record(
+                        None,
+                        pipeline.reconfigure(PipelineConfig.for_region(region)),
+                        region=regions[index - 1],
+                    )
+                ease = number / max(1, len(sittings) - 1)
+                force = press(region, sitting.point_s, rng, overshoot=sitting.overshoot, ease=ease)
+                t = t0 + np.arange(len(force)) / RATE_HZ
+                for batch in _batches(t, force):
+                    wall[0] = start + float(batch.t[-1])
+                    events = pipeline.feed(batch)
+                    recorder.record(batch, events, region=region)
+                    for event in events:
+                        if isinstance(event, HoldStarted):
+                            recorder.rate_pain(sitting.pain, event.t)
+                t0 = float(t[-1]) + 1.0 / RATE_HZ
+            state = pipeline.state
+            recorder.finish(state.hold, state.t)
+            ids.append(recorder.session_id)
+    return ids
