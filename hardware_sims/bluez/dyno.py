@@ -6,6 +6,7 @@ Its cadence is assumed (no public capture): 80 Hz with no gaps.
 from __future__ import annotations
 
 from firmware_host.ble.dyno import DYNO, DYNO_SERVICE
+from firmware_host.source import CoachAim
 from hardware_sims.bluez.progressor import ProgressorModel, SimulatedProgressor
 from hardware_sims.press import PressModel, load_profile
 
@@ -18,7 +19,12 @@ FREZ_DYNO = ProgressorModel(
 )
 
 
-def simulated_dyno(profile: str, *, seed: int = 0) -> SimulatedProgressor:
+def simulated_dyno(
+    profile: str, *, seed: int = 0, aim: CoachAim | None = None
+) -> SimulatedProgressor:
     return SimulatedProgressor(
-        PressModel(load_profile(profile), seed=seed), model=FREZ_DYNO, version="2.0.1", seed=seed
+        PressModel(load_profile(profile), seed=seed, aim=aim),
+        model=FREZ_DYNO,
+        version="2.0.1",
+        seed=seed,
     )

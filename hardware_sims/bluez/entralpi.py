@@ -13,6 +13,7 @@ from firmware_host.ble.entralpi import (
     encode_weight_kg,
 )
 from firmware_host.ble.uuids import DEVICE_INFORMATION, FIRMWARE_REVISION
+from firmware_host.source import CoachAim
 from hardware_sims.bluez.pacing import paced
 from hardware_sims.bluez.peripheral import AttError, CharacteristicSpec, Radio, ServiceSpec
 from hardware_sims.press import PressModel, load_profile
@@ -50,5 +51,7 @@ class SimulatedEntralpi:
         return {}
 
 
-def simulated_entralpi(profile: str, *, seed: int = 0) -> SimulatedEntralpi:
-    return SimulatedEntralpi(PressModel(load_profile(profile), seed=seed))
+def simulated_entralpi(
+    profile: str, *, seed: int = 0, aim: CoachAim | None = None
+) -> SimulatedEntralpi:
+    return SimulatedEntralpi(PressModel(load_profile(profile), seed=seed, aim=aim))

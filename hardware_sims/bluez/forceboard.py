@@ -25,6 +25,7 @@ from firmware_host.ble.forceboard import (
     encode_pounds,
 )
 from firmware_host.ble.uuids import DEVICE_INFORMATION, FIRMWARE_REVISION
+from firmware_host.source import CoachAim
 from hardware_sims.bluez.pacing import paced
 from hardware_sims.bluez.peripheral import AttError, CharacteristicSpec, Radio, ServiceSpec
 from hardware_sims.press import PressModel, load_profile
@@ -100,5 +101,7 @@ class SimulatedForceBoard:
         return {}
 
 
-def simulated_forceboard(profile: str, *, seed: int = 0) -> SimulatedForceBoard:
-    return SimulatedForceBoard(PressModel(load_profile(profile), seed=seed))
+def simulated_forceboard(
+    profile: str, *, seed: int = 0, aim: CoachAim | None = None
+) -> SimulatedForceBoard:
+    return SimulatedForceBoard(PressModel(load_profile(profile), seed=seed, aim=aim))

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from firmware_host.ble.kinds import BY_WORD, KINDS
+from firmware_host.source import CoachAim
 from hardware_sims.bluez.bus import PrivateBus
 from hardware_sims.bluez.knotmeter import SimulatedKnotmeter
 from hardware_sims.bluez.peripheral import Peripheral
@@ -25,10 +26,12 @@ ADDRESSES: dict[str, str] = {
 }
 
 
-def simulated(word: str, profile: str, *, seed: int = 0) -> Peripheral:
-    """The simulated peripheral the registry names for kind ``word``, running ``profile``."""
+def simulated(word: str, profile: str, *, seed: int = 0, aim: CoachAim | None = None) -> Peripheral:
+    """The simulated peripheral the registry names for kind ``word``, running ``profile``
+    for ``aim`` (default: the upper trapezius with a ball)."""
     module, _, factory = BY_WORD[word].simulator.partition(":")
-    peripheral: Peripheral = getattr(importlib.import_module(module), factory)(profile, seed=seed)
+    make = getattr(importlib.import_module(module), factory)
+    peripheral: Peripheral = make(profile, seed=seed, aim=aim)
     return peripheral
 
 
@@ -39,20 +42,25 @@ def simulated_knotmeter(
     rate_hz: float = 80.0,
     samples_per_frame: int = 1,
     time_scale: float = 1.0,
+    aim: CoachAim | None = None,
 ) -> SimulatedKnotmeter:
     """Our tool running ``profile``; every power-on boots a fresh tool with the same seed."""
     press = load_profile(profile)
 
     def make_tool() -> SimulatedTool:
         return SimulatedTool(
-            PressModel(press, seed=seed), rate_hz=rate_hz, samples_per_frame=samples_per_frame
+            PressModel(press, seed=seed, aim=aim),
+            rate_hz=rate_hz,
+            samples_per_frame=samples_per_frame,
         )
 
     return SimulatedKnotmeter(make_tool, time_scale=time_scale)
 
 
-def simulated_progressor(profile: str, *, seed: int = 0) -> SimulatedProgressor:
-    return SimulatedProgressor(PressModel(load_profile(profile), seed=seed), seed=seed)
+def simulated_progressor(
+    profile: str, *, seed: int = 0, aim: CoachAim | None = None
+) -> SimulatedProgressor:
+    return SimulatedProgressor(PressModel(load_profile(profile), seed=seed, aim=aim), seed=seed)
 
 
 @dataclass(slots=True, frozen=True)
@@ -99,15 +107,17 @@ def serve_until_interrupted(
     *,
     on_ready: Callable[[str], None],
     faults: LinkFaults | None = None,
+    aim: CoachAim | None = None,
 ) -> None:
     """Run a private bus with the simulated BlueZ and ``kinds`` of devices until Ctrl-C or
-    SIGTERM; ``on_ready`` gets the bus address once bleak can find the devices.
+    SIGTERM; ``on_ready`` gets the bus address once bleak can find the devices. The
+    simulated person presses for ``aim`` (default: the upper trapezius with a ball).
 
     Raises:
         ProfileError: ``profile`` cannot be loaded (before anything starts).
         FileNotFoundError: ``dbus-daemon`` is not installed.
     """
-    peripherals = [simulated(kind, profile) for kind in kinds]
+    peripherals = [simulated(kind, profile, aim=aim) for kind in kinds]
 
     async def serve() -> None:
         stop = asyncio.Event()

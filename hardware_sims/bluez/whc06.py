@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Mapping
 
 from firmware_host.ble.whc06 import COMPANY_ID, STANDARD_GRAVITY, encode_manufacturer_data
+from firmware_host.source import CoachAim
 from hardware_sims.bluez.peripheral import AttError, Radio, ServiceSpec
 from hardware_sims.press import PressModel, load_profile
 
@@ -50,5 +51,5 @@ class SimulatedWhC06:
         return {COMPANY_ID: encode_manufacturer_data(kg, stable=stable)}
 
 
-def simulated_whc06(profile: str, *, seed: int = 0) -> SimulatedWhC06:
-    return SimulatedWhC06(PressModel(load_profile(profile), seed=seed))
+def simulated_whc06(profile: str, *, seed: int = 0, aim: CoachAim | None = None) -> SimulatedWhC06:
+    return SimulatedWhC06(PressModel(load_profile(profile), seed=seed, aim=aim))

@@ -17,7 +17,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from firmware_host.source import BatteryStatus, DeviceInfo, LinkChanged, LinkState, Source
+from firmware_host.source import (
+    BatteryStatus,
+    CoachAim,
+    DeviceInfo,
+    LinkChanged,
+    LinkState,
+    Source,
+)
 from knotmeter.core.errors import CoachInputError
 from knotmeter.core.events import Event, HoldStarted
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
@@ -236,6 +243,7 @@ class Session:
         if self._running:
             raise RuntimeError("Session.run() is already running")
         self._running = True
+        self._aim_source()
         watchdog = asyncio.create_task(self._watch_silence(), name="knotmeter-silence-watchdog")
         try:
             async for item in self.source.events():
@@ -315,6 +323,7 @@ class Session:
             _log.exception("cannot coach with the new targets; keeping the current ones")
             return
         events = self.pipeline.reconfigure(config)
+        self._aim_source()
         self._publish(events, None, region=previous)
 
     def advance_routine(self) -> None:
@@ -386,6 +395,21 @@ class Session:
                         )
                     )
                 self._emit(item)
+
+    def _aim_source(self) -> None:
+        """Tell the source what is coached now: real tools ignore it, the simulated person
+        presses there (the UI never learns which it is)."""
+        config = self.pipeline.config
+        self.source.aim(
+            CoachAim(
+                config.region.id,
+                config.tool.value,
+                config.band_low_n,
+                config.band_high_n,
+                config.ceiling_n,
+                config.target_s,
+            )
+        )
 
     def _follow_kind(self) -> None:
         """A source may learn it is simulated only once the tool describes itself (a
