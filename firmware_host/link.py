@@ -56,7 +56,8 @@ class LinkEvents:
         """Count ``batch`` (``lost`` is the driver's running total), report the link live, pass
         the batch on.
 
-        The rate is a moving average, so one late batch does not make the status line jump.
+        The rate is a moving average, so one late batch does not make the status line jump;
+        the first batch after a gap (no data, a reconnect) does not count the gap.
         """
         stats = self.stats
         n = len(batch)
@@ -65,7 +66,7 @@ class LinkEvents:
         end = float(batch.t[-1])
         previous = self._last_sample_t
         self._last_sample_t = end
-        if previous is not None and end > previous:
+        if previous is not None and end > previous and self.state is LinkState.LIVE:
             rate = n / (end - previous)
             stats.rate_hz = (
                 stats.rate_hz + RATE_SMOOTHING * (rate - stats.rate_hz) if stats.rate_hz else rate

@@ -19,13 +19,19 @@ COUNTS_MIN = -(1 << 23)
 
 @dataclass(slots=True, frozen=True)
 class Hx711Config:
-    """Defaults model a 20 kg bar load cell at gain 128: about 160 N to the rail."""
+    """Defaults model a 50 kg bar load cell at gain 128: about 500 N to the rail, so
+    every default ceiling (at most 220 N) sits under 90 % of the range with margin."""
 
-    counts_per_n: float = 50_000.0
+    counts_per_n: float = 16_000.0
     offset_counts: int = 400_000
     noise_n: float = 0.06
     warmup_drift_n: float = 0.8
     warmup_tau_s: float = 300.0
+
+    @property
+    def full_scale_n(self) -> float:
+        """The most force it reads before the upper rail clips it."""
+        return (COUNTS_MAX - self.offset_counts) / self.counts_per_n
 
 
 @dataclass(slots=True, frozen=True)

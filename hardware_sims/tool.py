@@ -23,6 +23,7 @@ from firmware_host.protocol.messages import (
     SampleFrame,
     StatusFrame,
 )
+from firmware_host.source import CoachAim
 from hardware_sims.hx711 import RATES_HZ, Hx711
 from hardware_sims.press import PressModel
 
@@ -105,6 +106,10 @@ class SimulatedTool:
 
     def _restart_schedule(self, now: float) -> None:
         self._schedule_t0, self._schedule_k = now, 0
+
+    def aim(self, aim: CoachAim) -> None:
+        """The person holding the tool presses for ``aim`` from now on (any thread)."""
+        self.press.aim(aim)
 
     def info(self) -> InfoFrame:
         return InfoFrame(

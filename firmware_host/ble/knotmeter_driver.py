@@ -6,7 +6,13 @@ import itertools
 
 from bleak import BleakClient
 
-from firmware_host.ble.uuids import KNOTMETER_COMMAND, KNOTMETER_DATA, KNOTMETER_INFO
+from firmware_host.ble.kind import BleKind
+from firmware_host.ble.uuids import (
+    KNOTMETER_COMMAND,
+    KNOTMETER_DATA,
+    KNOTMETER_INFO,
+    KNOTMETER_SERVICE,
+)
 from firmware_host.protocol.messages import (
     CommandFrame,
     ErrorFrame,
@@ -78,3 +84,18 @@ class KnotmeterDriver:
     async def _command(self, client: BleakClient, op: Op, value: float = 0.0) -> None:
         frame = CommandFrame(op, next(self._request_ids), value)
         await client.write_gatt_char(KNOTMETER_COMMAND, encode_payload(frame), response=True)
+
+
+KIND = BleKind(
+    word="knotmeter",
+    label="knotmeter tool",
+    full_scale_n=None,
+    rate_hz=80.0,
+    resolution_n=None,
+    simulator="hardware_sims.bluez.serve:simulated_knotmeter",
+    name_prefixes=("knotmeter",),
+    service_uuids=(KNOTMETER_SERVICE,),
+    connect=lambda _clock: KnotmeterDriver(),
+    battery="voltage (mV), low flag",
+)
+"""Full scale and resolution come from the tool itself (its info frame); 10 or 80 Hz."""

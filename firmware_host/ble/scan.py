@@ -1,8 +1,9 @@
-"""Finding tools on the air: which advertisements are ours, and what a ``ble:`` moniker means.
+"""Finding tools on the air: which advertisements are sensors we speak to, and what a
+``ble:`` moniker means.
 
-Our tool advertises its 128-bit service; a Progressor is known by its service or
-its name prefix. Simulated devices add manufacturer data under the SIG's test
-company id, so the app can label them SIMULATED.
+Each kind is recognised as :mod:`firmware_host.ble.kinds` says (service, name
+prefix, manufacturer data). Simulated devices add manufacturer data under the
+SIG's test company id, so the app can label them SIMULATED.
 """
 
 from __future__ import annotations
@@ -10,64 +11,61 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from bleak import BleakScanner
 from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData, AdvertisementDataCallback
 
 from firmware_host.ble.errors import explain
-from firmware_host.ble.uuids import (
-    KNOTMETER_SERVICE,
-    PROGRESSOR_NAME_PREFIX,
-    PROGRESSOR_SERVICE,
-    SIMULATED_COMPANY_ID,
-    SIMULATED_MARKER,
-)
+from firmware_host.ble.kind import BleKind
+from firmware_host.ble.kinds import BY_WORD, KNOTMETER, classify
+from firmware_host.ble.uuids import SIMULATED_COMPANY_ID, SIMULATED_MARKER
 
 _ADDRESS = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
+SEEN_SHOWN = 8
+"""Names listed after "seen:" when nothing matched (the strongest first)."""
 
 
-class ToolKind(StrEnum):
-    KNOTMETER = "knotmeter"
-    PROGRESSOR = "progressor"
+class ToolNotFound(Exception):
+    """No advertiser matched the target during one scan; ``str()`` is the whole line."""
 
 
 @dataclass(slots=True, frozen=True)
 class BleTarget:
-    """What ``ble:…`` asks for: an address, an exact name, or the first tool of a kind."""
+    """What ``ble:…`` asks for: an address, a name prefix (any case), or a kind's first sensor."""
 
     address: str | None = None
     name: str | None = None
-    kind: ToolKind | None = None
+    kind: BleKind | None = None
 
     def __str__(self) -> str:
-        return self.address or self.name or f"any {self.kind or 'knotmeter'} tool"
+        return self.address or self.name or f"any {(self.kind or KNOTMETER).label}"
+
+    def not_found(self, seen: list[str]) -> ToolNotFound:
+        heard = ", ".join(seen[:SEEN_SHOWN]) + (", …" if len(seen) > SEEN_SHOWN else "")
+        if self.address is not None:
+            what = f"no tool at {self.address} nearby"
+        elif self.name is not None:
+            what = f"no tool named {self.name} nearby"
+        else:
+            what = f"no {(self.kind or KNOTMETER).label} nearby"
+        return ToolNotFound(f"{what} (seen: {heard or 'nothing'})")
 
 
 def parse_target(spec: str) -> BleTarget:
-    """``AA:BB:CC:DD:EE:FF`` → address; ``progressor`` → any Progressor; empty → any
-    knotmeter tool; anything else → an exact advertised name."""
+    """``AA:BB:CC:DD:EE:FF`` → address; a kind's word (``progressor``, ``dyno``…) → its first
+    sensor; empty → any knotmeter tool; anything else → a name prefix, any case."""
     spec = spec.strip()
     if not spec:
-        return BleTarget(kind=ToolKind.KNOTMETER)
+        return BleTarget(kind=KNOTMETER)
     if _ADDRESS.match(spec):
         return BleTarget(address=spec.upper())
-    if spec.lower() == ToolKind.PROGRESSOR:
-        return BleTarget(kind=ToolKind.PROGRESSOR)
+    kind = BY_WORD.get(spec.lower())
+    if kind is not None:
+        return BleTarget(kind=kind)
     return BleTarget(name=spec)
-
-
-def classify(name: str | None, service_uuids: Sequence[str]) -> ToolKind | None:
-    """Which driver speaks to this advertiser, if any."""
-    uuids = {u.lower() for u in service_uuids}
-    if KNOTMETER_SERVICE in uuids:
-        return ToolKind.KNOTMETER
-    if PROGRESSOR_SERVICE in uuids or (name or "").startswith(PROGRESSOR_NAME_PREFIX):
-        return ToolKind.PROGRESSOR
-    return None
 
 
 def is_simulated(manufacturer_data: Mapping[int, bytes]) -> bool:
@@ -76,11 +74,11 @@ def is_simulated(manufacturer_data: Mapping[int, bytes]) -> bool:
 
 @dataclass(slots=True, frozen=True)
 class FoundTool:
-    """One tool heard on the air; ``device`` lets bleak connect without scanning again."""
+    """One sensor heard on the air; ``device`` lets bleak connect without scanning again."""
 
     address: str
     name: str
-    kind: ToolKind
+    kind: BleKind
     rssi: int
     simulated: bool
     device: BLEDevice = field(compare=False, repr=False)
@@ -89,13 +87,17 @@ class FoundTool:
         if target.address is not None:
             return self.address.upper() == target.address
         if target.name is not None:
-            return self.name == target.name
+            return self.name.lower().startswith(target.name.lower())
         return target.kind is None or self.kind is target.kind
 
 
+def _name(device: BLEDevice, adv: AdvertisementData) -> str:
+    return adv.local_name or device.name or ""
+
+
 def _found(device: BLEDevice, adv: AdvertisementData) -> FoundTool | None:
-    name = adv.local_name or device.name or ""
-    kind = classify(name, adv.service_uuids)
+    name = _name(device, adv)
+    kind = classify(name, adv.service_uuids, adv.manufacturer_data)
     if kind is None:
         return None
     return FoundTool(
@@ -109,7 +111,7 @@ def _found(device: BLEDevice, adv: AdvertisementData) -> FoundTool | None:
 
 
 @contextlib.asynccontextmanager
-async def _scanning(on_advertisement: AdvertisementDataCallback) -> AsyncIterator[None]:
+async def scanning(on_advertisement: AdvertisementDataCallback) -> AsyncIterator[None]:
     """A running scan; a machine that cannot scan raises :class:`BluetoothUnavailable`."""
     scanner = BleakScanner(detection_callback=on_advertisement)
     try:
@@ -126,7 +128,7 @@ async def _scanning(on_advertisement: AdvertisementDataCallback) -> AsyncIterato
 
 
 async def scan_tools(timeout_s: float) -> list[FoundTool]:
-    """Every knotmeter or Progressor heard within ``timeout_s``, strongest signal first.
+    """Every sensor of a known kind heard within ``timeout_s``, strongest signal first.
 
     Raises:
         BluetoothUnavailable: no scan can start on this machine.
@@ -138,26 +140,32 @@ async def scan_tools(timeout_s: float) -> list[FoundTool]:
         if tool is not None:
             heard[tool.address] = tool
 
-    async with _scanning(on_advertisement):
+    async with scanning(on_advertisement):
         await asyncio.sleep(timeout_s)  # a listening window, not a race: collect what is heard
     return sorted(heard.values(), key=lambda tool: -tool.rssi)
 
 
-async def find_tool(target: BleTarget, timeout_s: float) -> FoundTool | None:
-    """The first advertiser matching ``target``, as soon as it is heard; ``None`` on timeout.
+async def find_tool(target: BleTarget, timeout_s: float) -> FoundTool:
+    """The first advertiser matching ``target``, as soon as it is heard.
 
     Raises:
+        ToolNotFound: nothing matched within ``timeout_s``; names what was heard.
         BluetoothUnavailable: no scan can start on this machine.
     """
     found: asyncio.Future[FoundTool] = asyncio.get_running_loop().create_future()
+    heard: dict[str, tuple[int, str]] = {}
 
     def on_advertisement(device: BLEDevice, adv: AdvertisementData) -> None:
+        name = _name(device, adv)
+        if name:
+            heard[device.address] = (adv.rssi, name)
         tool = _found(device, adv)
         if tool is not None and tool.matches(target) and not found.done():
             found.set_result(tool)
 
-    async with _scanning(on_advertisement):
+    async with scanning(on_advertisement):
         try:
             return await asyncio.wait_for(found, timeout_s)
         except TimeoutError:
-            return None
+            names = [name for _, name in sorted(heard.values(), key=lambda h: -h[0])]
+            raise target.not_found(list(dict.fromkeys(names))) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import grp
 import os
+import stat
 
 import serial
 
@@ -14,6 +15,48 @@ READ_CHUNK = 4096
 
 class PortError(Exception):
     """The port could not be used; ``str()`` says which port, why and what to do."""
+
+
+class NotAPort(PortError):
+    """The path names something that is not a serial port: retrying will not help."""
+
+
+def check_serial_port(path: str) -> None:
+    """Raise :class:`NotAPort` when ``path`` is a file, a directory or a device that is not
+    a terminal (``/dev/null``); a missing or forbidden path is left to :func:`open_port`.
+
+    Serial ports, USB CDC/serial adapters and ptys are all terminals, so ``isatty`` on a
+    briefly opened descriptor tells them from everything else.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if not stat.S_ISCHR(mode):
+        raise NotAPort(f"{path}: not a serial port (it is {_kind(mode)}); {_NAME_A_PORT}")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return
+    try:
+        terminal = os.isatty(fd)
+    finally:
+        os.close(fd)
+    if not terminal:
+        raise NotAPort(
+            f"{path}: not a serial port (a device that is not a terminal); {_NAME_A_PORT}"
+        )
+
+
+_NAME_A_PORT = "name the tool's port, e.g. serial:/dev/ttyACM0 (`knotmeter devices` lists them)"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "a regular file; to replay a recording use file:PATH"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "neither a file nor a device"
 
 
 def open_port(path: str, baud: int) -> serial.Serial:

@@ -29,11 +29,13 @@ from knotmeter.core.samples import SampleBatch
 @dataclass(slots=True, frozen=True)
 class LinkTiming:
     """Reconnect backoff doubles from ``retry_s`` up to ``retry_cap_s``; silence longer
-    than ``no_data_s`` on a live link is reported as ``no_data``."""
+    than ``no_data_s`` on a live link is reported as ``no_data``, and bytes that hold no
+    valid frame or line for ``bad_format_s`` as data not in the expected format."""
 
     retry_s: float = 0.1
     retry_cap_s: float = 1.0
     no_data_s: float = 1.0
+    bad_format_s: float = 5.0
 
 
 class SerialSource:
@@ -49,6 +51,7 @@ class SerialSource:
         simulated: bool = False,
         timing: LinkTiming | None = None,
         on_close: Callable[[], None] | None = None,
+        on_aim: Callable[[CoachAim], None] | None = None,
     ) -> None:
         self.moniker = moniker
         self.simulated = simulated
@@ -59,14 +62,16 @@ class SerialSource:
         self._driver = driver
         self._timing = timing or LinkTiming()
         self._on_close = on_close
+        self._on_aim = on_aim
         self._task: asyncio.Task[None] | None = None
         self._port: serial.Serial | None = None
         self._pending: list[bytes] = []  # commands given while the port is closed
         self._wake: asyncio.Event | None = None
         self._failure: BaseException | None = None
         self._closed = False
-        self._bytes_in = 0
-        self._last_data_t = 0.0
+        self._last_data_t = 0.0  # the last samples
+        self._last_valid_t = 0.0  # the last anything the driver understood
+        self._last_bytes_t = 0.0
         self._check_t = 0.0  # when the task next wakes by itself
 
     def events(self) -> AsyncIterator[SourceEvent]:
@@ -82,7 +87,10 @@ class SerialSource:
         self._send(Op.SET_RATE, hz)
 
     def aim(self, aim: CoachAim) -> None:
-        """A real tool presses nothing by itself: it ignores the aim."""
+        """A real tool presses nothing by itself and ignores the aim; a simulated tool
+        on a pty in this process hands it to its simulated person (``on_aim``)."""
+        if self._on_aim is not None:
+            self._on_aim(aim)
 
     async def close(self) -> None:
         if self._closed:
@@ -145,7 +153,7 @@ class SerialSource:
         fd = port.fileno()
         self._failure = None
         self._port = port
-        self._last_data_t = time.monotonic()
+        self._last_data_t = self._last_valid_t = self._last_bytes_t = time.monotonic()
         self._write(self._driver.on_open(self._last_data_t))
         for data in self._pending:
             self._write(data)
@@ -156,7 +164,7 @@ class SerialSource:
                 now = time.monotonic()
                 self._poll(now)
                 if now - self._last_data_t > self._timing.no_data_s:
-                    self._link.set_state(LinkState.NO_DATA, self._silence_detail())
+                    self._link.set_state(LinkState.NO_DATA, self._silence_detail(now))
                 self._check_t = self._next_check_t(now)
                 await self._rest(self._check_t - now)
         finally:
@@ -165,11 +173,15 @@ class SerialSource:
             raise self._failure
 
     def _next_check_t(self, now: float) -> float:
-        """The next poll the driver wants, or the moment silence becomes ``no_data``."""
+        """The next poll the driver wants, the moment silence becomes ``no_data``, or the
+        moment unreadable bytes have lasted ``bad_format_s``."""
         silent_at = self._last_data_t + self._timing.no_data_s
         if silent_at <= now:  # already silent: look again in a while, for the change
             silent_at = now + self._timing.no_data_s
-        return min(self._driver.next_poll_t, silent_at)
+        unreadable_at = self._last_valid_t + self._timing.bad_format_s
+        if unreadable_at <= now:
+            unreadable_at = silent_at
+        return min(self._driver.next_poll_t, silent_at, unreadable_at)
 
     async def _rest(self, seconds: float) -> None:
         """Sleep, unless :meth:`close` or a port failure wakes the task first."""
@@ -204,9 +216,11 @@ class SerialSource:
             return
         if not data:
             return
-        self._bytes_in += len(data)
-        now = time.monotonic()
-        for event in self._driver.feed(data, now):
+        now = self._last_bytes_t = time.monotonic()
+        events = self._driver.feed(data, now)
+        if events:
+            self._last_valid_t = now
+        for event in events:
             if isinstance(event, SampleBatch):
                 self._last_data_t = now
                 self._link.samples(event, lost=self._driver.lost, live_detail=self.path)
@@ -220,11 +234,17 @@ class SerialSource:
             assert self._wake is not None
             self._wake.set()
 
-    def _silence_detail(self) -> str:
-        if self._bytes_in and not self.stats.samples:
+    def _silence_detail(self, now: float) -> str:
+        """Why no samples come: nothing arrives, or what arrives is not in the format
+        the moniker asked for (a wrong format or baud, or not a knotmeter tool)."""
+        unreadable_s = now - self._last_valid_t
+        if self._last_bytes_t > self._last_valid_t and unreadable_s >= self._timing.bad_format_s:
+            name = self._driver_name()
+            unit = "frame" if name == "binary" else "line"
             return (
-                f"{self.path}: bytes arrive but none parse as {self._driver_name()} "
-                "(not a knotmeter tool? try format=text or format=gauge)"
+                f"{self.path}: data is not in the expected format: no valid {name} {unit} "
+                f"for {self._timing.bad_format_s:g} s at {self._baud} baud (not a knotmeter "
+                "tool, or the wrong format or baud? try format=text, format=gauge or baud=9600)"
             )
         return f"{self.path}: no samples for {self._timing.no_data_s:g} s"
 

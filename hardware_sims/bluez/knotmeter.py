@@ -12,7 +12,7 @@ nobody listens, so samples made during a link drop show up as a sequence gap.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from firmware_host.ble.uuids import (
     BATTERY_LEVEL,
@@ -171,3 +171,6 @@ class SimulatedKnotmeter:
             self.tool.samples_per_frame = min(
                 self._frame_samples, samples_that_fit(self._radio.mtu)
             )
+
+    def advertisement(self) -> Mapping[int, bytes]:
+        return {}

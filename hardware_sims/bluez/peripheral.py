@@ -8,6 +8,7 @@ stalls, slow links) live in the simulator, not in every device.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -60,4 +61,8 @@ class Peripheral(Protocol):
 
     def link_changed(self, connected: bool) -> None:
         """A central connected or the link went away (the device may stop streaming)."""
+        ...
+
+    def advertisement(self) -> Mapping[int, bytes]:
+        """Manufacturer data to advertise now, by company id (most devices send none)."""
         ...

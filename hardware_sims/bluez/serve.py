@@ -4,28 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
+from firmware_host.ble.kinds import BY_WORD, KINDS
+from firmware_host.source import CoachAim
 from hardware_sims.bluez.bus import PrivateBus
 from hardware_sims.bluez.knotmeter import SimulatedKnotmeter
+from hardware_sims.bluez.peripheral import Peripheral
 from hardware_sims.bluez.progressor import SimulatedProgressor
 from hardware_sims.bluez.simulator import BluezSimulator
 from hardware_sims.press import PressModel, load_profile
 from hardware_sims.tool import SimulatedTool
 
-
-class SimDeviceKind(StrEnum):
-    KNOTMETER = "knotmeter"
-    PROGRESSOR = "progressor"
-
-
-ADDRESSES = {
-    SimDeviceKind.KNOTMETER: "C0:FF:EE:00:00:01",
-    SimDeviceKind.PROGRESSOR: "C0:FF:EE:00:00:02",
+SIM_KINDS: tuple[str, ...] = tuple(kind.word for kind in KINDS)
+"""Every kind's moniker word: ``knotmeter sim ble --device WORD``."""
+ADDRESSES: dict[str, str] = {
+    kind.word: f"C0:FF:EE:00:00:{number:02X}" for number, kind in enumerate(KINDS, start=1)
 }
+
+
+def simulated(word: str, profile: str, *, seed: int = 0, aim: CoachAim | None = None) -> Peripheral:
+    """The simulated peripheral the registry names for kind ``word``, running ``profile``
+    for ``aim`` (default: the upper trapezius with a ball)."""
+    module, _, factory = BY_WORD[word].simulator.partition(":")
+    make = getattr(importlib.import_module(module), factory)
+    peripheral: Peripheral = make(profile, seed=seed, aim=aim)
+    return peripheral
 
 
 def simulated_knotmeter(
@@ -35,20 +42,25 @@ def simulated_knotmeter(
     rate_hz: float = 80.0,
     samples_per_frame: int = 1,
     time_scale: float = 1.0,
+    aim: CoachAim | None = None,
 ) -> SimulatedKnotmeter:
     """Our tool running ``profile``; every power-on boots a fresh tool with the same seed."""
     press = load_profile(profile)
 
     def make_tool() -> SimulatedTool:
         return SimulatedTool(
-            PressModel(press, seed=seed), rate_hz=rate_hz, samples_per_frame=samples_per_frame
+            PressModel(press, seed=seed, aim=aim),
+            rate_hz=rate_hz,
+            samples_per_frame=samples_per_frame,
         )
 
     return SimulatedKnotmeter(make_tool, time_scale=time_scale)
 
 
-def simulated_progressor(profile: str, *, seed: int = 0) -> SimulatedProgressor:
-    return SimulatedProgressor(PressModel(load_profile(profile), seed=seed))
+def simulated_progressor(
+    profile: str, *, seed: int = 0, aim: CoachAim | None = None
+) -> SimulatedProgressor:
+    return SimulatedProgressor(PressModel(load_profile(profile), seed=seed, aim=aim), seed=seed)
 
 
 @dataclass(slots=True, frozen=True)
@@ -90,25 +102,22 @@ async def _inject(sim: BluezSimulator, faults: LinkFaults) -> None:
 
 
 def serve_until_interrupted(
-    kinds: Sequence[SimDeviceKind],
+    kinds: Sequence[str],
     profile: str,
     *,
     on_ready: Callable[[str], None],
     faults: LinkFaults | None = None,
+    aim: CoachAim | None = None,
 ) -> None:
     """Run a private bus with the simulated BlueZ and ``kinds`` of devices until Ctrl-C or
-    SIGTERM; ``on_ready`` gets the bus address once bleak can find the devices.
+    SIGTERM; ``on_ready`` gets the bus address once bleak can find the devices. The
+    simulated person presses for ``aim`` (default: the upper trapezius with a ball).
 
     Raises:
         ProfileError: ``profile`` cannot be loaded (before anything starts).
         FileNotFoundError: ``dbus-daemon`` is not installed.
     """
-    peripherals = [
-        simulated_knotmeter(profile)
-        if kind is SimDeviceKind.KNOTMETER
-        else simulated_progressor(profile)
-        for kind in kinds
-    ]
+    peripherals = [simulated(kind, profile, aim=aim) for kind in kinds]
 
     async def serve() -> None:
         stop = asyncio.Event()

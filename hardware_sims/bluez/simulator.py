@@ -208,17 +208,21 @@ class SimDevice:
 
     # -- faults -------------------------------------------------------------------------
 
-    def drop_link(self) -> None:
-        """The link ends (supervision timeout, out of range, or a plain Disconnect)."""
+    def drop_link(self, *, announce: bool = True) -> None:
+        """The link ends (supervision timeout, out of range, or a plain Disconnect).
+
+        ``announce=False``: BlueZ itself died, so nobody tells the central.
+        """
         if not self._connected:
             return
         self._connected = False
         self._subscribed.clear()
-        self.iface.update(ServicesResolved=False)
-        self.iface.update(Connected=False)
-        bus = self._simulator.bus
-        for path in reversed(self._exported):
-            bus.unexport(path)
+        if announce:
+            self.iface.update(ServicesResolved=False)
+            self.iface.update(Connected=False)
+            bus = self._simulator.bus
+            for path in reversed(self._exported):
+                bus.unexport(path)
         self._exported.clear()
         self._chars.clear()
         self._in_flight.clear()  # lost with the link
@@ -252,6 +256,10 @@ class SimDevice:
     async def power_off(self) -> None:
         """The battery dies: the link drops and the device neither streams nor advertises."""
         self.drop_link()
+        await self.halt()
+
+    async def halt(self) -> None:
+        """Stop the firmware where it stands, telling the central nothing."""
         self._powered = False
         firmware, self._firmware = self._firmware, None
         if firmware is not None:
@@ -262,8 +270,16 @@ class SimDevice:
     # -- simulator internals ------------------------------------------------------------
 
     def advertise(self, rng: random.Random) -> None:
-        if self._powered and not self._connected:
-            self.iface.announce(RSSI=self.rssi + rng.randint(-3, 3))
+        if not self._powered or self._connected:
+            return
+        rssi = self.rssi + rng.randint(-3, 3)
+        data = self.peripheral.advertisement()
+        if not data:
+            self.iface.announce(RSSI=rssi)
+            return
+        manufacturer = {SIMULATED_COMPANY_ID: Variant("ay", SIMULATED_MARKER)}
+        manufacturer.update({company: Variant("ay", value) for company, value in data.items()})
+        self.iface.announce(RSSI=rssi, ManufacturerData=manufacturer)
 
     def _export_gatt(self) -> None:
         bus = self._simulator.bus
@@ -380,6 +396,13 @@ class BluezSimulator:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        await self.stop()
+
+    async def crash(self) -> None:
+        """Fault: bluetoothd dies. Its name leaves the bus with no ``Connected=false``, so
+        bleak keeps its links "up" and hears nothing more (BLUEZ_SIM gotcha 6)."""
+        for device in self.devices.values():
+            device.drop_link(announce=False)
         await self.stop()
 
     def set_bluetooth_powered(self, powered: bool) -> None:

@@ -2,7 +2,8 @@
 
 The session drains the source: every batch goes through the pipeline, then its
 events go to subscribers at once (the alarm path waits for no screen and no disk),
-then samples and events go to the store in one transaction. Screens peek at
+then samples and events are queued for the store's writer thread, which never makes
+the session wait (:attr:`Session.store_health` says how saving goes). Screens peek at
 :attr:`Session.state` at their own frame rate. Commands (tare, next point, pain
 rating) are the only way back into the pipeline.
 """
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
-from firmware_host.source import BatteryStatus, DeviceInfo, Source, SourceStats
+from firmware_host.source import BatteryStatus, CoachAim, DeviceInfo, Source, SourceStats
 from firmware_host.source import LinkChanged as LinkChanged  # re-exported: screens learn
 from firmware_host.source import LinkState as LinkState  # link state from the session
 from knotmeter.core.errors import CoachInputError
@@ -30,7 +31,27 @@ from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
-from knotmeter.store import SessionRecorder, SessionStore, SourceKind, check_pain_score
+from knotmeter.store import (
+    SaveState,
+    SessionStore,
+    SourceKind,
+    StoreHealth,
+    StoreWriter,
+    check_pain_score,
+)
+
+__all__ = [
+    "LINK_DOWN",
+    "SILENCE_SLACK_S",
+    "SaveState",
+    "Session",
+    "SessionEvent",
+    "StoreHealth",
+    "Subscriber",
+    "Watcher",
+    "region_config",
+    "source_kind",
+]
 
 SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo | RoutineEvent
 Subscriber = Callable[[SessionEvent], None]
@@ -76,9 +97,7 @@ def region_config(
         CoachInputError: the target is longer than the point's longest hold, or the
             tool's range is too small for the point.
     """
-    personal = None if store is None else store.targets(region_id)
-    if personal is not None and personal.tool != aim.tool.value:
-        personal = None
+    personal = None if store is None else store.targets(region_id, tool=aim.tool.value)
     return _config(region_id, personal, target_s, aim)
 
 
@@ -150,10 +169,13 @@ class Session:
         self._target_override = hold_target_s
         self._aim = Aim(tool=config.tool, full_scale_n=config.full_scale_n)
         self._recorded_kind = self.kind
-        self._recorder: SessionRecorder | None = (
+        # Targets measured this sitting, by (region, tool): maybe not on disk yet.
+        self._measured: dict[tuple[str, str], PersonalTargets] = {}
+        self._closed_health: StoreHealth | None = None
+        self._writer: StoreWriter | None = (
             None
             if store is None
-            else store.begin_session(
+            else store.begin_writer(
                 source=source.moniker, kind=self._recorded_kind, region=config.region.id
             )
         )
@@ -207,8 +229,16 @@ class Session:
 
     @property
     def session_id(self) -> int | None:
-        """The store's row for this session, if there is a store."""
-        return None if self._recorder is None else self._recorder.session_id
+        """The store's row for this session, if there is a store and it has been written."""
+        return None if self._writer is None else self._writer.session_id
+
+    @property
+    def store_health(self) -> StoreHealth | None:
+        """How saving goes (``None`` without a store); after :meth:`close`, what was
+        saved in the end. Coaching never depends on it."""
+        if self._closed_health is not None or self._writer is None:
+            return self._closed_health
+        return self._writer.health
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback`` with every event, synchronously, the moment it happens.
@@ -234,11 +264,15 @@ class Session:
         if self._running:
             raise RuntimeError("Session.run() is already running")
         self._running = True
+        self._aim_source()
         watchdog = asyncio.create_task(self._watch_silence(), name="knotmeter-silence-watchdog")
         try:
             async for item in self.source.events():
                 self._ingest(item)
         finally:
+            if self._link is not LinkState.CLOSED:  # never "live" over a stopped readout
+                self._link = LinkState.CLOSED
+                self._emit(LinkChanged(self.pipeline.state.t, LinkState.CLOSED))
             watchdog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watchdog
@@ -274,9 +308,7 @@ class Session:
         """
         target = self._target_override if self._target_override is not None else target_s
         self._aim = replace(self._aim, hold_s=hold_s)
-        self._retarget(
-            lambda aim: region_config(region_id, target_s=target, store=self.store, aim=aim)
-        )
+        self._retarget(lambda aim: self._point_config(region_id, target, aim))
 
     def set_tool(self, tool: Tool) -> None:
         """Press with ``tool`` from now on: the point's limits scale to its contact area."""
@@ -289,10 +321,18 @@ class Session:
     def use_targets(self, targets: PersonalTargets) -> None:
         """Keep the person's measured targets and press by them from now on; the hold
         target (the user's, or the routine point's) stays as it is."""
-        if self.store is not None:
-            self.store.save_targets(targets)
+        self._measured[targets.region_id, targets.tool] = targets
+        if self._writer is not None:
+            self._writer.save_targets(targets)
         current = self.pipeline.config
         self._retarget(lambda aim: _config(current.region.id, targets, current.target_s, aim))
+
+    def _point_config(self, region_id: str, target_s: float | None, aim: Aim) -> PipelineConfig:
+        """The point's config, from targets measured this sitting before the store's."""
+        measured = self._measured.get((region_id, aim.tool.value))
+        if measured is None:
+            return region_config(region_id, target_s=target_s, store=self.store, aim=aim)
+        return _config(region_id, measured, target_s, aim)
 
     def _retarget(self, build: Callable[[Aim], PipelineConfig]) -> None:
         """Move the pipeline to ``build(aim)``; hold events before it are filed under the
@@ -304,6 +344,7 @@ class Session:
             _log.exception("cannot coach with the new targets; keeping the current ones")
             return
         events = self.pipeline.reconfigure(config)
+        self._aim_source()
         self._publish(events, None, region=previous)
 
     def advance_routine(self) -> None:
@@ -343,20 +384,23 @@ class Session:
         ``HoldStarted`` goes to that hold. Before any hold, it waits for the first.
         """
         check_pain_score(score)
-        if self._recorder is not None:
-            self._recorder.rate_pain(score, self._hold_t)
+        if self._writer is not None:
+            self._writer.rate_pain(score, self._hold_t)
 
     async def close(self) -> None:
-        """Stop the source, wait for the drain to end, and close the session's record."""
+        """Stop the source, wait for the drain to end, and close the session's record:
+        the writer gets a few seconds to catch up (see :attr:`store_health` for what
+        it could not save). Never raises for the store's sake."""
         if self._closed:
             return
         self._closed = True
         await self.source.close()
+        await asyncio.sleep(0)  # a run() task made but not started yet starts: wait for it too
         if self._running:
             await self._stopped.wait()
-        if self._recorder is not None:
+        if self._writer is not None:
             state = self.pipeline.state
-            self._recorder.finish(state.hold, state.t)
+            self._closed_health = await asyncio.to_thread(self._writer.close, state.hold, state.t)
 
     def _ingest(self, item: SampleBatch | LinkChanged | DeviceInfo | BatteryStatus) -> None:
         match item:
@@ -398,14 +442,30 @@ class Session:
                     )
                 self._emit(item)
 
+    def _aim_source(self) -> None:
+        """Tell the source what is coached now: real tools ignore it, the simulated person
+        presses there (the UI never learns which it is)."""
+        config = self.pipeline.config
+        self.source.aim(
+            CoachAim(
+                config.region.id,
+                config.tool.value,
+                config.band_low_n,
+                config.band_high_n,
+                config.ceiling_n,
+                config.target_s,
+            )
+        )
+
     def _follow_kind(self) -> None:
         """A source may learn it is simulated only once the tool describes itself (a
-        ``SIM-`` serial number): relabel the stored session, before subscribers hear of it."""
+        ``SIM-`` serial number): relabel the stored session (queued before subscribers
+        hear of it)."""
         kind = self.kind
         if kind is not self._recorded_kind:
             self._recorded_kind = kind
-            if self._recorder is not None:
-                self._recorder.set_kind(kind)
+            if self._writer is not None:
+                self._writer.set_kind(kind)
 
     def _source_now(self) -> float:
         """Now on the source's timeline: the newest sample plus host time since it came."""
@@ -434,13 +494,13 @@ class Session:
     def _publish(
         self, events: Sequence[Event], batch: SampleBatch | None, *, region: str | None = None
     ) -> None:
-        """Subscribers first (alarms wait for nothing), then the store."""
+        """Subscribers first (alarms wait for nothing), then the store's queue."""
         for event in events:
             if isinstance(event, HoldStarted):
                 self._hold_t = event.t
             self._emit(event)
-        if self._recorder is not None:
-            self._recorder.record(batch, events, region=region or self.pipeline.config.region.id)
+        if self._writer is not None:
+            self._writer.record(batch, events, region=region or self.pipeline.config.region.id)
         if self.routine is not None and events:
             self._follow_routine(self.routine.feed(events))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from firmware_host.serial.discovery import is_simulator_link, list_serial_ports, probe_info
 from firmware_host.serial.drivers import BinaryDriver, GaugeDriver, TextDriver, WireDriver
-from firmware_host.serial.port import describe
+from firmware_host.serial.port import NotAPort, check_serial_port, describe
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import Source
 from knotmeter.core.units import to_newtons
@@ -63,6 +64,13 @@ class Moniker:
                 f"source {self.text!r}: {key}={options[key]!r} is not a number"
             ) from None
 
+    def whole(self, options: dict[str, str], key: str) -> int:
+        """An option that counts something (baud, seed, samples): a finite whole number."""
+        value = self.number(options, key)
+        if not math.isfinite(value) or value != int(value):
+            raise BadInput(f"source {self.text!r}: {key}={options[key]!r} is not a whole number")
+        return int(value)
+
 
 @dataclass(slots=True, frozen=True)
 class DiscoveredTool:
@@ -71,6 +79,11 @@ class DiscoveredTool:
     transport: str
     is_knotmeter: bool
     rssi: int | None = None
+    kind: str | None = None
+    """The BLE kind's moniker word (``progressor``, ``whc06``…); ``None`` for serial ports."""
+    rate_hz: float | None = None
+    low_rate: bool = False
+    """Too slow to catch a fast peak (an advertisement scale): the picker says so."""
 
 
 def open_source(moniker: str) -> Source:
@@ -114,12 +127,14 @@ def _open_serial(moniker: Moniker) -> Source:
     if not moniker.target:
         raise BadInput(f"source {moniker.text!r}: name a port, e.g. serial:/dev/ttyACM0")
     options = moniker.take(_SERIAL_OPTIONS)
-    _check_port(moniker.target)
+    driver = _driver(moniker, options)
+    baud = moniker.whole(options, "baud")
+    _check_port(moniker.target)  # the moniker's own mistakes are named first
     return SerialSource(
         moniker.text,
         moniker.target,
-        _driver(moniker, options),
-        baud=int(moniker.number(options, "baud")),
+        driver,
+        baud=baud,
         simulated=is_simulator_link(moniker.target),
     )
 
@@ -147,20 +162,27 @@ def _driver(moniker: Moniker, options: dict[str, str]) -> WireDriver:
 
 
 def _check_port(path: str) -> None:
-    """Fail at once, in one line, on a port that is missing or forbidden."""
+    """Fail at once, in one line, on a port that is missing or forbidden, or on a path
+    that is no serial port at all (``/dev/null``, a file: bad input, exit 2)."""
     if not os.path.exists(path):
         raise KnotmeterError(
             f"{path}: no such port (is the tool plugged in? `knotmeter devices` lists ports)"
         )
     if not os.access(path, os.R_OK | os.W_OK):
         raise KnotmeterError(describe(path, PermissionError(13, "Permission denied")))
+    try:
+        check_serial_port(path)
+    except NotAPort as err:
+        raise BadInput(str(err)) from None
 
 
-_SIM_OPTIONS = {"rate": "80", "faults": "", "seed": "0", "frame": "1"}
+_SIM_OPTIONS = {"rate": "80", "faults": "", "seed": "0", "frame": "1", "region": "", "tool": ""}
 
 
 def _open_sim(moniker: Moniker) -> Source:
-    from hardware_sims.launch import SimSettingsError, start_pty_sim
+    """``sim:PROFILE?region=ID&tool=T``: the simulated person starts on that point (the
+    upper trapezius with a ball by default) and re-aims whenever the coach aims it."""
+    from hardware_sims.launch import SimSettingsError, aim_for, start_pty_sim
 
     options = moniker.take(_SIM_OPTIONS)
     try:
@@ -168,13 +190,19 @@ def _open_sim(moniker: Moniker) -> Source:
             moniker.target or "calm",
             rate_hz=moniker.number(options, "rate"),
             faults=options["faults"],
-            seed=int(moniker.number(options, "seed")),
-            samples_per_frame=int(moniker.number(options, "frame")),
+            seed=moniker.whole(options, "seed"),
+            samples_per_frame=moniker.whole(options, "frame"),
+            aim=aim_for(options["region"] or None, options["tool"] or None),
         )
     except SimSettingsError as err:
         raise BadInput(f"source {moniker.text!r}: {err}") from None
     return SerialSource(
-        moniker.text, str(server.link_path), BinaryDriver(), simulated=True, on_close=server.stop
+        moniker.text,
+        str(server.link_path),
+        BinaryDriver(),
+        simulated=True,
+        on_close=server.stop,
+        on_aim=server.tool.aim,
     )
 
 
@@ -195,7 +223,8 @@ async def _discover_serial(timeout_s: float) -> list[DiscoveredTool]:
 
 
 def _open_ble(moniker: Moniker) -> Source:
-    """``ble:NAME``, ``ble:AA:BB:CC:DD:EE:FF``, ``ble:progressor`` or ``ble:`` (any knotmeter)."""
+    """``ble:AA:BB:CC:DD:EE:FF``, a kind's word (``ble:progressor``, ``ble:dyno``…), a name
+    prefix in any case (``ble:knotmeter-SIM``), or ``ble:`` (any knotmeter tool)."""
     from firmware_host.ble.scan import parse_target
     from firmware_host.ble.source import BleSource
 
@@ -209,40 +238,55 @@ def _probe_ble(target: BleTarget) -> bool:
     one line, like a missing port; a simulated tool is labelled before the session starts.
 
     Runs on a thread with its own event loop, since the caller may be inside a running one.
-    A tool not heard yet is not an error: the source keeps looking for it.
+    A tool not heard yet is not an error: the source keeps looking for it and says so.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     from firmware_host.ble.errors import BluetoothUnavailable
-    from firmware_host.ble.scan import find_tool
+    from firmware_host.ble.scan import ToolNotFound, find_tool
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
             found = pool.submit(asyncio.run, find_tool(target, BLE_PROBE_S)).result()
         except BluetoothUnavailable as err:
             raise KnotmeterError(str(err)) from None
-    return found is not None and found.simulated
+        except ToolNotFound:
+            return False
+    return found.simulated
 
 
 async def _discover_ble(timeout_s: float) -> list[DiscoveredTool]:
     from firmware_host.ble.errors import BluetoothUnavailable
-    from firmware_host.ble.scan import ToolKind, scan_tools
+    from firmware_host.ble.kinds import KNOTMETER
+    from firmware_host.ble.scan import scan_tools
 
     try:
         found = await scan_tools(timeout_s)
     except BluetoothUnavailable as err:
         logging.getLogger(__name__).warning("%s", err)  # serial ports are still worth listing
         return []
-    return [
-        DiscoveredTool(
-            f"ble:{tool.address}",
-            f"{tool.name} ({tool.kind}{', SIMULATED' if tool.simulated else ''}) over BLE",
-            "ble",
-            tool.kind is ToolKind.KNOTMETER,
-            tool.rssi,
+    tools = []
+    for tool in found:
+        notes = [tool.kind.label]
+        if tool.kind.low_rate:
+            notes.append(
+                f"low rate ~{tool.kind.rate_hz:g} Hz: alarms work, fast peaks may be missed"
+            )
+        if tool.simulated:
+            notes.append("SIMULATED")
+        tools.append(
+            DiscoveredTool(
+                f"ble:{tool.address}",
+                f"{tool.name} ({', '.join(notes)}) over BLE",
+                "ble",
+                tool.kind is KNOTMETER,
+                tool.rssi,
+                kind=tool.kind.word,
+                rate_hz=tool.kind.rate_hz,
+                low_rate=tool.kind.low_rate,
+            )
         )
-        for tool in found
-    ]
+    return tools
 
 
 _OPENERS: dict[str, Callable[[Moniker], Source]] = {

@@ -29,11 +29,11 @@ from firmware_host.ble.source import BleSource
 from firmware_host.ble.uuids import KNOTMETER_DATA
 from firmware_host.protocol.messages import SampleFrame, decode_payload
 from hardware_sims.bluez.bus import PrivateBus
-from hardware_sims.bluez.serve import ADDRESSES, SimDeviceKind, simulated_knotmeter
+from hardware_sims.bluez.serve import ADDRESSES, simulated_knotmeter
 from hardware_sims.bluez.simulator import BluezSimulator
 from knotmeter.core import Pipeline, PipelineConfig, SampleBatch
 
-ADDRESS = ADDRESSES[SimDeviceKind.KNOTMETER]
+ADDRESS = ADDRESSES["knotmeter"]
 SEQ_MOD = 1 << 16
 
 

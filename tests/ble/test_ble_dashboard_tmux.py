@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from hardware_sims.bluez.serve import ADDRESSES, SimDeviceKind
+from hardware_sims.bluez.serve import ADDRESSES
 from tests.tmux_screen import Tmux, knotmeter_script
 
 pytestmark = [pytest.mark.dbus, pytest.mark.tmux]
 
-MONIKER = f"ble:{ADDRESSES[SimDeviceKind.KNOTMETER]}"
+MONIKER = f"ble:{ADDRESSES['knotmeter']}"
 
 
 def test_dashboard_shows_the_ble_tool_and_its_alarm(

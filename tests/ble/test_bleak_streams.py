@@ -31,7 +31,6 @@ from firmware_host.protocol.messages import SampleFrame, decode_payload
 from firmware_host.source import DeviceInfo, LinkState
 from hardware_sims.bluez.serve import (
     ADDRESSES,
-    SimDeviceKind,
     simulated_knotmeter,
     simulated_progressor,
 )
@@ -41,8 +40,8 @@ from knotmeter.sources import discover_tools
 
 pytestmark = pytest.mark.dbus
 
-KNOTMETER = ADDRESSES[SimDeviceKind.KNOTMETER]
-PROGRESSOR = ADDRESSES[SimDeviceKind.PROGRESSOR]
+KNOTMETER = ADDRESSES["knotmeter"]
+PROGRESSOR = ADDRESSES["progressor"]
 
 
 def sample_frames(sent: list[bytes]) -> list[SampleFrame]:
@@ -59,7 +58,7 @@ async def test_scan_lists_both_tools_with_rssi_and_the_simulated_label(
     bluez.add(simulated_knotmeter("calm"), address=KNOTMETER, rssi=-50)
     bluez.add(simulated_progressor("calm"), address=PROGRESSOR, rssi=-70)
     tools = await scan_tools(0.5)
-    assert [(t.address, t.kind, t.simulated) for t in tools] == [
+    assert [(t.address, t.kind.word, t.simulated) for t in tools] == [
         (KNOTMETER, "knotmeter", True),
         (PROGRESSOR, "progressor", True),
     ]

@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from hardware_sims.bluez.serve import ADDRESSES, SimDeviceKind
+from firmware_host.ble.kinds import BY_WORD
+from hardware_sims.bluez.serve import ADDRESSES, SIM_KINDS
 
 pytestmark = pytest.mark.dbus
 
 SimBle = Callable[..., dict[str, str]]
 
-KNOTMETER = ADDRESSES[SimDeviceKind.KNOTMETER]
-PROGRESSOR = ADDRESSES[SimDeviceKind.PROGRESSOR]
+KNOTMETER = ADDRESSES["knotmeter"]
+PROGRESSOR = ADDRESSES["progressor"]
 CLI = [str(Path(sys.executable).with_name("knotmeter"))]
 BOTH = ("--device", "knotmeter", "--device", "progressor")
 
@@ -54,6 +55,50 @@ def test_record_over_ble(sim_ble: SimBle, tmp_path: Path, moniker: str) -> None:
     assert len(rows) >= 60  # 1 s at 80 Hz, less the batch in flight at the end
     times = [float(row["t_s"]) for row in rows]
     assert times == sorted(set(times))
+
+
+def test_devices_json_lists_every_kind_on_a_bus_with_all_of_them(sim_ble: SimBle) -> None:
+    sim_env = sim_ble(*(arg for word in SIM_KINDS for arg in ("--device", word)))
+    done = knotmeter(sim_env, "devices", "--json", "--timeout", "2")
+    assert done.returncode == 0, done.stderr
+    ble = {tool["kind"]: tool for tool in json.loads(done.stdout) if tool["transport"] == "ble"}
+    assert set(ble) == set(SIM_KINDS)
+    assert {kind: tool["moniker"] for kind, tool in ble.items()} == {
+        word: f"ble:{ADDRESSES[word]}" for word in SIM_KINDS
+    }
+    assert [kind for kind, tool in ble.items() if tool["low_rate"]] == ["entralpi", "whc06"]
+    assert "low rate ~10 Hz" in ble["whc06"]["label"]
+
+
+@pytest.mark.parametrize("word", ["dyno", "entralpi", "forceboard", "whc06"])
+def test_record_each_kind_at_its_rate(sim_ble: SimBle, tmp_path: Path, word: str) -> None:
+    kind = BY_WORD[word]
+    sim_env = sim_ble("--device", word)
+    trace = tmp_path / "trace.csv"
+    done = knotmeter(
+        sim_env, "record", "--source", f"ble:{word}", "--seconds", "3", "-o", str(trace)
+    )
+    assert done.returncode == 0, done.stderr
+    with trace.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    times = [float(row["t_s"]) for row in rows]
+    forces = [float(row["force_n"]) for row in rows]
+    assert times == sorted(set(times))
+    assert (len(times) - 1) / (times[-1] - times[0]) == pytest.approx(kind.rate_hz, rel=0.2)
+    assert kind.full_scale_n is not None
+    assert all(0.0 <= f < kind.full_scale_n for f in forces)
+    assert max(forces) > 1.0  # the calm profile starts pressing
+
+
+def test_record_says_which_tool_is_not_there_and_exits_1(sim_ble: SimBle, tmp_path: Path) -> None:
+    sim_env = sim_ble("--device", "knotmeter")
+    trace = tmp_path / "t.csv"
+    done = knotmeter(
+        sim_env, "record", "--source", "ble:nosuchtool", "--seconds", "1", "-o", str(trace)
+    )
+    assert done.returncode == 1
+    assert "no tool named nosuchtool nearby (seen: knotmeter-SIM-0001)" in done.stderr
+    assert done.stderr.count("\n") == 1
 
 
 def test_no_bluez_is_one_line_and_exit_status_one(tmp_path: Path) -> None:

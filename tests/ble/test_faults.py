@@ -10,13 +10,13 @@ from firmware_host.ble.source import BleSource, BleTiming
 from firmware_host.ble.uuids import KNOTMETER_DATA
 from firmware_host.protocol.messages import SampleFrame, decode_payload
 from firmware_host.source import LinkState
-from hardware_sims.bluez.serve import ADDRESSES, SimDeviceKind, simulated_knotmeter
+from hardware_sims.bluez.serve import ADDRESSES, simulated_knotmeter
 from hardware_sims.bluez.simulator import BluezSimulator
 from hardware_sims.bluez.watch import SourceWatch, record_notifications
 
 pytestmark = pytest.mark.dbus
 
-KNOTMETER = ADDRESSES[SimDeviceKind.KNOTMETER]
+KNOTMETER = ADDRESSES["knotmeter"]
 FAST = BleTiming(reconnect_schedule_s=(0.05,), scan_timeout_s=1.0, no_data_s=0.3)
 
 
@@ -69,7 +69,7 @@ async def test_power_cycle_reconnects_to_a_rebooted_tool(bluez: BluezSimulator) 
         await watch.samples(20)
         await device.power_off()
         await watch.until(
-            lambda: "not found" in watch.links[-1].detail, "a failed rescan", timeout_s=5.0
+            lambda: "nearby (seen:" in watch.links[-1].detail, "a failed rescan", timeout_s=5.0
         )
         assert watch.links[-1].state is LinkState.RECONNECTING
         before = watch.sample_count

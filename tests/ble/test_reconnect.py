@@ -13,7 +13,7 @@ from firmware_host.ble.source import BleSource, BleTiming
 from firmware_host.ble.uuids import KNOTMETER_DATA
 from firmware_host.protocol.messages import SampleFrame, decode_payload
 from firmware_host.source import LinkChanged, LinkState
-from hardware_sims.bluez.serve import ADDRESSES, SimDeviceKind, simulated_knotmeter
+from hardware_sims.bluez.serve import ADDRESSES, simulated_knotmeter
 from hardware_sims.bluez.simulator import BluezSimulator
 from hardware_sims.bluez.watch import SourceWatch, record_notifications
 from knotmeter.core import Pipeline, PipelineConfig, SampleBatch
@@ -40,9 +40,7 @@ async def test_ten_drops_reconnect_without_duplicates_and_pause_the_hold(
     bluez: BluezSimulator, tmp_path: Path
 ) -> None:
     sent_data = record_notifications(bluez, KNOTMETER_DATA)
-    device = bluez.add(
-        simulated_knotmeter(steady_press(tmp_path)), address=ADDRESSES[SimDeviceKind.KNOTMETER]
-    )
+    device = bluez.add(simulated_knotmeter(steady_press(tmp_path)), address=ADDRESSES["knotmeter"])
     timing = BleTiming(reconnect_schedule_s=(RECONNECT_DELAY_S,))
     source = BleSource("ble:", parse_target(""), timing=timing)
     async with SourceWatch(source) as watch:

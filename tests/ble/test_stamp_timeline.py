@@ -24,12 +24,27 @@ def test_the_32_bit_wrap_is_unwrapped() -> None:
     assert after.tolist() == [0.0125]
 
 
-def test_a_restarted_stream_is_placed_after_the_outage() -> None:
+def test_a_restarted_stream_ends_at_its_arrival_after_the_outage() -> None:
     timeline = StampTimeline(nominal_period_s=0.0125)
     timeline.place([900_000, 912_500], host_t=50.0)
     timeline.relink()
-    t = timeline.place([0, 12_500], host_t=53.0)  # stamps restart, link was down ~3 s
-    assert t.tolist() == pytest.approx([3.0125, 3.025])
+    t = timeline.place([0, 12_500, 25_000], host_t=53.0)  # stamps restart, ~3 s down
+    assert t.tolist() == pytest.approx([2.9875, 3.0, 3.0125])  # the newest: 3 s after 0.0125
+
+
+def test_a_relink_adds_no_time_that_did_not_pass() -> None:
+    """15 drops of a 15-sample stream: the span stays the device's own, not 14 samples more."""
+    timeline = StampTimeline(nominal_period_s=0.0114)
+    period_us, placed, device_us = 11_400, [], 0
+    for drop in range(16):
+        if drop:
+            timeline.relink()
+            device_us += 200_000  # the link was down 0.2 s; the device clock ran on
+        for _ in range(10):
+            stamps = [device_us + i * period_us for i in range(15)]
+            device_us = stamps[-1] + period_us
+            placed.extend(timeline.place(stamps, host_t=stamps[-1] / 1e6 + 0.004).tolist())
+    assert placed[-1] - placed[0] == pytest.approx((device_us - period_us) / 1e6, abs=1e-6)
 
 
 def test_a_stamp_that_runs_backwards_never_moves_time_back() -> None:

@@ -105,11 +105,23 @@ def test_sim_serial_prints_a_port_that_record_can_use(tmp_path: Path) -> None:
 def test_record_without_samples_fails_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    port = tmp_path / "silent"
-    port.touch()
-    code = main(
-        ["record", "--source", f"serial:{port}", "--seconds", "1", "-o", str(tmp_path / "x.csv")]
-    )
+    master, slave = os.openpty()  # a port where nothing ever speaks
+    port = os.ttyname(slave)
+    os.close(slave)
+    try:
+        code = main(
+            [
+                "record",
+                "--source",
+                f"serial:{port}",
+                "--seconds",
+                "1",
+                "-o",
+                str(tmp_path / "x.csv"),
+            ]
+        )
+    finally:
+        os.close(master)
     assert code == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("knotmeter: serial:")

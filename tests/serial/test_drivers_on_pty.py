@@ -11,7 +11,7 @@ import pytest
 import serial
 
 from firmware_host.serial.drivers import BinaryDriver, GaugeDriver, TextDriver, WireDriver
-from firmware_host.serial.source import SerialSource
+from firmware_host.serial.source import LinkTiming, SerialSource
 from firmware_host.source import LinkChanged, LinkState, Source
 from knotmeter.core.units import NEWTONS_PER_LBF, STANDARD_GRAVITY
 
@@ -74,8 +74,12 @@ async def test_a_device_that_is_not_a_knotmeter_tool_is_named_as_such(
     link_path: Path, line_device: MakeDevice, collect: Collect
 ) -> None:
     line_device(lines=[b"12.5\r\n"] * 400)
-    got = collect(_source(link_path, BinaryDriver()))
-    await got.until(lambda: got.state is LinkState.NO_DATA)
+    timing = LinkTiming(bad_format_s=1.5)
+    got = collect(
+        SerialSource(f"serial:{link_path}", str(link_path), BinaryDriver(), timing=timing)
+    )
+    await got.until(lambda: any("expected format" in detail for detail in _details(got)))
+    assert got.state is LinkState.NO_DATA
     assert "not a knotmeter tool" in _details(got)[-1]
 
 

@@ -53,10 +53,13 @@ def test_a_missing_port_fails_at_once_with_what_to_do(tmp_path: Path) -> None:
         open_source(f"serial:{tmp_path / 'ttyACM9'}")
 
 
-def test_serial_moniker_builds_a_serial_source(tmp_path: Path) -> None:
-    port = tmp_path / "port"
-    port.touch()
-    source = open_source(f"serial:{port}?format=gauge&unit=lbf")
+def test_serial_moniker_builds_a_serial_source() -> None:
+    master, slave = os.openpty()  # a real terminal: a regular file is no serial port
+    try:
+        source = open_source(f"serial:{os.ttyname(slave)}?format=gauge&unit=lbf")
+    finally:
+        os.close(slave)
+        os.close(master)
     assert isinstance(source, SerialSource)
     assert not source.simulated
 

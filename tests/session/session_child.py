@@ -1,8 +1,8 @@
 """Child process for the session crash test: a live session storing an endless press.
 
 Run as ``python session_child.py DB``. Prints ``session ID``, then, each time the
-session asks for the next batch, the number of samples it has handled so far: the
-session only asks once the previous batch is through the pipeline and the store.
+session asks for the next batch, the number of samples its store has acknowledged
+(committed by the writer thread: the session itself never waits for the disk).
 Sample ``i`` has ``t = i / 1000`` and ``force_n = 50 + (i % 7)``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,7 @@ class EndlessPress:
 
     def __init__(self) -> None:
         self.stats = SourceStats()
+        self.acknowledged: Callable[[], int] = lambda: 0
 
     async def events(self) -> AsyncIterator[SourceEvent]:
         yield LinkChanged(0.0, LinkState.LIVE)
@@ -40,8 +41,8 @@ class EndlessPress:
             index = np.arange(handled, handled + BATCH, dtype=np.float64)
             yield SampleBatch(t=index / 1000.0, force_n=50.0 + index % 7)
             handled += BATCH
-            print(handled, flush=True)
-            await asyncio.sleep(0)
+            print(self.acknowledged(), flush=True)
+            await asyncio.sleep(0.001)  # a 1 kHz tool's pace, so the writer keeps up
 
     async def tare(self) -> None:
         pass
@@ -58,7 +59,14 @@ class EndlessPress:
 
 async def main(db: Path) -> None:
     with SessionStore(db) as store:
-        session = Session(EndlessPress(), PipelineConfig.for_region("upper-trapezius"), store=store)
+        source = EndlessPress()
+        session = Session(source, PipelineConfig.for_region("upper-trapezius"), store=store)
+
+        def acknowledged() -> int:
+            health = session.store_health
+            return 0 if health is None else health.saved
+
+        source.acknowledged = acknowledged
         print(f"session {session.session_id}", flush=True)
         await session.run()
 

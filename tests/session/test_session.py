@@ -39,6 +39,7 @@ from knotmeter.core.events import (
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import FloatArray, SampleBatch
+from knotmeter.core.tools import Tool
 from knotmeter.replay import ReplaySource
 from knotmeter.session import Session, SessionEvent, region_config
 from knotmeter.store import SessionStore, SourceKind
@@ -186,7 +187,7 @@ async def test_alarm_reaches_subscribers_while_the_crossing_batch_is_fed(
     hand_source: HandSource, tmp_path: Path
 ) -> None:
     """The alarm is fanned out inside the ingest of its batch: before the next batch,
-    and before the batch is written to disk."""
+    and before the batch is written to disk (the writer thread stores it later)."""
     crossing = samples(2.0, 2.5, 130.0)
     with SessionStore(tmp_path / "k.sqlite3") as store:
         session = Session(hand_source, config(), store=store, clock=ManualClock())
@@ -206,7 +207,9 @@ async def test_alarm_reaches_subscribers_while_the_crossing_batch_is_fed(
         await running.stop()
 
         before_n = sum(len(b) for b in before)
-        assert at_alarm == [(1 + len(before) + 1, float(crossing.t[-1]), before_n)]
+        ((yielded, t, stored_at_alarm),) = at_alarm
+        assert (yielded, t) == (1 + len(before) + 1, float(crossing.t[-1]))
+        assert stored_at_alarm <= before_n
         assert len(store.samples(session.session_id)) == before_n + len(crossing) + len(after)
 
 
@@ -337,18 +340,19 @@ async def test_a_tool_that_turns_out_simulated_relabels_the_session(tmp_path: Pa
         source = SerialSource("serial:ttyKNOT0", str(server.link_path), BinaryDriver())
         session = Session(source, config(), store=store, clock=ManualClock())
         labelled_at_start = session.label
-        at_info: list[tuple[str | None, str]] = []
+        at_info: list[str | None] = []
 
         def on_info(event: SessionEvent) -> None:
             if isinstance(event, DeviceInfo):
-                at_info.append((session.label, stored_kind(db)))
+                at_info.append(session.label)
 
         session.subscribe(on_info)
         running = Running(session)
         await running.wait_for(lambda e: isinstance(e, DeviceInfo))
         await running.stop()
     assert labelled_at_start is None
-    assert at_info[0] == ("SIMULATED", SourceKind.SIMULATED.value)
+    assert at_info[0] == "SIMULATED"
+    assert stored_kind(db) == SourceKind.SIMULATED.value
 
 
 def stored_kind(db: Path) -> str:
@@ -425,3 +429,63 @@ def test_a_point_with_measured_targets_uses_them(tmp_path: Path) -> None:
             45.0, 49.5, 63.0, 30.0,
         )  # fmt: skip
         assert region_config("masseter", store=store) == PipelineConfig.for_region("masseter")
+
+
+class BrokenLink(HandSource):
+    """A source whose link dies with an error after what was pushed."""
+
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        async for event in super().events():
+            yield event
+        raise OSError("the port went away")
+
+
+async def test_a_source_that_dies_never_leaves_the_link_saying_live() -> None:
+    source = BrokenLink()
+    session = Session(source, config(), clock=ManualClock())
+    seen: list[SessionEvent] = []
+    session.subscribe(seen.append)
+    source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 1.0, 52.0))
+    source._queue.put_nowait(None)  # the end of what the link delivers
+    with pytest.raises(OSError, match="went away"):
+        await session.run()
+    assert session.link is LinkState.CLOSED
+    assert seen[-1] == LinkChanged(session.state.t, LinkState.CLOSED)
+    assert session.store_health is None, "no store, nothing to say about saving"
+
+
+async def test_measured_targets_serve_the_point_before_the_disk_has_them(
+    hand_source: HandSource, tmp_path: Path
+) -> None:
+    """Going back to a point measured this sitting uses its targets even while the
+    writer is still queuing them (a locked store)."""
+    with SessionStore(tmp_path / "k.sqlite3") as store:
+        session = Session(hand_source, config(), store=store, clock=ManualClock())
+        with contextlib.closing(sqlite3.connect(store.path, isolation_level=None)) as other:
+            other.execute("BEGIN IMMEDIATE")
+            session.use_targets(PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0))
+            session.set_region("masseter")
+            session.set_region(REGION)
+            assert session.pipeline.config.ceiling_n == 63.0
+            other.execute("COMMIT")
+        await session.close()
+        assert store.targets(REGION) == PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0)
+
+
+def test_a_points_targets_follow_the_tool_in_use(hand_source: HandSource, tmp_path: Path) -> None:
+    """A ball's measured band is not a hook's: each tool has its own (stored per region
+    and tool), and one measured this sitting serves at once."""
+    ball = PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0)
+    hook = PersonalTargets(REGION, 30.0, 30.0, 33.0, 42.0, tool=Tool.HOOK.value)
+    with SessionStore(tmp_path / "k.sqlite3") as store:
+        store.save_targets(ball)
+        session = Session(hand_source, region_config(REGION, store=store), store=store)
+        assert session.pipeline.config.ceiling_n == 63.0
+        session.set_tool(Tool.HOOK)
+        hook_default = session.pipeline.config.ceiling_n
+        assert hook_default != 63.0, "the ball's targets never serve the hook"
+        session.use_targets(hook)
+        session.set_tool(Tool.BALL)
+        assert session.pipeline.config.ceiling_n == 63.0
+        session.set_tool(Tool.HOOK)
+        assert session.pipeline.config.ceiling_n == 42.0

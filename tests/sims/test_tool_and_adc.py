@@ -19,6 +19,7 @@ from hardware_sims.faults import Fault, FaultInjector, FaultPlan
 from hardware_sims.hx711 import COUNTS_MAX, Hx711, Hx711Config
 from hardware_sims.launch import build_tool
 from hardware_sims.tool import RESOLUTION_N, SimulatedTool
+from knotmeter.core.regions import load_regions
 
 
 def samples(tool: SimulatedTool, until: float) -> list[SampleFrame]:
@@ -27,18 +28,27 @@ def samples(tool: SimulatedTool, until: float) -> list[SampleFrame]:
 
 def test_adc_noise_matches_a_real_board_at_rest() -> None:
     adc = Hx711(seed=1)
-    newtons = [(adc.read(0.0, 0.0).counts - 400_000) / 50_000 for _ in range(4000)]
+    c = adc.config
+    newtons = [(adc.read(0.0, 0.0).counts - c.offset_counts) / c.counts_per_n for _ in range(4000)]
     assert np.std(newtons) == pytest.approx(0.06, rel=0.1)
 
 
 def test_adc_warms_up_and_saturates_at_the_rail() -> None:
     adc = Hx711(Hx711Config(noise_n=0.0), seed=0)
-    assert adc.read(0.0, 0.0).counts == 400_000
-    assert adc.read(0.0, 3000.0).counts > 400_000 + 0.7 * 50_000
-    top = adc.read(500.0, 0.0)
+    c = adc.config
+    assert adc.read(0.0, 0.0).counts == c.offset_counts
+    assert adc.read(0.0, 3000.0).counts > c.offset_counts + 0.7 * c.counts_per_n
+    top = adc.read(c.full_scale_n + 1.0, 0.0)
     assert top.counts == COUNTS_MAX
     assert top.saturated
-    assert not adc.read(150.0, 0.0).saturated
+    assert not adc.read(c.full_scale_n - 1.0, 0.0).saturated
+
+
+def test_the_simulated_range_covers_every_default_ceiling_with_margin() -> None:
+    """Issue 9's rule: no ceiling at or above ~90 % of the tool's range."""
+    full_scale = Hx711Config().full_scale_n
+    assert full_scale >= 300.0
+    assert max(r.ceiling_n for r in load_regions().values()) < 0.9 * full_scale
 
 
 def test_tool_streams_numbered_frames_at_its_rate() -> None:

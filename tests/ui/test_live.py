@@ -319,6 +319,7 @@ async def test_c_measures_the_persons_band_and_the_point_follows_it(rig: Rig) ->
         )
         assert "band 45.0-49.5 N (yours)" in text_of(rig.screen.query_one("#title", Static))
         assert config.target_s == before_target_s, "the hold target is not the band's business"
+    await rig.session.close()  # the store's writer thread has caught up once this returns
     stored = rig.store.targets(config.region.id)
     assert stored is not None
     assert stored.ppt_n == pytest.approx(45.0)

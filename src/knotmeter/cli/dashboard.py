@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from firmware_host.source import Source
     from knotmeter.core.plans import Plan
     from knotmeter.core.regions import Region
+    from knotmeter.session import Session
 
 DEFAULT_PROFILE = "calm"
 DEFAULT_REGION = "upper-trapezius"
@@ -249,4 +251,13 @@ def launch(
         app.run()
     if app.summary is not None:
         print("\n".join(app.summary.lines()))
+    _say_what_was_not_saved(app.session)
     return app.return_code or 0
+
+
+def _say_what_was_not_saved(session: Session | None) -> None:
+    """A store failure never fails the run: one line on stderr says what it cost."""
+    health = None if session is None else session.store_health
+    note = None if health is None else health.unsaved()
+    if note is not None:
+        print(f"knotmeter: {note}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """``knotmeter history``: the last two weeks of holds, per point and day, from the store.
 
-Reads the store without creating it: asking for history before the first session
-says so instead of leaving an empty database behind. ``--json`` gives one line per
+Reads the store read-only, without creating it: asking for history before the first
+session says so instead of leaving an empty database behind, and reading needs no
+write access (nor changes any file's mode). ``--json`` gives one line per
 point and day for scripts and spreadsheets.
 """
 
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"no sessions yet: the first one creates {path}")
         return 0
     kinds = tuple(SourceKind) if args.all else (SourceKind.DEVICE,)
-    with SessionStore(path) as store:
+    with SessionStore(path, read_only=True) as store:
         holds = store.holds(region=region, days=days_back, kinds=kinds)
     days = days_of_holds(holds)
     if args.json:

@@ -11,16 +11,44 @@ import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knotmeter.errors import BadInput, KnotmeterError
 
+if TYPE_CHECKING:
+    from firmware_host.source import CoachAim
 
-def _add_serial(parser: argparse.ArgumentParser) -> None:
+
+def _add_person(parser: argparse.ArgumentParser) -> None:
+    """How the simulated person presses, and for which point and tool."""
     from hardware_sims.press import profile_names
 
     parser.add_argument(
         "--profile", default="calm", help=f"press profile: {', '.join(profile_names())} or a .toml"
     )
+    parser.add_argument(
+        "--region", metavar="ID", help="press for this point's band (default upper-trapezius)"
+    )
+    parser.add_argument("--tool", help="press with this tool: ball, hook or thumb (default ball)")
+
+
+def _person(args: argparse.Namespace) -> tuple[CoachAim, str]:
+    """The aim ``--region``/``--tool`` give, and one line saying it."""
+    from hardware_sims.launch import SimSettingsError, aim_for
+
+    try:
+        aim = aim_for(args.region, args.tool)
+    except SimSettingsError as err:
+        raise BadInput(f"--region/--tool: {err}") from None
+    said = (
+        f"{args.profile} on {aim.region_id} with a {aim.tool}: band "
+        f"{aim.band_low_n:.3g}-{aim.band_high_n:.3g} N, ceiling {aim.ceiling_n:.3g} N"
+    )
+    return aim, said
+
+
+def _add_serial(parser: argparse.ArgumentParser) -> None:
+    _add_person(parser)
     parser.add_argument("--rate", type=float, default=80.0, help="samples per second (10 or 80)")
     parser.add_argument(
         "--faults",
@@ -36,6 +64,7 @@ def _add_serial(parser: argparse.ArgumentParser) -> None:
 def _run_serial(args: argparse.Namespace) -> int:
     from hardware_sims.launch import SimSettingsError, start_pty_sim
 
+    aim, said = _person(args)
     try:
         server = start_pty_sim(
             args.profile,
@@ -44,10 +73,11 @@ def _run_serial(args: argparse.Namespace) -> int:
             seed=args.seed,
             samples_per_frame=args.frame,
             link_path=args.link,
+            aim=aim,
         )
     except SimSettingsError as err:
         raise BadInput(str(err)) from None
-    print(f"simulated knotmeter tool ({args.profile}, {args.rate:g} Hz) on {server.link_path}")
+    print(f"simulated knotmeter tool ({said}; {args.rate:g} Hz) on {server.link_path}")
     print(
         f"connect with: knotmeter --source serial:{server.link_path}   (Ctrl-C to stop)", flush=True
     )
@@ -77,19 +107,15 @@ def _wait_for_interrupt() -> None:
 
 
 def _add_ble(parser: argparse.ArgumentParser) -> None:
-    from hardware_sims.bluez.serve import SimDeviceKind
-    from hardware_sims.press import profile_names
+    from hardware_sims.bluez.serve import SIM_KINDS
 
-    kinds = [kind.value for kind in SimDeviceKind]
     parser.add_argument(
         "--device",
         action="append",
-        choices=kinds,
-        help="device to simulate (repeat for both; default knotmeter)",
+        choices=SIM_KINDS,
+        help="device to simulate (repeat for several; default knotmeter)",
     )
-    parser.add_argument(
-        "--profile", default="calm", help=f"press profile: {', '.join(profile_names())} or a .toml"
-    )
+    _add_person(parser)
     parser.add_argument("--drop-every", type=float, metavar="S", help="drop the links every S s")
     parser.add_argument(
         "--stall-every", type=float, metavar="S", help="stop notifications for 2 s every S s"
@@ -97,15 +123,11 @@ def _add_ble(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_ble(args: argparse.Namespace) -> int:
-    from hardware_sims.bluez.serve import (
-        ADDRESSES,
-        LinkFaults,
-        SimDeviceKind,
-        serve_until_interrupted,
-    )
+    from hardware_sims.bluez.serve import ADDRESSES, LinkFaults, serve_until_interrupted
     from hardware_sims.press import ProfileError
 
-    kinds = [SimDeviceKind(name) for name in dict.fromkeys(args.device or ["knotmeter"])]
+    aim, said = _person(args)
+    kinds = list(dict.fromkeys(args.device or ["knotmeter"]))
     for option, every in (("--drop-every", args.drop_every), ("--stall-every", args.stall_every)):
         if every is not None and not every > 0:
             raise BadInput(f"{option} {every:g}: must be positive seconds")
@@ -113,13 +135,13 @@ def _run_ble(args: argparse.Namespace) -> int:
 
     def ready(bus_address: str) -> None:
         for kind in kinds:
-            print(f"simulated {kind} at {ADDRESSES[kind]} ({args.profile}) on a private BlueZ")
+            print(f"simulated {kind} at {ADDRESSES[kind]} ({said}) on a private BlueZ")
         print(f"DBUS_SYSTEM_BUS_ADDRESS={bus_address}")
         monikers = " or ".join(f"ble:{ADDRESSES[kind]}" for kind in kinds)
         print(f"export that line, then: knotmeter --source {monikers}  (Ctrl-C stops)", flush=True)
 
     try:
-        serve_until_interrupted(kinds, args.profile, on_ready=ready, faults=faults)
+        serve_until_interrupted(kinds, args.profile, on_ready=ready, faults=faults, aim=aim)
     except ProfileError as err:
         raise BadInput(str(err)) from None
     except FileNotFoundError as err:

@@ -15,13 +15,14 @@ Rules, first match wins:
    its cue at once and every ``REPEAT_S`` while it lasts; nothing softer is heard then
    (so the in-band cue stops while ``long_hold`` is active);
 2. a completed hold is announced once;
-3. the smoothed zone: over the band (or the ceiling, should its alarm have cleared)
+3. the most urgent soft alarm's cue (``fast_ramp``, ``sawing``, ``over_band``: "ease off");
+4. the smoothed zone: over the band (or the ceiling, should its alarm have cleared)
    every second, in the band every ten seconds; below the band and released are quiet.
 """
 
 from __future__ import annotations
 
-from knotmeter.core.alarms import ALARM_TABLE, HARD_ALARMS, by_priority
+from knotmeter.core.alarms import ALARM_TABLE, HARD_ALARMS, by_priority, most_urgent
 from knotmeter.core.events import AlarmKind, Cue, Zone
 from knotmeter.core.state import CoachState
 
@@ -59,8 +60,12 @@ def alarm_cue(alarms: frozenset[AlarmKind]) -> Cue | None:
 
 
 def level_cue(state: CoachState) -> Cue | None:
-    """The cue that repeats while ``state`` lasts: a hard alarm's, else the zone's."""
-    return alarm_cue(state.alarms) or _ZONE_CUES.get(state.zone)
+    """The cue that repeats while ``state`` lasts: a hard alarm's, else a soft alarm's
+    (``fast_ramp`` and ``sawing`` sound "ease off" even inside the band), else the zone's."""
+    lead = most_urgent(state.alarms)
+    if lead is not None:
+        return ALARM_TABLE[lead].cue
+    return _ZONE_CUES.get(state.zone)
 
 
 class CueSchedule:

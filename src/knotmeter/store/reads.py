@@ -21,8 +21,8 @@ import numpy as np
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import KnotmeterError
+from knotmeter.store.db import connect_read_only, failures
 from knotmeter.store.records import HoldRecord, SourceKind
-from knotmeter.store.schema import SCHEMA_VERSION
 from knotmeter.store.store import _hold_record as hold_record  # one row shape, one reader
 
 DEVICE_ONLY: tuple[SourceKind, ...] = (SourceKind.DEVICE,)
@@ -81,28 +81,15 @@ class Sample:
 
 
 def open_reader(path: Path) -> sqlite3.Connection:
-    """Open the store at ``path`` read-only (``mode=ro``): no file is created, nothing migrated.
+    """Open the store at ``path`` read-only (``mode=ro``): no file is created, nothing
+    migrated, and a damaged file is named with what to do (see ``connect_read_only``).
 
     Raises:
-        KnotmeterError: the file is missing, not a store, or from a newer knotmeter.
+        KnotmeterError: the file is missing, not a store, damaged, or from a newer knotmeter.
     """
     if not path.is_file():
         raise KnotmeterError(f"no session store at {path}: record a session first")
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            conn.execute("PRAGMA busy_timeout = 2000")
-            version: int = conn.execute("PRAGMA user_version").fetchone()[0]
-        except BaseException:
-            conn.close()
-            raise
-    except sqlite3.Error as err:
-        raise KnotmeterError(f"cannot read the session store {path}: {err}") from err
-    if not 1 <= version <= SCHEMA_VERSION:
-        conn.close()
-        reason = "is not a knotmeter store" if version < 1 else "was written by a newer knotmeter"
-        raise KnotmeterError(f"{path} {reason} (store version {version}): cannot read it")
-    return conn
+    return connect_read_only(path)
 
 
 def _kind_filter(kinds: Collection[SourceKind]) -> tuple[str, list[object]]:
@@ -223,8 +210,7 @@ def reading(path: Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection for one look; a failed read becomes one line naming the file."""
     conn = open_reader(path)
     try:
-        yield conn
-    except sqlite3.Error as err:
-        raise KnotmeterError(f"cannot read the session store {path}: {err}") from err
+        with failures(path, "read"):
+            yield conn
     finally:
         conn.close()

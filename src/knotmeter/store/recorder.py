@@ -3,22 +3,44 @@
 Each :meth:`SessionRecorder.record` call is one transaction, so what a crash can lose
 is at most the batch being written. A hold row is inserted when the hold starts and
 completed when it ends, so a hold cut short by a crash is still on disk (open).
+A write that fails leaves the recorder as it was before it, so the same call can be
+made again (the store's writer retries a busy or full disk).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
 
 from knotmeter.core.events import AlarmRaised, Event, HoldCompleted, HoldEnded, HoldStarted
+from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import HoldState
 from knotmeter.store.db import transaction
 from knotmeter.store.records import SourceKind
 
 PAIN_SCORES = range(10)
+
+
+def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_at: float) -> None:
+    """One PPT measurement's targets, filed under its region and tool."""
+    conn.execute(
+        "INSERT INTO targets (region, tool, measured_at, ppt_n, band_low_n, band_high_n,"
+        " ceiling_n) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            targets.region_id,
+            targets.tool,
+            measured_at,
+            targets.ppt_n,
+            targets.band_low_n,
+            targets.band_high_n,
+            targets.ceiling_n,
+        ),
+    )
 
 
 def check_pain_score(score: int) -> None:
@@ -51,6 +73,38 @@ class SessionRecorder:
         # is the session's first hold, before it has started.
         self._pending_pain: dict[float | None, int] = {}
 
+    @classmethod
+    def begin(
+        cls,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        source: str,
+        kind: SourceKind,
+        region: str,
+        wall_clock: Callable[[], float],
+    ) -> SessionRecorder:
+        """Insert the session row (marked with this process, see ``close_abandoned``)."""
+        with transaction(conn, path):
+            cursor = conn.execute(
+                "INSERT INTO sessions (started_at, source, kind, region, pid)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (wall_clock(), source, kind.value, region, os.getpid()),
+            )
+        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+        return cls(conn, path, cursor.lastrowid, wall_clock=wall_clock)
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A transaction that puts the recorder's own state back if it fails."""
+        open_hold, pending = self._open_hold, dict(self._pending_pain)
+        try:
+            with transaction(self._conn, self._path) as conn:
+                yield conn
+        except BaseException:
+            self._open_hold, self._pending_pain = open_hold, pending
+            raise
+
     def record(self, batch: SampleBatch | None, events: Sequence[Event], *, region: str) -> None:
         """Store ``batch`` (raw samples) and the ``events`` it caused, in one transaction.
 
@@ -59,7 +113,7 @@ class SessionRecorder:
         """
         if batch is None and not events:
             return
-        with transaction(self._conn, self._path) as conn:
+        with self._write() as conn:
             if batch is not None and len(batch):
                 conn.executemany(
                     "INSERT INTO samples (session_id, t, force_n) VALUES (?, ?, ?)",
@@ -123,7 +177,7 @@ class SessionRecorder:
         """
         check_pain_score(score)
         if hold_start_t is not None:
-            with transaction(self._conn, self._path) as conn:
+            with self._write() as conn:
                 updated = conn.execute(
                     "UPDATE holds SET pain = ? WHERE session_id = ? AND start_t = ?",
                     (score, self.session_id, hold_start_t),
@@ -132,14 +186,19 @@ class SessionRecorder:
                 return
         self._pending_pain[hold_start_t] = score
 
+    def save_targets(self, targets: PersonalTargets) -> None:
+        """Keep a PPT measurement made during this session (see ``SessionStore.targets``)."""
+        with self._write() as conn:
+            insert_targets(conn, targets, self._wall_clock())
+
     def set_kind(self, kind: SourceKind) -> None:
         """Relabel the session row: a source may learn it is simulated only after it opened."""
-        with transaction(self._conn, self._path) as conn:
+        with self._write() as conn:
             conn.execute("UPDATE sessions SET kind = ? WHERE id = ?", (kind.value, self.session_id))
 
     def finish(self, hold: HoldState, t: float) -> None:
         """Close the session row; a hold still running is stored as it stands at ``t``."""
-        with transaction(self._conn, self._path) as conn:
+        with self._write() as conn:
             if self._open_hold is not None and hold.active:
                 conn.execute(
                     "UPDATE holds SET end_t = ?, in_band_s = ?, over_band_s = ?, peak_n = ?,"

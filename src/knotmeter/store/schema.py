@@ -65,6 +65,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX targets_by_region ON targets (region, measured_at);
     """,
     """
+    -- Targets per region and tool (a hook presses on less skin than a ball); the
+    -- measurements made before tools were known were all made with the ball.
+    ALTER TABLE targets ADD COLUMN tool TEXT NOT NULL DEFAULT 'ball';
+    DROP INDEX targets_by_region;
+    CREATE INDEX targets_by_region_tool ON targets (region, tool, measured_at);
+    -- The process writing a session, so the next start can tell a session a crash
+    -- left open (its process is gone) from one another knotmeter is still writing.
+    ALTER TABLE sessions ADD COLUMN pid INTEGER;
+    """,
+    """
     CREATE TABLE summaries (                    -- what a session came to, shown after q
         session_id  INTEGER PRIMARY KEY REFERENCES sessions (id),
         summary     TEXT NOT NULL               -- JSON: duration, points, alarms
@@ -75,14 +85,20 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring ``conn`` up to :data:`SCHEMA_VERSION`; ``conn`` must be in autocommit mode."""
+def check_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's store version; one written by a newer knotmeter is refused."""
     version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise KnotmeterError(
             f"{path} was written by a newer knotmeter (store version {version}, this one "
             f"reads up to {SCHEMA_VERSION}): upgrade knotmeter"
         )
+    return version
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring ``conn`` up to :data:`SCHEMA_VERSION`; ``conn`` must be in autocommit mode."""
+    version = check_version(conn, path)
     for number in range(version, SCHEMA_VERSION):
         # executescript commits any open transaction first, so BEGIN/COMMIT here make
         # each migration, and its version bump, all-or-nothing.

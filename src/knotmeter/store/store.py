@@ -1,11 +1,18 @@
-"""The session store: opening the file, starting sessions, reading history back."""
+"""The session store: opening the file, starting sessions, reading history back.
+
+Opening it for writing also closes what a crash left open: a session whose process
+is gone, and its running hold, end at their last stored sample.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import time
 from collections.abc import Callable, Collection, Mapping
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,25 +21,62 @@ import numpy as np
 
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
-from knotmeter.store.db import connect, transaction
+from knotmeter.store.db import (
+    StoreWriteError,
+    connect,
+    connect_read_only,
+    failures,
+    transaction,
+)
 from knotmeter.store.paths import default_db_path
-from knotmeter.store.recorder import SessionRecorder
+from knotmeter.store.recorder import SessionRecorder, insert_targets
 from knotmeter.store.records import HoldRecord, SourceKind
+from knotmeter.store.writer import StoreWriter
 
 SECONDS_PER_DAY = 86_400.0
+CHECK_PROBLEMS = 20
+"""How many problems a full check lists at most (one damaged page can give thousands)."""
+
+
+@dataclass(slots=True, frozen=True)
+class StoreCheck:
+    """A full integrity check and what the file holds: ``knotmeter store --check``."""
+
+    problems: tuple[str, ...]
+    version: int
+    sessions: int
+    open_sessions: int
+    holds: int
+    samples: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 class SessionStore(AbstractContextManager["SessionStore"]):
     """One SQLite file of sessions; use from the thread that opened it (the event loop).
 
     ``wall_clock`` (Unix seconds) stamps sessions and holds; tests inject it to
-    place holds on chosen days.
+    place holds on chosen days. ``read_only`` opens an existing file for reading
+    (history) without write access, creating or changing nothing.
     """
 
-    def __init__(self, path: Path | None = None, *, wall_clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+        read_only: bool = False,
+    ):
         self.path = path if path is not None else default_db_path()
         self._wall_clock = wall_clock
+        if read_only:
+            self._conn = connect_read_only(self.path)
+            return
         self._conn = connect(self.path)
+        with suppress(StoreWriteError):  # locked or full: the next start closes them
+            close_abandoned(self._conn, self.path)
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
@@ -40,15 +84,36 @@ class SessionStore(AbstractContextManager["SessionStore"]):
     def close(self) -> None:
         self._conn.close()
 
+    def check(self) -> StoreCheck:
+        """Every page and index checked (``PRAGMA integrity_check``), and the counts."""
+        with failures(self.path, "check"):
+            rows = self._conn.execute(f"PRAGMA integrity_check({CHECK_PROBLEMS})").fetchall()
+            problems = tuple(str(row[0]) for row in rows if row[0] != "ok")
+            counts = [
+                self._conn.execute(query).fetchone()[0]
+                for query in (
+                    "PRAGMA user_version",
+                    "SELECT count(*) FROM sessions",
+                    "SELECT count(*) FROM sessions WHERE ended_at IS NULL",
+                    "SELECT count(*) FROM holds",
+                    "SELECT count(*) FROM samples",
+                )
+            ]
+        return StoreCheck(problems, *counts)
+
     def begin_session(self, *, source: str, kind: SourceKind, region: str) -> SessionRecorder:
         """Start a session row and return the recorder that fills it."""
-        with transaction(self._conn, self.path) as conn:
-            cursor = conn.execute(
-                "INSERT INTO sessions (started_at, source, kind, region) VALUES (?, ?, ?, ?)",
-                (self._wall_clock(), source, kind.value, region),
-            )
-        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
-        return SessionRecorder(self._conn, self.path, cursor.lastrowid, wall_clock=self._wall_clock)
+        return SessionRecorder.begin(
+            self._conn, self.path, source=source, kind=kind, region=region,
+            wall_clock=self._wall_clock,
+        )  # fmt: skip
+
+    def begin_writer(self, *, source: str, kind: SourceKind, region: str) -> StoreWriter:
+        """Start a session written from a background thread, for a live session: the
+        caller never waits on the disk (see :class:`StoreWriter`)."""
+        return StoreWriter(
+            self.path, source=source, kind=kind, region=region, wall_clock=self._wall_clock
+        )
 
     def holds(
         self,
@@ -74,33 +139,28 @@ class SessionStore(AbstractContextManager["SessionStore"]):
         if region is not None:
             query += " AND h.region = ?"
             params.append(region)
-        rows = self._conn.execute(query + " ORDER BY h.started_at, h.id", params).fetchall()
+        with failures(self.path, "read"):
+            rows = self._conn.execute(query + " ORDER BY h.started_at, h.id", params).fetchall()
         return [_hold_record(row) for row in rows]
 
     def save_targets(self, targets: PersonalTargets) -> None:
-        """Keep a PPT measurement's targets; the newest per region is the one used."""
+        """Keep a PPT measurement's targets; the newest per region and tool is the one used."""
         with transaction(self._conn, self.path) as conn:
-            conn.execute(
-                "INSERT INTO targets (region, measured_at, ppt_n, band_low_n, band_high_n,"
-                " ceiling_n) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    targets.region_id,
-                    self._wall_clock(),
-                    targets.ppt_n,
-                    targets.band_low_n,
-                    targets.band_high_n,
-                    targets.ceiling_n,
-                ),
-            )
+            insert_targets(conn, targets, self._wall_clock())
 
-    def targets(self, region_id: str) -> PersonalTargets | None:
-        """The newest personal targets for ``region_id``, or ``None`` if never measured."""
-        row = self._conn.execute(
-            "SELECT ppt_n, band_low_n, band_high_n, ceiling_n FROM targets WHERE region = ?"
-            " ORDER BY measured_at DESC, rowid DESC LIMIT 1",
-            (region_id,),
-        ).fetchone()
-        return None if row is None else PersonalTargets(region_id, *row)
+    def targets(self, region_id: str, tool: str = "ball") -> PersonalTargets | None:
+        """The newest personal targets for ``region_id`` with ``tool``, or ``None`` if
+        never measured with that tool (a ball's band does not fit a hook)."""
+        with failures(self.path, "read"):
+            row = self._conn.execute(
+                "SELECT ppt_n, band_low_n, band_high_n, ceiling_n FROM targets"
+                " WHERE region = ? AND tool = ? ORDER BY measured_at DESC, rowid DESC LIMIT 1",
+                (region_id, tool),
+            ).fetchone()
+        if row is None:
+            return None
+        ppt_n, band_low_n, band_high_n, ceiling_n = row
+        return PersonalTargets(region_id, ppt_n, band_low_n, band_high_n, ceiling_n, tool=tool)
 
     def save_summary(self, session_id: int, summary: Mapping[str, object]) -> None:
         """Keep a finished session's summary (JSON) with it; a second one replaces it."""
@@ -112,20 +172,69 @@ class SessionStore(AbstractContextManager["SessionStore"]):
 
     def summary(self, session_id: int) -> dict[str, Any] | None:
         """The stored summary of a session, or ``None``."""
-        row = self._conn.execute(
-            "SELECT summary FROM summaries WHERE session_id = ?", (session_id,)
-        ).fetchone()
+        with failures(self.path, "read"):
+            row = self._conn.execute(
+                "SELECT summary FROM summaries WHERE session_id = ?", (session_id,)
+            ).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
     def samples(self, session_id: int) -> SampleBatch:
         """Every stored raw sample of one session, in time order."""
-        rows = self._conn.execute(
-            "SELECT t, force_n FROM samples WHERE session_id = ? ORDER BY t", (session_id,)
-        ).fetchall()
+        with failures(self.path, "read"):
+            rows = self._conn.execute(
+                "SELECT t, force_n FROM samples WHERE session_id = ? ORDER BY t", (session_id,)
+            ).fetchall()
         arr = np.asarray(rows, dtype=np.float64).reshape(-1, 2)
         return SampleBatch(
             t=np.ascontiguousarray(arr[:, 0]), force_n=np.ascontiguousarray(arr[:, 1])
         )
+
+
+def close_abandoned(conn: sqlite3.Connection, path: Path) -> int:
+    """End the sessions a crash left open, and their running holds, at their last sample.
+
+    A session is abandoned when the process that wrote it is gone (or unknown: a row
+    from before the store kept it); one another knotmeter still writes stays open.
+    A hold's figures the pipeline never sent stay unknown, except its peak, taken
+    from the raw samples. Returns how many sessions were closed.
+    """
+    open_rows = conn.execute("SELECT id, pid, started_at FROM sessions WHERE ended_at IS NULL")
+    abandoned = [(sid, started) for sid, pid, started in open_rows if not _alive(pid)]
+    if not abandoned:
+        return 0
+    with transaction(conn, path):
+        for session_id, started_at in abandoned:
+            first, last = conn.execute(
+                "SELECT min(t), max(t) FROM samples WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            conn.execute(
+                "UPDATE holds SET end_t = coalesce((SELECT max(t) FROM samples AS s WHERE"
+                " s.session_id = holds.session_id AND s.t >= holds.start_t), start_t),"
+                " peak_n = (SELECT max(force_n) FROM samples AS s WHERE"
+                " s.session_id = holds.session_id AND s.t >= holds.start_t),"
+                " complete = coalesce(complete, 0) WHERE session_id = ? AND end_t IS NULL",
+                (session_id,),
+            )
+            span = 0.0 if first is None else last - first
+            conn.execute(
+                "UPDATE sessions SET ended_at = ? WHERE id = ?", (started_at + span, session_id)
+            )
+    return len(abandoned)
+
+
+def _alive(pid: int | None) -> bool:
+    """Is ``pid`` a running process? (Another user's process counts as running.)"""
+    if pid is None:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _hold_record(row: tuple[Any, ...]) -> HoldRecord:

@@ -8,6 +8,7 @@ tests drive the real app with any source they like.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import signal
 import time
@@ -128,12 +129,17 @@ class KnotmeterApp(App[None]):
 
     async def action_quit(self) -> None:
         """Close the session first so the source lets go of the port and the store is
-        finished, then keep its summary (stored with the session, printed by the CLI)."""
+        finished, then keep its summary (stored with the session, printed by the CLI). A
+        store that cannot take the rest is given a few seconds, then left (what was not
+        saved is the session's :attr:`~Session.store_health`)."""
         if self._quitting:
             return
         self._quitting = True
         session = self.session
         if session is not None:
+            health = session.store_health
+            if health is not None and health.pending:
+                self.notify(f"Saving {health.pending} queued samples before quitting…")
             await session.close()
             self._keep_summary(session)
         if self._hung_up:
@@ -149,7 +155,10 @@ class KnotmeterApp(App[None]):
             return
         self.summary = live.tally.summary(time.monotonic() - self._live_since)
         if session.store is not None and session.session_id is not None:
-            session.store.save_summary(session.session_id, self.summary.as_json())
+            try:
+                session.store.save_summary(session.session_id, self.summary.as_json())
+            except KnotmeterError as err:  # the terminal still shows it
+                self.summary = dataclasses.replace(self.summary, not_saved=str(err))
 
     def deliver_screenshot(
         self,

@@ -36,6 +36,8 @@ class SessionSummary:
     alarms: dict[str, int]
     label: str | None
     pauses_s: list[float] = field(default_factory=list)
+    not_saved: str | None = None
+    """Why the summary could not be stored with the session, if it could not."""
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)
@@ -63,6 +65,8 @@ class SessionSummary:
             lines.append(f"  alarms: {alarms}")
         else:
             lines.append("  alarms: none")
+        if self.not_saved is not None:
+            lines.append(f"  (this summary was not stored: {self.not_saved})")
         return lines
 
 

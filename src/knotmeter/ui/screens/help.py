@@ -22,8 +22,10 @@ HELP_TEXT = f"""\
 {help_keys()}
 
 [b]By ear[/b] (--sound on)
-  two low beeps: in the band    a beep a second: over it
+  two short beeps: in the band    a beep a second: over it
   fast high beeps: too hard, release    rising pair: hold complete
+  two long low tones: no readings    falling three: hold limit, release
+  warble: bad zero, take the tool off and tare (t)
 
 [b]Stop[/b] at sharp, electric, numb or tingling sensations."""
 

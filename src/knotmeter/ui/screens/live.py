@@ -46,6 +46,7 @@ from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged
 from knotmeter.core.state import CoachState, HoldState
 from knotmeter.core.tools import Tool
+from knotmeter.errors import KnotmeterError
 from knotmeter.history import days_of_holds
 from knotmeter.session import LinkChanged, Session, SessionEvent
 from knotmeter.ui.commands import ROUTINE_ACTIONS, bindings
@@ -69,6 +70,7 @@ from knotmeter.ui.widgets import (
     TraceView,
 )
 from knotmeter.ui.widgets.bigtext import rows_for_scale, scale_for_rows
+from knotmeter.ui.widgets.status import saving_text
 from knotmeter.ui.wording import (
     DEAD_LINK_BANNERS,
     EASE_OFF_INSTRUCTION,
@@ -399,6 +401,7 @@ class LiveScreen(Screen[None]):
                 bad_frames=stats.bad_frames,
                 battery_mv=self.session.battery_mv,
                 paused=self.paused,
+                saving=saving_text(self.session.store_health),
             )
         )
 
@@ -480,7 +483,11 @@ class LiveScreen(Screen[None]):
         """This point's last two weeks on a real tool, from the session's store."""
         store = self.session.store
         region = self.session.config.region
-        holds = [] if store is None else store.holds(region=region.id, days=HISTORY_DAYS)
+        try:
+            holds = [] if store is None else store.holds(region=region.id, days=HISTORY_DAYS)
+        except KnotmeterError as err:  # a store damaged mid-session: coaching goes on
+            self.notify(f"No history: {err}", severity="error", timeout=15)
+            return
         self.app.push_screen(HistoryScreen(region.name, days_of_holds(holds), self.fmt))
 
     def action_measure_targets(self) -> None:

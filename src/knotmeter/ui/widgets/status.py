@@ -1,12 +1,26 @@
-"""The status line: which source, whether the link is live, rate, losses, battery."""
+"""The status line: which source, whether the link is live, saving, rate, losses, battery."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knotmeter.session import LinkState
+from knotmeter.session import LinkState, SaveState, StoreHealth
 from knotmeter.ui.widgets.line import TextLine
 from knotmeter.ui.wording import LINK_TEXTS
+
+
+def saving_text(health: StoreHealth | None) -> str:
+    """What the status line says about the session's record; "" while all is saved.
+
+    Coaching never depends on the store, so the line says so when saving stops.
+    """
+    if health is None:
+        return ""
+    if health.state is SaveState.NOT_SAVING:
+        return f"NOT SAVING: {health.reason} — coaching continues"
+    if health.state is SaveState.BEHIND:
+        return f"saving behind ({health.pending} samples queued)"
+    return f"{health.dropped} samples not saved" if health.dropped else ""
 
 
 @dataclass(slots=True, frozen=True)
@@ -22,6 +36,8 @@ class StatusReport:
     bad_frames: int
     battery_mv: int | None
     paused: bool
+    saving: str = ""
+    """From :func:`saving_text`: "" while every sample is being saved."""
 
 
 class StatusLine(TextLine):
@@ -39,6 +55,7 @@ class StatusLine(TextLine):
         parts += [
             report.moniker,
             LINK_TEXTS[report.link],
+            *([report.saving] if report.saving else []),
             f"{report.rate_hz} Hz",
             f"lost {report.lost}",
         ]
@@ -50,4 +67,5 @@ class StatusLine(TextLine):
             parts.append("PAUSED (p resumes)")
         self.set_class(report.link is LinkState.LIVE, "-live")
         self.set_class(report.link in (LinkState.NO_DATA, LinkState.RECONNECTING), "-dead")
+        self.set_class(report.saving.startswith("NOT SAVING"), "-unsaved")
         self.set("  ·  ".join(parts))
