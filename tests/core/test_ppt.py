@@ -84,14 +84,15 @@ def test_a_refused_ppt_breaks_a_named_rule(
     region_id: str, tool: Tool, ppt: float, full_scale: float | None
 ) -> None:
     region = get_region(region_id)
-    try:
-        targets_from_ppt(region, tool, ppt, full_scale_n=full_scale)
-    except PptError as err:
-        too_low = ppt < ppt_floor_n(region, tool)
-        high = (ppt + 1.2 * ppt + 4.7 * math.sqrt(contact_area_cm2(region, tool))) / 2
-        no_room = 1.15 * high > ceiling_cap_n(region, tool, full_scale) * (1 - 1e-9)
-        assert too_low or no_room, str(err)
-        assert ("failed measurement" in str(err)) == too_low
+    too_low = ppt < ppt_floor_n(region, tool)
+    high = (ppt + 1.2 * ppt + 4.7 * math.sqrt(contact_area_cm2(region, tool))) / 2
+    no_room = 1.15 * high > ceiling_cap_n(region, tool, full_scale) * (1 + 1e-9)
+    if too_low:
+        with pytest.raises(PptError, match="failed measurement"):
+            targets_from_ppt(region, tool, ppt, full_scale_n=full_scale)
+    elif no_room:
+        with pytest.raises(PptError, match="leaves no room"):
+            targets_from_ppt(region, tool, ppt, full_scale_n=full_scale)
 
 
 @pytest.mark.parametrize(

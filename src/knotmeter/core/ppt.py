@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from knotmeter.core.adjust import widened_low
 from knotmeter.core.config import BAND_HEADROOM, RANGE_FRACTION
 from knotmeter.core.regions import Region
 from knotmeter.core.tools import CONTACT_AREA_CM2, Tool, limit_scale
@@ -47,8 +48,6 @@ AGREEMENT = 0.25
 TOLERANCE_RATIO = 1.2
 TOLERANCE_OFFSET_N = 4.7
 """0.48 kg/cm² as force per √cm² of contact (REFERENCE §2)."""
-MIN_BAND_HALF_WIDTH = 0.10
-"""The band spans at least ±10 % of its middle."""
 MIN_PPT_N = 5.0
 """Under this a load cell's noise is a large part of the reading."""
 MIN_PPT_FRACTION = 0.5
@@ -106,7 +105,9 @@ def ppt_floor_n(region: Region, tool: Tool) -> float:
     return max(MIN_PPT_N, MIN_PPT_FRACTION * scaled_low)
 
 
-def check_tap(region: Region, tool: Tool, force_n: float, full_scale_n: float | None = None) -> None:
+def check_tap(
+    region: Region, tool: Tool, force_n: float, full_scale_n: float | None = None
+) -> None:
     """Refuse one press's first-pain force that cannot be a threshold.
 
     Raises:
@@ -166,7 +167,7 @@ def targets_from_ppt(
         )
     tolerance = tolerance_n(region, tool, ppt_n)
     high = (ppt_n + tolerance) / 2
-    low = min(ppt_n, high * (1 - MIN_BAND_HALF_WIDTH) / (1 + MIN_BAND_HALF_WIDTH))
+    low = widened_low(ppt_n, high)
     cap = ceiling_cap_n(region, tool, full_scale_n)
     ceiling = max(min(tolerance, cap), BAND_HEADROOM * high)
     if ceiling > cap:
@@ -204,4 +205,3 @@ def personal_targets(
         trials=tuple(taps_n),
         measured_on=measured_on,
     )
-

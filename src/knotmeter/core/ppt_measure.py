@@ -206,7 +206,7 @@ class PptMeasurement:
         return self.view
 
     def no_pain(self, t: float) -> PptView:
-        """"No pain up to the ceiling": keep the default targets and say so."""
+        """ "No pain up to the ceiling": keep the default targets and say so."""
         if self._phase not in FINISHED:
             self._phase = PptPhase.KEPT_DEFAULTS
             self._refusal = None
@@ -287,9 +287,6 @@ class PptMeasurement:
             case PptPhase.DONE:
                 return "Measured: these are your targets"
             case PptPhase.KEPT_DEFAULTS:
-                return (
-                    f"No pain up to the ceiling ({self.cap_n:.0f} N): "
-                    "the default targets stay"
-                )
+                return f"No pain up to the ceiling ({self.cap_n:.0f} N): the default targets stay"
             case PptPhase.FAILED:
                 return "No targets from this measurement: the default targets stay"

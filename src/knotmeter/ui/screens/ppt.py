@@ -49,8 +49,9 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(f"Your targets: {self.point.name}", classes="dialog-title")
+            ramp = self.fmt.text(ramp_target_n_per_s(self.point, self.tool))
             yield Static(
-                f"Press slowly into the point (about {self.fmt.text(ramp_target_n_per_s(self.point, self.tool))} a second) "
+                f"Press slowly into the point (about {ramp} a second) "
                 f"and tap space the moment it first hurts; then lift off. {TRIALS} times: "
                 "the first one teaches the feel and is not counted. Escape cancels."
             )
