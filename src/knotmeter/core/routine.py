@@ -3,7 +3,8 @@
 Pure and time-injected like the pipeline: it is driven only by the pipeline's hold
 events it is fed and by the person's "next" key (``advance``), and it never judges
 force itself, so the hold timer stays the single judge of a complete hold. Steps only
-move forward: warm up → for each point: find → press → move → … → retest → done.
+move forward: warm up → for each point: find → press → … → move (the routine's
+follow-up, once, after the last point) → retest → done.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class StepChanged:
     screen to retarget the pipeline to ``region_id``.
 
     ``point_index`` (0-based) and ``region_id`` are ``None`` outside the points
-    (warm-up, retest, done).
+    (warm-up, follow-up move, retest, done).
     """
 
     t: float
@@ -128,7 +129,7 @@ class Routine:
         warm-up, a follow-up move or the retest is the person's own business.
         """
         out: list[RoutineEvent] = []
-        before = (self._step, self._press, self._holds_done)
+        before = (self._step, self._index, self._press, self._holds_done)
         for event in events:
             if self._step not in (Step.FIND, Step.PRESS):
                 continue
@@ -145,7 +146,7 @@ class Routine:
                     self._count_hold(event.t, out)
                 else:
                     self._press = _Press.AGAIN
-        if (self._step, self._press, self._holds_done) != before:
+        if (self._step, self._index, self._press, self._holds_done) != before:
             self._state = self._snapshot()
         return out
 
@@ -154,7 +155,7 @@ class Routine:
 
         While pressing, "next" after the hold in progress reached its target counts
         that hold (the person is done with it; its ``HoldEnded`` is then ignored);
-        otherwise it skips the point, follow-up included.
+        otherwise it skips the point (after the last point, on to the follow-up).
         """
         out: list[RoutineEvent] = []
         match self._step:
@@ -165,9 +166,11 @@ class Routine:
             case Step.PRESS if self._press is _Press.EASE_OFF:
                 self._hold_open = False
                 self._count_hold(t, out)
-            case Step.PRESS | Step.MOVE:
+            case Step.PRESS:
                 assert self._index is not None
                 self._start_point(self._index + 1, t, out)
+            case Step.MOVE:
+                self._enter(Step.RETEST, t, out)
             case Step.RETEST:
                 self._enter(Step.DONE, t, out)
             case Step.DONE:
@@ -183,7 +186,7 @@ class Routine:
         self._holds_done += 1
         out.append(HoldCounted(t, self._index, self._holds_done, point.holds))
         if self._holds_done >= point.holds:
-            self._enter(Step.MOVE, t, out)
+            self._start_point(self._index + 1, t, out)
         else:
             self._press = _Press.NEXT_SPOT
 
@@ -192,7 +195,7 @@ class Routine:
         self._holds_done = 0
         self._hold_open = False
         self._press = _Press.FIRST
-        self._enter(Step.FIND if self._index is not None else Step.RETEST, t, out)
+        self._enter(Step.FIND if self._index is not None else Step.MOVE, t, out)
 
     def _enter(self, step: Step, t: float, out: list[RoutineEvent]) -> None:
         self._step, self._since = step, t
@@ -223,12 +226,12 @@ class Routine:
                 return f"Find the spot{spot}, {p.region.name}: {p.cue}"
             case Step.PRESS, PlanPoint() as p:
                 return self._press_instruction(p)
-            case Step.MOVE, PlanPoint() as p:
-                return f"Move: {'; then '.join(move.label for move in p.moves)}"
+            case Step.MOVE, _:
+                return f"Move: {'; then '.join(move.label for move in self.plan.moves)}"
             case Step.RETEST, _:
                 return f"Retest: {self.plan.retest}"
             case _:
-                return "Routine done: note your pain and function, 0-10"
+                return "Routine done: note your pain and function, 1-10"
 
     def _press_instruction(self, point: PlanPoint) -> str:
         band = f"{point.region.name}: ease into the band and stay still"
