@@ -174,7 +174,8 @@ def test_a_file_without_plans_is_refused(tmp_path: Path) -> None:
 
 def test_a_point_written_inline_still_names_a_line(tmp_path: Path) -> None:
     inline = GOOD.split("[[plan.point]]")[0] + (
-        'point = [{ region = "masseter", tool = "thumb", holds = 1, hold_s = [30, 90], cue = "x" }]\n'
+        'point = [{ region = "masseter", tool = "thumb", holds = 1, hold_s = [30, 90], '
+        'cue = "x" }]\n'
     )
     with pytest.raises(PlansFileError, match=r"line 16: hold_s: .*30 <= min <= max <= 60"):
         parse_file(tmp_path, inline)

@@ -196,7 +196,9 @@ def _per_week(value: Any) -> tuple[int, int] | None:
     return (low, high) if low is not None and high is not None and low <= high <= 14 else None
 
 
-def _schedule(raw: dict[str, Any], lines: TableLines) -> tuple[tuple[int, int], tuple[float, float]]:
+def _schedule(
+    raw: dict[str, Any], lines: TableLines
+) -> tuple[tuple[int, int], tuple[float, float]]:
     per_week = _per_week(raw["per_week"])
     if per_week is None:
         raise _Invalid(
