@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from knotmeter.core.config import PipelineConfig
-from knotmeter.core.modes import Mode, apply_mode, mode_targets
+from knotmeter.core.modes import Mode, apply_mode, at_levels, mode_targets, one_level_lighter
 from knotmeter.core.regions import load_regions
 from knotmeter.core.tools import Tool
 
@@ -65,3 +65,29 @@ def test_every_point_can_be_coached_in_every_mode(region_id: str, tool: Tool, mo
     assert adjusted.ceiling_n <= config.ceiling_n
     assert adjusted.cap_s <= config.cap_s
     assert adjusted.tool is tool
+
+
+def test_after_a_painful_hold_the_next_starts_a_level_lower() -> None:
+    config = PipelineConfig.for_region("upper-trapezius")  # 40-65 N: a level is 8.3 N
+    lighter = one_level_lighter(config)
+    assert (lighter.band_low_n, lighter.band_high_n, lighter.ceiling_n) == pytest.approx(
+        (40 - 25 / 3, 65 - 25 / 3, 1.15 * (65 - 25 / 3))  # 15 % over the top beats 6/10
+    )
+    assert (lighter.hold_min_s, lighter.cap_s, lighter.target_s) == (
+        config.hold_min_s,
+        config.cap_s,
+        config.target_s,
+    )
+
+
+@given(band=bands, levels=st.sampled_from([(2.0, 3.0, 4.5), (2.0, 4.0, 5.0), (2.0, 5.0, 6.0)]))
+def test_any_levels_keep_the_band_rules(
+    band: tuple[float, float, float], levels: tuple[float, float, float]
+) -> None:
+    low, high, ceiling = band
+    t = at_levels(low, high, ceiling, levels)
+    middle = (t.band_low_n + t.band_high_n) / 2
+    assert 0 < t.band_low_n < t.band_high_n < t.ceiling_n <= ceiling * (1 + 1e-12)
+    assert t.band_high_n <= high
+    assert (t.band_high_n - t.band_low_n) / 2 >= 0.1 * middle * (1 - 1e-9)
+    assert t.ceiling_n >= 1.15 * t.band_high_n * (1 - 1e-9)

@@ -8,7 +8,10 @@ band's width, ``level(p) = low + (p - 3) x (high - low) / 3``. Then:
 
 - flare: band level(2) .. level(3) (i.e. up to the usual band's low edge), ceiling
   level(4.5), holds and target halved;
-- tender: band level(2) .. level(4), ceiling level(5), holds 20-30 s (target 20 s).
+- tender: band level(2) .. level(4), ceiling level(5), holds 20-30 s (target 20 s);
+- after a hold rated 7/10 or more (``scores.hold_pain_advice``), the next hold on that
+  point starts a level lower: band level(2) .. level(5), ceiling level(6), the holds
+  unchanged (``one_level_lighter``).
 
 Never above what the point had, always sane: level(2) is floored at half the band's
 low edge; the band spans at least ±10 % of its middle (its low edge comes down); the
@@ -56,6 +59,8 @@ _LEVELS: dict[Mode, tuple[float, float, float]] = {
     Mode.TENDER: (2.0, 4.0, 5.0),
 }
 """Per mode: the pain levels of the band's low edge, its top, and the ceiling."""
+LIGHTER_LEVELS = (2.0, 5.0, 6.0)
+"""The next hold after a painful one: a level lower all through."""
 
 
 def mode_targets(
@@ -64,12 +69,20 @@ def mode_targets(
     """The band and ceiling for ``mode`` from a point's current ones (rule above)."""
     if mode is Mode.NORMAL:
         return ModeTargets(band_low_n, band_high_n, ceiling_n)
+    return at_levels(band_low_n, band_high_n, ceiling_n, _LEVELS[mode])
+
+
+def at_levels(
+    band_low_n: float, band_high_n: float, ceiling_n: float, levels: tuple[float, float, float]
+) -> ModeTargets:
+    """The band and ceiling at these pain ``levels`` (band low, band top, ceiling), read
+    on the scale where the current band is 3-6/10, kept inside the rules above."""
     step = (band_high_n - band_low_n) / 3
 
     def level(pain: float) -> float:
         return band_low_n + (pain - 3.0) * step
 
-    low_level, high_level, ceiling_level = _LEVELS[mode]
+    low_level, high_level, ceiling_level = levels
     low = max(level(low_level), LEVEL_FLOOR_FRACTION * band_low_n)
     high = min(level(high_level), ceiling_n / BAND_HEADROOM)
     ceiling = min(ceiling_n, max(level(ceiling_level), BAND_HEADROOM * high))
@@ -93,4 +106,16 @@ def apply_mode(config: PipelineConfig, mode: Mode) -> PipelineConfig:
         ceiling_n=targets.ceiling_n,
         hold_s=hold,
         target_s=target,
+    )
+
+
+def one_level_lighter(config: PipelineConfig) -> PipelineConfig:
+    """``config`` for the next hold after one rated 7/10 or more: a pain level lower."""
+    targets = at_levels(config.band_low_n, config.band_high_n, config.ceiling_n, LIGHTER_LEVELS)
+    return adjusted_config(
+        config,
+        band=(targets.band_low_n, targets.band_high_n),
+        ceiling_n=targets.ceiling_n,
+        hold_s=(config.hold_min_s, config.cap_s),
+        target_s=config.target_s,
     )
