@@ -173,3 +173,11 @@ def test_any_input_sequence_gives_rule_abiding_targets_or_none(
     if result is not None:
         assert len(result.trials) >= 3
         assert result.band_low_n < result.band_high_n < result.ceiling_n <= 110.0
+
+
+def test_a_press_already_on_when_the_measurement_opens_does_not_count() -> None:
+    m = measurement()
+    assert m.feed(0.0, 40.0).phase is PptPhase.LIFT
+    assert m.tap(0.0).refusal == "lift off fully first: a press counts from a lift-off"
+    assert m.feed(1.0, 0.0).phase is PptPhase.READY  # nothing tapped: no rest needed
+    assert m.view.trials_n == ()

@@ -126,7 +126,8 @@ class PptMeasurement:
         self.measured_on = measured_on
         self.target_rate = ramp_target_n_per_s(region, tool)
         self.cap_n = ceiling_cap_n(region, tool, full_scale_n)
-        self._phase = PptPhase.READY
+        self._phase = PptPhase.LIFT  # a press counts from a lift-off, the first one too
+        self._rest_due = False
         self._trials: list[float] = []
         self._presses = 0
         self._recent: deque[tuple[float, float]] = deque()
@@ -168,6 +169,7 @@ class PptMeasurement:
                 self._lift_off(t)
             case PptPhase.REST if not lifted:
                 self._phase = PptPhase.LIFT
+                self._rest_due = True
                 self._refusal = f"rest {self._rest_left():.0f} s more before the next press"
             case PptPhase.REST if t >= self._rest_until:
                 self._phase = PptPhase.READY
@@ -185,6 +187,7 @@ class PptMeasurement:
             self._refusal = self._tap_refusal()
             return self.view
         self._phase = PptPhase.LIFT
+        self._rest_due = True
         self._presses += 1
         force = self._recent[-1][1]
         judged = self._rate(JUDGE_WINDOW_S)
@@ -215,10 +218,11 @@ class PptMeasurement:
     # -- rules -------------------------------------------------------------------------
 
     def _lift_off(self, t: float) -> None:
-        tapped = self._phase is PptPhase.LIFT
-        self._phase = PptPhase.REST if tapped else PptPhase.READY
-        if tapped:
+        """Lifted off: rest after a press that was tapped (or began too early), else ready."""
+        self._phase = PptPhase.REST if self._rest_due else PptPhase.READY
+        if self._rest_due:
             self._rest_until = t + REST_S
+        self._rest_due = False
         self._recent.clear()
 
     def _finish_if_measured(self) -> None:
@@ -252,8 +256,10 @@ class PptMeasurement:
 
     def _tap_refusal(self) -> str:
         match self._phase:
-            case PptPhase.LIFT:
+            case PptPhase.LIFT if self._rest_due:
                 return "one tap per press: lift off fully, rest, then press again"
+            case PptPhase.LIFT:
+                return "lift off fully first: a press counts from a lift-off"
             case PptPhase.REST:
                 return f"rest {self._rest_left():.0f} s more, then press again from a lift-off"
             case _:
