@@ -19,7 +19,7 @@ def plans(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
     return code, out, err
 
 
-def test_the_listing_names_every_plan_with_its_points_holds_and_moves(
+def test_the_listing_names_every_plan_with_its_schedule_points_holds_and_moves(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, err = plans(capsys)
@@ -28,12 +28,19 @@ def test_the_listing_names_every_plan_with_its_points_holds_and_moves(
     for plan in load_plans().values():
         row = lines.index(next(line for line in lines if line.startswith(f"{plan.id} ")))
         assert plan.name in lines[row]
+        assert plan.schedule_label in lines[row]
         for number, point in enumerate(plan.points, start=1):
             line = lines[row + number]
             assert line.lstrip().startswith(f"{number}. {point.region.name}")
             assert f"{point.holds} x {point.hold_label}" in line
-            assert all(move.label in line for move in point.moves)
-    assert "  2. Rhomboids                3 x 60 s     then 10 wall slides" in lines
+        then = lines[row + len(plan.points) + 1]
+        assert then.startswith("  then ")
+        assert all(move.label in then for move in plan.moves)
+    assert "  2. Rhomboids                3 x 60 s" in lines
+    assert (
+        "desk-shoulder      Desk shoulder and mid-back  (3-4 sessions a week, 6-12 min each)"
+        in lines
+    )
 
 
 def test_one_plan_in_full_has_warm_up_cues_and_retest(capsys: pytest.CaptureFixture[str]) -> None:
@@ -45,8 +52,9 @@ def test_one_plan_in_full_has_warm_up_cues_and_retest(capsys: pytest.CaptureFixt
     assert f"Retest: {plan.retest}" in out
     assert "1. Upper trapezius (upper-trapezius): 1 x 60-90 s" in out
     assert "about 4/10" in out
-    assert "then:  nose-over-to-armpit stretch, one side at a time: 20 s" in out
-    assert "then:  10 slow chin nods" in out
+    assert "Sessions: 3-4 sessions a week, 6-12 min each" in out
+    assert "Then: 10 slow chin nods; nose-over-to-armpit stretch, one side at a time: 20 s" in out
+    assert out.count("chin nods") == 1  # once for the routine, not after every point
     assert "desk-shoulder" not in out
 
 
@@ -63,8 +71,11 @@ def test_json_gives_one_line_per_plan(capsys: pytest.CaptureFixture[str]) -> Non
         "holds": 1,
         "hold_s": [30.0, 45.0],
         "cue": get_plan("jaw").points[0].cue,
-        "moves": [{"what": "controlled open-close, jaw straight", "reps": 10, "seconds": None}],
     }
+    assert jaw["moves"] == [
+        {"what": "controlled open-close, jaw straight", "reps": 10, "seconds": None}
+    ]
+    assert (jaw["per_week"], jaw["session_min"]) == ([3, 4], [6.0, 12.0])
     code, out, _ = plans(capsys, "jaw", "--json")
     assert (code, [json.loads(line) for line in out.splitlines()]) == (0, [jaw])
 
@@ -87,5 +98,6 @@ def test_an_unknown_plan_is_one_line_and_exit_2() -> None:
     assert result.stdout == ""
     assert result.stderr == (
         "knotmeter: unknown plan 'neck'; choose one of: "
-        "tension-headache, desk-shoulder, runners-knee, elbow, plantar-heel, jaw\n"
+        "tension-headache, desk-shoulder, runners-knee, tennis-elbow, golfers-elbow, plantar-heel, "
+        "jaw\n"
     )

@@ -26,13 +26,18 @@ name = "Neck"
 purpose = "Stiff neck"
 warm_up = "Shoulder rolls"
 retest = "Turn your head"
+moves = [
+    { what = "chin nods", reps = 10 },
+    { what = "stretch", seconds = 20 },
+]
+per_week = [3, 4]
+session_min = [6, 12]
 
 [[plan.point]]
 region = "upper-trapezius"
 holds = 1
 hold_s = [60, 90]
 cue = "Ball on the wall"
-moves = [{ what = "chin nods", reps = 10 }]
 tool = "ball"
 
 [[plan.point]]
@@ -40,10 +45,6 @@ region = "suboccipitals"
 holds = 2
 hold_s = [30, 45]
 cue = "Ball under the skull"
-moves = [
-    { what = "chin nods", reps = 10 },
-    { what = "stretch", seconds = 20 },
-]
 tool = "thumb"
 """
 
@@ -55,13 +56,14 @@ def parse_file(tmp_path: Path, text: str) -> None:
     parse_plans(path.read_text(encoding="utf-8"), str(path), load_regions())
 
 
-def test_the_six_routines_ship_with_their_reference_points() -> None:
+def test_the_routines_ship_with_their_reference_points() -> None:
     plans = load_plans()
     assert list(plans) == [
         "tension-headache",
         "desk-shoulder",
         "runners-knee",
-        "elbow",
+        "tennis-elbow",
+        "golfers-elbow",
         "plantar-heel",
         "jaw",
     ]
@@ -75,25 +77,33 @@ def test_the_six_routines_ship_with_their_reference_points() -> None:
     ]
     assert points["desk-shoulder"][1] == ("rhomboids", 3, 60.0, 60.0)
     assert points["plantar-heel"][1] == ("foot-intrinsics", 3, 60.0, 90.0)
-    assert points["elbow"][0] == ("forearm-extensors", 2, 45.0, 60.0)
+    # one side's 2-3 spots per elbow plan, not both forearm sides
+    assert points["tennis-elbow"] == [("forearm-extensors", 3, 45.0, 60.0)]
+    assert points["golfers-elbow"] == [("forearm-flexors", 3, 45.0, 60.0)]
     assert points["jaw"] == [("masseter", 1, 30.0, 45.0), ("temporalis", 1, 30.0, 45.0)]
-    assert get_plan("tension-headache").points[1].moves == (Move("slow chin nods", reps=10),)
-    assert get_plan("tension-headache").points[0].moves[0].seconds == 20.0
+    headache = get_plan("tension-headache")
+    assert headache.moves == (
+        Move("slow chin nods", reps=10),
+        Move("nose-over-to-armpit stretch, one side at a time", seconds=20.0),
+    )
+    assert headache.schedule_label == "3-4 sessions a week, 6-12 min each"
 
 
 def test_every_shipped_point_is_a_known_region_held_inside_its_range() -> None:
     regions = load_regions()
     for plan in load_plans().values():
         assert all((plan.name, plan.purpose, plan.warm_up, plan.retest))
+        assert plan.moves
+        for move in plan.moves:
+            assert (move.reps is None) != (move.seconds is None)
+        # the holds fit the session's length (REFERENCE §1: 6-12 min in all)
+        assert sum(p.holds * p.hold_min_s for p in plan.points) <= 60 * plan.session_min[1]
         for point in plan.points:
             assert regions[point.region.id] == point.region
             assert point.region.hold_min_s <= point.hold_min_s <= point.hold_max_s
             assert point.hold_max_s <= point.region.hold_max_s
             assert point.holds >= 1
             assert point.cue
-            assert point.moves
-            for move in point.moves:
-                assert (move.reps is None) != (move.seconds is None)
 
 
 def test_an_unknown_plan_lists_the_valid_ids() -> None:
@@ -104,25 +114,33 @@ def test_an_unknown_plan_lists_the_valid_ids() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('region = "suboccipitals"', 'region = "throat"', "line 19: region: unknown region 'thr"),
-        ("hold_s = [30, 45]", "hold_s = [20, 45]", r"line 21: hold_s: .*30 <= min <= max <= 90"),
-        ("hold_s = [60, 90]", "hold_s = [60, 120]", r"line 13: hold_s: .*upper-trapezius"),
-        ("hold_s = [30, 45]", "hold_s = [45, 30]", "line 21: hold_s"),
-        ("holds = 2", "holds = 0", "line 20: holds: must be a whole number above 0"),
-        ("holds = 1", "holds = 1.5", "line 12: holds"),
-        ("holds = 1", "holds = true", "line 12: holds"),
+        ('region = "suboccipitals"', 'region = "throat"', "line 24: region: unknown region 'thr"),
+        ("hold_s = [30, 45]", "hold_s = [20, 45]", r"line 26: hold_s: .*30 <= min <= max <= 90"),
+        ("hold_s = [60, 90]", "hold_s = [60, 120]", r"line 19: hold_s: .*upper-trapezius"),
+        ("hold_s = [30, 45]", "hold_s = [45, 30]", "line 26: hold_s"),
+        ("holds = 2", "holds = 0", "line 25: holds: must be a whole number above 0"),
+        ("holds = 1", "holds = 1.5", "line 18: holds"),
+        ("holds = 1", "holds = true", "line 18: holds"),
         ('id = "neck"', 'id = "Neck Plan"', "line 4: id: must be lowercase"),
-        ('cue = "Ball under the skull"', 'cue = " "', "line 22: cue: must be a non-empty"),
+        ('cue = "Ball under the skull"', 'cue = " "', "line 27: cue: must be a non-empty"),
         ('retest = "Turn your head"', "retest = 3", "line 8: retest"),
-        ("holds = 2", "holds = 2\ncolour = 1", "line 21: colour: unknown field"),
-        ('cue = "Ball on the wall"\n', "", r"line 10: \[\[plan.point\]\]: missing field 'cue'"),
+        ("holds = 2", "holds = 2\ncolour = 1", "line 26: colour: unknown field"),
+        ('tool = "ball"', 'tool = "ball"\nmoves = []', "line 22: moves: unknown field"),
+        ('cue = "Ball on the wall"\n', "", r"line 16: \[\[plan.point\]\]: missing field 'cue'"),
         ('purpose = "Stiff neck"\n', "", r"line 3: \[\[plan\]\]: missing field 'purpose'"),
-        ("reps = 10 }]", "reps = 0 }]", r"line 15: moves\[1\].reps: .*above 0"),
-        ("seconds = 20", "seconds = -5", r"line 23: moves\[2\].seconds"),
-        ("seconds = 20", "seconds = 20, reps = 3", r"line 23: moves\[2\]: give either"),
-        ('{ what = "stretch", ', '{ what = "", ', r"line 23: moves\[2\].what"),
-        ("reps = 10 }]", "reps = 10, sets = 2 }]", r"line 15: moves\[1\].sets: unknown"),
-        ('moves = [{ what = "chin nods", reps = 10 }]', "moves = []", "line 15: moves: .*at least"),
+        ("reps = 10 },", "reps = 0 },", r"line 9: moves\[1\].reps: .*above 0"),
+        ("seconds = 20", "seconds = -5", r"line 9: moves\[2\].seconds"),
+        ("seconds = 20", "seconds = 20, reps = 3", r"line 9: moves\[2\]: give either"),
+        ('{ what = "stretch", ', '{ what = "", ', r"line 9: moves\[2\].what"),
+        ("reps = 10 },", "reps = 10, sets = 2 },", r"line 9: moves\[1\].sets: unknown"),
+        (
+            GOOD[GOOD.index("moves = [") : GOOD.index("per_week")],
+            "moves = []\n",
+            "line 9: moves: .*at",
+        ),
+        ("per_week = [3, 4]", "per_week = [4, 3]", r"line 13: per_week: .*1 <= min <= max"),
+        ("per_week = [3, 4]", "per_week = [3, 4.5]", r"line 13: per_week: .*whole"),
+        ("session_min = [6, 12]", "session_min = [6, 90]", r"line 14: session_min: .*<= 60"),
         ("schema = 2", "schema = 3", "line 1: schema must be 2 .*newer knotmeter"),
         ("schema = 2", "schema = 2\ncolour = 1", "line 2: colour: unknown field"),
         ("hold_s = [60, 90]", "hold_s = [60, 90", "not valid TOML"),
@@ -139,7 +157,7 @@ def test_a_bad_plans_file_is_one_line_naming_the_line_and_field(
 
 def test_a_duplicate_plan_id_is_refused(tmp_path: Path) -> None:
     plan = GOOD.split("\n", 2)[2]
-    with pytest.raises(PlansFileError, match="line 30: id: 'neck' is defined twice"):
+    with pytest.raises(PlansFileError, match="line 31: id: 'neck' is defined twice"):
         parse_file(tmp_path, GOOD + "\n" + plan)
 
 
@@ -156,8 +174,8 @@ def test_a_file_without_plans_is_refused(tmp_path: Path) -> None:
 
 def test_a_point_written_inline_still_names_a_line(tmp_path: Path) -> None:
     inline = GOOD.split("[[plan.point]]")[0] + (
-        'point = [{ region = "masseter", tool = "thumb", holds = 1, hold_s = [30, 90], cue = "x", '
-        "moves = [] }]\n"
+        'point = [{ region = "masseter", tool = "thumb", holds = 1, hold_s = [30, 90], '
+        'cue = "x" }]\n'
     )
-    with pytest.raises(PlansFileError, match=r"line 10: hold_s: .*30 <= min <= max <= 60"):
+    with pytest.raises(PlansFileError, match=r"line 16: hold_s: .*30 <= min <= max <= 60"):
         parse_file(tmp_path, inline)

@@ -69,20 +69,19 @@ def test_a_routine_runs_from_warm_up_to_done() -> None:
 
     assert routine.feed([HoldStarted(150.0), HoldCompleted(180.0, 30.0)]) == []
     assert routine.state.instruction.startswith("Time reached: ease off")
+    # The point's last hold leads straight to the next point: no follow-up in between.
     assert routine.feed([ended(190.0, complete=True)]) == [
         HoldCounted(190.0, 0, 1, 1),
-        StepChanged(190.0, Step.MOVE, 0, "masseter"),
+        StepChanged(190.0, Step.FIND, 1, "temporalis"),
     ]
-    assert routine.state.instruction == "Move: 10 controlled open-close, jaw straight; then n"
-    assert routine.state.countdown_s == 10 * REP_S
-    assert routine.state.left_s(190.0 + 10 * REP_S + 5) == 0.0
-
-    assert routine.advance(220.0) == [StepChanged(220.0, Step.FIND, 1, "temporalis")]
     assert routine.state.region_id == "temporalis"
     assert routine.state.holds_needed == 1
-    assert routine.feed(hold(230.0, complete=True))[-1] == StepChanged(
-        291.0, Step.MOVE, 1, "temporalis"
-    )
+    # The routine's follow-up comes once, after the last point.
+    assert routine.feed(hold(230.0, complete=True))[-1] == StepChanged(291.0, Step.MOVE, None, None)
+    assert routine.state.instruction == "Move: 10 controlled open-close, jaw straight; then n"
+    assert routine.state.countdown_s == 10 * REP_S
+    assert routine.state.left_s(291.0 + 10 * REP_S + 5) == 0.0
+    assert routine.state.point is None
     assert routine.advance(300.0) == [StepChanged(300.0, Step.RETEST, None, None)]
     assert routine.state.instruction.startswith("Retest: Open wide")
     assert routine.advance(320.0) == [StepChanged(320.0, Step.DONE, None, None)]
@@ -95,7 +94,7 @@ def test_a_point_with_several_spots_presses_until_each_hold_completes() -> None:
     routine = Routine(get_plan("desk-shoulder"), 0.0)
     routine.advance(1.0)
     routine.feed(hold(2.0, complete=True))
-    routine.advance(70.0)
+    assert where(routine) == (Step.FIND, 1, 0)
     assert routine.advance(71.0) == [StepChanged(71.0, Step.PRESS, 1, "rhomboids")]
     assert routine.state.instruction.startswith("Press, Rhomboids")
 
@@ -105,15 +104,16 @@ def test_a_point_with_several_spots_presses_until_each_hold_completes() -> None:
     assert where(routine) == (Step.PRESS, 1, 1)
     routine.feed(hold(220.0, complete=True))
     assert where(routine) == (Step.PRESS, 1, 2)
-    assert routine.feed(hold(290.0, complete=True))[-1] == StepChanged(
-        351.0, Step.MOVE, 1, "rhomboids"
-    )
-    assert routine.state.holds_done == 3
+    assert routine.feed(hold(290.0, complete=True)) == [
+        HoldCounted(351.0, 1, 3, 3),
+        StepChanged(351.0, Step.MOVE, None, None),
+    ]
+    assert routine.state.instruction == "Move: 10 wall slides; then n"
 
 
 def test_next_during_a_hold_short_of_its_target_does_not_skip_the_point() -> None:
     """ "I found it" pressed mid-hold (issue 14): the point, and its holds, stay."""
-    routine = Routine(get_plan("elbow"), 0.0)
+    routine = Routine(get_plan("jaw"), 0.0)
     routine.advance(1.0)
     routine.feed([HoldStarted(2.0)])
     assert routine.state.hold_open
@@ -123,49 +123,51 @@ def test_next_during_a_hold_short_of_its_target_does_not_skip_the_point() -> Non
 
 
 def test_a_hold_from_the_previous_point_does_not_count_for_the_next() -> None:
-    routine = Routine(get_plan("elbow"), 0.0)
+    routine = Routine(get_plan("jaw"), 0.0)
     routine.advance(1.0)
     routine.feed([HoldStarted(2.0), ended(20.0, complete=False)])
-    assert routine.advance(30.0) == [StepChanged(30.0, Step.FIND, 1, "forearm-flexors")]
+    assert routine.advance(30.0) == [StepChanged(30.0, Step.FIND, 1, "temporalis")]
     # A hold whose end arrives after the point changed belongs to the previous point.
     assert routine.feed([ended(30.0, complete=True)]) == []
     assert where(routine) == (Step.FIND, 1, 0)
 
 
 def test_back_steps_to_the_start_of_the_point_then_the_one_before() -> None:
-    routine = Routine(get_plan("elbow"), 0.0)
+    routine = Routine(get_plan("jaw"), 0.0)
     assert routine.back(0.5) == []
     assert routine.state.countdown_s == WARM_UP_S
     routine.advance(1.0)
     routine.feed(hold(2.0, complete=False))
     assert where(routine) == (Step.PRESS, 0, 0)
-    assert routine.back(50.0) == [StepChanged(50.0, Step.FIND, 0, "forearm-extensors")]
+    assert routine.back(50.0) == [StepChanged(50.0, Step.FIND, 0, "masseter")]
     assert routine.back(51.0) == [StepChanged(51.0, Step.WARM_UP, None, None)]
     assert routine.state.step is Step.WARM_UP
     routine.advance(52.0)
     routine.advance(53.0)  # find -> press
     routine.advance(54.0)  # skip: on to point 2
-    assert routine.back(55.0) == [StepChanged(55.0, Step.FIND, 0, "forearm-extensors")]
+    assert routine.back(55.0) == [StepChanged(55.0, Step.FIND, 0, "masseter")]
 
 
 def test_next_after_the_target_counts_the_hold_instead_of_skipping_the_point() -> None:
-    routine = Routine(get_plan("elbow"), 0.0)
+    routine = Routine(get_plan("tennis-elbow"), 0.0)  # one point, 3 spots
     routine.advance(1.0)
     routine.feed([HoldStarted(2.0), HoldCompleted(47.0, 45.0)])
     assert routine.state.hold_reached
-    assert routine.advance(50.0) == [HoldCounted(50.0, 0, 1, 2)]
+    assert routine.advance(50.0) == [HoldCounted(50.0, 0, 1, 3)]
     assert where(routine) == (Step.PRESS, 0, 1)
     assert not routine.state.hold_reached
     assert routine.feed([ended(51.0, complete=True)]) == []  # already counted
     routine.feed([HoldStarted(60.0), HoldCompleted(105.0, 45.0)])
-    assert routine.advance(106.0) == [
-        HoldCounted(106.0, 0, 2, 2),
-        StepChanged(106.0, Step.MOVE, 0, "forearm-extensors"),
+    assert routine.advance(106.0) == [HoldCounted(106.0, 0, 2, 3)]
+    routine.feed([HoldStarted(110.0), HoldCompleted(155.0, 45.0)])
+    assert routine.advance(156.0) == [
+        HoldCounted(156.0, 0, 3, 3),
+        StepChanged(156.0, Step.MOVE, None, None),
     ]
 
 
 def test_alarms_and_zones_do_not_move_the_routine() -> None:
-    routine = Routine(get_plan("elbow"), 0.0)
+    routine = Routine(get_plan("tennis-elbow"), 0.0)
     routine.advance(1.0)
     before = routine.state
     noise: list[Event] = [ZoneChanged(2.0, Zone.IN_BAND), AlarmRaised(3.0, AlarmKind.SAWING, 9.0)]
@@ -195,10 +197,8 @@ def test_the_routine_drives_a_live_pipeline_like_the_dashboard(press: PressMaker
     run(press([(0.0, 0.0), (1.0, 14.0), (11.0, 14.0), (12.0, 0.0), (15.0, 0.0)]))
     assert where(routine) == (Step.PRESS, 0, 0)
     assert "press again" in routine.state.instruction
-    # 33 s in band completes it; lifting off ends it and the follow-up starts.
+    # 33 s in band completes it; lifting off ends it and the next point starts.
     run(press([(15.0, 0.0), (16.0, 14.0), (50.0, 14.0), (51.0, 0.0), (55.0, 0.0)]))
-    assert where(routine) == (Step.MOVE, 0, 1)
-    follow(routine.advance(55.0))
     assert pipeline.config.region.id == "temporalis"
     assert where(routine) == (Step.FIND, 1, 0)
 
@@ -216,10 +216,10 @@ plans = st.lists(
         "tests",
         "warm",
         "retest",
-        tuple(
-            PlanPoint(r, Tool.BALL, n, r.hold_min_s, r.hold_max_s, "cue", (Move("nods", reps=10),))
-            for r, n in points
-        ),
+        tuple(PlanPoint(r, Tool.BALL, n, r.hold_min_s, r.hold_max_s, "cue") for r, n in points),
+        (Move("nods", reps=10),),
+        (3, 4),
+        (6.0, 12.0),
     )
 )
 
@@ -232,7 +232,8 @@ ACTIONS: dict[str, Action] = {
     "ended_short": lambda routine, t: routine.feed([ended(t, complete=False)]),
     "zone": lambda routine, t: routine.feed([ZoneChanged(t, Zone.BELOW)]),
 }
-ORDER = {Step.FIND: 0, Step.PRESS: 1, Step.MOVE: 2}
+ORDER = {Step.FIND: 0, Step.PRESS: 1}
+AFTER_POINTS = {Step.MOVE: 0, Step.RETEST: 1, Step.DONE: 2}
 # Whole holds as the pipeline emits them, the "next" key, and stray single events
 # (a hold's end whose start the routine never saw, a zone change) in any order; the
 # first two are listed twice so that runs often reach the end of the routine.
@@ -258,7 +259,7 @@ def progress(state: RoutineState) -> tuple[int, int, int]:
     if state.step is Step.WARM_UP:
         return (0, 0, 0)
     if state.point_index is None:
-        return (2, 0, 0 if state.step is Step.RETEST else 1)
+        return (2, 0, AFTER_POINTS[state.step])
     return (1, state.point_index, ORDER[state.step])
 
 
@@ -294,19 +295,24 @@ def test_random_holds_and_nexts_keep_the_routine_in_order(plan: Plan, actions: l
         if name == "ended_short":
             assert events == []
             assert where(routine) == (before.step, before.point_index, before.holds_done)
-        # A press finishes only on the hold that completes the point's count: when it
-        # ends, or on "next" once it has reached its target.
-        if after.step is Step.MOVE and before.step is not Step.MOVE:
+        # A hold counts on its end, or on "next" once it has reached its target: one
+        # HoldCounted, for the point being pressed; the point's last one moves on.
+        counted = [e for e in events if isinstance(e, HoldCounted)]
+        if counted:
             assert name == "ended_complete" or (name == "next" and before.hold_reached)
             assert before.step is Step.PRESS
-            assert after.holds_done == after.holds_needed == before.holds_done + 1
-        # Holds count only by HoldCounted, one each, and never across a change of point.
-        counted = [e for e in events if isinstance(e, HoldCounted)]
+            assert [(e.point_index, e.holds_done) for e in counted] == [
+                (before.point_index, before.holds_done + 1)
+            ]
+            finished = counted[0].holds_done == counted[0].holds_needed
+            assert (after.point_index != before.point_index) == finished
         if after.point_index == before.point_index:
-            assert len(counted) == after.holds_done - before.holds_done
+            assert after.holds_done == before.holds_done + len(counted)
         else:
-            assert counted == []
             assert after.holds_done == 0
+        # The follow-up comes once, after the last point.
+        if after.step is Step.MOVE and before.step is not Step.MOVE:
+            assert before.point_index == len(plan.points) - 1
         # Done is terminal.
         if before.step is Step.DONE:
             assert events == []

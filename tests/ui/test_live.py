@@ -272,11 +272,8 @@ async def test_a_routine_walks_from_warm_up_through_a_hold_to_the_next_point(
 
         rig.link(LinkState.LIVE)
         await rig.hold(pilot, 52.0, 6.0)  # in band past the 5 s target (--target wins)
-        await rig.hold(pilot, 0.0, 2.0)  # lift off: the hold ends complete
-        assert "Move  ·  point 1 of 2" in text_of(routine)
-        assert "nose-over-to-armpit stretch" in text_of(routine)
-
-        await pilot.press("n")  # follow-up done: on to the next point
+        await rig.hold(pilot, 0.0, 2.0)  # lift off: the hold ends complete, next point
+        # (the follow-up moves come once, after the last point)
         assert rig.session.pipeline.config.region.id == "suboccipitals"
         assert rig.session.pipeline.config.target_s == 5.0
         assert "Suboccipitals  ·  ball  ·  band 20.0-40.0 N" in text_of(
@@ -305,19 +302,19 @@ async def press_to_first_pain(rig: Rig, pilot: Pilot[None], taps_n: list[float])
 
 
 async def test_c_measures_the_persons_band_and_the_point_follows_it(rig: Rig) -> None:
-    """Three presses to first pain (the first not counted): band PPT..1.1 PPT, stored."""
+    """Three presses to first pain (the first not counted): band PPT..midway to tolerance."""
     before_target_s = rig.session.pipeline.config.target_s
     async with rig.app.run_test(size=(100, 32)) as pilot:
         await press_to_first_pain(rig, pilot, [70.0, 44.0, 46.0])
         result = text_of(rig.app.screen.query_one("#result", Static))
-        assert "Your band 45.0-49.5 N, ceiling 63.0 N" in result
+        assert "Your band 45.0-55.7 N, ceiling 66.4 N" in result
         await pilot.press("enter")
         await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
         config = rig.session.pipeline.config
         assert (config.band_low_n, config.band_high_n, config.ceiling_n) == pytest.approx(
-            (45.0, 49.5, 63.0)
+            (45.0, 55.718, 66.435), abs=1e-3
         )
-        assert "band 45.0-49.5 N (yours)" in text_of(rig.screen.query_one("#title", Static))
+        assert "band 45.0-55.7 N (yours)" in text_of(rig.screen.query_one("#title", Static))
         assert config.target_s == before_target_s, "the hold target is not the band's business"
     await rig.session.close()  # the store's writer thread has caught up once this returns
     stored = rig.store.targets(config.region.id)

@@ -86,9 +86,9 @@ async def test_n_during_a_running_hold_keeps_the_point(routine_rig: Rig) -> None
         assert (routine.state.step, routine.state.point_index) == (Step.PRESS, 0)
         assert any("A hold is running" in notice for notice in notices(rig.app))
         await rig.hold(pilot, 52.0, 4.0)  # complete
-        await rig.hold(pilot, 0.0, 2.0)  # released: on to the move by itself
-        assert routine.state.step is Step.MOVE
-        await pilot.press("b")  # back to this point's start
+        await rig.hold(pilot, 0.0, 2.0)  # released: on to the next point by itself
+        assert (routine.state.step, routine.state.point_index) == (Step.FIND, 1)
+        await pilot.press("b")  # back to the point before
         assert (routine.state.step, routine.state.point_index) == (Step.FIND, 0)
 
 
@@ -99,11 +99,9 @@ async def test_the_hold_panel_starts_afresh_on_the_next_point(routine_rig: Rig) 
         await pilot.press("n")
         rig.link(LinkState.LIVE)
         await rig.hold(pilot, 52.0, 6.0)
-        await rig.hold(pilot, 0.0, 2.0)
         panel = rig.screen.query_one("#hold", Static)
         assert "HOLD COMPLETE" in text_of(panel)
-        await pilot.press("n")  # move done: the next point
-        await rig.hold(pilot, 0.0, 0.5)
+        await rig.hold(pilot, 0.0, 2.0)  # released: the next point starts afresh
         assert "No hold yet" in text_of(panel)
 
 

@@ -1,5 +1,8 @@
 """``knotmeter plans``: the routines the coach can walk through, or one of them in full.
 
+Each plan shows how often and how long a session is (sessions a week, minutes), its
+points, and the follow-up moves done once after the last point.
+
 The listing is the packaged ``plans.toml`` after validation, so what it prints is
 exactly what the live coach will ask for. ``--json`` gives one line per plan.
 """
@@ -19,13 +22,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def plan_record(plan: Plan) -> dict[str, Any]:
-    """The plan as a JSON-ready dict: ids, texts, and per point region, holds and moves."""
+    """The plan as a JSON-ready dict: ids, texts, schedule, points and follow-up moves."""
     return {
         "id": plan.id,
         "name": plan.name,
         "purpose": plan.purpose,
         "warm_up": plan.warm_up,
         "retest": plan.retest,
+        "per_week": list(plan.per_week),
+        "session_min": list(plan.session_min),
         "points": [
             {
                 "region": point.region.id,
@@ -33,12 +38,11 @@ def plan_record(plan: Plan) -> dict[str, Any]:
                 "holds": point.holds,
                 "hold_s": [point.hold_min_s, point.hold_max_s],
                 "cue": point.cue,
-                "moves": [
-                    {"what": move.what, "reps": move.reps, "seconds": move.seconds}
-                    for move in point.moves
-                ],
             }
             for point in plan.points
+        ],
+        "moves": [
+            {"what": move.what, "reps": move.reps, "seconds": move.seconds} for move in plan.moves
         ],
     }
 
@@ -47,25 +51,27 @@ def _holds(point: PlanPoint) -> str:
     return f"{point.holds} x {point.hold_label}"
 
 
-def _then(point: PlanPoint) -> str:
-    return "; ".join(move.label for move in point.moves)
+def _moves(plan: Plan) -> str:
+    return "; ".join(move.label for move in plan.moves)
 
 
 def _print_summary(plans: list[Plan]) -> None:
     for plan in plans:
-        print(f"{plan.id:<18} {plan.name}")
+        print(f"{plan.id:<18} {plan.name}  ({plan.schedule_label})")
         for number, point in enumerate(plan.points, start=1):
-            print(f"  {number}. {point.region.name:<24} {_holds(point):<12} then {_then(point)}")
+            print(f"  {number}. {point.region.name:<24} {_holds(point)}")
+        print(f"  then {_moves(plan)}")
     print("\n`knotmeter plans ID` shows a plan in full")
 
 
 def _print_plan(plan: Plan) -> None:
     print(f"{plan.id}: {plan.name}\n{plan.purpose}")
+    print(f"Sessions: {plan.schedule_label}")
     print(f"\nWarm up: {plan.warm_up}")
     for number, point in enumerate(plan.points, start=1):
         print(f"\n{number}. {point.region.name} ({point.region.id}): {_holds(point)}")
         print(f"   where: {point.cue}")
-        print(f"   then:  {_then(point)}")
+    print(f"\nThen: {_moves(plan)}")
     print(f"\nRetest: {plan.retest}")
 
 

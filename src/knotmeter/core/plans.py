@@ -1,9 +1,11 @@
-"""The routines (plans) the coach walks a person through: points, holds and follow-ups.
+"""The routines (plans) the coach walks a person through: points, holds, follow-up, frequency.
 
 They live in ``plans.toml`` (package data) beside ``regions.toml`` and are checked
 against it on load: every point names a known region and asks for holds inside that
 region's hold range, so a plan can never coach a longer press than the region allows.
-Every error names the file, line and field.
+The follow-up moves belong to the routine, once after its last point (REFERENCE §1:
+"move" then "retest"); each plan carries how often (sessions a week) and how long
+(minutes) a session is. Every error names the file, line and field.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from knotmeter.core.tomlfile import ID, TableLines, number, pair, read_toml
 from knotmeter.core.tools import Tool, parse_tool
 
 SCHEMA = 2
-_PLAN_FIELDS = frozenset({"id", "name", "purpose", "warm_up", "retest", "point"})
-_POINT_FIELDS = frozenset({"region", "tool", "holds", "hold_s", "cue", "moves"})
+_PLAN_FIELDS = frozenset(
+    {"id", "name", "purpose", "warm_up", "retest", "point", "moves", "per_week", "session_min"}
+)
+_POINT_FIELDS = frozenset({"region", "tool", "holds", "hold_s", "cue"})
 _MOVE_FIELDS = frozenset({"what", "reps", "seconds"})
 
 
@@ -43,7 +47,7 @@ class Move:
 
 @dataclass(slots=True, frozen=True)
 class PlanPoint:
-    """One point of a routine: where to press, how many holds, how long, what follows."""
+    """One point of a routine: where to press, how many holds (spots), how long."""
 
     region: Region
     tool: Tool
@@ -51,7 +55,6 @@ class PlanPoint:
     hold_min_s: float
     hold_max_s: float
     cue: str
-    moves: tuple[Move, ...]
 
     @property
     def hold_label(self) -> str:
@@ -62,7 +65,11 @@ class PlanPoint:
 
 @dataclass(slots=True, frozen=True)
 class Plan:
-    """A routine: warm-up, its points in order, then the retest."""
+    """A routine: warm-up, its points in order, the follow-up moves, then the retest.
+
+    ``per_week`` is the advised sessions a week (min, max) and ``session_min`` a
+    session's length in minutes (min, max).
+    """
 
     id: str
     name: str
@@ -70,6 +77,15 @@ class Plan:
     warm_up: str
     retest: str
     points: tuple[PlanPoint, ...]
+    moves: tuple[Move, ...]
+    per_week: tuple[int, int]
+    session_min: tuple[float, float]
+
+    @property
+    def schedule_label(self) -> str:
+        """How often and how long: "3-4 sessions a week, 6-12 min each"."""
+        (week_low, week_high), (min_low, min_high) = self.per_week, self.session_min
+        return f"{week_low}-{week_high} sessions a week, {min_low:g}-{min_high:g} min each"
 
 
 class PlansFileError(CoachInputError):
@@ -161,13 +177,43 @@ def _point(raw: Any, lines: TableLines, regions: Mapping[str, Region]) -> PlanPo
             f"must be [min, max] seconds with {region.hold_min_s:g} <= min <= max <= "
             f"{region.hold_max_s:g} (the {region_id} hold range in regions.toml)",
         )
-    cue = _text(raw, "cue", lines)
+    return PlanPoint(region, tool, holds, hold[0], hold[1], _text(raw, "cue", lines))
+
+
+def _moves(raw: dict[str, Any], lines: TableLines) -> tuple[Move, ...]:
     moves = raw["moves"]
     if not isinstance(moves, list) or not moves:
         raise _Invalid(lines.of("moves"), "moves", "must list at least one follow-up move")
     line = lines.of("moves")
-    follow_up = tuple(_move(move, f"moves[{n}]", line) for n, move in enumerate(moves, 1))
-    return PlanPoint(region, tool, holds, hold[0], hold[1], cue, follow_up)
+    return tuple(_move(move, f"moves[{n}]", line) for n, move in enumerate(moves, 1))
+
+
+def _per_week(value: Any) -> tuple[int, int] | None:
+    """``[min, max]`` sessions a week, whole numbers with 1 <= min <= max <= 14, or ``None``."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    low, high = _count(value[0]), _count(value[1])
+    return (low, high) if low is not None and high is not None and low <= high <= 14 else None
+
+
+def _schedule(
+    raw: dict[str, Any], lines: TableLines
+) -> tuple[tuple[int, int], tuple[float, float]]:
+    per_week = _per_week(raw["per_week"])
+    if per_week is None:
+        raise _Invalid(
+            lines.of("per_week"),
+            "per_week",
+            "must be [min, max] whole sessions a week with 1 <= min <= max <= 14",
+        )
+    minutes = pair(raw["session_min"])
+    if minutes is None or not 0 < minutes[0] <= minutes[1] <= 60:
+        raise _Invalid(
+            lines.of("session_min"),
+            "session_min",
+            "must be [min, max] minutes a session with 0 < min <= max <= 60",
+        )
+    return per_week, minutes
 
 
 def _plan(raw: Any, lines: TableLines, regions: Mapping[str, Region]) -> Plan:
@@ -187,7 +233,10 @@ def _plan(raw: Any, lines: TableLines, regions: Mapping[str, Region]) -> Plan:
             raw_points, lines.items("point", len(raw_points)), strict=True
         )
     )
-    return Plan(plan_id, name, purpose, warm_up, retest, points)
+    per_week, session_min = _schedule(raw, lines)
+    return Plan(
+        plan_id, name, purpose, warm_up, retest, points, _moves(raw, lines), per_week, session_min
+    )
 
 
 def parse_plans(text: str, source: str, regions: Mapping[str, Region]) -> dict[str, Plan]:

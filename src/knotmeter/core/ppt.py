@@ -1,27 +1,59 @@
 """Personal targets from the pressure pain threshold (PPT): the band where this person is.
 
 Regional bands are population figures; what one person's tissue takes can differ by
-a factor of two. The protocol (REFERENCE §2): press slowly (about 5 N/s) and tap at
-the first pain, three times, and drop the first trial, which mostly teaches the feel.
-The band then runs from the PPT to midway to pain tolerance (about 1.2 x PPT), and
-the ceiling is 1.4 x PPT, never above the region's own ceiling.
+a factor of two. The rules (REFERENCE §2 "Personal calibration"), for a force measured
+on the tool itself, with ``a`` the contact area in cm²:
+
+- tolerance = 1.2 x PPT + 4.7 N x √a (0.48 kg/cm² through the tool's contact);
+- band = PPT .. midpoint(PPT, tolerance). It is never narrower than ±10 % of its
+  middle (a held plateau wanders that much): where it would be, the *low* edge comes
+  down to 9/11 of the top. The top is the pressure the trials found to work at
+  60-90 s; going under the PPT is only lighter, never riskier.
+- ceiling = min(tolerance, the region's ceiling for the tool, 85 % of the tool's
+  range), raised to 15 % above the band's top when the tolerance sits closer than
+  that; when even that would pass the region's ceiling or the range, the PPT is
+  refused (keep the defaults).
+- a PPT below 5 N or below half the region's default band low (scaled to the tool) is
+  a failed measurement: the tool was not on the spot, or too light to read.
+
+The contact area ``a`` is the smaller of the tool's and the region row's (fingertips on
+the jaw are ~1 cm² whatever the tool word), the same rule as ``tools.limit_scale``:
+
+>>> from knotmeter.core.regions import get_region
+>>> round(contact_area_cm2(get_region("upper-trapezius"), Tool.BALL), 1)
+7.0
+>>> t = targets_from_ppt(get_region("upper-trapezius"), Tool.BALL, 45.0)
+>>> round(t.band_low_n, 1), round(t.band_high_n, 1), round(t.ceiling_n, 1)
+(45.0, 55.7, 66.4)
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from knotmeter.core.adjust import widened_low
+from knotmeter.core.config import BAND_HEADROOM, RANGE_FRACTION
 from knotmeter.core.regions import Region
+from knotmeter.core.tools import CONTACT_AREA_CM2, Tool, limit_scale
 
 TRIALS = 3
+"""Presses in a measurement; the first is dropped (it mostly teaches the feel)."""
+MAX_PRESSES = 5
+"""A retake adds a press; this many without two agreeing ends the measurement."""
+AGREEMENT = 0.25
+"""The two kept presses agree when the larger is at most 25 % above the smaller."""
 TOLERANCE_RATIO = 1.2
-"""Pain tolerance as a multiple of the PPT."""
-CEILING_RATIO = 1.4
-RAMP_N_PER_S = 5.0
-"""How fast to press while looking for the first pain: slow enough to tap in time."""
+TOLERANCE_OFFSET_N = 4.7
+"""0.48 kg/cm² as force per √cm² of contact (REFERENCE §2)."""
+MIN_PPT_N = 5.0
+"""Under this a load cell's noise is a large part of the reading."""
+MIN_PPT_FRACTION = 0.5
+"""A PPT under half the region's default band low (for the tool) is not a measurement."""
+RAMP_N_PER_S_CM = 5.0
+"""Ramp while looking for the first pain: 50 kPa/s, 5 N/s per √cm² of contact."""
 
 
 class PptError(ValueError):
@@ -30,7 +62,11 @@ class PptError(ValueError):
 
 @dataclass(slots=True, frozen=True)
 class PersonalTargets:
-    """One person's targets for one region, in newtons."""
+    """One person's targets for one region and tool, in newtons.
+
+    ``trials`` are the forces of every accepted press (the first is the dropped one);
+    ``measured_on`` is the day the caller says it was measured.
+    """
 
     region_id: str
     ppt_n: float
@@ -38,25 +74,134 @@ class PersonalTargets:
     band_high_n: float
     ceiling_n: float
     tool: str = "ball"
+    trials: tuple[float, ...] = ()
+    measured_on: date | None = None
 
 
-def personal_targets(region: Region, taps_n: Sequence[float]) -> PersonalTargets:
-    """Targets from the forces at which ``TRIALS`` presses first hurt (the first is dropped).
+def contact_area_cm2(region: Region, tool: Tool) -> float:
+    """The contact through which ``tool`` loads ``region``, cm² (never above the row's)."""
+    return min(CONTACT_AREA_CM2[tool], region.contact_cm2)
+
+
+def ramp_target_n_per_s(region: Region, tool: Tool) -> float:
+    """How fast to press while measuring: 5 N/s x √(contact cm²) (a ball: ~13 N/s)."""
+    return RAMP_N_PER_S_CM * math.sqrt(contact_area_cm2(region, tool))
+
+
+def tolerance_n(region: Region, tool: Tool, ppt_n: float) -> float:
+    """Pain tolerance estimated from the PPT: 1.2 x PPT + 4.7 N x √(contact cm²)."""
+    return TOLERANCE_RATIO * ppt_n + TOLERANCE_OFFSET_N * math.sqrt(contact_area_cm2(region, tool))
+
+
+def ceiling_cap_n(region: Region, tool: Tool, full_scale_n: float | None = None) -> float:
+    """The highest ceiling allowed: the region's for the tool, under 85 % of the range."""
+    cap = region.ceiling_n * limit_scale(tool, region.contact_cm2)
+    return cap if full_scale_n is None else min(cap, RANGE_FRACTION * full_scale_n)
+
+
+def ppt_floor_n(region: Region, tool: Tool) -> float:
+    """The lowest force that counts as a pain threshold for this region and tool."""
+    scaled_low = region.band_low_n * limit_scale(tool, region.contact_cm2)
+    return max(MIN_PPT_N, MIN_PPT_FRACTION * scaled_low)
+
+
+def check_tap(
+    region: Region, tool: Tool, force_n: float, full_scale_n: float | None = None
+) -> None:
+    """Refuse one press's first-pain force that cannot be a threshold.
 
     Raises:
-        PptError: too few taps, a tap with no force behind it, or a threshold so high
-            that the band would reach the region's ceiling (keep the defaults then).
+        PptError: no force, too light to be a threshold, or at or past the ceiling.
     """
-    if len(taps_n) < TRIALS:
-        raise PptError(f"{TRIALS} presses are needed, {len(taps_n)} so far")
-    if not all(math.isfinite(f) and f > 0 for f in taps_n):
-        raise PptError("a tap with no force on the tool: press until it first hurts, then tap")
-    ppt = statistics.fmean(taps_n[1:TRIALS])
-    band_high = ppt * (1 + TOLERANCE_RATIO) / 2
-    ceiling = min(CEILING_RATIO * ppt, region.ceiling_n)
-    if ceiling <= band_high:
+    floor = ppt_floor_n(region, tool)
+    cap = ceiling_cap_n(region, tool, full_scale_n)
+    if not math.isfinite(force_n) or force_n < floor:
         raise PptError(
-            f"first pain at {ppt:.0f} N leaves no room under the {region.name} ceiling "
-            f"({region.ceiling_n:g} N): keep the default targets"
+            f"{force_n:.0f} N is under the {floor:.0f} N a threshold on {region.name} can be: "
+            "put the tool on the spot and press until it first hurts"
         )
-    return PersonalTargets(region.id, ppt, ppt, band_high, ceiling)
+    if force_n >= cap:
+        raise PptError(
+            f"{force_n:.0f} N is at or past the {region.name} ceiling ({cap:.0f} N): "
+            "if nothing hurt up to it, choose 'no pain' and keep the default targets"
+        )
+
+
+def kept_ppt_n(trials_n: Sequence[float]) -> float:
+    """The PPT from the accepted presses: the mean of the last two, the first dropped.
+
+    Raises:
+        PptError: fewer than ``TRIALS`` presses, or the last two differ by > 25 % (retake).
+    """
+    if len(trials_n) < TRIALS:
+        raise PptError(f"{TRIALS} presses are needed, {len(trials_n)} so far")
+    low, high = sorted(trials_n[-2:])
+    if high > (1 + AGREEMENT) * low:
+        raise PptError(
+            f"the last two presses ({trials_n[-2]:.0f} N, {trials_n[-1]:.0f} N) differ by more "
+            f"than {AGREEMENT:.0%}: retake one press"
+        )
+    return (low + high) / 2
+
+
+def targets_from_ppt(
+    region: Region,
+    tool: Tool,
+    ppt_n: float,
+    *,
+    full_scale_n: float | None = None,
+    trials: tuple[float, ...] = (),
+    measured_on: date | None = None,
+) -> PersonalTargets:
+    """Band and ceiling from one PPT by the rules in the module docstring.
+
+    Raises:
+        PptError: a PPT that is a failed measurement, or one so high that the band with
+            its 15 % headroom would pass the region's ceiling or the tool's range.
+    """
+    floor = ppt_floor_n(region, tool)
+    if not math.isfinite(ppt_n) or ppt_n < floor:
+        raise PptError(
+            f"a threshold of {ppt_n:.1f} N on {region.name} is under {floor:.0f} N: a failed "
+            "measurement (tool off the spot, or too light to read); measure again"
+        )
+    tolerance = tolerance_n(region, tool, ppt_n)
+    high = (ppt_n + tolerance) / 2
+    low = widened_low(ppt_n, high)
+    cap = ceiling_cap_n(region, tool, full_scale_n)
+    ceiling = max(min(tolerance, cap), BAND_HEADROOM * high)
+    if ceiling > cap:
+        raise PptError(
+            f"first pain at {ppt_n:.0f} N leaves no room under the {region.name} ceiling "
+            f"({cap:.0f} N with this tool): keep the default targets"
+        )
+    return PersonalTargets(
+        region.id, ppt_n, low, high, ceiling, tool.value, tuple(trials), measured_on
+    )
+
+
+def personal_targets(
+    region: Region,
+    taps_n: Sequence[float],
+    *,
+    tool: Tool = Tool.BALL,
+    full_scale_n: float | None = None,
+    measured_on: date | None = None,
+) -> PersonalTargets:
+    """Targets from the forces at which separate presses first hurt (first dropped).
+
+    Raises:
+        PptError: a press that cannot be a threshold, too few presses, the last two
+            disagreeing (retake), or targets outside the rules (see ``targets_from_ppt``).
+    """
+    for force in taps_n:
+        check_tap(region, tool, force, full_scale_n)
+    ppt = kept_ppt_n(taps_n)
+    return targets_from_ppt(
+        region,
+        tool,
+        ppt,
+        full_scale_n=full_scale_n,
+        trials=tuple(taps_n),
+        measured_on=measured_on,
+    )

@@ -3,12 +3,13 @@
 Pure and time-injected like the pipeline: it is driven only by the pipeline's hold
 events it is fed and by the person's "next" and "back" keys (``advance``, ``back``),
 and it never judges force itself, so the hold timer stays the single judge of a
-complete hold. Steps: warm up → for each point: find → press → move → … → retest → done.
+complete hold. Steps: warm up → for each point: find → press → … → move (the routine's
+follow-up, once, after the last point) → retest → done.
 
 What the coach can see moves on by itself (a hold starting: find → press; a complete
-hold released: the next spot, or the move); the person's "next" is asked for where
-only they know (warm-up done, move done, retest done). "Next" during a running hold
-is refused: it would throw the point away. Warm-up and moves have a countdown.
+hold released: the next spot, or the next point); the person's "next" is asked for
+where only they know (warm-up done, move done, retest done). "Next" during a running
+hold is refused: it would throw the point away. Warm-up and moves have a countdown.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class StepChanged:
     screen to retarget the pipeline to ``region_id``.
 
     ``point_index`` (0-based) and ``region_id`` are ``None`` outside the points
-    (warm-up, retest, done).
+    (warm-up, follow-up move, retest, done).
     """
 
     t: float
@@ -148,7 +149,7 @@ class Routine:
         warm-up, a follow-up move or the retest is the person's own business.
         """
         out: list[RoutineEvent] = []
-        before = (self._step, self._press, self._holds_done, self._hold_open)
+        before = (self._step, self._index, self._press, self._holds_done, self._hold_open)
         for event in events:
             if self._step not in (Step.FIND, Step.PRESS):
                 continue
@@ -165,7 +166,7 @@ class Routine:
                     self._count_hold(event.t, out)
                 else:
                     self._press = _Press.AGAIN
-        if (self._step, self._press, self._holds_done, self._hold_open) != before:
+        if (self._step, self._index, self._press, self._holds_done, self._hold_open) != before:
             self._state = self._snapshot()
         return out
 
@@ -175,7 +176,7 @@ class Routine:
         While pressing, "next" after the hold in progress reached its target counts
         that hold (the person is done with it; its ``HoldEnded`` is then ignored); during
         a hold short of its target it does nothing (the point is not thrown away);
-        between holds it skips the point, follow-up included.
+        between holds it skips the point (after the last point, on to the follow-up).
         """
         out: list[RoutineEvent] = []
         if self._hold_open and self._press is not _Press.EASE_OFF:
@@ -188,9 +189,11 @@ class Routine:
             case Step.PRESS if self._press is _Press.EASE_OFF:
                 self._hold_open = False
                 self._count_hold(t, out)
-            case Step.PRESS | Step.MOVE:
+            case Step.PRESS:
                 assert self._index is not None
                 self._start_point(self._index + 1, t, out)
+            case Step.MOVE:
+                self._enter(Step.RETEST, t, out)
             case Step.RETEST:
                 self._enter(Step.DONE, t, out)
             case Step.DONE:
@@ -199,9 +202,10 @@ class Routine:
         return out
 
     def back(self, t: float) -> list[RoutineEvent]:
-        """The person's "back": to the start of this point (from press or move), to the
-        previous point (from find), to the warm-up (from the first point's find), to the
-        last point (from the retest), to the retest (from done). Nothing during a hold."""
+        """The person's "back": to the start of this point (from press), to the previous
+        point (from find), to the warm-up (from the first point's find), to the last
+        point (from the move or the retest), to the move (from done). Nothing during a
+        hold."""
         out: list[RoutineEvent] = []
         if self._hold_open:
             return out
@@ -215,11 +219,13 @@ class Routine:
             case Step.FIND:
                 assert self._index is not None
                 self._start_point(self._index - 1, t, out)
-            case Step.PRESS | Step.MOVE:
+            case Step.PRESS:
                 assert self._index is not None
                 self._start_point(self._index, t, out)
-            case Step.RETEST:
+            case Step.MOVE:
                 self._start_point(last, t, out)
+            case Step.RETEST:
+                self._enter(Step.MOVE, t, out)
             case Step.DONE:
                 self._enter(Step.RETEST, t, out)
         self._state = self._snapshot()
@@ -233,7 +239,7 @@ class Routine:
         self._holds_done += 1
         out.append(HoldCounted(t, self._index, self._holds_done, point.holds))
         if self._holds_done >= point.holds:
-            self._enter(Step.MOVE, t, out)
+            self._start_point(self._index + 1, t, out)
         else:
             self._press = _Press.NEXT_SPOT
 
@@ -242,7 +248,7 @@ class Routine:
         self._holds_done = 0
         self._hold_open = False
         self._press = _Press.FIRST
-        self._enter(Step.FIND if self._index is not None else Step.RETEST, t, out)
+        self._enter(Step.FIND if self._index is not None else Step.MOVE, t, out)
 
     def _enter(self, step: Step, t: float, out: list[RoutineEvent]) -> None:
         self._step, self._since = step, t
@@ -270,8 +276,8 @@ class Routine:
         match self._step, point:
             case Step.WARM_UP, _:
                 return WARM_UP_S
-            case Step.MOVE, PlanPoint() as p if p.moves:
-                return sum(_move_s(move) for move in p.moves)
+            case Step.MOVE, _:
+                return sum(_move_s(move) for move in self.plan.moves)
             case _:
                 return None
 
@@ -284,12 +290,12 @@ class Routine:
                 return f"Find the spot{spot}, {p.region.name}: {p.cue}"
             case Step.PRESS, PlanPoint() as p:
                 return self._press_instruction(p)
-            case Step.MOVE, PlanPoint() as p:
-                return f"Move: {'; then '.join(move.label for move in p.moves)}; then n"
+            case Step.MOVE, _:
+                return f"Move: {'; then '.join(move.label for move in self.plan.moves)}; then n"
             case Step.RETEST, _:
                 return f"Retest: {self.plan.retest}; then n"
             case _:
-                return "Routine done: note your pain and function, 0-10"
+                return "Routine done: note your pain and function, 1-10"
 
     def _press_instruction(self, point: PlanPoint) -> str:
         """The hold's length is the hold panel's to say (it knows the real target)."""

@@ -10,7 +10,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from knotmeter.core.ppt import RAMP_N_PER_S, TRIALS, PersonalTargets, PptError, personal_targets
+from knotmeter.core.ppt import (
+    TRIALS,
+    PersonalTargets,
+    PptError,
+    personal_targets,
+    ramp_target_n_per_s,
+)
 from knotmeter.session import LinkState, Session
 from knotmeter.ui.display import ForceFormat
 
@@ -35,14 +41,16 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
         self.session = session
         self.fmt = fmt
         self.point = session.config.region
+        self.tool = session.config.tool
         self.taps: list[float] = []
         self.result: PersonalTargets | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(f"Your targets: {self.point.name}", classes="dialog-title")
+            ramp = self.fmt.text(ramp_target_n_per_s(self.point, self.tool))
             yield Static(
-                f"Press slowly into the point (about {self.fmt.text(RAMP_N_PER_S)} a second) "
+                f"Press slowly into the point (about {ramp} a second) "
                 f"and tap space the moment it first hurts; then lift off. {TRIALS} times: "
                 "the first one teaches the feel and is not counted. Escape cancels."
             )
@@ -74,7 +82,7 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
             return
         result = self.query_one("#result", Static)
         try:
-            self.result = personal_targets(self.point, self.taps)
+            self.result = personal_targets(self.point, self.taps, tool=self.tool)
         except PptError as err:
             result.update(f"{err}. Escape to leave.")
             return
