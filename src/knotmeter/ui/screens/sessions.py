@@ -57,6 +57,10 @@ class SessionsScreen(ModalScreen[None]):
     SessionsScreen > #dialog { width: 100; height: 90%; }
     SessionsScreen DataTable { height: 1fr; }
     """
+    COLUMNS: ClassVar[tuple[tuple[str, int], ...]] = (
+        ("start", 16), ("length", 8), ("holds", 5), ("alarms", 6), ("source", 24),
+        ("points", 40),
+    )  # fmt: skip
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Back"),
         Binding("q", "dismiss", "Back", show=False),
@@ -90,7 +94,9 @@ class SessionsScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("start", "length", "holds", "alarms", "source", "points")
+        # Fixed widths: the table is drawn the same however soon after loading it is seen.
+        for label, width in self.COLUMNS:
+            table.add_column(label, width=width)
         table.focus()
         self._load()
 
