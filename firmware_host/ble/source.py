@@ -154,14 +154,16 @@ class BleSource:
         await client.connect()
         try:
             self.mtu = self._negotiated_mtu(client, driver, found)
+            # Before subscribing: samples can arrive while START is still awaited, and
+            # must report the link live with this detail, not an earlier one.
+            self._live_detail = f"{found.name} ({found.address}), ATT MTU {self.mtu}"
+            self._last_data_t = self._clock()
             await client.start_notify(driver.data_uuid, self._on_notification)
             described = await driver.start(client, found.address)
             if self._ever_live:
                 self.stats.reconnects += 1
             self._ever_live = True
             self._client = client
-            self._last_data_t = self._clock()
-            self._live_detail = f"{found.name} ({found.address}), ATT MTU {self.mtu}"
             for event in described:
                 self._link.emit(event)
             await self._watch(found)

@@ -162,6 +162,8 @@ def decode_payload(data: bytes) -> Message:
     """Parse one payload; raises :class:`ProtocolError` on bad CRC, version, type or length."""
     if len(data) < 4:
         raise ProtocolError(f"payload of {len(data)} bytes is shorter than 4")
+    if len(data) > MAX_PAYLOAD:
+        raise ProtocolError(f"payload of {len(data)} bytes exceeds {MAX_PAYLOAD}")
     head, crc = data[:-2], int.from_bytes(data[-2:], "little")
     if crc16(head) != crc:
         raise ProtocolError("CRC mismatch")

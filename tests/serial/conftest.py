@@ -150,6 +150,10 @@ class LineDevice:
         tty.setraw(slave)
         link.symlink_to(os.ttyname(slave))
         os.close(slave)
+        # Non-blocking: select() reports the master readable while no program has the
+        # port open (a hang-up); if the port opens before the read, a blocking read
+        # would wait for a request a text board never gets, and the board never prints.
+        os.set_blocking(self.master, False)
         self.requests: list[bytes] = []
         self._lines = collections.deque(lines or [])
         self._period_s = period_s
@@ -164,6 +168,8 @@ class LineDevice:
             if readable:
                 try:
                     data = os.read(self.master, 1024)
+                except BlockingIOError:  # the port opened since select(): nothing to read
+                    continue
                 except OSError:  # nobody has the port open yet
                     self._stop.wait(self._period_s)
                     continue
