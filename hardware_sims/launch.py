@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from firmware_host.protocol.messages import MAX_SAMPLES_PER_FRAME
 from hardware_sims.faults import FaultPlan
 from hardware_sims.hx711 import RATES_HZ, Hx711
 from hardware_sims.press import PressModel, ProfileError, load_profile
@@ -21,8 +22,10 @@ def build_tool(
     """A simulated tool pressing ``profile`` (a shipped name or a ``.toml`` path)."""
     if rate_hz not in RATES_HZ:
         raise SimSettingsError(f"rate {rate_hz:g} Hz: the simulated HX711 runs at 10 or 80 Hz")
-    if not 1 <= samples_per_frame <= 76:
-        raise SimSettingsError(f"frame={samples_per_frame}: samples per frame must be 1..76")
+    if not 1 <= samples_per_frame <= MAX_SAMPLES_PER_FRAME:
+        raise SimSettingsError(
+            f"frame={samples_per_frame}: samples per frame must be 1..{MAX_SAMPLES_PER_FRAME}"
+        )
     try:
         press = PressModel(load_profile(profile), seed=seed)
     except ProfileError as err:

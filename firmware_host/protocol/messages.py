@@ -22,6 +22,8 @@ SIMULATOR_SERIAL_PREFIX = "SIM-"
 """``SampleFrame.flags`` bit 0: the ADC hit its rail somewhere in this batch."""
 
 MAX_PAYLOAD = 244
+MAX_SAMPLES_PER_FRAME = (MAX_PAYLOAD - 16) // 3
+"""76: a SAMPLE payload is 16 bytes of header and CRC plus 3 bytes a sample."""
 MAX_TEXT = 32
 _U16 = 0xFFFF
 _U24 = 0xFFFFFF

@@ -104,54 +104,66 @@ class FrameTimeline:
         if not self._started:
             self._started = True
             self._next_seq0 = frame.seq
-            return self._emit(frame, period_us, 0, host_t, anchor_t=0.0, skip=0)
+            return self._emit(frame, period_us, (frame.seq, frame.device_us), 0, host_t, 0.0)
         by_seq = _signed(frame.seq - self._next_seq, SEQ_MOD)
         by_clock = round(_signed(frame.device_us - self._next_us, US_MOD) / period_us)
         relinked, self._relinked = self._relinked, False
         if abs(by_clock - by_seq) <= CLOCK_TOLERANCE * abs(by_seq) + 2:
             if by_seq >= -REORDER_WINDOW:  # both agree: on, after a gap, or behind (stale)
-                return self._place(frame, period_us, by_seq, host_t, None)
+                return self._place(frame, period_us, by_seq, frame.seq, host_t)
         elif not relinked and abs(by_clock) <= min(abs(by_seq), REORDER_WINDOW):
-            return self._place(frame, period_us, by_clock, host_t, None)  # a glitched seq
+            seq = (self._next_seq + by_clock) % SEQ_MOD  # a glitched seq: number by the clock
+            return self._place(frame, period_us, by_clock, seq, host_t)
         elif not relinked and abs(by_seq) <= REORDER_WINDOW:  # a glitched clock: place by order
             self.stats.retimed += 1
             anchor = self._last_t + (max(by_seq, 0) + 1) * period_us / 1e6
-            return self._place(frame, period_us, by_seq, host_t, anchor)
+            return self._place(frame, period_us, by_seq, frame.seq, host_t, anchor)
         # Numbering and clock both started over: the tool restarted (or replays itself).
         self.stats.restarts += 1
         anchor = self._last_t + max(period_us / 1e6, host_t - self._last_host_t)
-        return self._emit(frame, period_us, 0, host_t, anchor_t=anchor, skip=0)
+        return self._emit(frame, period_us, (frame.seq, frame.device_us), 0, host_t, anchor)
 
     def _place(
-        self, frame: SampleFrame, period_us: int, gap: int, host_t: float, anchor_t: float | None
+        self,
+        frame: SampleFrame,
+        period_us: int,
+        gap: int,
+        seq: int,
+        host_t: float,
+        anchor_t: float | None = None,
     ) -> SampleBatch | None:
-        """Drop what is stale (``gap < 0``), then emit the rest ``gap`` samples after the last."""
+        """Drop what is stale (``gap < 0``), then emit the rest ``gap`` samples after the last.
+
+        ``seq`` is the number the frame's first sample is believed to have; with
+        ``anchor_t`` the frame's clock is not believed either, and it is placed by order.
+        """
         skip = max(0, -gap)
-        if skip:
-            dropped = min(skip, len(frame.values))
-            self.stats.stale += dropped
-            if dropped == len(frame.values):
-                self.stats.stale_frames += 1
-                return None
-        return self._emit(frame, period_us, max(gap, 0), host_t, anchor_t=anchor_t, skip=skip)
+        if skip >= len(frame.values):
+            self.stats.stale += len(frame.values)
+            self.stats.stale_frames += 1
+            return None
+        self.stats.stale += skip
+        first_us = frame.device_us if anchor_t is None else self._next_us + gap * period_us
+        start = ((seq + skip) % SEQ_MOD, (first_us + skip * period_us) % US_MOD)
+        return self._emit(frame, period_us, start, max(gap, 0), host_t, anchor_t, skip)
 
     def _emit(
         self,
         frame: SampleFrame,
         period_us: int,
+        start: tuple[int, int],
         lost: int,
         host_t: float,
-        *,
         anchor_t: float | None,
-        skip: int,
+        skip: int = 0,
     ) -> SampleBatch:
-        """Hand out ``frame.values[skip:]``, by the device clock unless ``anchor_t`` places it."""
+        """Hand out ``frame.values[skip:]``, whose first sample is believed to be number and
+        clock ``start``; by that clock, unless ``anchor_t`` places it."""
         values = frame.values[skip:]
         n = len(values)
-        first_us = frame.device_us + skip * period_us
+        first_seq, first_us = start
         if anchor_t is None:
-            step = _signed(first_us - self._next_us, US_MOD)
-            us_total = self._next_us_total + step
+            us_total = self._next_us_total + _signed(first_us - self._next_us, US_MOD)
         else:
             us_total = self._next_us_total
             self._origin_us, self._origin_t = us_total, anchor_t
@@ -164,7 +176,7 @@ class FrameTimeline:
         t = t0 + period_s * np.arange(n, dtype=np.float64)
         seq0 = self._next_seq0 + lost
         self._next_seq0 = seq0 + n
-        self._next_seq = (frame.seq + skip + n) % SEQ_MOD
+        self._next_seq = (first_seq + n) % SEQ_MOD
         self._next_us = (first_us + n * period_us) % US_MOD
         self._next_us_total = us_total + n * period_us
         self._last_t = float(t[-1])

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
+from firmware_host.protocol.messages import MAX_SAMPLES_PER_FRAME
 from firmware_host.serial.discovery import is_simulator_link, list_serial_ports, probe_info
 from firmware_host.serial.drivers import BinaryDriver, GaugeDriver, TextDriver, WireDriver
 from firmware_host.serial.port import describe
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import Source
+from knotmeter.bounds import bounded, bounded_int
 from knotmeter.core.units import to_newtons
 from knotmeter.errors import BadInput, KnotmeterError
 from knotmeter.replay import open_replay
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from firmware_host.ble.scan import BleTarget
 
 DEFAULT_BAUD = 115200
+BAUD_RANGE = (50, 4_000_000)
+SCALE_RANGE = (-1e9, 1e9)
+SEED_RANGE = (0, 2**32 - 1)
 BLE_PROBE_S = 2.0
 
 
@@ -55,13 +60,15 @@ class Moniker:
             raise BadInput(f"source {self.text!r}: unknown option {unknown[0]!r} (known: {known})")
         return {**allowed, **self.options}
 
-    def number(self, options: dict[str, str], key: str) -> float:
-        try:
-            return float(options[key])
-        except ValueError:
-            raise BadInput(
-                f"source {self.text!r}: {key}={options[key]!r} is not a number"
-            ) from None
+    def number(
+        self, options: dict[str, str], key: str, low: float, high: float, unit: str = ""
+    ) -> float:
+        """Option ``key`` as a finite number in ``low..high``; BadInput naming it otherwise."""
+        return bounded(f"source {self.text!r}: {key}", options[key], low, high, unit)
+
+    def whole(self, options: dict[str, str], key: str, low: int, high: int) -> int:
+        """Option ``key`` as a whole number in ``low..high``; BadInput naming it otherwise."""
+        return bounded_int(f"source {self.text!r}: {key}", options[key], low, high)
 
 
 @dataclass(slots=True, frozen=True)
@@ -119,7 +126,7 @@ def _open_serial(moniker: Moniker) -> Source:
         moniker.text,
         moniker.target,
         _driver(moniker, options),
-        baud=int(moniker.number(options, "baud")),
+        baud=moniker.whole(options, "baud", *BAUD_RANGE),
         simulated=is_simulator_link(moniker.target),
     )
 
@@ -136,13 +143,12 @@ def _driver(moniker: Moniker, options: dict[str, str]) -> WireDriver:
         time_scale = _TIME_SCALES.get(options["time"])
         if time_scale is None:
             raise BadInput(f"source {moniker.text!r}: time={options['time']!r} (use s, ms or us)")
-        scale = moniker.number(options, "scale")
+        scale = moniker.number(options, "scale", *SCALE_RANGE)
+        if scale == 0:
+            raise BadInput(f"source {moniker.text!r}: scale=0 would read every force as 0 N")
         return TextDriver(scale=scale, unit=unit, time_scale=time_scale)
     if fmt == "gauge":
-        rate = moniker.number(options, "rate")
-        if not 0.5 <= rate <= 50:
-            raise BadInput(f"source {moniker.text!r}: gauge poll rate={rate:g} outside 0.5..50 Hz")
-        return GaugeDriver(rate_hz=rate, unit=unit)
+        return GaugeDriver(rate_hz=moniker.number(options, "rate", 0.5, 50, "Hz"), unit=unit)
     raise BadInput(f"source {moniker.text!r}: format={fmt!r} (use binary, text or gauge)")
 
 
@@ -166,10 +172,10 @@ def _open_sim(moniker: Moniker) -> Source:
     try:
         server = start_pty_sim(
             moniker.target or "calm",
-            rate_hz=moniker.number(options, "rate"),
+            rate_hz=moniker.number(options, "rate", 10, 80, "Hz"),
             faults=options["faults"],
-            seed=int(moniker.number(options, "seed")),
-            samples_per_frame=int(moniker.number(options, "frame")),
+            seed=moniker.whole(options, "seed", *SEED_RANGE),
+            samples_per_frame=moniker.whole(options, "frame", 1, MAX_SAMPLES_PER_FRAME),
         )
     except SimSettingsError as err:
         raise BadInput(f"source {moniker.text!r}: {err}") from None

@@ -20,7 +20,7 @@ from knotmeter.core.pipeline import Pipeline
 from knotmeter.core.records import event_record, seconds
 from knotmeter.core.regions import UnknownRegion, get_region, load_regions
 from knotmeter.errors import BadInput
-from knotmeter.traces import read_trace
+from knotmeter.traces import TraceSpan, iter_trace
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -124,12 +124,14 @@ def _print_text(trace: Path, config: PipelineConfig, events: list[Event], sample
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    batch = read_trace(args.trace)
     pipeline = Pipeline(config)
-    events = pipeline.feed(batch)
+    span = TraceSpan()
+    events: list[Event] = []
+    for batch in iter_trace(args.trace, span=span):  # memory flat in the trace's length
+        events += pipeline.feed(batch)
     events += pipeline.stop_hold()  # a trace that ends mid-press still reports its hold
     if args.json:
-        _print_json(events, _summary(events, float(batch.t[0]), float(batch.t[-1])))
+        _print_json(events, _summary(events, span.first_t, span.last_t))
     else:
-        _print_text(args.trace, config, events, len(batch))
+        _print_text(args.trace, config, events, span.samples)
     return 0
