@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from firmware_host.protocol.messages import MAX_SAMPLES_PER_FRAME
+from firmware_host.serial.simlink import LinkInUse
 from hardware_sims.faults import FaultPlan
 from hardware_sims.hx711 import RATES_HZ, Hx711
 from hardware_sims.press import PressModel, ProfileError, load_profile
 from hardware_sims.serial_pty import PtyToolServer
 from hardware_sims.tool import SimulatedTool
+
+SEED_RANGE = (0, 2**32 - 1)
+"""Seeds the simulator's generators take (numpy seeds are unsigned 32-bit here)."""
 
 
 class SimSettingsError(ValueError):
@@ -50,4 +54,7 @@ def start_pty_sim(
     except ValueError as err:
         raise SimSettingsError(str(err)) from None
     tool = build_tool(profile, rate_hz=rate_hz, seed=seed, samples_per_frame=samples_per_frame)
-    return PtyToolServer(tool, link_path=link_path, faults=plan, seed=seed + 2).start()
+    try:
+        return PtyToolServer(tool, link_path=link_path, faults=plan, seed=seed + 2).start()
+    except LinkInUse as err:
+        raise SimSettingsError(str(err)) from None

@@ -5,11 +5,13 @@ device numbers samples modulo 2**16 and stamps them with a µs clock modulo 2**3
 this unwraps both and checks each frame against both: where they agree, the
 frame is placed by the device clock and a forward gap is counted as lost samples;
 a frame behind the stream (a duplicate, or one overtaken by a later frame) is
-dropped, or trimmed to its new samples. Where they disagree, the one that says the
-frame follows on (within :data:`REORDER_WINDOW` samples) is believed, so a glitch
-in either costs nothing; where neither does (the tool restarted), the frame is
-re-anchored on the host clock. A frame with period 0 borrows the last good
-period. The pipeline never sees time stand still, run backwards or repeat.
+dropped, or trimmed to its new samples. Where they disagree, the clock is
+believed if it puts the frame within :data:`REORDER_WINDOW` samples of where the
+stream stands (a glitched sequence number), else the sequence number is, and the
+frame is placed by order (a glitched clock); where neither does, the tool
+restarted, and the frame is re-anchored on the host clock. A frame with period 0
+borrows the last good period. The pipeline never sees time stand still, run
+backwards or repeat.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ US_MOD = 1 << 32
 CLOCK_TOLERANCE = 0.1
 """Relative mismatch allowed between the device clock and the sequence number's gap."""
 REORDER_WINDOW = 1024
-"""Samples (12.8 s at 80 Hz): a frame this far from where the stream stands, by
-sequence or by clock, is still placed relative to it. Lost counts are exact where
-sequence and clock agree; one glitch in either alone miscounts by nothing, and a
-glitch in both by at most this many samples."""
+"""Samples (12.8 s at 80 Hz): how far from where the stream stands a frame may be,
+by its clock when its sequence number disagrees (or the reverse), and still be
+placed relative to the stream; frames behind it by up to this many samples are
+dropped as stale. Lost counts are exact while sequence and clock agree or only one
+is glitched; a frame whose number and clock are both off is taken for a restart
+(nothing counted lost), so a loss miscounts by at most one such gap."""
 
 
 def _signed(value: int, modulus: int) -> int:
@@ -110,14 +114,13 @@ class FrameTimeline:
         relinked, self._relinked = self._relinked, False
         if abs(by_clock - by_seq) <= CLOCK_TOLERANCE * abs(by_seq) + 2:
             if by_seq >= -REORDER_WINDOW:  # both agree: on, after a gap, or behind (stale)
-                return self._place(frame, period_us, by_seq, frame.seq, host_t)
-        elif not relinked and abs(by_clock) <= min(abs(by_seq), REORDER_WINDOW):
-            seq = (self._next_seq + by_clock) % SEQ_MOD  # a glitched seq: number by the clock
-            return self._place(frame, period_us, by_clock, seq, host_t)
+                return self._place(frame, period_us, by_seq, host_t)
+        elif not relinked and abs(by_clock) <= REORDER_WINDOW:  # a glitched seq: the clock rules
+            return self._place(frame, period_us, by_clock, host_t)
         elif not relinked and abs(by_seq) <= REORDER_WINDOW:  # a glitched clock: place by order
             self.stats.retimed += 1
             anchor = self._last_t + (max(by_seq, 0) + 1) * period_us / 1e6
-            return self._place(frame, period_us, by_seq, frame.seq, host_t, anchor)
+            return self._place(frame, period_us, by_seq, host_t, anchor)
         # Numbering and clock both started over: the tool restarted (or replays itself).
         self.stats.restarts += 1
         anchor = self._last_t + max(period_us / 1e6, host_t - self._last_host_t)
@@ -128,23 +131,18 @@ class FrameTimeline:
         frame: SampleFrame,
         period_us: int,
         gap: int,
-        seq: int,
         host_t: float,
         anchor_t: float | None = None,
     ) -> SampleBatch | None:
-        """Drop what is stale (``gap < 0``), then emit the rest ``gap`` samples after the last.
-
-        ``seq`` is the number the frame's first sample is believed to have; with
-        ``anchor_t`` the frame's clock is not believed either, and it is placed by order.
-        """
+        """Drop what is stale (``gap < 0``), then emit the rest ``gap`` samples after the last,
+        by the device clock, or by order from ``anchor_t``."""
         skip = max(0, -gap)
         if skip >= len(frame.values):
             self.stats.stale += len(frame.values)
             self.stats.stale_frames += 1
             return None
         self.stats.stale += skip
-        first_us = frame.device_us if anchor_t is None else self._next_us + gap * period_us
-        start = ((seq + skip) % SEQ_MOD, (first_us + skip * period_us) % US_MOD)
+        start = ((frame.seq + skip) % SEQ_MOD, (frame.device_us + skip * period_us) % US_MOD)
         return self._emit(frame, period_us, start, max(gap, 0), host_t, anchor_t, skip)
 
     def _emit(
@@ -157,8 +155,8 @@ class FrameTimeline:
         anchor_t: float | None,
         skip: int = 0,
     ) -> SampleBatch:
-        """Hand out ``frame.values[skip:]``, whose first sample is believed to be number and
-        clock ``start``; by that clock, unless ``anchor_t`` places it."""
+        """Hand out ``frame.values[skip:]``, whose first sample has number and clock ``start``;
+        placed by that clock, unless ``anchor_t`` places it."""
         values = frame.values[skip:]
         n = len(values)
         first_seq, first_us = start

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from firmware_host.protocol.messages import MAX_SAMPLES_PER_FRAME
-from firmware_host.serial.discovery import is_simulator_link, list_serial_ports, probe_info
+from firmware_host.serial.discovery import list_serial_ports, probe_info
 from firmware_host.serial.drivers import BinaryDriver, GaugeDriver, TextDriver, WireDriver
 from firmware_host.serial.port import describe
+from firmware_host.serial.simlink import is_live_simulator_link
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import Source
 from knotmeter.bounds import bounded, bounded_int
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 DEFAULT_BAUD = 115200
 BAUD_RANGE = (50, 4_000_000)
 SCALE_RANGE = (-1e9, 1e9)
-SEED_RANGE = (0, 2**32 - 1)
 BLE_PROBE_S = 2.0
 
 
@@ -127,7 +127,7 @@ def _open_serial(moniker: Moniker) -> Source:
         moniker.target,
         _driver(moniker, options),
         baud=moniker.whole(options, "baud", *BAUD_RANGE),
-        simulated=is_simulator_link(moniker.target),
+        simulated=is_live_simulator_link(moniker.target),
     )
 
 
@@ -166,7 +166,7 @@ _SIM_OPTIONS = {"rate": "80", "faults": "", "seed": "0", "frame": "1"}
 
 
 def _open_sim(moniker: Moniker) -> Source:
-    from hardware_sims.launch import SimSettingsError, start_pty_sim
+    from hardware_sims.launch import SEED_RANGE, SimSettingsError, start_pty_sim
 
     options = moniker.take(_SIM_OPTIONS)
     try:

@@ -77,9 +77,7 @@ def iter_trace(
         yield from _batches(path, file, span, batch_rows)
 
 
-def _batches(
-    path: Path, file: BinaryIO, span: TraceSpan, batch_rows: int
-) -> Iterator[SampleBatch]:
+def _batches(path: Path, file: BinaryIO, span: TraceSpan, batch_rows: int) -> Iterator[SampleBatch]:
     reader = csv.reader(_lines(path, file))
     header = next((row for row in reader if any(cell.strip() for cell in row)), None)
     if header is None:

@@ -36,7 +36,9 @@ def write_trace(path: Path, rows: int) -> None:
             t = np.arange(first, min(rows, first + CHUNK)) / RATE_HZ
             pressing = (t % 10.0) < 6.0
             force = np.where(pressing, 50.0 + 15.0 * np.sin(t), 0.5) + rng.normal(0, 0.3, t.size)
-            file.writelines(f"{a:.4f},{b:.3f}\n" for a, b in zip(t.tolist(), force.tolist()))
+            file.writelines(
+                f"{a:.4f},{b:.3f}\n" for a, b in zip(t.tolist(), force.tolist(), strict=True)
+            )
 
 
 MEASURE = """

@@ -44,7 +44,8 @@ def raw_frame(frame: SampleFrame) -> bytes:
     ) + b"".join(v.to_bytes(3, "little", signed=True) for v in frame.values)
     head = bytes((1, MsgType.SAMPLE)) + body
     payload = head + crc16(head).to_bytes(2, "little")
-    return DELIMITER + cobs.encode(payload) + DELIMITER
+    encoded: bytes = cobs.encode(payload)
+    return DELIMITER + encoded + DELIMITER
 
 
 def tool_frames(first: int, sizes: list[int], seq0: int, us0: int) -> list[SampleFrame]:
@@ -114,7 +115,11 @@ def hostile_stream(rng: random.Random) -> tuple[bytes, int]:
             out.insert(len(out) - rng.randint(0, min(2, len(out) - 1)), raw_frame(frame))
         elif roll < 0.18:  # dropped on the way
             pass
-        elif roll < 0.22 and i + 1 < len(frames) and len(frame.values) + len(frames[i + 1].values) > 76:
+        elif (
+            roll < 0.22
+            and i + 1 < len(frames)
+            and len(frame.values) + len(frames[i + 1].values) > 76
+        ):
             merged = SampleFrame(
                 frame.seq, frame.device_us, PERIOD, RESOLUTION_N,
                 frame.values + frames[i + 1].values,
@@ -124,7 +129,9 @@ def hostile_stream(rng: random.Random) -> tuple[bytes, int]:
             i += 2
             continue
         elif roll < 0.28 and i > 0:  # period 0: the last good period stands in
-            out.append(raw_frame(SampleFrame(frame.seq, frame.device_us, 0, RESOLUTION_N, frame.values)))
+            out.append(
+                raw_frame(SampleFrame(frame.seq, frame.device_us, 0, RESOLUTION_N, frame.values))
+            )
         elif roll < 0.31 and i > 0:  # a glitched sequence number, clock intact
             glitched = SampleFrame(
                 rng.randrange(65536), frame.device_us, PERIOD, RESOLUTION_N, frame.values
@@ -198,13 +205,16 @@ def test_period_zero_borrows_the_last_period_and_an_untimed_first_frame_is_dropp
     assert timeline.stats.untimed == 1
     first = timeline.add(SampleFrame(2, 2 * PERIOD, PERIOD, RESOLUTION_N, (3,)), 0.0)
     zero = timeline.add(SampleFrame(3, 3 * PERIOD, 0, RESOLUTION_N, (4, 5, 6)), 0.0)
-    assert first is not None and zero is not None
+    assert first is not None
+    assert zero is not None
     np.testing.assert_allclose(zero.t, [0.0125, 0.025, 0.0375])
 
 
 def test_a_clock_that_stands_still_is_placed_by_order() -> None:
     timeline = FrameTimeline()
-    batches = [timeline.add(SampleFrame(k, 5000, PERIOD, RESOLUTION_N, (k,)), 0.0) for k in range(5)]
+    batches = [
+        timeline.add(SampleFrame(k, 5000, PERIOD, RESOLUTION_N, (k,)), 0.0) for k in range(5)
+    ]
     times = [b.t[0] for b in batches if b is not None]
     np.testing.assert_allclose(np.diff(times), PERIOD / 1e6)
     assert timeline.lost == 0

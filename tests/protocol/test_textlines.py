@@ -78,7 +78,9 @@ def test_line_splitter_takes_any_chunking_and_drops_overlong_runs() -> None:
 def test_an_overlong_line_is_dropped_whatever_the_chunking(chunk: int) -> None:
     data = b"1.0\n" + b"2" * (MAX_LINE + 1) + b"\n3.0\n"
     splitter = LineSplitter()
-    lines = [line for i in range(0, len(data), chunk) for line in splitter.feed(data[i : i + chunk])]
+    lines = [
+        line for i in range(0, len(data), chunk) for line in splitter.feed(data[i : i + chunk])
+    ]
     assert lines == ["1.0", "3.0"]
     assert splitter.overlong == 1
 

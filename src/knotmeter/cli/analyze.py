@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from knotmeter.bounds import bounded
 from knotmeter.core.config import PipelineConfig
 from knotmeter.core.events import AlarmKind, AlarmRaised, Event, HoldCompleted, HoldEnded
 from knotmeter.core.pipeline import Pipeline
@@ -21,6 +22,9 @@ from knotmeter.core.records import event_record, seconds
 from knotmeter.core.regions import UnknownRegion, get_region, load_regions
 from knotmeter.errors import BadInput
 from knotmeter.traces import TraceSpan, iter_trace
+
+FORCE_RANGE_N = (0.0, 2000.0)
+"""Bands and ceilings a person may set: no tool measures beyond 2 kN (about 200 kgf)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +50,8 @@ def _band(text: str) -> tuple[float, float]:
     low_text, sep, high_text = text.partition(":")
     if not sep:
         raise BadInput(f"--band: {text!r} is not LOW:HIGH (e.g. --band 40:65)")
-    low, high = _number("--band", low_text), _number("--band", high_text)
+    low = bounded("--band", low_text, *FORCE_RANGE_N, "N")
+    high = bounded("--band", high_text, *FORCE_RANGE_N, "N")
     if not 0 < low < high:
         raise BadInput(f"--band: low must be above 0 and below high (got {low:g}:{high:g})")
     return low, high
@@ -61,9 +66,9 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
     except UnknownRegion as err:
         raise BadInput(f"--region: {err}") from None
     band = None if args.band is None else _band(args.band)
-    ceiling = None if args.ceiling is None else _number("--ceiling", args.ceiling)
-    if ceiling is not None and ceiling < 0:
-        raise BadInput(f"--ceiling: must not be negative (got {ceiling:g})")
+    ceiling = (
+        None if args.ceiling is None else bounded("--ceiling", args.ceiling, *FORCE_RANGE_N, "N")
+    )
     target = None if args.target is None else _number("--target", args.target)
     if target is not None and not target > 0:
         raise BadInput(f"--target: must be above 0 seconds (got {target:g})")

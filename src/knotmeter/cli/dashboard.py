@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from knotmeter.bounds import bounded
 from knotmeter.core.units import Unit
 from knotmeter.errors import BadInput
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 DEFAULT_PROFILE = "calm"
 DEFAULT_REGION = "upper-trapezius"
+AREA_RANGE_CM2 = (0.05, 100.0)
+"""A fingertip to a palm: contact areas a massage tool can have."""
 NO_PLAYER = "Sound off: no aplay or paplay (or set KNOTMETER_AUDIO_PLAYER); alarms still ring"
 
 
@@ -64,7 +67,6 @@ def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
     parser.add_argument(
         "--area",
         metavar="CM2",
-        type=float,
         help="contact area of the tool in cm², enables kPa and kg/cm²",
     )
     parser.add_argument(
@@ -102,11 +104,8 @@ class ViewOptions:
         region = (
             get_region(args.region or DEFAULT_REGION) if plan is None else plan.points[0].region
         )
-        if args.area is not None and not args.area > 0:
-            raise BadInput(
-                f"--area must be a contact area in cm² greater than 0, got {args.area:g}"
-            )
-        if Unit(args.unit).is_pressure and args.area is None:
+        area = None if args.area is None else bounded("--area", args.area, *AREA_RANGE_CM2, "cm²")
+        if Unit(args.unit).is_pressure and area is None:
             raise BadInput(
                 f"--unit {args.unit} is a pressure: give the tool's contact area with --area CM2"
             )
@@ -114,7 +113,7 @@ class ViewOptions:
             raise BadInput(
                 f"--target must be a number of seconds greater than 0, got {args.target:g}"
             )
-        return cls(region.id, args.unit, args.area, args.target, plan, args.sound == "on")
+        return cls(region.id, args.unit, area, args.target, plan, args.sound == "on")
 
 
 def run(args: argparse.Namespace) -> int:

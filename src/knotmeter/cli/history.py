@@ -19,6 +19,7 @@ from knotmeter.history import DayOfHolds, by_region, days_of_holds, table_lines
 from knotmeter.store import SessionStore, SourceKind, default_db_path
 
 FORCE_UNITS = (Unit.N, Unit.KGF, Unit.LBF)
+MAX_DAYS = 36_500
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,8 +39,8 @@ def _days(text: str) -> float:
         days = float(text)
     except ValueError:
         raise BadInput(f"--days: {text!r} is not a number of days") from None
-    if not (math.isfinite(days) and days > 0):
-        raise BadInput(f"--days: must be more than 0 (got {text})")
+    if not (math.isfinite(days) and 0 < days <= MAX_DAYS):
+        raise BadInput(f"--days: must be more than 0 and at most {MAX_DAYS} (got {text})")
     return days
 
 
