@@ -7,8 +7,9 @@ frame is placed by the device clock and a forward gap is counted as lost samples
 a frame behind the stream (a duplicate, or one overtaken by a later frame) is
 dropped, or trimmed to its new samples. Where they disagree, the clock is
 believed if it puts the frame within :data:`REORDER_WINDOW` samples of where the
-stream stands (a glitched sequence number), else the sequence number is, and the
-frame is placed by order (a glitched clock); where neither does, the tool
+stream stands (a glitched sequence number), unless the sequence number says the
+frame is exactly the next one; else the sequence number is, and the frame is
+placed by order (a glitched clock); where neither does, the tool
 restarted, and the frame is re-anchored on the host clock. A frame with period 0
 borrows the last good period. The pipeline never sees time stand still, run
 backwards or repeat.
@@ -115,8 +116,8 @@ class FrameTimeline:
         if abs(by_clock - by_seq) <= CLOCK_TOLERANCE * abs(by_seq) + 2:
             if by_seq >= -REORDER_WINDOW:  # both agree: on, after a gap, or behind (stale)
                 return self._place(frame, period_us, by_seq, host_t)
-        elif not relinked and abs(by_clock) <= REORDER_WINDOW:  # a glitched seq: the clock rules
-            return self._place(frame, period_us, by_clock, host_t)
+        elif not relinked and by_seq != 0 and abs(by_clock) <= REORDER_WINDOW:
+            return self._place(frame, period_us, by_clock, host_t)  # a glitched seq: clock rules
         elif not relinked and abs(by_seq) <= REORDER_WINDOW:  # a glitched clock: place by order
             self.stats.retimed += 1
             anchor = self._last_t + (max(by_seq, 0) + 1) * period_us / 1e6

@@ -43,4 +43,9 @@ def _number(text: str | float) -> float:
 
 def _expected(low: float, high: float, unit: str, kind: str) -> str:
     units = f" {unit}" if unit else ""
-    return f"expected {kind} from {low:g} to {high:g}{units}"
+    return f"expected {kind} from {_show(low)} to {_show(high)}{units}"
+
+
+def _show(bound: float) -> str:
+    """``4,294,967,295`` rather than ``4.29497e+09``; ``0.05`` as it is."""
+    return f"{int(bound):,}" if float(bound).is_integer() else f"{bound:g}"

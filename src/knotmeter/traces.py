@@ -31,6 +31,8 @@ TIME_COLUMN = "t_s"
 FORCE_COLUMN = "force_n"
 BATCH_ROWS = 4096
 MAX_LINE_BYTES = 4096
+LIMITS = {TIME_COLUMN: (1e10, "s"), FORCE_COLUMN: (1e6, "N")}
+"""Largest magnitude a cell may hold: ~300 years of seconds, and far beyond any tool's force."""
 
 
 @dataclass(slots=True)
@@ -149,6 +151,9 @@ def _cell(path: Path, line: int, row: list[str], index: int, column: str) -> flo
         raise BadInput(f"{path} line {line}: {column} {text[:40]!r} is not a number") from None
     if not math.isfinite(value):
         raise BadInput(f"{path} line {line}: {column} is {text!r}; it must be a finite number")
+    limit, unit = LIMITS[column]
+    if abs(value) > limit:
+        raise BadInput(f"{path} line {line}: {column} {text!r} is beyond ±{limit:g} {unit}")
     return value
 
 
@@ -175,8 +180,8 @@ class TraceWriter(AbstractContextManager["TraceWriter"]):
     def write(self, batch: SampleBatch) -> None:
         """Write every sample of ``batch`` a trace may hold, and flush."""
         t, force = batch.t, batch.force_n
-        finite = np.isfinite(t) & np.isfinite(force)
-        t, force = t[finite], force[finite]
+        usable = (np.abs(t) <= LIMITS[TIME_COLUMN][0]) & (np.abs(force) <= LIMITS[FORCE_COLUMN][0])
+        t, force = t[usable], force[usable]  # NaN compares false: dropped too
         before = np.maximum.accumulate(np.concatenate(([self._last_t], t)))[:-1]
         rising = t > before
         t, force = t[rising], force[rising]

@@ -12,10 +12,11 @@ from knotmeter.core.samples import SampleBatch
 
 def test_non_finite_samples_are_dropped_and_counted() -> None:
     batch = SampleBatch.from_pairs(
-        [(0.0, math.nan), (0.1, 1.0), (0.2, math.inf), (0.3, 2.0), (math.nan, 3.0)], seq0=10
+        [(0.0, math.nan), (0.1, 1.0), (0.2, math.inf), (0.3, 2.0), (math.nan, 3.0), (0.5, -1e308)],
+        seq0=10,
     )
     kept, dropped = drop_non_finite(batch)
-    assert dropped == 3
+    assert dropped == 4
     assert kept is not None
     np.testing.assert_array_equal(kept.t, [0.1, 0.3])
     np.testing.assert_array_equal(kept.force_n, [1.0, 2.0])

@@ -30,7 +30,7 @@ def test_moniker_parts_and_options() -> None:
         ("serial:{port}?format=morse", "format='morse' (use binary, text or gauge)"),
         ("serial:{port}?format=text&unit=stone", "unknown force unit 'stone'"),
         ("serial:{port}?format=text&time=h", "time='h' (use s, ms or us)"),
-        ("serial:{port}?baud=fast", "baud 'fast': expected a whole number from 50 to 4e+06"),
+        ("serial:{port}?baud=fast", "baud 'fast': expected a whole number from 50 to 4,000,000"),
         ("serial:{port}?format=gauge&rate=500", "rate '500': expected a number from 0.5 to 50 Hz"),
         ("sim:calm?rate=50", "the simulated HX711 runs at 10 or 80 Hz"),
         ("sim:nope", "no press profile 'nope'; known profiles: calm"),
