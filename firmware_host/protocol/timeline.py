@@ -32,9 +32,10 @@ REORDER_WINDOW = 1024
 """Samples (12.8 s at 80 Hz): how far from where the stream stands a frame may be,
 by its clock when its sequence number disagrees (or the reverse), and still be
 placed relative to the stream; frames behind it by up to this many samples are
-dropped as stale. Lost counts are exact while sequence and clock agree or only one
-is glitched; a frame whose number and clock are both off is taken for a restart
-(nothing counted lost), so a loss miscounts by at most one such gap."""
+dropped as stale. Lost counts are exact while sequence and clock agree; a gap
+next to a glitched number is counted within ``CLOCK_TOLERANCE`` of its size (the
+clock is allowed that drift); a frame whose number and clock are both off is
+taken for a restart, with nothing counted lost."""
 
 
 def _signed(value: int, modulus: int) -> int:

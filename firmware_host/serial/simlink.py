@@ -51,15 +51,16 @@ def is_live_simulator_link(link: str | Path) -> bool:
 def claim_link(link: Path) -> int:
     """Take ``link``'s lock for a simulator about to serve there; returns the lock's fd.
 
-    A stale link (its lock free) is removed. Raises :class:`LinkInUse` when the path
-    is anything but a free or stale simulator link: a file, a directory, somebody
-    else's link, or a live simulator's.
+    A stale link (a link with its lock file beside it, the lock free) is removed.
+    Raises :class:`LinkInUse` when the path is anything but free or a stale
+    simulator link: a file, a directory, a link without a lock, or a live
+    simulator's link.
     """
     if not link.parent.is_dir():
         raise LinkInUse(f"{link}: no such directory {link.parent}")
-    if os.path.lexists(link) and not _own_symlink(link):
-        raise LinkInUse(f"{link}: exists and is not a simulator's port link; choose a new path")
     lock = lock_path(link)
+    if os.path.lexists(link) and not (_own_symlink(link) and _own_regular_file(lock)):
+        raise LinkInUse(f"{link}: exists and is not a simulator's port link; choose a new path")
     if os.path.lexists(lock) and not _own_regular_file(lock):
         raise LinkInUse(f"{lock}: exists and is not a simulator's lock; choose a new path")
     try:
@@ -75,7 +76,7 @@ def claim_link(link: Path) -> int:
         if not _own_symlink(link):  # appeared meanwhile
             os.close(fd)
             raise LinkInUse(f"{link}: exists and is not a simulator's port link")
-        link.unlink()  # stale: its simulator was killed
+        link.unlink()  # stale: its simulator was killed, its lock is free
     return fd
 
 

@@ -175,11 +175,20 @@ class LineDevice:
                     continue
                 self.requests.append(data)
                 if self._reply is not None:
-                    os.write(self.master, self._reply(data))
+                    self._write_all(self._reply(data))
             elif self._lines and self._port_open():
                 with contextlib.suppress(OSError):
                     os.write(self.master, self._lines[0])
                     self._lines.popleft()
+
+    def _write_all(self, data: bytes) -> None:
+        """Write all of ``data`` to the non-blocking master, waiting while the port's
+        input queue is full."""
+        view = memoryview(data)
+        while view and not self._stop.is_set():
+            select.select([], [self.master], [], self._period_s)
+            with contextlib.suppress(BlockingIOError):
+                view = view[os.write(self.master, view) :]
 
     def print(self, lines: list[bytes]) -> None:
         """Queue more lines to print (thread-safe: a deque)."""
