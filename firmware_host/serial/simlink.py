@@ -18,6 +18,7 @@ import glob
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 SIM_LINK_PREFIX = "knotmeter-sim-"
@@ -58,9 +59,12 @@ def claim_link(link: Path) -> int:
     """
     if not link.parent.is_dir():
         raise LinkInUse(f"{link}: no such directory {link.parent}")
+    foreign = LinkInUse(f"{link}: exists and is not a simulator's port link; choose a new path")
+    if os.path.lexists(link) and not _own_symlink(link):
+        raise foreign
     lock = lock_path(link)
-    if os.path.lexists(link) and not (_own_symlink(link) and _own_regular_file(lock)):
-        raise LinkInUse(f"{link}: exists and is not a simulator's port link; choose a new path")
+    if os.path.lexists(link) and not _own_regular_file(lock):
+        raise foreign  # a link of ours with no lock beside it: somebody else's doing
     if os.path.lexists(lock) and not _own_regular_file(lock):
         raise LinkInUse(f"{lock}: exists and is not a simulator's lock; choose a new path")
     try:
@@ -110,19 +114,20 @@ def clean_stale_links(directory: Path | None = None) -> int:
 
 
 def _own_symlink(path: Path) -> bool:
-    try:
-        info = path.lstat()
-    except FileNotFoundError:
-        return False
-    return stat.S_ISLNK(info.st_mode) and info.st_uid == os.getuid()
+    return _own(path, stat.S_ISLNK)
 
 
 def _own_regular_file(path: Path) -> bool:
+    return _own(path, stat.S_ISREG)
+
+
+def _own(path: Path, is_kind: Callable[[int], bool]) -> bool:
+    """``path`` itself (not what it points at) is of that kind and this user's."""
     try:
         info = path.lstat()
     except FileNotFoundError:
         return False
-    return stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid()
+    return is_kind(info.st_mode) and info.st_uid == os.getuid()
 
 
 def _lock_state(lock: Path) -> str:
