@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from firmware_host.protocol.messages import MAX_SAMPLES_PER_FRAME
+from firmware_host.serial.simlink import LinkInUse
 from firmware_host.source import CoachAim
 from hardware_sims.faults import FaultPlan
 from hardware_sims.hx711 import RATES_HZ, Hx711
@@ -13,6 +15,9 @@ from hardware_sims.tool import SimulatedTool
 from knotmeter.core.config import limits_for
 from knotmeter.core.regions import UnknownRegion, get_region
 from knotmeter.core.tools import parse_tool
+
+SEED_RANGE = (0, 2**32 - 1)
+"""Seeds the simulator's generators take (numpy seeds are unsigned 32-bit here)."""
 
 
 class SimSettingsError(ValueError):
@@ -56,8 +61,10 @@ def build_tool(
         raise SimSettingsError(f"rate {rate_hz:g} Hz: the simulated HX711 runs at 10 or 80 Hz")
     if not 0 <= seed < 2**32:
         raise SimSettingsError(f"seed={seed}: must be 0..{2**32 - 1}")
-    if not 1 <= samples_per_frame <= 76:
-        raise SimSettingsError(f"frame={samples_per_frame}: samples per frame must be 1..76")
+    if not 1 <= samples_per_frame <= MAX_SAMPLES_PER_FRAME:
+        raise SimSettingsError(
+            f"frame={samples_per_frame}: samples per frame must be 1..{MAX_SAMPLES_PER_FRAME}"
+        )
     try:
         press = PressModel(load_profile(profile), seed=seed, aim=aim)
     except ProfileError as err:
@@ -85,4 +92,7 @@ def start_pty_sim(
     tool = build_tool(
         profile, rate_hz=rate_hz, seed=seed, samples_per_frame=samples_per_frame, aim=aim
     )
-    return PtyToolServer(tool, link_path=link_path, faults=plan, seed=seed + 2).start()
+    try:
+        return PtyToolServer(tool, link_path=link_path, faults=plan, seed=seed + 2).start()
+    except LinkInUse as err:
+        raise SimSettingsError(str(err)) from None

@@ -4,7 +4,10 @@ The app opens the link path with pyserial exactly as it would ``/dev/ttyACM0``.
 Like the firmware, the tool streams only once the host has spoken after opening
 the port (PROTOCOL.md §3), so nothing it sends is flushed away by the open.
 An unplug closes the pty and removes the link (as the kernel removes the device
-node); a replug opens a fresh pty and points the link at it again. A ledger
+node); a replug opens a fresh pty and points the link at it again. The server
+holds the link's lock (``firmware_host.serial.simlink``) from start to stop, so
+discovery can tell its link from a forged or stale one, and it never replaces a
+path that is not a simulator's link. A ledger
 records every sample frame that left intact and every sample the faults cost,
 so tests can compare what was sent with what arrived, sample by sample.
 """
@@ -17,7 +20,6 @@ import itertools
 import os
 import select
 import struct
-import tempfile
 import termios
 import threading
 import time
@@ -29,6 +31,13 @@ from types import TracebackType
 
 from firmware_host.protocol.framing import StreamDecoder, encode_frame
 from firmware_host.protocol.messages import CommandFrame, Message, SampleFrame
+from firmware_host.serial.simlink import (
+    SIM_LINK_PREFIX,
+    claim_link,
+    clean_stale_links,
+    default_link_dir,
+    release_link,
+)
 from hardware_sims.faults import Fault, FaultInjector, FaultPlan
 from hardware_sims.tool import SimulatedTool
 
@@ -83,6 +92,7 @@ class PtyToolServer:
         self._injector = FaultInjector(faults or FaultPlan(), seed=seed)
         self._commands = StreamDecoder()
         self._master = -1
+        self._lock_fd = -1
         self._slave_path = ""
         self._host_ready = False
         self._stop = threading.Event()
@@ -97,7 +107,20 @@ class PtyToolServer:
     # --- control, from any thread -----------------------------------------------------
 
     def start(self) -> PtyToolServer:
-        self._plug()
+        """Claim the link path (removing stale links of killed simulators), then serve.
+
+        Raises:
+            LinkInUse: the path is a file, a directory, a foreign link or a live
+                simulator's link.
+        """
+        clean_stale_links()
+        self._lock_fd = claim_link(self.link_path)
+        try:
+            self._plug()
+        except OSError:
+            release_link(self.link_path, self._lock_fd)
+            self._lock_fd = -1
+            raise
         self._t0 = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="pty tool", daemon=True)
         self._thread.start()
@@ -108,6 +131,9 @@ class PtyToolServer:
         if self._thread is not None:
             self._thread.join()
         self._unplug_now()
+        if self._lock_fd >= 0:
+            release_link(self.link_path, self._lock_fd)
+            self._lock_fd = -1
 
     def __enter__(self) -> PtyToolServer:
         return self.start()
@@ -316,11 +342,11 @@ class PtyToolServer:
         os.set_blocking(master, False)
         self._master = master
         self._commands.reset()
-        tmp = self.link_path.with_name(self.link_path.name + ".new")
+        tmp = self.link_path.with_name(f"{self.link_path.name}.{os.getpid()}.new")
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         tmp.symlink_to(self._slave_path)
-        tmp.replace(self.link_path)
+        tmp.replace(self.link_path)  # ours: we hold its lock, and it was free or a link
 
     def _unplug_now(self) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -341,5 +367,5 @@ _links = itertools.count(1)
 
 
 def _default_link() -> Path:
-    """``$TMP/knotmeter-sim-<pid>-<n>``: discovery finds it, and skips it once the pid is gone."""
-    return Path(tempfile.gettempdir()) / f"knotmeter-sim-{os.getpid()}-{next(_links)}"
+    """``$TMP/knotmeter-sim-<pid>-<n>``: where discovery looks for simulators' links."""
+    return default_link_dir() / f"{SIM_LINK_PREFIX}{os.getpid()}-{next(_links)}"

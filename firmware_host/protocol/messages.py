@@ -22,6 +22,8 @@ SIMULATOR_SERIAL_PREFIX = "SIM-"
 """``SampleFrame.flags`` bit 0: the ADC hit its rail somewhere in this batch."""
 
 MAX_PAYLOAD = 244
+MAX_SAMPLES_PER_FRAME = (MAX_PAYLOAD - 16) // 3
+"""76: a SAMPLE payload is 16 bytes of header and CRC plus 3 bytes a sample."""
 MAX_TEXT = 32
 _U16 = 0xFFFF
 _U24 = 0xFFFFFF
@@ -162,6 +164,8 @@ def decode_payload(data: bytes) -> Message:
     """Parse one payload; raises :class:`ProtocolError` on bad CRC, version, type or length."""
     if len(data) < 4:
         raise ProtocolError(f"payload of {len(data)} bytes is shorter than 4")
+    if len(data) > MAX_PAYLOAD:
+        raise ProtocolError(f"payload of {len(data)} bytes exceeds {MAX_PAYLOAD}")
     head, crc = data[:-2], int.from_bytes(data[-2:], "little")
     if crc16(head) != crc:
         raise ProtocolError("CRC mismatch")

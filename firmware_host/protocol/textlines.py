@@ -28,7 +28,8 @@ class TextReading:
 
 
 class LineSplitter:
-    """Cuts a byte stream into text lines; overlong runs without a newline are dropped.
+    """Cuts a byte stream into text lines; a line over :data:`MAX_LINE` bytes is dropped
+    and counted once, whether it arrives whole or byte by byte.
 
     After :meth:`reset` for a port that was just opened, the first line is
     dropped when the stream was joined mid-flow (a board printing on its own), as
@@ -39,22 +40,37 @@ class LineSplitter:
         self.overlong = 0
         self._buf = bytearray()
         self._joined_mid_line = False
+        self._skipping = False  # the current line is over-long: drop it up to its newline
 
     def reset(self, *, joined_mid_flow: bool) -> None:
         self._buf.clear()
+        self._skipping = False
         self._joined_mid_line = joined_mid_flow
 
     def feed(self, data: bytes) -> list[str]:
-        self._buf += data
-        *lines, rest = self._buf.split(b"\n")
-        self._buf = bytearray(rest)
-        if lines and self._joined_mid_line:
-            self._joined_mid_line = False
-            lines = lines[1:]
+        lines: list[str] = []
+        start = 0
+        while (end := data.find(b"\n", start)) >= 0:
+            self._take(data[start:end])
+            start = end + 1
+            if self._skipping:
+                self._skipping = False
+            elif self._joined_mid_line:
+                self._joined_mid_line = False
+            else:
+                lines.append(self._buf.decode("ascii", "replace").strip("\r\x00 "))
+            self._buf.clear()
+        self._take(data[start:])
+        return lines
+
+    def _take(self, chunk: bytes) -> None:
+        if self._skipping:
+            return
+        self._buf += chunk
         if len(self._buf) > MAX_LINE:
             self._buf.clear()
+            self._skipping = True
             self.overlong += 1
-        return [raw.decode("ascii", "replace").strip("\r\x00 ") for raw in lines]
 
 
 def parse_reading(
@@ -69,9 +85,9 @@ def parse_reading(
         return None
     numbers = [_finite(f) for f in _SPLIT.split(line.strip())]
     if len(numbers) == 1:
-        return TextReading(to_newtons(numbers[0] * scale, unit))
+        return TextReading(_newtons(numbers[0] * scale, unit))
     if len(numbers) == 2:
-        return TextReading(to_newtons(numbers[1] * scale, unit), numbers[0] * time_scale)
+        return TextReading(_newtons(numbers[1] * scale, unit), _finite(numbers[0] * time_scale))
     raise ValueError(f"expected 'force' or 't,force', got {len(numbers)} fields")
 
 
@@ -80,11 +96,16 @@ def parse_gauge_reply(line: str, *, default_unit: str = "N") -> float:
     match = _GAUGE.match(line)
     if match is None:
         raise ValueError(f"not a gauge reading: {line[:40]!r}")
-    return to_newtons(float(match.group(1)), match.group(2) or default_unit)
+    return _newtons(float(match.group(1)), match.group(2) or default_unit)
 
 
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"not a finite number: {text!r}")
-    return value
+def _newtons(value: float, unit: str) -> float:
+    """``value`` in newtons; a number that overflows on the way (``1e308 lbf``) is junk."""
+    return _finite(to_newtons(value, unit))
+
+
+def _finite(value: str | float) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value!r}")
+    return number

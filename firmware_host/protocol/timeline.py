@@ -2,12 +2,22 @@
 
 Shared by every transport that carries :class:`SampleFrame` (serial, BLE). The
 device numbers samples modulo 2**16 and stamps them with a µs clock modulo 2**32;
-this unwraps both, counts sequence gaps as lost samples and, when the device
-clock cannot be trusted (it rebooted, or time ran backwards), re-anchors on the
-host clock so the pipeline never sees time stand still or run backwards.
+this unwraps both and checks each frame against both: where they agree, the
+frame is placed by the device clock and a forward gap is counted as lost samples;
+a frame behind the stream (a duplicate, or one overtaken by a later frame) is
+dropped, or trimmed to its new samples. Where they disagree, the clock is
+believed if it puts the frame within :data:`REORDER_WINDOW` samples of where the
+stream stands (a glitched sequence number), unless the sequence number says the
+frame is exactly the next one; else the sequence number is, and the frame is
+placed by order (a glitched clock); where neither does, the tool
+restarted, and the frame is re-anchored on the host clock. A frame with period 0
+borrows the last good period. The pipeline never sees time stand still, run
+backwards or repeat.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,7 +27,42 @@ from knotmeter.core.samples import SampleBatch
 SEQ_MOD = 1 << 16
 US_MOD = 1 << 32
 CLOCK_TOLERANCE = 0.1
-"""Relative mismatch allowed between the device clock and ``seq x period`` across a relink."""
+"""Relative mismatch allowed between the device clock and the sequence number's gap."""
+REORDER_WINDOW = 1024
+"""Samples (12.8 s at 80 Hz): how far from where the stream stands a frame may be,
+by its clock when its sequence number disagrees (or the reverse), and still be
+placed relative to the stream; frames behind it by up to this many samples are
+dropped as stale. Lost counts are exact while sequence and clock agree; a gap
+next to a glitched number is counted within ``CLOCK_TOLERANCE`` of its size (the
+clock is allowed that drift); a frame whose number and clock are both off is
+taken for a restart, with nothing counted lost."""
+
+
+def _signed(value: int, modulus: int) -> int:
+    """``value`` modulo ``modulus`` as the nearest signed distance."""
+    return (value + modulus // 2) % modulus - modulus // 2
+
+
+@dataclass(slots=True)
+class TimelineStats:
+    """What the timeline dropped or repaired, beyond lost samples.
+
+    ``stale``: samples dropped because they were already handed out or overtaken
+    (duplicated or reordered frames); ``stale_frames``: frames dropped whole for it;
+    ``untimed``: frames dropped with period 0 before any good period was seen;
+    ``retimed``: frames placed by order because their clock could not be;
+    ``restarts``: frames where the tool's numbering and clock both started over.
+    """
+
+    stale: int = 0
+    stale_frames: int = 0
+    untimed: int = 0
+    retimed: int = 0
+    restarts: int = 0
+
+    @property
+    def dropped_frames(self) -> int:
+        return self.stale_frames + self.untimed
 
 
 class FrameTimeline:
@@ -25,78 +70,120 @@ class FrameTimeline:
 
     Sample times are seconds; the first sample ever is at ``t = 0``. ``seq0`` of
     each batch is the device's sequence number unwrapped (starting from the first
-    frame seen) while the device clock is continuous; after a re-anchor it keeps
-    counting up from the last sample, so it never repeats.
+    frame seen) while sequence and clock agree; otherwise it keeps counting up
+    from the last sample, so it never repeats.
     """
 
     def __init__(self) -> None:
         self.lost = 0
+        self.stats = TimelineStats()
         self._started = False
         self._relinked = False
+        self._period_us = 0  # the last non-zero period seen
         self._next_seq = 0  # device seq expected next, modulo 2**16
         self._next_seq0 = 0  # host-side unwrapped number of that sample
-        self._last_us = 0  # device clock at the last frame's first sample
-        self._us_total = 0  # the same, unwrapped
+        self._next_us = 0  # device clock expected at the next sample, modulo 2**32
+        self._next_us_total = 0  # the same, unwrapped
         self._origin_us = 0
         self._origin_t = 0.0
-        self._last_n = 0  # samples in the last frame
         self._last_t = -np.inf  # time of the newest sample handed out
         self._last_host_t = 0.0
 
     def relink(self) -> None:
-        """The link dropped and came back: check the next frame before trusting its clock."""
+        """The link dropped and came back: the next frame's clock must agree with its
+        sequence number to be trusted (the tool may have rebooted)."""
         self._relinked = True
 
     def add(self, frame: SampleFrame, host_t: float) -> SampleBatch | None:
-        """Place ``frame`` on the timeline; ``host_t`` is the host's monotonic clock (s)."""
+        """Place ``frame`` on the timeline; ``host_t`` is the host's monotonic clock (s).
+
+        ``None`` for a heartbeat, a stale frame or one that cannot be timed.
+        """
         n = len(frame.values)
         if n == 0:
             return None
-        period_s = frame.period_us / 1e6
-        gap = (frame.seq - self._next_seq) % SEQ_MOD
-        d_us = (frame.device_us - self._last_us) % US_MOD
-        lost = 0
+        period_us = frame.period_us or self._period_us
+        if period_us == 0:
+            self.stats.untimed += 1
+            return None
+        self._period_us = period_us
         if not self._started:
-            self._anchor(frame, 0.0)
+            self._started = True
             self._next_seq0 = frame.seq
-        elif self._continuous(frame, gap, d_us):
-            lost = gap
-            self._us_total += d_us
+            return self._emit(frame, period_us, (frame.seq, frame.device_us), 0, host_t, 0.0)
+        by_seq = _signed(frame.seq - self._next_seq, SEQ_MOD)
+        by_clock = round(_signed(frame.device_us - self._next_us, US_MOD) / period_us)
+        relinked, self._relinked = self._relinked, False
+        if abs(by_clock - by_seq) <= CLOCK_TOLERANCE * abs(by_seq) + 2:
+            if by_seq >= -REORDER_WINDOW:  # both agree: on, after a gap, or behind (stale)
+                return self._place(frame, period_us, by_seq, host_t)
+        elif not relinked and by_seq != 0 and abs(by_clock) <= REORDER_WINDOW:
+            return self._place(frame, period_us, by_clock, host_t)  # a glitched seq: clock rules
+        elif not relinked and abs(by_seq) <= REORDER_WINDOW:  # a glitched clock: place by order
+            self.stats.retimed += 1
+            anchor = self._last_t + (max(by_seq, 0) + 1) * period_us / 1e6
+            return self._place(frame, period_us, by_seq, host_t, anchor)
+        # Numbering and clock both started over: the tool restarted (or replays itself).
+        self.stats.restarts += 1
+        anchor = self._last_t + max(period_us / 1e6, host_t - self._last_host_t)
+        return self._emit(frame, period_us, (frame.seq, frame.device_us), 0, host_t, anchor)
+
+    def _place(
+        self,
+        frame: SampleFrame,
+        period_us: int,
+        gap: int,
+        host_t: float,
+        anchor_t: float | None = None,
+    ) -> SampleBatch | None:
+        """Drop what is stale (``gap < 0``), then emit the rest ``gap`` samples after the last,
+        by the device clock, or by order from ``anchor_t``."""
+        skip = max(0, -gap)
+        if skip >= len(frame.values):
+            self.stats.stale += len(frame.values)
+            self.stats.stale_frames += 1
+            return None
+        self.stats.stale += skip
+        start = ((frame.seq + skip) % SEQ_MOD, (frame.device_us + skip * period_us) % US_MOD)
+        return self._emit(frame, period_us, start, max(gap, 0), host_t, anchor_t, skip)
+
+    def _emit(
+        self,
+        frame: SampleFrame,
+        period_us: int,
+        start: tuple[int, int],
+        lost: int,
+        host_t: float,
+        anchor_t: float | None,
+        skip: int = 0,
+    ) -> SampleBatch:
+        """Hand out ``frame.values[skip:]``, whose first sample has number and clock ``start``;
+        placed by that clock, unless ``anchor_t`` places it."""
+        values = frame.values[skip:]
+        n = len(values)
+        first_seq, first_us = start
+        if anchor_t is None:
+            us_total = self._next_us_total + _signed(first_us - self._next_us, US_MOD)
         else:
-            host_gap = host_t - self._last_host_t
-            self._anchor(frame, self._last_t + max(period_s, host_gap))
-        self._relinked = False
-        self._last_us = frame.device_us
-        t0 = self._origin_t + (self._us_total - self._origin_us) / 1e6
+            us_total = self._next_us_total
+            self._origin_us, self._origin_t = us_total, anchor_t
+        t0 = self._origin_t + (us_total - self._origin_us) / 1e6
+        period_s = period_us / 1e6
+        if t0 <= self._last_t:  # the clock did not advance: trust order, not stamp
+            self.stats.retimed += 1
+            self._origin_us, self._origin_t = us_total, self._last_t + period_s
+            t0 = self._origin_t
         t = t0 + period_s * np.arange(n, dtype=np.float64)
-        if t[0] <= self._last_t:
-            # the device stamped this frame no later than the last one: trust order, not stamp
-            self._anchor(frame, self._last_t + period_s)
-            t = self._origin_t + period_s * np.arange(n, dtype=np.float64)
         seq0 = self._next_seq0 + lost
         self._next_seq0 = seq0 + n
-        self._next_seq = (frame.seq + n) % SEQ_MOD
-        self._last_n = n
+        self._next_seq = (first_seq + n) % SEQ_MOD
+        self._next_us = (first_us + n * period_us) % US_MOD
+        self._next_us_total = us_total + n * period_us
         self._last_t = float(t[-1])
         self._last_host_t = host_t
         self.lost += lost
-        force = np.asarray(frame.values, dtype=np.float64) * frame.resolution_n
+        force = np.asarray(values, dtype=np.float64) * frame.resolution_n
         return SampleBatch(t=t, force_n=force, seq0=seq0, lost=lost, saturated=frame.saturated)
-
-    def _continuous(self, frame: SampleFrame, gap: int, d_us: int) -> bool:
-        if gap >= SEQ_MOD // 2:
-            return False  # sequence ran backwards: the device restarted or replayed
-        if not self._relinked:
-            return True
-        expected_us = (self._last_n + gap) * frame.period_us
-        return abs(d_us - expected_us) <= CLOCK_TOLERANCE * expected_us + 2 * frame.period_us
-
-    def _anchor(self, frame: SampleFrame, t: float) -> None:
-        self._started = True
-        self._us_total = 0
-        self._origin_us = 0
-        self._origin_t = t
-        self._last_us = frame.device_us
 
 
 class ClockTimeline:

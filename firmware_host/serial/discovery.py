@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import fnmatch
 import glob
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 
@@ -14,8 +12,7 @@ from serial.tools import list_ports
 from firmware_host.protocol.framing import StreamDecoder, encode_frame
 from firmware_host.protocol.messages import CommandFrame, InfoFrame, Op
 from firmware_host.serial.port import PortError, open_port
-
-SIM_LINK_GLOB = "knotmeter-sim-*"
+from firmware_host.serial.simlink import SIM_LINK_PREFIX, default_link_dir, is_live_simulator_link
 
 
 @dataclass(slots=True, frozen=True)
@@ -26,7 +23,8 @@ class PortEntry:
 
 
 def list_serial_ports() -> list[PortEntry]:
-    """USB/ACM ports the OS knows, plus links of simulated tools running on this machine."""
+    """USB/ACM ports the OS knows, plus the links of simulators running on this machine
+    (proven live by their lock, never guessed from a name)."""
     entries = [
         PortEntry(
             path=p.device,
@@ -36,25 +34,11 @@ def list_serial_ports() -> list[PortEntry]:
         for p in sorted(list_ports.comports(), key=lambda p: p.device)
         if p.hwid != "n/a"  # legacy on-board UARTs with nothing behind them
     ]
-    for link in sorted(glob.glob(os.path.join(tempfile.gettempdir(), SIM_LINK_GLOB))):
-        if is_simulator_link(link):
+    pattern = os.path.join(default_link_dir(), f"{SIM_LINK_PREFIX}*")
+    for link in sorted(glob.glob(pattern)):
+        if is_live_simulator_link(link):
             entries.append(PortEntry(path=link, description="simulated knotmeter tool (pty)"))
     return entries
-
-
-def is_simulator_link(link: str) -> bool:
-    """A simulator's port link whose process still runs: a dead one's pty number may
-    already belong to somebody's terminal, which must never be probed."""
-    if not fnmatch.fnmatch(os.path.basename(link), SIM_LINK_GLOB):
-        return False
-    try:
-        pid = int(os.path.basename(link).split("-")[2])
-        os.kill(pid, 0)
-    except (IndexError, ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        pass  # alive, another user's
-    return os.path.islink(link) and os.path.exists(link)
 
 
 def probe_info(path: str, *, baud: int = 115200, timeout_s: float = 1.0) -> InfoFrame | None:

@@ -61,7 +61,8 @@ class BinaryDriver:
 
     @property
     def bad_frames(self) -> int:
-        return self.decoder.stats.bad_frames
+        """Frames dropped by the decoder, and by the timeline (duplicated, overtaken, untimed)."""
+        return self.decoder.stats.bad_frames + self.timeline.stats.dropped_frames
 
     @property
     def lost(self) -> int:

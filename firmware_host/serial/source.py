@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import serial
 
 from firmware_host.link import LinkEvents
+from firmware_host.protocol.finite import drop_non_finite
 from firmware_host.protocol.messages import Op
 from firmware_host.serial.drivers import SIMULATED_MODEL, WireDriver
 from firmware_host.serial.port import PortError, describe, open_port, read_ready
@@ -72,6 +73,7 @@ class SerialSource:
         self._last_data_t = 0.0  # the last samples
         self._last_valid_t = 0.0  # the last anything the driver understood
         self._last_bytes_t = 0.0
+        self._non_finite = 0  # samples dropped for a NaN or infinite force, counted as bad
         self._check_t = 0.0  # when the task next wakes by itself
 
     def events(self) -> AsyncIterator[SourceEvent]:
@@ -222,13 +224,17 @@ class SerialSource:
             self._last_valid_t = now
         for event in events:
             if isinstance(event, SampleBatch):
+                batch, dropped = drop_non_finite(event)
+                self._non_finite += dropped
+                if batch is None:
+                    continue
                 self._last_data_t = now
-                self._link.samples(event, lost=self._driver.lost, live_detail=self.path)
+                self._link.samples(batch, lost=self._driver.lost, live_detail=self.path)
                 continue
             if isinstance(event, DeviceInfo) and event.model == SIMULATED_MODEL:
                 self.simulated = True  # a simulator behind a plain serial: never hide it
             self._link.emit(event)
-        self.stats.bad_frames = self._driver.bad_frames
+        self.stats.bad_frames = self._driver.bad_frames + self._non_finite
         self._poll(now)
         if self._driver.next_poll_t < self._check_t:  # a reply came: the next poll is sooner
             assert self._wake is not None

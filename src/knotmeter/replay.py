@@ -8,10 +8,9 @@ REPLAY, never passed off as a live tool: its moniker is ``file:PATH[?speed=X]``.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,9 @@ BATCH_S = 0.05
 Pacing in host time keeps the gaps between batches far below the 0.5 s that counts
 as a silent link, even in slow motion. As fast as possible, a batch holds this many
 trace seconds instead."""
+
+SPEED_RANGE = (0.01, 100.0)
+"""Playback speeds a person may ask for (``math.inf`` stays open to tests and tools)."""
 
 Sleeper = Callable[[float], Awaitable[None]]
 
@@ -121,18 +123,17 @@ class ReplaySource:
         self._playing.set()
 
 
-def _cut(trace: SampleBatch, span_s: float) -> list[SampleBatch]:
-    """Split ``trace`` into consecutive batches covering ``span_s`` trace seconds each."""
+def _cut(trace: SampleBatch, span_s: float) -> Iterator[SampleBatch]:
+    """Split ``trace`` into consecutive batches, each the samples of one ``span_s`` cell of
+    trace time; empty cells are skipped, not counted, so a long gap costs nothing."""
     t = trace.t
     t0 = float(t[0])
-    count = max(1, math.ceil((float(t[-1]) - t0) / span_s))
-    bounds = [0, *np.searchsorted(t, t0 + span_s * np.arange(1, count + 1), side="right").tolist()]
-    bounds[-1] = len(t)  # float rounding must not strand the last samples
-    return [
-        SampleBatch(t=t[lo:hi], force_n=trace.force_n[lo:hi])
-        for lo, hi in itertools.pairwise(bounds)
-        if hi > lo
-    ]
+    lo = 0
+    while lo < len(t):
+        cell = max(1, math.ceil((float(t[lo]) - t0) / span_s))
+        hi = max(lo + 1, int(np.searchsorted(t, t0 + span_s * cell, side="right")))
+        yield SampleBatch(t=t[lo:hi], force_n=trace.force_n[lo:hi])
+        lo = hi
 
 
 def open_replay(moniker: Moniker) -> ReplaySource:
@@ -140,4 +141,4 @@ def open_replay(moniker: Moniker) -> ReplaySource:
     if not moniker.target:
         raise BadInput(f"source {moniker.text!r}: name a trace, e.g. file:trace.csv?speed=2")
     options = moniker.take({"speed": "1"})
-    return ReplaySource(moniker.target, moniker.number(options, "speed"))
+    return ReplaySource(moniker.target, moniker.number(options, "speed", *SPEED_RANGE))

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from firmware_host.serial.discovery import is_simulator_link, list_serial_ports, probe_info
+from firmware_host.protocol.messages import MAX_SAMPLES_PER_FRAME
+from firmware_host.serial.discovery import list_serial_ports, probe_info
 from firmware_host.serial.drivers import BinaryDriver, GaugeDriver, TextDriver, WireDriver
 from firmware_host.serial.port import NotAPort, check_serial_port, describe
+from firmware_host.serial.simlink import is_live_simulator_link
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import Source
+from knotmeter.bounds import bounded, bounded_int
 from knotmeter.core.units import to_newtons
 from knotmeter.errors import BadInput, KnotmeterError
 from knotmeter.replay import open_replay
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from firmware_host.ble.scan import BleTarget
 
 DEFAULT_BAUD = 115200
+BAUD_RANGE = (50, 4_000_000)
+SCALE_RANGE = (-1e9, 1e9)
 BLE_PROBE_S = 2.0
 
 
@@ -56,20 +60,15 @@ class Moniker:
             raise BadInput(f"source {self.text!r}: unknown option {unknown[0]!r} (known: {known})")
         return {**allowed, **self.options}
 
-    def number(self, options: dict[str, str], key: str) -> float:
-        try:
-            return float(options[key])
-        except ValueError:
-            raise BadInput(
-                f"source {self.text!r}: {key}={options[key]!r} is not a number"
-            ) from None
+    def number(
+        self, options: dict[str, str], key: str, low: float, high: float, unit: str = ""
+    ) -> float:
+        """Option ``key`` as a finite number in ``low..high``; BadInput naming it otherwise."""
+        return bounded(f"source {self.text!r}: {key}", options[key], low, high, unit)
 
-    def whole(self, options: dict[str, str], key: str) -> int:
-        """An option that counts something (baud, seed, samples): a finite whole number."""
-        value = self.number(options, key)
-        if not math.isfinite(value) or value != int(value):
-            raise BadInput(f"source {self.text!r}: {key}={options[key]!r} is not a whole number")
-        return int(value)
+    def whole(self, options: dict[str, str], key: str, low: int, high: int) -> int:
+        """Option ``key`` as a whole number in ``low..high``; BadInput naming it otherwise."""
+        return bounded_int(f"source {self.text!r}: {key}", options[key], low, high)
 
 
 @dataclass(slots=True, frozen=True)
@@ -128,14 +127,14 @@ def _open_serial(moniker: Moniker) -> Source:
         raise BadInput(f"source {moniker.text!r}: name a port, e.g. serial:/dev/ttyACM0")
     options = moniker.take(_SERIAL_OPTIONS)
     driver = _driver(moniker, options)
-    baud = moniker.whole(options, "baud")
+    baud = moniker.whole(options, "baud", *BAUD_RANGE)
     _check_port(moniker.target)  # the moniker's own mistakes are named first
     return SerialSource(
         moniker.text,
         moniker.target,
         driver,
         baud=baud,
-        simulated=is_simulator_link(moniker.target),
+        simulated=is_live_simulator_link(moniker.target),
     )
 
 
@@ -151,13 +150,12 @@ def _driver(moniker: Moniker, options: dict[str, str]) -> WireDriver:
         time_scale = _TIME_SCALES.get(options["time"])
         if time_scale is None:
             raise BadInput(f"source {moniker.text!r}: time={options['time']!r} (use s, ms or us)")
-        scale = moniker.number(options, "scale")
+        scale = moniker.number(options, "scale", *SCALE_RANGE)
+        if scale == 0:
+            raise BadInput(f"source {moniker.text!r}: scale=0 would read every force as 0 N")
         return TextDriver(scale=scale, unit=unit, time_scale=time_scale)
     if fmt == "gauge":
-        rate = moniker.number(options, "rate")
-        if not 0.5 <= rate <= 50:
-            raise BadInput(f"source {moniker.text!r}: gauge poll rate={rate:g} outside 0.5..50 Hz")
-        return GaugeDriver(rate_hz=rate, unit=unit)
+        return GaugeDriver(rate_hz=moniker.number(options, "rate", 0.5, 50, "Hz"), unit=unit)
     raise BadInput(f"source {moniker.text!r}: format={fmt!r} (use binary, text or gauge)")
 
 
@@ -182,16 +180,16 @@ _SIM_OPTIONS = {"rate": "80", "faults": "", "seed": "0", "frame": "1", "region":
 def _open_sim(moniker: Moniker) -> Source:
     """``sim:PROFILE?region=ID&tool=T``: the simulated person starts on that point (the
     upper trapezius with a ball by default) and re-aims whenever the coach aims it."""
-    from hardware_sims.launch import SimSettingsError, aim_for, start_pty_sim
+    from hardware_sims.launch import SEED_RANGE, SimSettingsError, aim_for, start_pty_sim
 
     options = moniker.take(_SIM_OPTIONS)
     try:
         server = start_pty_sim(
             moniker.target or "calm",
-            rate_hz=moniker.number(options, "rate"),
+            rate_hz=moniker.number(options, "rate", 10, 80, "Hz"),
             faults=options["faults"],
-            seed=moniker.whole(options, "seed"),
-            samples_per_frame=moniker.whole(options, "frame"),
+            seed=moniker.whole(options, "seed", *SEED_RANGE),
+            samples_per_frame=moniker.whole(options, "frame", 1, MAX_SAMPLES_PER_FRAME),
             aim=aim_for(options["region"] or None, options["tool"] or None),
         )
     except SimSettingsError as err:

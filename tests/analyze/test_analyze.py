@@ -151,7 +151,7 @@ def test_the_readable_summary(capsys: pytest.CaptureFixture[str], trace: Path) -
         ("t_s,force_n\n0,1\n", ["--region", "neck"], "--region: unknown region 'neck'"),
         ("t_s,force_n\n0,1\n", ["--band", "60:40"], "--band: low must be above 0 and below high"),
         ("t_s,force_n\n0,1\n", ["--band", "40-60"], "--band: '40-60' is not LOW:HIGH"),
-        ("t_s,force_n\n0,1\n", ["--ceiling", "-5"], "--ceiling: must not be negative"),
+        ("t_s,force_n\n0,1\n", ["--ceiling", "-5"], "--ceiling '-5': expected a number from 0"),
         (
             "t_s,force_n\n0,1\n",
             ["--ceiling", "50"],

@@ -161,4 +161,4 @@ def test_an_endless_run_without_delimiter_is_dropped_and_memory_stays_bounded() 
     assert len(decoder._buf) <= MAX_ENCODED + 1000
     frame = SampleFrame(1, 2, 3, 0.001, (4,))
     assert decoder.feed(encode_frame(frame)) == [frame]
-    assert decoder.stats.resyncs >= 100
+    assert (decoder.stats.resyncs, decoder.stats.bad_frames) == (1, 0)  # joined mid-run: once

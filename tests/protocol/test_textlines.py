@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from firmware_host.protocol.textlines import (
@@ -69,7 +71,31 @@ def test_line_splitter_takes_any_chunking_and_drops_overlong_runs() -> None:
     assert splitter.feed(b"0\n") == ["2.0"]
     assert splitter.feed(b"x" * (MAX_LINE + 1)) == []
     assert splitter.overlong == 1
-    assert splitter.feed(b"\n3.0\n") == ["", "3.0"]
+    assert splitter.feed(b"\n3.0\n") == ["3.0"]  # the over-long line's end goes with it
+
+
+@pytest.mark.parametrize("chunk", [1, 7, MAX_LINE + 10, 10_000])
+def test_an_overlong_line_is_dropped_whatever_the_chunking(chunk: int) -> None:
+    data = b"1.0\n" + b"2" * (MAX_LINE + 1) + b"\n3.0\n"
+    splitter = LineSplitter()
+    lines = [
+        line for i in range(0, len(data), chunk) for line in splitter.feed(data[i : i + chunk])
+    ]
+    assert lines == ["1.0", "3.0"]
+    assert splitter.overlong == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "unit", "scale"), [("1e308", "lbf", 1.0), ("1e300", "N", 1e10), ("2", "N", math.inf)]
+)
+def test_a_reading_that_overflows_on_conversion_is_junk(line: str, unit: str, scale: float) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        parse_reading(line, unit=unit, scale=scale)
+
+
+def test_a_gauge_reply_too_big_for_a_float_is_junk() -> None:
+    with pytest.raises(ValueError, match="finite"):
+        parse_gauge_reply("9" * 400 + " N")
 
 
 def test_after_a_reset_the_first_possibly_partial_line_is_dropped() -> None:

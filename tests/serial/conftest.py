@@ -150,6 +150,10 @@ class LineDevice:
         tty.setraw(slave)
         link.symlink_to(os.ttyname(slave))
         os.close(slave)
+        # Non-blocking: select() reports the master readable while no program has the
+        # port open (a hang-up); if the port opens before the read, a blocking read
+        # would wait for a request a text board never gets, and the board never prints.
+        os.set_blocking(self.master, False)
         self.requests: list[bytes] = []
         self._lines = collections.deque(lines or [])
         self._period_s = period_s
@@ -164,16 +168,27 @@ class LineDevice:
             if readable:
                 try:
                     data = os.read(self.master, 1024)
+                except BlockingIOError:  # the port opened since select(): nothing to read
+                    continue
                 except OSError:  # nobody has the port open yet
                     self._stop.wait(self._period_s)
                     continue
                 self.requests.append(data)
                 if self._reply is not None:
-                    os.write(self.master, self._reply(data))
+                    self._write_all(self._reply(data))
             elif self._lines and self._port_open():
                 with contextlib.suppress(OSError):
                     os.write(self.master, self._lines[0])
                     self._lines.popleft()
+
+    def _write_all(self, data: bytes) -> None:
+        """Write all of ``data`` to the non-blocking master, waiting while the port's
+        input queue is full."""
+        view = memoryview(data)
+        while view and not self._stop.is_set():
+            select.select([], [self.master], [], self._period_s)
+            with contextlib.suppress(BlockingIOError):
+                view = view[os.write(self.master, view) :]
 
     def print(self, lines: list[bytes]) -> None:
         """Queue more lines to print (thread-safe: a deque)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from firmware_host.serial.discovery import is_simulator_link
+from firmware_host.serial.simlink import is_live_simulator_link
 from hardware_sims.launch import start_pty_sim
 from hardware_sims.serial_pty import PtyToolServer
 from knotmeter.cli import main
@@ -69,7 +69,7 @@ def test_a_serial_moniker_on_a_simulator_link_is_labelled_simulated() -> None:
         assert open_source(f"serial:{server.link_path}").simulated
     finally:
         server.stop()
-    assert not is_simulator_link(str(server.link_path)), "gone with its simulator"
+    assert not is_live_simulator_link(str(server.link_path)), "gone with its simulator"
 
 
 def test_sim_serial_prints_a_port_that_record_can_use(tmp_path: Path) -> None:

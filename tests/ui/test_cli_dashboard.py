@@ -13,7 +13,7 @@ from knotmeter.cli import main
     ("argv", "message"),
     [
         (["--unit", "kPa"], "--unit kPa is a pressure: give the tool's contact area with --area"),
-        (["--area", "0"], "--area must be a contact area in cm² greater than 0, got 0"),
+        (["--area", "0"], "--area '0': expected a number from 0.05 to 100 cm²"),
         (["--target", "-5"], "--target must be a number of seconds greater than 0, got -5"),
         (["--region", "elbow"], "unknown region 'elbow'; choose one of: upper-trapezius"),
         (["--profile", "calm"], "--profile chooses the simulated tool's press profile"),
@@ -38,7 +38,7 @@ def test_replay_refuses_a_zero_speed(tmp_path: Path, capsys: pytest.CaptureFixtu
     trace = tmp_path / "trace.csv"
     trace.write_text("t_s,force_n\n0.0,1.0\n0.0125,1.5\n")
     assert main(["replay", str(trace), "--speed", "0"]) == 2
-    assert "speed must be greater than 0" in capsys.readouterr().err
+    assert "--speed '0': expected a number from 0.01 to 100" in capsys.readouterr().err
 
 
 def test_a_plan_sets_the_points_so_region_is_refused_with_it(

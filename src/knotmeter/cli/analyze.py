@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from knotmeter.bounds import bounded
 from knotmeter.core.config import PipelineConfig
 from knotmeter.core.cues import CueSchedule
 from knotmeter.core.errors import CoachInputError
@@ -24,7 +25,10 @@ from knotmeter.core.regions import UnknownRegion, get_region, load_regions
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.tools import Tool
 from knotmeter.errors import BadInput
-from knotmeter.traces import read_trace
+from knotmeter.traces import TraceSpan, iter_trace
+
+FORCE_RANGE_N = (0.0, 2000.0)
+"""Bands and ceilings a person may set: no tool measures beyond 2 kN (about 200 kgf)."""
 
 MIN_RANGE_N = 10.0
 MAX_RANGE_N = 20_000.0
@@ -70,7 +74,8 @@ def _band(text: str) -> tuple[float, float]:
     low_text, sep, high_text = text.partition(":")
     if not sep:
         raise BadInput(f"--band: {text!r} is not LOW:HIGH (e.g. --band 40:65)")
-    low, high = _number("--band", low_text), _number("--band", high_text)
+    low = bounded("--band", low_text, *FORCE_RANGE_N, "N")
+    high = bounded("--band", high_text, *FORCE_RANGE_N, "N")
     if not 0 < low < high:
         raise BadInput(f"--band: low must be above 0 and below high (got {low:g}:{high:g})")
     return low, high
@@ -85,9 +90,9 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
     except UnknownRegion as err:
         raise BadInput(f"--region: {err}") from None
     band = None if args.band is None else _band(args.band)
-    ceiling = None if args.ceiling is None else _number("--ceiling", args.ceiling)
-    if ceiling is not None and ceiling < 0:
-        raise BadInput(f"--ceiling: must not be negative (got {ceiling:g})")
+    ceiling = (
+        None if args.ceiling is None else bounded("--ceiling", args.ceiling, *FORCE_RANGE_N, "N")
+    )
     target = None if args.target is None else _number("--target", args.target)
     if target is not None and not target > 0:
         raise BadInput(f"--target: must be above 0 seconds (got {target:g})")
@@ -193,54 +198,58 @@ def _records(events: list[Event]) -> list[dict[str, object]]:
     return [dict(event_record(e)) for e in events if not isinstance(e, HoldCompleted)]
 
 
-def _with_cues(
-    pipeline: Pipeline, batch: SampleBatch
-) -> tuple[list[Event], list[dict[str, object]]]:
-    """Feed ``batch`` sample by sample as a live link would, ticking through silences
-    as the session's watchdog does, and put the cues the dashboard would play between
-    the events (same :class:`CueSchedule`, same inputs)."""
-    schedule = CueSchedule()
-    events: list[Event] = []
-    lines: list[dict[str, object]] = []
-    lost_s = pipeline.config.signal_lost_s
+class _Cues:
+    """Feed a trace sample by sample as a live link would, ticking through silences as
+    the session's watchdog does, and put the cues the dashboard would play between the
+    events (the same :class:`CueSchedule`, fed the same states)."""
 
-    def judge(new: list[Event], t: float) -> None:
-        events.extend(new)
-        lines.extend(_records(new))
-        completed = any(isinstance(event, HoldCompleted) for event in new)
-        cue = schedule.update(pipeline.state, t, hold_completed=completed)
-        if cue is not None:
-            lines.append({"event": "cue", "t": seconds(t), "cue": cue.value})
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.schedule = CueSchedule()
+        self.previous: float | None = None
 
-    previous: float | None = None
-    for i in range(len(batch)):
-        t = float(batch.t[i])
-        if previous is not None:
-            tick = previous + lost_s + SILENCE_SLACK_S
-            while tick < t:
-                judge(pipeline.tick(tick), tick)
-                tick += lost_s
-        judge(pipeline.feed(SampleBatch(batch.t[i : i + 1], batch.force_n[i : i + 1])), t)
-        previous = t
-    return events, lines
+    def feed(self, batch: SampleBatch, events: list[Event], lines: list[dict[str, object]]) -> None:
+        pipeline, lost_s = self.pipeline, self.pipeline.config.signal_lost_s
+
+        def judge(new: list[Event], t: float) -> None:
+            events.extend(new)
+            lines.extend(_records(new))
+            completed = any(isinstance(event, HoldCompleted) for event in new)
+            cue = self.schedule.update(pipeline.state, t, hold_completed=completed)
+            if cue is not None:
+                lines.append({"event": "cue", "t": seconds(t), "cue": cue.value})
+
+        for i, t in enumerate(batch.t.tolist()):
+            if self.previous is not None:
+                tick = self.previous + lost_s + SILENCE_SLACK_S
+                while tick < t:
+                    judge(pipeline.tick(tick), tick)
+                    tick += lost_s
+            judge(pipeline.feed(SampleBatch(batch.t[i : i + 1], batch.force_n[i : i + 1])), t)
+            self.previous = t
 
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if args.cues and not args.json:
         raise BadInput("--cues adds cue lines to the --json stream: use it with --json")
-    batch = read_trace(args.trace)
     pipeline = Pipeline(config)
-    if args.cues:
-        events, lines = _with_cues(pipeline, batch)
-    else:
-        events = pipeline.feed(batch)
-        lines = _records(events)
+    span = TraceSpan()
+    events: list[Event] = []
+    lines: list[dict[str, object]] = []
+    cues = _Cues(pipeline) if args.cues else None
+    for batch in iter_trace(args.trace, span=span):  # memory flat in the trace's length
+        if cues is not None:
+            cues.feed(batch, events, lines)
+        else:
+            new = pipeline.feed(batch)
+            events += new
+            lines += _records(new) if args.json else []
     ended = pipeline.stop_hold()  # a trace that ends mid-press still reports its hold
     events += ended
     lines += _records(ended)
     if args.json:
-        _print_json(lines, _summary(config, events, float(batch.t[0]), float(batch.t[-1])))
+        _print_json(lines, _summary(config, events, span.first_t, span.last_t))
     else:
-        _print_text(args.trace, config, events, len(batch))
+        _print_text(args.trace, config, events, span.samples)
     return 0

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from knotmeter.bounds import bounded
 from knotmeter.core.tools import Tool
 from knotmeter.core.units import Unit
 from knotmeter.errors import BadInput
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 DEFAULT_PROFILE = "calm"
 DEFAULT_REGION = "upper-trapezius"
+AREA_RANGE_CM2 = (0.05, 100.0)
+"""A fingertip to a palm: contact areas a massage tool can have."""
+TARGET_RANGE_S = (1.0, 3600.0)
+"""A hold target a person can mean; each point's longest hold bounds it further."""
 NO_PLAYER = "Sound off: no aplay or paplay (or set KNOTMETER_AUDIO_PLAYER); alarms still ring"
 
 
@@ -71,14 +75,12 @@ def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
     parser.add_argument(
         "--area",
         metavar="CM2",
-        type=float,
         help="contact area of the tool in cm², enables kPa and kg/cm²",
     )
     parser.add_argument(
         "--target",
         metavar="S",
-        type=float,
-        help="in-band seconds that complete a hold (default: the region's)",
+        help="in-band seconds that complete a hold (default: the region's; at most its longest)",
     )
     parser.add_argument(
         "--screenshot-dir",
@@ -132,16 +134,16 @@ class ViewOptions:
         region = (
             get_region(args.region or DEFAULT_REGION) if plan is None else plan.points[0].region
         )
-        if args.area is not None and not args.area > 0:
-            raise BadInput(
-                f"--area must be a contact area in cm² greater than 0, got {args.area:g}"
-            )
-        if Unit(args.unit).is_pressure and args.area is None:
+        area = None if args.area is None else bounded("--area", args.area, *AREA_RANGE_CM2, "cm²")
+        if Unit(args.unit).is_pressure and area is None:
             raise BadInput(
                 f"--unit {args.unit} is a pressure: give the tool's contact area with --area CM2"
             )
-        if args.target is not None:
-            _check_target(args.target, plan, region)
+        target = (
+            None if args.target is None else bounded("--target", args.target, *TARGET_RANGE_S, "s")
+        )
+        if target is not None:
+            _check_target(target, plan, region)
         if args.tool is not None and plan is not None:
             raise BadInput(
                 "--tool: a routine names the tool for each of its points; leave --tool out "
@@ -158,8 +160,8 @@ class ViewOptions:
         return cls(
             region.id,
             args.unit,
-            args.area,
-            args.target,
+            area,
+            target,
             plan,
             args.sound == "on",
             screenshot_dir,
@@ -170,8 +172,6 @@ class ViewOptions:
 def _check_target(target_s: float, plan: Plan | None, region: Region) -> None:
     """A hold target is bounded by every point's longest hold (a shorter one than advised
     is allowed: the screen says so)."""
-    if not (math.isfinite(target_s) and target_s > 0):
-        raise BadInput(f"--target must be a number of seconds greater than 0, got {target_s:g}")
     points = (
         [(p.region.name, p.hold_min_s, p.hold_max_s) for p in plan.points]
         if plan

@@ -7,16 +7,22 @@ import asyncio
 import json
 from dataclasses import asdict
 
+from knotmeter.bounds import bounded
 from knotmeter.sources import discover_tools
+
+TIMEOUT_RANGE = (0.1, 60.0)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON array on stdout")
-    parser.add_argument("--timeout", type=float, default=2.0, help="seconds to wait for answers")
+    parser.add_argument(
+        "--timeout", default="2", metavar="S", help="seconds to wait for answers (default 2)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    tools = asyncio.run(discover_tools(args.timeout))
+    timeout_s = bounded("--timeout", args.timeout, *TIMEOUT_RANGE, "seconds")
+    tools = asyncio.run(discover_tools(timeout_s))
     if args.json:
         print(json.dumps([asdict(tool) for tool in tools], indent=2))
         return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from knotmeter.bounds import bounded
 from knotmeter.cli.dashboard import ViewOptions, add_view_arguments, launch
 
 
@@ -12,15 +13,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--speed",
         metavar="X",
-        type=float,
-        default=1.0,
-        help="playback speed (default 1 = real time)",
+        default="1",
+        help="playback speed, 0.01 to 100 (default 1 = real time)",
     )
     add_view_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from knotmeter.replay import ReplaySource
+    from knotmeter.replay import SPEED_RANGE, ReplaySource
 
     view = ViewOptions.from_args(args)
-    return launch(view, args.trace, opener=lambda path: ReplaySource(path, args.speed))
+    speed = bounded("--speed", args.speed, *SPEED_RANGE)
+    return launch(view, args.trace, opener=lambda path: ReplaySource(path, speed))

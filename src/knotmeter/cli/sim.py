@@ -13,10 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from knotmeter.bounds import bounded, bounded_int
 from knotmeter.errors import BadInput, KnotmeterError
 
 if TYPE_CHECKING:
     from firmware_host.source import CoachAim
+
+EVERY_RANGE_S = (0.5, 3600.0)
 
 
 def _add_person(parser: argparse.ArgumentParser) -> None:
@@ -49,35 +52,37 @@ def _person(args: argparse.Namespace) -> tuple[CoachAim, str]:
 
 def _add_serial(parser: argparse.ArgumentParser) -> None:
     _add_person(parser)
-    parser.add_argument("--rate", type=float, default=80.0, help="samples per second (10 or 80)")
+    parser.add_argument("--rate", default="80", help="samples per second (10 or 80)")
     parser.add_argument(
         "--faults",
         default="",
         help="per-frame odds, e.g. drop=0.01,flip=0.01,garbage=0.02,stall=0.002,unplug=0.001"
         " (durations: stall_s=1.5,unplug_s=0.5)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed for noise, tremor and faults")
-    parser.add_argument("--frame", type=int, default=1, help="samples per frame (1-76)")
+    parser.add_argument("--seed", default="0", help="seed for noise, tremor and faults")
+    parser.add_argument("--frame", default="1", help="samples per frame (1-76)")
     parser.add_argument("--link", type=Path, help="path of the stable port link to create")
 
 
 def _run_serial(args: argparse.Namespace) -> int:
-    from hardware_sims.launch import SimSettingsError, start_pty_sim
+    from firmware_host.protocol.messages import MAX_SAMPLES_PER_FRAME
+    from hardware_sims.launch import SEED_RANGE, SimSettingsError, start_pty_sim
 
     aim, said = _person(args)
+    rate_hz = bounded("--rate", args.rate, 10, 80, "Hz")
     try:
         server = start_pty_sim(
             args.profile,
-            rate_hz=args.rate,
+            rate_hz=rate_hz,
             faults=args.faults,
-            seed=args.seed,
-            samples_per_frame=args.frame,
+            seed=bounded_int("--seed", args.seed, *SEED_RANGE),
+            samples_per_frame=bounded_int("--frame", args.frame, 1, MAX_SAMPLES_PER_FRAME),
             link_path=args.link,
             aim=aim,
         )
     except SimSettingsError as err:
         raise BadInput(str(err)) from None
-    print(f"simulated knotmeter tool ({said}; {args.rate:g} Hz) on {server.link_path}")
+    print(f"simulated knotmeter tool ({said}; {rate_hz:g} Hz) on {server.link_path}")
     print(
         f"connect with: knotmeter --source serial:{server.link_path}   (Ctrl-C to stop)", flush=True
     )
@@ -116,10 +121,8 @@ def _add_ble(parser: argparse.ArgumentParser) -> None:
         help="device to simulate (repeat for several; default knotmeter)",
     )
     _add_person(parser)
-    parser.add_argument("--drop-every", type=float, metavar="S", help="drop the links every S s")
-    parser.add_argument(
-        "--stall-every", type=float, metavar="S", help="stop notifications for 2 s every S s"
-    )
+    parser.add_argument("--drop-every", metavar="S", help="drop the links every S s")
+    parser.add_argument("--stall-every", metavar="S", help="stop notifications for 2 s every S s")
 
 
 def _run_ble(args: argparse.Namespace) -> int:
@@ -128,10 +131,14 @@ def _run_ble(args: argparse.Namespace) -> int:
 
     aim, said = _person(args)
     kinds = list(dict.fromkeys(args.device or ["knotmeter"]))
-    for option, every in (("--drop-every", args.drop_every), ("--stall-every", args.stall_every)):
-        if every is not None and not every > 0:
-            raise BadInput(f"{option} {every:g}: must be positive seconds")
-    faults = LinkFaults(drop_every_s=args.drop_every, stall_every_s=args.stall_every)
+    drop, stall = (
+        None if every is None else bounded(option, every, *EVERY_RANGE_S, "seconds")
+        for option, every in (
+            ("--drop-every", args.drop_every),
+            ("--stall-every", args.stall_every),
+        )
+    )
+    faults = LinkFaults(drop_every_s=drop, stall_every_s=stall)
 
     def ready(bus_address: str) -> None:
         for kind in kinds:
