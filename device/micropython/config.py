@@ -29,9 +29,11 @@ VSYS_ADC_PIN = 29
 """Pico: GP29 reads VSYS / 3, the battery or USB supply. None where nothing is wired."""
 LOW_BATTERY_MV = 3500
 
-COUNTS_PER_N = 10900.0
-"""Guess for a 20 kg bar cell (1 mV/V) at 3.3 V excitation and gain 128:
-full scale 3.3 mV over 196 N, the HX711's ±12.9 mV spanning ±2^23 counts."""
+COUNTS_PER_N = 4380.0
+"""Guess for a 50 kg bar cell (1 mV/V) at 3.3 V excitation and gain 128:
+full scale 3.3 mV over 490 N, the HX711's ±12.9 mV spanning ±2^23 counts. 50 kg, not
+20 kg: a 20 kg cell reads to ~196 N, under the gluteus medius ceiling (220 N), and the
+host keeps every ceiling under ~90 % of the tool's range."""
 OFFSET_COUNTS = 0
 CALIBRATION_FILE = "calibration.json"
 

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import serial
 
@@ -53,6 +53,7 @@ class SerialSource:
         timing: LinkTiming | None = None,
         on_close: Callable[[], None] | None = None,
         on_aim: Callable[[CoachAim], None] | None = None,
+        full_scale_n: float | None = None,
     ) -> None:
         self.moniker = moniker
         self.simulated = simulated
@@ -64,6 +65,8 @@ class SerialSource:
         self._timing = timing or LinkTiming()
         self._on_close = on_close
         self._on_aim = on_aim
+        self._full_scale_n = full_scale_n  # the range the moniker states (range=N)
+        self._range_told = False
         self._task: asyncio.Task[None] | None = None
         self._port: serial.Serial | None = None
         self._pending: list[bytes] = []  # commands given while the port is closed
@@ -229,10 +232,14 @@ class SerialSource:
                 if batch is None:
                     continue
                 self._last_data_t = now
+                self._tell_range()
                 self._link.samples(batch, lost=self._driver.lost, live_detail=self.path)
                 continue
-            if isinstance(event, DeviceInfo) and event.model == SIMULATED_MODEL:
-                self.simulated = True  # a simulator behind a plain serial: never hide it
+            if isinstance(event, DeviceInfo):
+                if event.model == SIMULATED_MODEL:
+                    self.simulated = True  # a simulator behind a plain serial: never hide it
+                if event.full_scale_n is None and self._full_scale_n is not None:
+                    event = replace(event, full_scale_n=self._full_scale_n)
             self._link.emit(event)
         self.stats.bad_frames = self._driver.bad_frames + self._non_finite
         self._poll(now)
@@ -253,6 +260,16 @@ class SerialSource:
                 "tool, or the wrong format or baud? try format=text, format=gauge or baud=9600)"
             )
         return f"{self.path}: no samples for {self._timing.no_data_s:g} s"
+
+    def _tell_range(self) -> None:
+        """A text board or a gauge never describes itself: the range the moniker states
+        (``range=N``) reaches the coach as device info, once, so it can keep every ceiling
+        inside it. Our binary tool says its own in its INFO frame."""
+        if self._full_scale_n is None or self._range_told or self._driver_name() == "binary":
+            return
+        self._range_told = True
+        name = self._driver_name()
+        self._link.emit(DeviceInfo("", "", name, 0.0, f"{name} serial", self._full_scale_n))
 
     def _driver_name(self) -> str:
         return type(self._driver).__name__.removesuffix("Driver").lower()

@@ -118,7 +118,10 @@ _SERIAL_OPTIONS = {
     "scale": "1",
     "time": "s",
     "rate": "10",
+    "range": "",
 }
+RANGE_N = (5.0, 20_000.0)
+"""Full scales a force tool can have, newtons: a 0.5 kg cell to a 2-tonne crane scale."""
 _TIME_SCALES = {"s": 1.0, "ms": 0.001, "us": 1e-6}
 
 
@@ -128,6 +131,7 @@ def _open_serial(moniker: Moniker) -> Source:
     options = moniker.take(_SERIAL_OPTIONS)
     driver = _driver(moniker, options)
     baud = moniker.whole(options, "baud", *BAUD_RANGE)
+    full_scale = moniker.number(options, "range", *RANGE_N, "N") if options["range"] else None
     _check_port(moniker.target)  # the moniker's own mistakes are named first
     return SerialSource(
         moniker.text,
@@ -135,6 +139,7 @@ def _open_serial(moniker: Moniker) -> Source:
         driver,
         baud=baud,
         simulated=is_live_simulator_link(moniker.target),
+        full_scale_n=full_scale,
     )
 
 

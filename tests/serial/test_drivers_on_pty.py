@@ -12,7 +12,7 @@ import serial
 
 from firmware_host.serial.drivers import BinaryDriver, GaugeDriver, TextDriver, WireDriver
 from firmware_host.serial.source import LinkTiming, SerialSource
-from firmware_host.source import LinkChanged, LinkState, Source
+from firmware_host.source import DeviceInfo, LinkChanged, LinkState, Source
 from knotmeter.core.units import NEWTONS_PER_LBF, STANDARD_GRAVITY
 
 if TYPE_CHECKING:
@@ -92,3 +92,21 @@ async def test_a_busy_port_is_reported_and_taken_once_released(
     await got.until(lambda: any("port busy" in d for d in _details(got)))
     holder.close()
     await got.until(lambda: got.state is LinkState.LIVE)
+
+
+async def test_a_text_board_states_its_range_from_the_moniker(
+    link_path: Path, line_device: MakeDevice, collect: Collect
+) -> None:
+    """A DIY board never describes itself: ``range=N`` reaches the coach as device info,
+    once, so ceilings stay inside the cell's range (issue 9, tool range)."""
+    device = line_device(lines=[b"1.0\n", b"2.0\n"])
+    source = SerialSource(
+        f"serial:{link_path}?format=text&range=150", str(link_path), TextDriver(),
+        full_scale_n=150.0,
+    )  # fmt: skip
+    got = collect(source)
+    await got.until(lambda: bool(got.batches))
+    device.print([b"3.0\n", b"4.0\n"])
+    await got.until(lambda: got.batches[-1].force_n[-1] == 4.0)
+    infos = [e for _, e in got.events if isinstance(e, DeviceInfo)]
+    assert [info.full_scale_n for info in infos] == [150.0]

@@ -489,3 +489,23 @@ def test_a_points_targets_follow_the_tool_in_use(hand_source: HandSource, tmp_pa
         assert session.pipeline.config.ceiling_n == 63.0
         session.set_tool(Tool.HOOK)
         assert session.pipeline.config.ceiling_n == 42.0
+
+
+async def test_a_tools_range_caps_the_ceiling_and_a_clip_is_too_hard(
+    hand_source: HandSource,
+) -> None:
+    """Issue 9, tool range: a 150 N tool on gluteus medius (ceiling 220 N): the ceiling
+    drops under 90 % of the range, and a reading at full scale is a hard alarm."""
+    info = DeviceInfo("1.0", "KM-9", "hx711", RATE_HZ, full_scale_n=150.0)
+    glutes = PipelineConfig.for_region("gluteus-medius")
+    running = Running(Session(hand_source, glutes, clock=ManualClock()))
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE), info, samples(0.0, 1.0, 0.0))
+    await hand_source.drained()
+    config = running.session.config
+    assert config.ceiling_capped
+    assert config.ceiling_n < 0.9 * 150.0
+    hand_source.push(samples(1.0, 2.0, 150.0))
+    await hand_source.drained()
+    assert AlarmKind.SATURATION in running.session.state.alarms
+    assert AlarmKind.OVER_CEILING in running.session.state.alarms
+    await running.stop()
