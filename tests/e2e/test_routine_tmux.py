@@ -16,16 +16,9 @@ from pathlib import Path
 
 import pytest
 
-import hardware_sims.press
 from tests.tmux_screen import Tmux, knotmeter_script
 
-pytestmark = [
-    pytest.mark.tmux,
-    pytest.mark.skipif(
-        not hasattr(hardware_sims.press, "Anchor"),
-        reason="needs the simulated person who presses where the coach aims (sim branch)",
-    ),
-]
+pytestmark = pytest.mark.tmux
 
 ASKS_FOR_N = re.compile(r"then\s+n\b|n goes on")
 PLAN_NAME = "Desk shoulder and mid-back"
