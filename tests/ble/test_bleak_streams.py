@@ -35,8 +35,8 @@ from hardware_sims.bluez.serve import (
     simulated_progressor,
 )
 from hardware_sims.bluez.simulator import BluezSimulator
-from hardware_sims.bluez.watch import SourceWatch, record_notifications
 from knotmeter.sources import discover_tools
+from tests.watch import SourceWatch, record_notifications
 
 pytestmark = pytest.mark.dbus
 

@@ -15,8 +15,8 @@ from firmware_host.protocol.messages import SampleFrame, decode_payload
 from firmware_host.source import LinkChanged, LinkState
 from hardware_sims.bluez.serve import ADDRESSES, simulated_knotmeter
 from hardware_sims.bluez.simulator import BluezSimulator
-from hardware_sims.bluez.watch import SourceWatch, record_notifications
 from knotmeter.core import Pipeline, PipelineConfig, SampleBatch
+from tests.watch import SourceWatch, record_notifications
 
 pytestmark = pytest.mark.dbus
 

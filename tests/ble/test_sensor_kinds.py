@@ -19,7 +19,7 @@ from firmware_host.source import LinkState
 from hardware_sims.bluez.bus import PrivateBus
 from hardware_sims.bluez.serve import ADDRESSES, simulated, simulated_knotmeter
 from hardware_sims.bluez.simulator import BluezSimulator
-from hardware_sims.bluez.watch import SourceWatch, record_notifications
+from tests.watch import SourceWatch, record_notifications
 
 pytestmark = pytest.mark.dbus
 

@@ -16,9 +16,9 @@ from firmware_host.ble.source import BleSource, BleTiming
 from firmware_host.source import LinkState
 from hardware_sims.bluez.bus import PrivateBus
 from hardware_sims.bluez.simulator import AdapterMode, BluezSimulator
-from hardware_sims.bluez.watch import SourceWatch
 from knotmeter.errors import KnotmeterError
 from knotmeter.sources import open_source
+from tests.watch import SourceWatch
 
 pytestmark = pytest.mark.dbus
 

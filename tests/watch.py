@@ -1,5 +1,5 @@
-"""Drain a :class:`Source` in the background and wait on what it delivered; record what
-the simulator sent, to compare the two.
+"""Drain a :class:`Source` in the background and wait on what it delivered (the tests' one
+collector of source events); record what the simulator sent, to compare the two.
 
 Tests and benchmarks against the simulated BlueZ need "wait until 200 samples
 arrived" or "until the link is live again", with a timeout and without sleeping:

@@ -1,0 +1,124 @@
+"""Every :class:`~firmware_host.source.Source` implementation on its real channel.
+
+``opened`` is parametrized over the sources the app can open: the binary protocol
+from the simulated tool on a real pty, a DIY text board and a polled gauge (a pty
+line device), each BLE kind in the registry over a private dbus-daemon with the
+simulated BlueZ and bleak's real backend, ``sim:`` and ``file:`` replay. Each test in
+this folder runs once per source, as python-can runs its bus tests per interface.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from firmware_host.ble.kinds import KINDS
+from firmware_host.ble.scan import parse_target
+from firmware_host.ble.source import BleSource
+from firmware_host.source import Source
+from hardware_sims.bluez.bus import PrivateBus
+from hardware_sims.bluez.serve import ADDRESSES, simulated
+from hardware_sims.bluez.simulator import BluezSimulator
+from hardware_sims.faults import FaultPlan
+from hardware_sims.launch import build_tool
+from hardware_sims.serial_pty import PtyToolServer
+from knotmeter.sources import open_source
+from tests.serial.conftest import LineDevice
+
+BLE_WORDS = tuple(kind.word for kind in KINDS)
+
+
+@dataclass(slots=True, frozen=True)
+class Opened:
+    """A source under test and what the contract expects of its labels."""
+
+    source: Source
+    simulated: bool
+
+
+def _ble_param(word: str) -> object:
+    return pytest.param(f"ble-{word}", marks=pytest.mark.dbus, id=f"ble-{word}")
+
+
+SOURCE_KINDS = [
+    pytest.param("serial-binary", marks=pytest.mark.pty, id="serial-binary"),
+    pytest.param("serial-text", marks=pytest.mark.pty, id="serial-text"),
+    pytest.param("serial-gauge", marks=pytest.mark.pty, id="serial-gauge"),
+    *(_ble_param(word) for word in BLE_WORDS),
+    pytest.param("sim", marks=pytest.mark.pty, id="sim"),
+    pytest.param("file", id="file"),
+]
+
+
+@pytest.fixture(params=SOURCE_KINDS)
+async def opened(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Opened]:
+    """One source of the parametrized kind, opened by moniker as the app opens it, its
+    device already running; the device is stopped after the test."""
+    kind: str = request.param
+    link = tmp_path / "ttyKNOT0"
+    if kind == "serial-binary":
+        with _tool_on_pty(link):
+            yield Opened(open_source(f"serial:{link}"), True)
+    elif kind == "serial-text":
+        with _line_device(link, lines=[f"{k % 50}.5\n".encode() for k in range(3000)]):
+            yield Opened(open_source(f"serial:{link}?format=text"), False)
+    elif kind == "serial-gauge":  # a gauge answers each poll with one reading
+        with _line_device(link, reply=lambda asked: b"12.5 N\r\n" if b"?" in asked else b""):
+            yield Opened(open_source(f"serial:{link}?format=gauge&rate=20"), False)
+    elif kind.startswith("ble-"):
+        word = kind.removeprefix("ble-")
+        with PrivateBus() as bus:
+            monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", bus.address)
+            async with BluezSimulator(bus.address) as sim:
+                sim.add(simulated(word, "calm"), address=ADDRESSES[word])
+                # Not by moniker: the opener's probe would block the loop the simulated
+                # BlueZ runs on. The source labels itself simulated from the advert.
+                yield Opened(BleSource(f"ble:{word}", parse_target(word)), True)
+    elif kind == "sim":
+        yield Opened(open_source("sim:calm"), True)
+    elif kind == "file":
+        yield Opened(open_source(f"file:{_trace(tmp_path / 'trace.csv')}"), False)
+    else:  # pragma: no cover - a typo in SOURCE_KINDS
+        raise AssertionError(kind)
+
+
+@contextlib.contextmanager
+def _tool_on_pty(link: Path) -> Iterator[PtyToolServer]:
+    """The simulated tool serving the binary protocol on a real pty at ``link``."""
+    tool = build_tool("calm", rate_hz=80.0, seed=0)
+    server = PtyToolServer(tool, link_path=link, faults=FaultPlan.parse(""), seed=0)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def _line_device(
+    link: Path,
+    *,
+    lines: list[bytes] | None = None,
+    reply: Callable[[bytes], bytes] | None = None,
+) -> Iterator[LineDevice]:
+    """A DIY board or a gauge (:class:`LineDevice`) on ``link`` for a ``with`` block."""
+    device = LineDevice(link, lines=lines, reply=reply)
+    try:
+        yield device
+    finally:
+        device.close()
+
+
+def _trace(path: Path) -> Path:
+    """Sixty seconds of a slow press at 80 Hz, as ``knotmeter record`` writes a trace."""
+    t = np.arange(4800) / 80.0
+    force = 20.0 + 15.0 * np.sin(t / 3.0)
+    rows = "".join(f"{ti:.4f},{fi:.3f}\n" for ti, fi in zip(t, force, strict=True))
+    path.write_text("t_s,force_n\n" + rows)
+    return path

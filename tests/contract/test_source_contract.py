@@ -1,0 +1,71 @@
+"""The :class:`~firmware_host.source.Source` contract, checked on every source the app
+can open (see ``conftest.py``): what the session and the store rely on of any tool."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+
+from firmware_host.source import CoachAim, LinkState
+from tests.contract.conftest import Opened
+from tests.watch import SourceWatch
+
+AIM = CoachAim(
+    region_id="upper-trapezius",
+    tool="ball",
+    band_low_n=20.0,
+    band_high_n=40.0,
+    ceiling_n=60.0,
+    hold_s=60.0,
+)
+BATCHES = 4
+"""Batches to wait for: enough to see time run on across batches on the slowest kind."""
+
+
+async def test_a_live_stream_closes_cleanly(opened: Opened) -> None:
+    source = opened.source
+    assert isinstance(source.moniker, str)
+    assert source.moniker
+    async with SourceWatch(source) as watch:
+        await watch.until(lambda: len(watch.batches) >= BATCHES, f"{BATCHES} batches", 20.0)
+        source.aim(AIM)  # accepted on every source; only the simulated person follows it
+        await watch.until(lambda: len(watch.batches) >= BATCHES + 1, "a batch after aim", 10.0)
+        assert source.simulated is opened.simulated
+
+    states = [link.state for link in watch.links]
+    assert states.count(LinkState.LIVE) == 1, states  # one connection, one LIVE
+    live = next(link for link in watch.links if link.state is LinkState.LIVE)
+    assert live.detail, "LIVE says where (port, device or file)"
+    assert watch.events.index(live) < watch.events.index(watch.batches[0])
+    assert watch.links[-1].state is LinkState.CLOSED
+    assert watch.events[-1] is watch.links[-1], "nothing follows CLOSED"
+
+    for batch in watch.batches:
+        assert len(batch) > 0
+        assert bool(np.all(np.diff(batch.t) > 0))
+        assert bool(np.all(np.isfinite(batch.force_n)))
+    firsts = np.array([batch.t[0] for batch in watch.batches])
+    lasts = np.array([batch.t[-1] for batch in watch.batches])
+    assert bool(np.all(firsts[1:] > lasts[:-1])), "time runs on across batches"
+
+    stats = source.stats
+    assert stats.samples == watch.sample_count, "the counter is what was yielded"
+    assert stats.lost == sum(batch.lost for batch in watch.batches)
+    assert stats.reconnects == 0
+    assert stats.rate_hz >= 0.0
+
+
+async def test_close_is_idempotent_and_ends_the_stream(opened: Opened) -> None:
+    source = opened.source
+    watch = SourceWatch(source)
+    async with watch:
+        await watch.until(lambda: len(watch.batches) >= 1, "a batch", 20.0)
+        await source.close()
+        await source.close()
+    # SourceWatch closed it a third time and its drain ended: the stream is over.
+    assert watch.links[-1].state is LinkState.CLOSED
+    count = len(watch.events)
+    await source.close()
+    await asyncio.sleep(0)
+    assert len(watch.events) == count
