@@ -2,7 +2,7 @@
 
 Each class only exposes properties and forwards method calls to a plain Python
 handler, because a ``@dbus_method`` called from Python does not return its value
-(BLUEZ_SIM gotcha 7): the behaviour lives in :mod:`hardware_sims.bluez.simulator`.
+(BlueZ README, note 7): the behaviour lives in :mod:`hardware_sims.bluez.simulator`.
 Property names and signatures follow BlueZ's ``doc/org.bluez.*.rst``.
 
 No ``from __future__ import annotations`` here: dbus-fast reads the annotations at

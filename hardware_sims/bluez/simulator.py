@@ -1,7 +1,7 @@
 """A simulated ``org.bluez`` on a D-Bus: adapter ``hci0``, advertising devices, GATT, faults.
 
 bleak's real BlueZ backend talks to it unmodified (what it needs is checked in
-``shared/BLUEZ_SIM.md``). Devices advertise only while the adapter discovers,
+``hardware_sims/bluez/README.md``). Devices advertise only while the adapter discovers,
 export their GATT table on ``Connect`` and remove it on every disconnect, like
 BlueZ. Faults are methods on :class:`SimDevice`: drop the link, stop or slow the
 notifications, power the device off; and on the simulator: Bluetooth off, no
@@ -308,7 +308,7 @@ class BluezSimulator:
     """``org.bluez`` on the bus at ``bus_address``, with the devices added before :meth:`start`.
 
     Use ``async with``; leaving it drops every link first (bleak does not notice a
-    vanished service, BLUEZ_SIM gotcha 6), then powers the devices off.
+    vanished service, BlueZ README, note 6), then powers the devices off.
     """
 
     def __init__(
@@ -400,7 +400,7 @@ class BluezSimulator:
 
     async def crash(self) -> None:
         """Fault: bluetoothd dies. Its name leaves the bus with no ``Connected=false``, so
-        bleak keeps its links "up" and hears nothing more (BLUEZ_SIM gotcha 6)."""
+        bleak keeps its links "up" and hears nothing more (BlueZ README, note 6)."""
         for device in self.devices.values():
             device.drop_link(announce=False)
         await self.stop()
