@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,6 +118,7 @@ def _is_subsequence(small: list[Message], big: list[Message]) -> bool:
     return all(any(x == y for y in it) for x in small)
 
 
+@pytest.mark.slow
 @settings(max_examples=FUZZ_EXAMPLES, suppress_health_check=[HealthCheck.too_slow])
 @given(pieces=st.lists(_piece, max_size=12), cuts=st.lists(st.integers(0, 4000), max_size=8))
 def test_fuzzed_streams_never_raise_and_keep_every_intact_frame(

@@ -49,6 +49,7 @@ def _summary(trace: Path, region: str, capsys: pytest.CaptureFixture[str]) -> di
     return summary
 
 
+@pytest.mark.slow
 def test_calm_completes_a_hold_and_overshoot_crosses_the_ceiling_on_every_region(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

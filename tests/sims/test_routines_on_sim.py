@@ -64,6 +64,7 @@ async def _run_to_done(plan_id: str, profile: Path) -> list[str]:
     return pressed
 
 
+@pytest.mark.slow
 async def test_every_routine_runs_to_done_on_the_simulated_tool(tmp_path: Path) -> None:
     """The six run side by side (each its own app, session and simulated tool)."""
     profile = tmp_path / "brisk.toml"
