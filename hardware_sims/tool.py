@@ -26,9 +26,9 @@ from firmware_host.protocol.messages import (
 from firmware_host.source import CoachAim
 from hardware_sims.hx711 import RATES_HZ, Hx711
 from hardware_sims.press import PressModel
+from knotmeter.core.units import STANDARD_GRAVITY
 
 RESOLUTION_N = 0.001
-STANDARD_GRAVITY = 9.80665
 _VALUE_LIMIT = (1 << 23) - 1
 _TARE_WINDOW = 8
 

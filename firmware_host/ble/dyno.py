@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from firmware_host.ble.kind import BleKind
 from firmware_host.ble.progressor_driver import (
-    STANDARD_GRAVITY,
     ProgressorDialect,
     ProgressorDriver,
 )
 from firmware_host.ble.uuids import sig_uuid
+from knotmeter.core.units import STANDARD_GRAVITY
 
 DYNO_SERVICE = "da8a6c41-154b-4b9a-9b00-2f84dfcebfe9"
 DYNO_DATA = "da8a6c42-154b-4b9a-9b00-2f84dfcebfe9"

@@ -23,13 +23,13 @@ from firmware_host.ble.kind import BleKind
 from firmware_host.ble.uuids import FIRMWARE_REVISION, sig_uuid
 from firmware_host.source import SourceEvent
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.units import STANDARD_GRAVITY
 
 ENTRALPI_SERVICE = sig_uuid(0xFFF0)
 ENTRALPI_DATA = sig_uuid(0xFFF1)
 RATE_HZ = 10.0
 FULL_SCALE_KG = 200.0
 KG_PER_COUNT = 0.01
-STANDARD_GRAVITY = 9.80665
 _WEIGHT = struct.Struct(">H")
 
 

@@ -35,8 +35,8 @@ from firmware_host.ble.progressor import (
 from firmware_host.ble.uuids import PROGRESSOR_CONTROL, PROGRESSOR_DATA, PROGRESSOR_SERVICE
 from firmware_host.source import BatteryStatus, DeviceInfo, SourceEvent
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.units import STANDARD_GRAVITY
 
-STANDARD_GRAVITY = 9.80665
 US_MOD = 1 << 32
 REQUEST_TIMEOUT_S = 2.0
 RATE_WINDOW_S = 2.0

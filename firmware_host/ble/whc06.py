@@ -22,6 +22,7 @@ from firmware_host.ble.arrival import ArrivalTimeline
 from firmware_host.ble.kind import BleKind
 from firmware_host.source import SourceEvent
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.units import STANDARD_GRAVITY
 
 COMPANY_ID = 0x0100
 WEIGHT_OFFSET = 10
@@ -29,7 +30,6 @@ STABLE_OFFSET = 14
 KG_PER_COUNT = 0.01
 RATE_HZ = 10.0
 FULL_SCALE_KG = 300.0
-STANDARD_GRAVITY = 9.80665
 
 
 def decode_weight_kg(data: bytes) -> float:

@@ -9,7 +9,6 @@ from firmware_host.ble.entralpi import (
     ENTRALPI_DATA,
     ENTRALPI_SERVICE,
     RATE_HZ,
-    STANDARD_GRAVITY,
     encode_weight_kg,
 )
 from firmware_host.ble.uuids import DEVICE_INFORMATION, FIRMWARE_REVISION
@@ -17,6 +16,7 @@ from firmware_host.source import CoachAim
 from hardware_sims.bluez.pacing import paced
 from hardware_sims.bluez.peripheral import AttError, CharacteristicSpec, Radio, ServiceSpec
 from hardware_sims.press import PressModel, load_profile
+from knotmeter.core.units import STANDARD_GRAVITY
 
 
 class SimulatedEntralpi:

@@ -32,8 +32,8 @@ from firmware_host.ble.progressor_driver import PROGRESSOR, ProgressorDialect
 from firmware_host.ble.uuids import DEVICE_INFORMATION, PROGRESSOR_SERVICE
 from hardware_sims.bluez.peripheral import AttError, CharacteristicSpec, Radio, ServiceSpec
 from hardware_sims.press import PressModel
+from knotmeter.core.units import STANDARD_GRAVITY
 
-STANDARD_GRAVITY = 9.80665
 _HEADER_BYTES = 2
 _SAMPLE_BYTES = 8
 

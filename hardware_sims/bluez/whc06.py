@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 
-from firmware_host.ble.whc06 import COMPANY_ID, STANDARD_GRAVITY, encode_manufacturer_data
+from firmware_host.ble.whc06 import COMPANY_ID, encode_manufacturer_data
 from firmware_host.source import CoachAim
 from hardware_sims.bluez.peripheral import AttError, Radio, ServiceSpec
 from hardware_sims.press import PressModel, load_profile
+from knotmeter.core.units import STANDARD_GRAVITY
 
 STABLE_KG = 0.05
 

@@ -12,7 +12,6 @@ import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,9 +19,6 @@ from firmware_host.source import CoachAim, LinkChanged, LinkState, SourceEvent, 
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import BadInput
 from knotmeter.traces import read_trace
-
-if TYPE_CHECKING:  # sources imports this module to register the file: scheme
-    from knotmeter.sources import Moniker
 
 BATCH_S = 0.05
 """Host seconds between batches, like a BLE or serial link (~20 a second) at any speed.
@@ -134,11 +130,3 @@ def _cut(trace: SampleBatch, span_s: float) -> Iterator[SampleBatch]:
         hi = max(lo + 1, int(np.searchsorted(t, t0 + span_s * cell, side="right")))
         yield SampleBatch(t=t[lo:hi], force_n=trace.force_n[lo:hi])
         lo = hi
-
-
-def open_replay(moniker: Moniker) -> ReplaySource:
-    """The ``file:PATH[?speed=X]`` opener for :func:`knotmeter.sources.open_source`."""
-    if not moniker.target:
-        raise BadInput(f"source {moniker.text!r}: name a trace, e.g. file:trace.csv?speed=2")
-    options = moniker.take({"speed": "1"})
-    return ReplaySource(moniker.target, moniker.number(options, "speed", *SPEED_RANGE))

@@ -24,7 +24,7 @@ from firmware_host.source import Source
 from knotmeter.bounds import bounded, bounded_int
 from knotmeter.core.units import to_newtons
 from knotmeter.errors import BadInput, KnotmeterError
-from knotmeter.replay import open_replay
+from knotmeter.replay import SPEED_RANGE, ReplaySource
 
 if TYPE_CHECKING:
     from firmware_host.ble.scan import BleTarget
@@ -209,6 +209,14 @@ def _open_sim(moniker: Moniker) -> Source:
     )
 
 
+def _open_replay(moniker: Moniker) -> Source:
+    """``file:PATH[?speed=X]``: a recorded trace, played back by :mod:`knotmeter.replay`."""
+    if not moniker.target:
+        raise BadInput(f"source {moniker.text!r}: name a trace, e.g. file:trace.csv?speed=2")
+    options = moniker.take({"speed": "1"})
+    return ReplaySource(moniker.target, moniker.number(options, "speed", *SPEED_RANGE))
+
+
 async def _discover_serial(timeout_s: float) -> list[DiscoveredTool]:
     ports = await asyncio.to_thread(list_serial_ports)
     infos = await asyncio.gather(
@@ -295,7 +303,7 @@ async def _discover_ble(timeout_s: float) -> list[DiscoveredTool]:
 _OPENERS: dict[str, Callable[[Moniker], Source]] = {
     "serial": _open_serial,
     "sim": _open_sim,
-    "file": open_replay,
+    "file": _open_replay,
     "ble": _open_ble,
 }
 _DISCOVERERS: list[Callable[[float], Awaitable[list[DiscoveredTool]]]] = [

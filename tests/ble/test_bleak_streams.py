@@ -14,7 +14,6 @@ import pytest
 from bleak import BleakClient
 
 from firmware_host.ble.progressor import WeightSamples, decode_notification
-from firmware_host.ble.progressor_driver import STANDARD_GRAVITY
 from firmware_host.ble.scan import parse_target, scan_tools
 from firmware_host.ble.source import BleSource
 from firmware_host.ble.uuids import (
@@ -35,6 +34,7 @@ from hardware_sims.bluez.serve import (
     simulated_progressor,
 )
 from hardware_sims.bluez.simulator import BluezSimulator
+from knotmeter.core.units import STANDARD_GRAVITY
 from knotmeter.sources import discover_tools
 from tests.watch import SourceWatch, record_notifications
 
