@@ -9,17 +9,18 @@ this folder runs once per source, as python-can runs its bus tests per interface
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from firmware_host.ble.kinds import KINDS
+from firmware_host.ble.kinds import BY_WORD, KINDS
 from firmware_host.ble.scan import parse_target
-from firmware_host.ble.source import BleSource
+from firmware_host.ble.source import BleSource, BleTiming
 from firmware_host.source import Source
 from hardware_sims.bluez.bus import PrivateBus
 from hardware_sims.bluez.serve import ADDRESSES, simulated
@@ -30,15 +31,19 @@ from hardware_sims.serial_pty import PtyToolServer
 from knotmeter.sources import open_source
 from tests.serial.conftest import LineDevice
 
+BLE_TIMING = BleTiming(reconnect_schedule_s=(0.2,))
+"""Relink at once after a drop, so the relink test is short."""
 BLE_WORDS = tuple(kind.word for kind in KINDS)
 
 
 @dataclass(slots=True, frozen=True)
 class Opened:
-    """A source under test and what the contract expects of its labels."""
+    """A source under test, what the contract expects of its labels, and how to break
+    its link once (``None`` where the channel has no link to break)."""
 
     source: Source
     simulated: bool
+    relink: Callable[[], Awaitable[None]] | None = None
 
 
 def _ble_param(word: str) -> object:
@@ -64,8 +69,13 @@ async def opened(
     kind: str = request.param
     link = tmp_path / "ttyKNOT0"
     if kind == "serial-binary":
-        with _tool_on_pty(link):
-            yield Opened(open_source(f"serial:{link}"), True)
+        with _tool_on_pty(link) as server:
+
+            async def unplug_and_replug() -> None:
+                await asyncio.to_thread(server.unplug)
+                await asyncio.to_thread(server.replug)
+
+            yield Opened(open_source(f"serial:{link}"), True, unplug_and_replug)
     elif kind == "serial-text":
         with _line_device(link, lines=[f"{k % 50}.5\n".encode() for k in range(3000)]):
             yield Opened(open_source(f"serial:{link}?format=text"), False)
@@ -77,10 +87,16 @@ async def opened(
         with PrivateBus() as bus:
             monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", bus.address)
             async with BluezSimulator(bus.address) as sim:
-                sim.add(simulated(word, "calm"), address=ADDRESSES[word])
+                device = sim.add(simulated(word, "calm"), address=ADDRESSES[word])
+
+                async def drop_link() -> None:
+                    device.drop_link()
+
                 # Not by moniker: the opener's probe would block the loop the simulated
                 # BlueZ runs on. The source labels itself simulated from the advert.
-                yield Opened(BleSource(f"ble:{word}", parse_target(word)), True)
+                source = BleSource(f"ble:{word}", parse_target(word), timing=BLE_TIMING)
+                connects = BY_WORD[word].connect is not None
+                yield Opened(source, True, drop_link if connects else None)
     elif kind == "sim":
         yield Opened(open_source("sim:calm"), True)
     elif kind == "file":

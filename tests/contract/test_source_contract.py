@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import numpy as np
+import pytest
 
 from firmware_host.source import CoachAim, LinkState
 from tests.contract.conftest import Opened
@@ -69,3 +70,25 @@ async def test_close_is_idempotent_and_ends_the_stream(opened: Opened) -> None:
     await source.close()
     await asyncio.sleep(0)
     assert len(watch.events) == count
+
+
+async def test_a_relink_is_told_once_and_time_runs_on(opened: Opened) -> None:
+    """Where the channel can drop (a cable, a radio link): one more LIVE per connection,
+    one reconnect counted, and sample times still strictly increasing across the gap."""
+    if opened.relink is None:
+        pytest.skip("no link to break: the channel has no connection")
+    source = opened.source
+    async with SourceWatch(source) as watch:
+        await watch.until(lambda: len(watch.batches) >= 2, "2 batches", 20.0)
+        await opened.relink()
+        await watch.until(lambda: source.stats.reconnects >= 1, "a reconnect", 20.0)
+        after = len(watch.batches)
+        await watch.until(lambda: len(watch.batches) > after, "a batch after relinking", 20.0)
+
+    states = [link.state for link in watch.links]
+    assert states.count(LinkState.LIVE) == source.stats.reconnects + 1, states
+    assert all(link.detail for link in watch.links if link.state is LinkState.LIVE)
+    assert watch.events[-1] is watch.links[-1]
+    assert watch.links[-1].state is LinkState.CLOSED
+    assert bool(np.all(np.diff(watch.times()) > 0)), "time runs on across the relink"
+    assert source.stats.samples == watch.sample_count
