@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from knotmeter.store import DATA_DIR_ENV
 from tests.tmux_screen import Tmux
 
 settings.register_profile(
@@ -27,7 +28,7 @@ def private_data_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No test may write to the real user data directory: health data stays private."""
-    monkeypatch.setenv("KNOTMETER_DATA_DIR", str(tmp_path_factory.mktemp("knotmeter-data")))
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("knotmeter-data")))
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.core.plans import Plan, get_plan
 from knotmeter.core.samples import SampleBatch
 from knotmeter.session import Session
-from knotmeter.store import DATA_DIR_ENV, SessionStore
+from knotmeter.store import SessionStore
 from knotmeter.ui import ForceFormat, KnotmeterApp
 from knotmeter.ui.screens.live import LiveScreen
 
@@ -129,13 +129,6 @@ class Rig:
                 await pilot.pause()
 
         await asyncio.wait_for(wait(), timeout_s)
-
-
-@pytest.fixture(autouse=True)
-def _private_data_dir(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("knotmeter-data")))
 
 
 def build_rig(store_dir: Path, plan: Plan | None = None) -> Rig:
