@@ -93,7 +93,7 @@ async def test_our_tool_delivers_every_sample_exactly_and_in_order(bluez: BluezS
             "HX711 (simulated)",
             80.0,
             "knotmeter",
-            full_scale_n=round(Hx711Config().full_scale_n, 3),  # the cell's range, in mN on the wire
+            full_scale_n=round(Hx711Config().full_scale_n, 3),  # the cell's range, in mN
         )
     ]
     assert watch.batteries
