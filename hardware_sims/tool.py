@@ -119,6 +119,7 @@ class SimulatedTool:
             rate_hz=self.rate_hz,
             counts_per_n=self._counts_per_n,
             offset_counts=round(self._zero_counts),
+            full_scale_n=self.adc.config.full_scale_n,
         )
 
     def poll(self, now: float) -> list[Message]:

@@ -35,6 +35,9 @@ full scale 3.3 mV over 490 N, the HX711's ±12.9 mV spanning ±2^23 counts. 50 k
 20 kg: a 20 kg cell reads to ~196 N, under the gluteus medius ceiling (220 N), and the
 host keeps every ceiling under ~90 % of the tool's range."""
 OFFSET_COUNTS = 0
+FULL_SCALE_N = 490.0
+"""The load cell's rated range (50 kg): sent in INFO so the host keeps every ceiling under
+~90 % of it and calls a reading at full scale "too hard". Set it to your cell's rating."""
 CALIBRATION_FILE = "calibration.json"
 
 

@@ -148,10 +148,14 @@ def info_payload(
     firmware: str,
     serial_number: str,
     adc: str,
+    full_scale_mn: int = 0,
 ) -> bytes:
-    """INFO: rate, calibration and the three identity texts (ValueError if one is too long)."""
+    """INFO: rate, calibration, the three identity texts (ValueError if one is too long)
+    and, when known, the tool's full scale in mN (the host keeps ceilings under it)."""
     body = struct.pack("<Ifi", rate_mhz, counts_per_n, offset_counts)
-    return _payload(INFO, body + _text(firmware) + _text(serial_number) + _text(adc))
+    texts = _text(firmware) + _text(serial_number) + _text(adc)
+    tail = struct.pack("<I", full_scale_mn) if full_scale_mn else b""
+    return _payload(INFO, body + texts + tail)
 
 
 def status_payload(battery_mv: int, low_battery: bool, charging: bool) -> bytes:

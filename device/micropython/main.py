@@ -82,6 +82,7 @@ def main():
         save=config.save_calibration,
         battery=battery_reader(),
         low_battery_mv=config.LOW_BATTERY_MV,
+        full_scale_n=config.FULL_SCALE_N,
     )
     uptime = tool.Uptime(time.ticks_us, time.ticks_diff)
     tool.serve(the_tool, UsbSerial(), uptime, lambda: True)

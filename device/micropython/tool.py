@@ -59,6 +59,7 @@ class Tool:
         save=None,
         battery=None,
         low_battery_mv: int = 3500,
+        full_scale_n: float = 0.0,
     ):
         self.adc = adc
         self.identity = identity
@@ -70,6 +71,7 @@ class Tool:
         self._save = save
         self._battery = battery
         self._low_battery_mv = low_battery_mv
+        self._full_scale_mn = int(full_scale_n * 1000)  # 0: not known
         self._host_ready = False
         self._seq = 0
         self._recent = []
@@ -110,6 +112,7 @@ class Tool:
             firmware,
             serial_number,
             adc_name,
+            self._full_scale_mn,
         )
 
     def status(self) -> bytes:

@@ -61,6 +61,7 @@ class KnotmeterDriver:
                 serial_number=info.serial_number,
                 adc=info.adc,
                 rate_hz=info.rate_hz,
+                full_scale_n=info.full_scale_n,
             )
         ]
 

@@ -95,6 +95,9 @@ class InfoFrame:
     rate_hz: float
     counts_per_n: float
     offset_counts: int
+    full_scale_n: float | None = None
+    """The most force the tool can measure (its cell's range, or its ADC's rail if less);
+    an optional trailing field, ``None`` when the tool does not say (PROTOCOL §4)."""
 
     @property
     def simulated(self) -> bool:
@@ -138,6 +141,7 @@ Message = SampleFrame | InfoFrame | StatusFrame | AckFrame | ErrorFrame | Comman
 
 _SAMPLE_HEAD = struct.Struct("<HI3sHB")  # seq, device_us, period_us (u24), resolution µN, flags
 _INFO_HEAD = struct.Struct("<Ifi")  # rate mHz, counts per N, offset counts
+_FULL_SCALE = struct.Struct("<I")  # optional, after the texts: full scale, mN (0 = unknown)
 _STATUS = struct.Struct("<HB")
 _ACK = struct.Struct("<BB")
 _ERROR_HEAD = struct.Struct("<BBB")
@@ -188,7 +192,8 @@ def _encode_body(msg: Message) -> tuple[int, bytes]:
         case InfoFrame():
             head = _INFO_HEAD.pack(_milli(msg.rate_hz), msg.counts_per_n, msg.offset_counts)
             strings = (msg.firmware, msg.serial_number, msg.adc)
-            return MsgType.INFO, head + b"".join(_pack_text(s) for s in strings)
+            tail = b"" if msg.full_scale_n is None else _FULL_SCALE.pack(_milli(msg.full_scale_n))
+            return MsgType.INFO, head + b"".join(_pack_text(s) for s in strings) + tail
         case StatusFrame():
             flags = (_STATUS_LOW if msg.low_battery else 0) | (
                 _STATUS_CHARGING if msg.charging else 0
@@ -248,7 +253,11 @@ def _decode_info(body: bytes) -> InfoFrame:
     for _ in range(3):
         text, pos = _unpack_text(body, pos)
         strings.append(text)
-    if pos != len(body):
+    full_scale = None
+    if len(body) - pos == _FULL_SCALE.size:
+        (full_scale_mn,) = _FULL_SCALE.unpack_from(body, pos)
+        full_scale = full_scale_mn / 1000 if full_scale_mn else None
+    elif pos != len(body):
         raise ValueError(f"{len(body) - pos} trailing bytes")
     return InfoFrame(
         firmware=strings[0],
@@ -257,6 +266,7 @@ def _decode_info(body: bytes) -> InfoFrame:
         rate_hz=rate_mhz / 1000,
         counts_per_n=counts_per_n,
         offset_counts=offset,
+        full_scale_n=full_scale,
     )
 
 

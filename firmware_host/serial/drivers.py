@@ -86,7 +86,10 @@ class BinaryDriver:
                         events.append(batch)
                 case InfoFrame():
                     model = SIMULATED_MODEL if msg.simulated else "knotmeter"
-                    info = DeviceInfo(msg.firmware, msg.serial_number, msg.adc, msg.rate_hz, model)
+                    info = DeviceInfo(
+                        msg.firmware, msg.serial_number, msg.adc, msg.rate_hz, model,
+                        full_scale_n=msg.full_scale_n,
+                    )  # fmt: skip
                     events.append(info)
                 case StatusFrame():
                     events.append(BatteryStatus(self._last_t, msg.battery_mv, msg.low_battery))

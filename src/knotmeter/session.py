@@ -362,8 +362,9 @@ class Session:
         return self._paused_at is not None
 
     def pause(self, paused: bool) -> None:
-        """Pause (or go on): a recording stops where it is; the pause is kept in
-        :attr:`pauses`. Alarms keep working on a live tool, whose samples still flow."""
+        """Pause (or go on): the hold stops accruing, a recording stops where it is; the
+        pause is kept in :attr:`pauses`. Alarms and pressing time keep working on a live
+        tool, whose samples still flow."""
         now = self._clock()
         if paused == self.paused:
             return
@@ -374,6 +375,7 @@ class Session:
             self.pauses.append(now - self._paused_at)
             self._paused_at = None
             self._last_arrival = now  # a stopped recording's quiet was ours, not the link's
+        self.pipeline.pause_hold(paused)
         if isinstance(self.source, Pausable):
             self.source.pause(paused)
 

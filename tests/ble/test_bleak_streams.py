@@ -34,6 +34,7 @@ from hardware_sims.bluez.serve import (
     simulated_progressor,
 )
 from hardware_sims.bluez.simulator import BluezSimulator
+from hardware_sims.hx711 import Hx711Config
 from knotmeter.core.units import STANDARD_GRAVITY
 from knotmeter.sources import discover_tools
 from tests.watch import SourceWatch, record_notifications
@@ -86,7 +87,14 @@ async def test_our_tool_delivers_every_sample_exactly_and_in_order(bluez: BluezS
     assert source.simulated
     assert source.mtu == 247
     assert watch.infos == [
-        DeviceInfo("knotmeter-sim 0.1.0", "SIM-0001", "HX711 (simulated)", 80.0, "knotmeter")
+        DeviceInfo(
+            "knotmeter-sim 0.1.0",
+            "SIM-0001",
+            "HX711 (simulated)",
+            80.0,
+            "knotmeter",
+            full_scale_n=round(Hx711Config().full_scale_n, 3),  # the cell's range, in mN
+        )
     ]
     assert watch.batteries
     assert watch.batteries[0].millivolts > 3300

@@ -369,3 +369,21 @@ def test_reconfigure_ends_the_hold_and_rejudges_the_zone_keeping_the_tare() -> N
     assert HoldStarted(3.0) in events
     assert pipeline.state.ceiling_n == 25.0
     assert pipeline.calibration.offset_n == pytest.approx(3.0)
+
+
+def test_a_paused_hold_earns_no_time_but_pressing_time_and_alarms_go_on() -> None:
+    pipeline = Pipeline(CONFIG)
+    t = np.arange(0.0, 10.0, 0.0125)
+    pipeline.feed(SampleBatch(t, np.clip(t * 50.0, 0.0, 52.0)))
+    earned = pipeline.state.hold.in_band_s
+    pressed = pipeline.state.pressing_s
+    pipeline.pause_hold(True)
+    t2 = np.arange(10.0, 20.0, 0.0125)
+    pipeline.feed(SampleBatch(t2, np.where(t2 < 15.0, 52.0, 130.0)))
+    assert pipeline.state.hold.in_band_s == earned
+    assert pipeline.state.pressing_s > pressed + 9.0
+    assert AlarmKind.OVER_CEILING in pipeline.state.alarms
+    pipeline.pause_hold(False)
+    t3 = np.arange(20.0, 25.0, 0.0125)
+    pipeline.feed(SampleBatch(t3, np.full(t3.size, 52.0)))
+    assert pipeline.state.hold.in_band_s > earned + 3.0

@@ -24,7 +24,10 @@ def vector_payload(kind: str, f: dict) -> bytes:  # type: ignore[type-arg]  # no
     elif kind == "info":
         rate_mhz = round(f["rate_hz"] * 1000)
         texts = (f["firmware"], f["serial_number"], f["adc"])
-        payload = knotproto.info_payload(rate_mhz, f["counts_per_n"], f["offset_counts"], *texts)
+        full_scale_mn = round((f.get("full_scale_n") or 0) * 1000)
+        payload = knotproto.info_payload(
+            rate_mhz, f["counts_per_n"], f["offset_counts"], *texts, full_scale_mn
+        )
     elif kind == "status":
         payload = knotproto.status_payload(f["battery_mv"], f["low_battery"], f["charging"])
     elif kind == "ack":

@@ -104,9 +104,9 @@ def test_a_bad_region_or_tool_is_one_line_and_exit_2(options: list[str], message
     [
         ("sim:calm?region=nowhere", "unknown region 'nowhere'"),
         ("sim:calm?tool=spoon", "unknown tool 'spoon'"),
-        ("sim:calm?seed=-1", "seed=-1: must be 0.."),
-        ("sim:calm?seed=inf", "seed='inf' is not a whole number"),
-        ("sim:calm?frame=1.5", "frame='1.5' is not a whole number"),
+        ("sim:calm?seed=-1", "seed '-1': expected a whole number from 0 to"),
+        ("sim:calm?seed=inf", "seed 'inf': expected a whole number"),
+        ("sim:calm?frame=1.5", "frame '1.5': expected a whole number from 1 to"),
     ],
 )
 def test_bad_sim_options_are_bad_input_naming_the_option(moniker: str, message: str) -> None:

@@ -14,7 +14,7 @@ from knotmeter.cli import main
     [
         (["--unit", "kPa"], "--unit kPa is a pressure: give the tool's contact area with --area"),
         (["--area", "0"], "--area '0': expected a number from 0.05 to 100 cm²"),
-        (["--target", "-5"], "--target must be a number of seconds greater than 0, got -5"),
+        (["--target", "-5"], "--target '-5': expected a number from 1 to 3,600 s"),
         (["--region", "elbow"], "unknown region 'elbow'; choose one of: upper-trapezius"),
         (["--profile", "calm"], "--profile chooses the simulated tool's press profile"),
         (["--sim", "--profile", "no-such-profile"], "no-such-profile"),

@@ -117,6 +117,7 @@ class Pipeline:
         self._samples = 0
         self._lost = 0
         self._active: set[AlarmKind] = set()
+        self._hold_paused = False  # the person paused the session: the hold stops accruing
         self._recent: deque[SampleBatch] = deque()  # batches reaching into tare's window
         self.config = config
         self._targets(config)
@@ -210,6 +211,11 @@ class Pipeline:
         events: list[Event] = []
         self._alarm(_SIGNAL_LOST, self._signal.link_down(), t, events)
         return events
+
+    def pause_hold(self, paused: bool) -> None:
+        """The person paused (or resumed): while paused the hold in progress earns no
+        in-band time. Pressing time and every alarm go on: a press is a press."""
+        self._hold_paused = paused
 
     def tare(self) -> TareResult:
         """Zero the force if the tool is still and unloaded (``core/tare.py``).
@@ -345,6 +351,7 @@ class Pipeline:
         ceiling, full_scale, over_band = self._ceiling, self._full_scale, self._over_band
         ramp, pressing, bad_zero = self._ramp, self._pressing, self._bad_zero
         lost_s, still = signal.lost_s, self.config.still_rate_n_per_s
+        hold_paused = self._hold_paused
         tp: float = self._t  # type: ignore[assignment]  # feed() set it before any run
         for t, f in zip(t_list, f_list, strict=True):
             dt = t - tp
@@ -356,6 +363,7 @@ class Pipeline:
                     alarm(_SIGNAL_LOST, c, t, events)
             else:
                 counts = True
+            counts = counts and not hold_paused
 
             x = (f - zero.offset) * zero.scale
             m = self._raw = spikes.update(x)

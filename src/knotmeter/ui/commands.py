@@ -65,7 +65,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("t", "tare", "Tare", "zero the reading (tool still, off the body)", True),
     Command("n", "next_step", "Next", "next step of the routine (with --plan)", True),
     Command("b", "back_step", "Back", "back a step of the routine"),
-    Command("p", "pause", "Pause", "pause: a replay stops, the screen holds; alarms work", True),
+    Command(
+        "p", "pause", "Pause", "pause: the hold stops counting, a replay stops; alarms work", True
+    ),
     Command("f", "toggle_view", "Far/near", "far view (big digits) or near view (detail)", True),
     Command("0", "pain({digit})", "Pain", "rate the pain of this hold", True, False),
     Command("r", "region", "Region", "choose the point being treated"),
