@@ -32,6 +32,7 @@ from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.samples import SampleBatch
 from knotmeter.session import SaveState, Session, SessionEvent
 from knotmeter.store import SessionStore
+from tests.screened import none_apply
 from knotmeter.ui import ForceFormat, KnotmeterApp
 from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.widgets import StatusLine
@@ -99,6 +100,7 @@ def config() -> PipelineConfig:
 
 def build(db: Path) -> Chaos:
     store = SessionStore(db)
+    store.save_screening(none_apply())  # screened: straight to the live screen
     source = ScriptedSource()
     session = Session(source, config(), store=store, clock=lambda: 0.0)
     chaos = Chaos(source, session, KnotmeterApp(session=session, fmt=ForceFormat()), store)
