@@ -32,10 +32,10 @@ from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.samples import SampleBatch
 from knotmeter.session import SaveState, Session, SessionEvent
 from knotmeter.store import SessionStore
-from tests.screened import none_apply
 from knotmeter.ui import ForceFormat, KnotmeterApp
 from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.widgets import StatusLine
+from tests.screened import none_apply
 from tests.store.locker import SCRIPT as LOCKER
 from tests.ui.conftest import ScriptedSource
 

@@ -144,7 +144,7 @@ class ScreeningScreen(ModalScreen[ScreeningRecord | None]):
             self._progress.update(
                 "c: my clinician cleared me (recorded)    r: answer again    q: quit"
             )
-        else:
+        elif len(self.answers) < len(ITEMS):  # else dismissed with the answers
             item = ITEMS[len(self.answers)]
             self._heading.update(f"Screening · {GROUP_HEADINGS[item.group]}")
             self._question.update(item.question)
