@@ -9,14 +9,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
+import numpy as np
 import pytest
 from textual.app import App
+from textual.screen import Screen
 from textual.widgets import Static
 
 from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.core.plans import get_plan
 from knotmeter.core.regions import get_region
+from knotmeter.core.samples import SampleBatch
 from knotmeter.core.screening import ITEMS, STOP_RULES
 from knotmeter.session import Session
 from knotmeter.store import ScreeningRecord, SessionStore
@@ -74,7 +78,8 @@ async def test_no_answers_asks_every_item_before_the_live_screen(fresh: Unscreen
         assert isinstance(fresh.app.screen, LiveScreen)
         assert "LIGHT PROFILE" not in title(fresh.app)
     stored = fresh.store.latest_screening()
-    assert stored is not None and not any(stored.answers.values())
+    assert stored is not None
+    assert not any(stored.answers.values())
 
 
 async def test_a_red_flag_means_no_coaching_until_a_clinician_cleared_it(
@@ -85,14 +90,17 @@ async def test_a_red_flag_means_no_coaching_until_a_clinician_cleared_it(
         assert isinstance(fresh.app.screen, ScreeningScreen), "no live screen"
         verdict = text(fresh.app, "#question")
         assert "not the pattern of a muscle knot" in verdict
-        assert "No coaching for now" in verdict and "physiotherapist" in verdict
+        assert "No coaching for now" in verdict
+        assert "physiotherapist" in verdict
         await pilot.press("y", "n")  # answer keys do nothing on a verdict
         assert isinstance(fresh.app.screen, ScreeningScreen)
         assert fresh.store.latest_screening() is None, "nothing coached, nothing recorded"
         await pilot.press("c")
         assert isinstance(fresh.app.screen, LiveScreen)
     stored = fresh.store.latest_screening()
-    assert stored is not None and stored.cleared_by_clinician and stored.answers["night-pain"]
+    assert stored is not None
+    assert stored.cleared_by_clinician
+    assert stored.answers["night-pain"]
 
 
 async def test_stored_answers_that_stop_coaching_open_on_their_verdict(tmp_path: Path) -> None:
@@ -182,15 +190,12 @@ async def test_the_palette_answers_again_and_switches_the_light_profile(
         assert fresh.session.config.ceiling_n == pytest.approx(ceiling / 2)
         fresh.session.set_tool(fresh.session.tool)  # rebuilt from the unlit config: once
         assert fresh.session.config.ceiling_n == pytest.approx(ceiling / 2)
-        commands = [c.title for c in fresh.app.get_system_commands(fresh.app.screen)]
+        screen = cast("Screen[object]", fresh.app.screen)
+        commands = [c.title for c in fresh.app.get_system_commands(screen)]
         assert "Screening" in commands
 
 
 async def test_a_hold_start_shows_the_stop_rules(fresh: Unscreened) -> None:
-    import numpy as np
-
-    from knotmeter.core.samples import SampleBatch
-
     async with fresh.app.run_test(size=SIZE) as pilot:
         await pilot.press(*answers_with())
         source = fresh.session.source
