@@ -50,6 +50,7 @@ class ScreeningScreen(ModalScreen[ScreeningRecord | None]):
         Binding("c", "cleared", "My clinician cleared me"),
         Binding("r", "restart", "Answer again"),
         Binding("escape", "cancel", "Cancel"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(
