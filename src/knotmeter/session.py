@@ -346,7 +346,11 @@ class Session:
         return self._light
 
     def screening(self) -> ScreeningRecord | None:
-        """The newest screening answers: given this sitting, else the store's."""
+        """The newest screening answers: given this sitting, else the store's.
+
+        Raises:
+            KnotmeterError: the store cannot be read.
+        """
         if self._screening is not None or self.store is None:
             return self._screening
         return self.store.latest_screening()
@@ -368,25 +372,27 @@ class Session:
         )
 
     def apply_screening(self, screening: ScreeningRecord) -> None:
-        """Keep ``screening`` (off the alarm path once running) and press by its light
-        profile from now on.
+        """Press by ``screening``'s light profile from now on, and keep it (off the alarm
+        path once running).
 
         Raises:
             CoachInputError: the light profile rules out a point of this session
-                (:meth:`light_refusal`); nothing is kept.
+                (:meth:`light_refusal`); nothing changes.
+            KnotmeterError: the store could not keep the answers (they hold this
+                sitting all the same).
         """
         light = screening.outcome.light
         refusal = self.light_refusal(light)
         if refusal is not None:
             raise CoachInputError(refusal)
         self._screening = screening
+        self._light = light
+        unlit = self._unlit
+        self._retarget(lambda _aim: unlit)
         if self._writer is not None and self._running:
             self._writer.save_screening(screening)
         elif self.store is not None:
             self.store.save_screening(screening)
-        self._light = light
-        unlit = self._unlit
-        self._retarget(lambda _aim: unlit)
 
     def _point_config(self, region_id: str, target_s: float | None, aim: Aim) -> PipelineConfig:
         """The point's config, from targets measured this sitting before the store's."""

@@ -129,7 +129,11 @@ class KnotmeterApp(App[None]):
         A session without a store (tests, embedding) has nowhere to keep answers and
         is not screened; the dashboard always has one.
         """
-        stored = session.screening()
+        try:
+            stored = session.screening()
+        except KnotmeterError as err:  # asked again, rather than coaching unscreened
+            self.notify(f"Screening answers not read: {err}", severity="warning", timeout=10)
+            stored = None
         if stored is not None and not stored.current(datetime.now(UTC)):
             stored = None  # older than 30 days: asked again
         if session.store is None or (
@@ -148,6 +152,8 @@ class KnotmeterApp(App[None]):
             except CoachInputError as err:  # the screen checked; a race only
                 self.notify(str(err), severity="error", timeout=15)
                 return
+            except KnotmeterError as err:  # they hold this sitting all the same
+                self.notify(f"Screening answers not saved: {err}", severity="warning")
         live = next((s for s in self.screen_stack if isinstance(s, LiveScreen)), None)
         if live is not None:
             live.redraw()
