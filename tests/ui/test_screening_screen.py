@@ -21,7 +21,7 @@ from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.core.plans import get_plan
 from knotmeter.core.regions import get_region
 from knotmeter.core.samples import SampleBatch
-from knotmeter.core.screening import ITEMS, STOP_RULES
+from knotmeter.core.screening import ITEMS, STOP_WHILE_HOLDING
 from knotmeter.session import Session
 from knotmeter.store import ScreeningRecord, SessionStore
 from knotmeter.ui import ForceFormat, KnotmeterApp
@@ -184,7 +184,9 @@ async def test_the_palette_answers_again_and_switches_the_light_profile(
         assert isinstance(fresh.app.screen, LiveScreen)
         fresh.app.action_screening()
         await pilot.pause()
-        await pilot.press(*answers_with("diabetic-neuropathy"))
+        await pilot.press(*answers_with("sudden-severe-pain"), "escape")
+        assert isinstance(fresh.app.screen, ScreeningScreen), "a verdict is not escaped"
+        await pilot.press("r", *answers_with("diabetic-neuropathy"))
         assert isinstance(fresh.app.screen, LiveScreen)
         assert "LIGHT PROFILE" in title(fresh.app)
         assert fresh.session.config.ceiling_n == pytest.approx(ceiling / 2)
@@ -204,5 +206,7 @@ async def test_a_hold_start_shows_the_stop_rules(fresh: Unscreened) -> None:
         source.push(SampleBatch(t=t, force_n=np.full(t.shape, 52.0)))
         while fresh.session.state.t < t[-1]:
             await pilot.pause()
-        notes = [str(n.message) for n in fresh.app._notifications]
-        assert STOP_RULES in notes
+        live = fresh.app.screen
+        assert isinstance(live, LiveScreen)
+        live.draw_frame()
+        assert STOP_WHILE_HOLDING in text(fresh.app, "#instruction")

@@ -54,7 +54,9 @@ STOP_RULES = (
     "Stop at sharp, electric, numb or tingling sensations, or any shooting down a limb; "
     "never the front of the neck, the groin, bone, bruises, varicose veins or scars."
 )
-"""REFERENCE §1's stop rules, shown as each hold starts and in the measurement dialog."""
+"""REFERENCE §1's stop rules, in full: the measurement dialog, the help card."""
+STOP_WHILE_HOLDING = "stop if sharp, electric, numb or tingling"
+"""The stop rule short enough for the live screen's line while a hold runs."""
 ASK_A_CLINICIAN = (
     "Ask a doctor or physiotherapist before pressing on trigger points; if they clear "
     "you, answer 'my clinician cleared me'."

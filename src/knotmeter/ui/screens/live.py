@@ -40,13 +40,12 @@ from knotmeter.core.events import (
     AlarmKind,
     AlarmRaised,
     HoldCompleted,
-    HoldStarted,
     Zone,
 )
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged
-from knotmeter.core.screening import STOP_RULES, LightProfile
+from knotmeter.core.screening import STOP_WHILE_HOLDING, LightProfile
 from knotmeter.core.state import CoachState, HoldState
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
@@ -118,7 +117,7 @@ class LiveScreen(Screen[None]):
         self._alarms: frozenset[AlarmKind] = frozenset()
         self._drawn_state: CoachState | None = None
         self._detailed_state: CoachState | None = None
-        self._instruction_shown: tuple[Zone, bool, bool] | None = None
+        self._instruction_shown: tuple[Zone, bool, bool, bool] | None = None
         self._title = Static(id="title")
         self._zone = TextLine(id="zone", classes="far-only")
         self._far_force = BigText(id="far-force")
@@ -222,8 +221,6 @@ class LiveScreen(Screen[None]):
                 self._draw_banner()
                 self._draw_status()
                 self._draw_instruction(self.session.state)
-            case HoldStarted():
-                self.notify(STOP_RULES, timeout=6)
             case HoldCompleted():
                 self.notify("Hold complete: ease off slowly, then rate the pain 0-9")
             case StepChanged(t=t, step=step):
@@ -336,7 +333,8 @@ class LiveScreen(Screen[None]):
         says the zone in a word."""
         zone = state.zone
         done = state.hold.complete and state.hold.active
-        shown = (zone, self.session.link in DEAD_LINK_BANNERS, done)
+        holding = state.hold.active and not done
+        shown = (zone, self.session.link in DEAD_LINK_BANNERS, done, holding)
         if shown == self._instruction_shown:
             return
         self._instruction_shown = shown
@@ -356,6 +354,9 @@ class LiveScreen(Screen[None]):
         elif done and zone is not Zone.OVER_CEILING:
             self._instruction.set(EASE_OFF_INSTRUCTION)
             self._instruction.set_classes("zone-complete")
+        elif holding and zone is Zone.IN_BAND:  # the stop rule from the hold's start
+            self._instruction.set(f"{INSTRUCTIONS[zone]}  ·  {STOP_WHILE_HOLDING}")
+            self._instruction.set_classes(f"zone-{zone}")
         else:
             self._instruction.set(INSTRUCTIONS[zone])
             self._instruction.set_classes(f"zone-{zone}")

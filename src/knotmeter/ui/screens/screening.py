@@ -37,7 +37,8 @@ class ScreeningScreen(ModalScreen[ScreeningRecord | None]):
         refusal: the session's own reason to refuse the answers (a neck point under
             the light profile); shown as the verdict.
         stored: current answers that stop coaching here: start on their verdict.
-        cancellable: escape keeps the answers there were (the palette's "Screening").
+        cancellable: escape, while asking, keeps the answers there were (the
+            palette's "Screening"); a verdict is left by ``c``, ``r`` or ``q`` only.
         clock: now, for the answers' date (tests inject it).
 
     Dismissed with the answers when they allow coaching, or ``None`` on escape.
@@ -93,8 +94,8 @@ class ScreeningScreen(ModalScreen[ScreeningRecord | None]):
             return self.verdict is not None and self.refused is None
         if action == "restart":
             return deciding
-        if action == "cancel":
-            return self._cancellable
+        if action == "cancel":  # answers that stop coaching are not escaped from
+            return self._cancellable and not deciding
         return True
 
     def action_answer(self, applies: bool) -> None:
