@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from knotmeter.store import DATA_DIR_ENV
+from tests.screened import screen_data_dir
+
 PANE = "main"
 
 
@@ -47,13 +50,20 @@ class Tmux:
         env: dict[str, str],
         exit_file: Path,
         size: tuple[int, int] = (100, 32),
+        screened: bool = True,
     ) -> None:
         """Run ``command`` in a pane of ``size`` (columns, rows); its exit status lands in
         ``exit_file``.
 
+        ``screened``: record "none applies" to the screening first in the store of
+        ``env``'s ``KNOTMETER_DATA_DIR`` (as ``knotmeter screening --none-apply`` does),
+        so the dashboard goes straight on; the screening's own tests say ``False``.
+
         tmux 3.3 can mark a pane dead before it records the exit status, so the shell
         writes the status to a file (atomically) and the pane stays for reading.
         """
+        if screened and DATA_DIR_ENV in env:
+            screen_data_dir(Path(env[DATA_DIR_ENV]))
         env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
         partial = f"{exit_file}.partial"
         self(

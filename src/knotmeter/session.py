@@ -28,11 +28,13 @@ from knotmeter.core.plans import Plan
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.screening import LightProfile, apply_light_profile
 from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
 from knotmeter.store import (
     SaveState,
+    ScreeningRecord,
     SessionStore,
     SourceKind,
     StoreHealth,
@@ -169,6 +171,9 @@ class Session:
         self._target_override = hold_target_s
         self._aim = Aim(tool=config.tool, full_scale_n=config.full_scale_n)
         self._recorded_kind = self.kind
+        self._light: LightProfile | None = None
+        self._unlit = config  # the config before the light profile (if on) scaled it
+        self._screening: ScreeningRecord | None = None  # answered this sitting
         # Targets measured this sitting, by (region, tool): maybe not on disk yet.
         self._measured: dict[tuple[str, str], PersonalTargets] = {}
         self._closed_health: StoreHealth | None = None
@@ -305,7 +310,15 @@ class Session:
 
         Band and ceiling overrides were given for one region's tissue, so they reset;
         a hold target is how long the user holds any point, so it carries over.
+
+        Raises:
+            CoachInputError: a neck or face point under the light profile.
         """
+        if self._light is not None and not self._light.allows(region_id):
+            raise CoachInputError(
+                f"{region_id} is a neck or face point: not under the lighter coaching your "
+                "screening answers asked for; choose another point"
+            )
         target = self._target_override if self._target_override is not None else target_s
         self._aim = replace(self._aim, hold_s=hold_s)
         self._retarget(lambda aim: self._point_config(region_id, target, aim))
@@ -313,7 +326,7 @@ class Session:
     def set_tool(self, tool: Tool) -> None:
         """Press with ``tool`` from now on: the point's limits scale to its contact area."""
         self._aim = replace(self._aim, tool=tool)
-        config = self.pipeline.config
+        config = self._unlit
         self.set_region(
             config.region.id, target_s=config.target_s, hold_s=(config.hold_min_s, config.cap_s)
         )
@@ -324,8 +337,62 @@ class Session:
         self._measured[targets.region_id, targets.tool] = targets
         if self._writer is not None:
             self._writer.save_targets(targets)
-        current = self.pipeline.config
+        current = self._unlit
         self._retarget(lambda aim: _config(current.region.id, targets, current.target_s, aim))
+
+    @property
+    def light(self) -> LightProfile | None:
+        """The light profile the screening switched on, or ``None`` (standard targets)."""
+        return self._light
+
+    def screening(self) -> ScreeningRecord | None:
+        """The newest screening answers: given this sitting, else the store's.
+
+        Raises:
+            KnotmeterError: the store cannot be read.
+        """
+        if self._screening is not None or self.store is None:
+            return self._screening
+        return self.store.latest_screening()
+
+    def light_refusal(self, light: LightProfile | None) -> str | None:
+        """Why this session cannot be coached under ``light`` (a neck or face point, now
+        or in the routine), or ``None``."""
+        if light is None:
+            return None
+        points = [self._unlit.region]
+        if self.routine is not None:
+            points += [point.region for point in self.routine.plan.points]
+        barred = list(dict.fromkeys(r.name for r in points if not light.allows(r.id)))
+        if not barred:
+            return None
+        return (
+            f"{', '.join(barred)}: neck or face points, which the lighter coaching rules out; "
+            "start on another point or routine (`knotmeter --region`, `--plan`)"
+        )
+
+    def apply_screening(self, screening: ScreeningRecord) -> None:
+        """Press by ``screening``'s light profile from now on, and keep it (off the alarm
+        path once running).
+
+        Raises:
+            CoachInputError: the light profile rules out a point of this session
+                (:meth:`light_refusal`); nothing changes.
+            KnotmeterError: the store could not keep the answers (they hold this
+                sitting all the same).
+        """
+        light = screening.outcome.light
+        refusal = self.light_refusal(light)
+        if refusal is not None:
+            raise CoachInputError(refusal)
+        self._screening = screening
+        self._light = light
+        unlit = self._unlit
+        self._retarget(lambda _aim: unlit)
+        if self._writer is not None and self._running:
+            self._writer.save_screening(screening)
+        elif self.store is not None:
+            self.store.save_screening(screening)
 
     def _point_config(self, region_id: str, target_s: float | None, aim: Aim) -> PipelineConfig:
         """The point's config, from targets measured this sitting before the store's."""
@@ -339,10 +406,12 @@ class Session:
         previous point. A config the tool cannot coach keeps the current one (logged)."""
         previous = self.pipeline.config.region.id
         try:
-            config = build(self._aim)
+            unlit = build(self._aim)
+            config = unlit if self._light is None else apply_light_profile(unlit, self._light)
         except CoachInputError:
             _log.exception("cannot coach with the new targets; keeping the current ones")
             return
+        self._unlit = unlit
         events = self.pipeline.reconfigure(config)
         self._aim_source()
         self._publish(events, None, region=previous)
@@ -430,7 +499,7 @@ class Session:
                 self._follow_kind()
                 if item.full_scale_n != self._aim.full_scale_n:
                     self._aim = replace(self._aim, full_scale_n=item.full_scale_n)
-                    config = self.pipeline.config
+                    config = self._unlit
                     self._retarget(
                         lambda aim: PipelineConfig.for_region(
                             config.region.id,

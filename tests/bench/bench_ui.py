@@ -85,10 +85,25 @@ to_n = 50.0
 # --- running the app in a terminal ------------------------------------------------------
 
 
+def screen_none_apply(db: Path) -> None:
+    """Record "none applies" to the screening (``knotmeter screening --none-apply``), so
+    the dashboard goes straight to the live screen."""
+    from datetime import UTC, datetime
+
+    from knotmeter.core.screening import ITEMS
+    from knotmeter.store import ScreeningRecord, SessionStore
+
+    with SessionStore(db) as store:
+        answers = {item.id: False for item in ITEMS}
+        store.save_screening(ScreeningRecord(datetime.now(UTC), answers, False))
+
+
 class Terminal:
     """A child process on a pty of ``SIZE``; its output is read and kept short."""
 
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        if "KNOTMETER_DATA_DIR" in env:
+            screen_none_apply(Path(env["KNOTMETER_DATA_DIR"]) / DB_NAME)
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
         self.started = time.perf_counter()
@@ -258,6 +273,7 @@ def latency_child(profile: Path, out: Path, crossings: int) -> None:
 
     source = TimedSource(open_source(f"sim:{profile}?rate={RATE_HZ:g}"))
     store = SessionStore()  # in $KNOTMETER_DATA_DIR, as the real app
+    screen_none_apply(store.path)
     session = Session(source, PipelineConfig.for_region("upper-trapezius"), store=store)
     shown: list[tuple[float, float, float]] = []  # (alarm sample t, raised at, on screen at)
 

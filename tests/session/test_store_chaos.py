@@ -35,6 +35,7 @@ from knotmeter.store import SessionStore
 from knotmeter.ui import ForceFormat, KnotmeterApp
 from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.widgets import StatusLine
+from tests.screened import none_apply
 from tests.store.locker import SCRIPT as LOCKER
 from tests.ui.conftest import ScriptedSource
 
@@ -99,6 +100,7 @@ def config() -> PipelineConfig:
 
 def build(db: Path) -> Chaos:
     store = SessionStore(db)
+    store.save_screening(none_apply())  # screened: straight to the live screen
     source = ScriptedSource()
     session = Session(source, config(), store=store, clock=lambda: 0.0)
     chaos = Chaos(source, session, KnotmeterApp(session=session, fmt=ForceFormat()), store)

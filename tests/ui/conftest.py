@@ -25,6 +25,7 @@ from knotmeter.session import Session
 from knotmeter.store import SessionStore
 from knotmeter.ui import ForceFormat, KnotmeterApp
 from knotmeter.ui.screens.live import LiveScreen
+from tests.screened import none_apply
 
 RATE_HZ = 80.0
 BATCH_S = 0.05
@@ -133,6 +134,7 @@ class Rig:
 
 def build_rig(store_dir: Path, plan: Plan | None = None) -> Rig:
     store = SessionStore(store_dir / "sessions.db")
+    store.save_screening(none_apply())  # screened: straight to the live screen
     source = ScriptedSource()
     config = PipelineConfig.for_region(REGION, target_s=TARGET_S)
     session = Session(  # a frozen clock: silence never accrues

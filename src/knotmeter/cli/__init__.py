@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, str] = {
     "plans": "the routines the coach walks through: points, holds and follow-up moves",
     "sessions": "the sittings in the store: when, how long, points, holds, alarms",
     "export": "sessions as CSV tables or JSON lines: samples, holds, alarms, pain ratings",
+    "screening": "the questions before coaching: who should not self-treat, who goes lighter",
     "store": "where the session store is; --check checks it is sound (read-only)",
 }
 

@@ -50,6 +50,13 @@ BONE_CEILING_FACTOR = 0.4
 LIGHT_HOLD_MAX_S = 60.0
 NECK_AND_FACE = frozenset({"suboccipitals", "masseter", "temporalis"})
 RIBS_AND_SPINE = frozenset({"upper-trapezius", "levator-scapulae", "rhomboids"})
+STOP_RULES = (
+    "Stop at sharp, electric, numb or tingling sensations, or any shooting down a limb; "
+    "never the front of the neck, the groin, bone, bruises, varicose veins or scars."
+)
+"""REFERENCE §1's stop rules, in full: the measurement dialog, the help card."""
+STOP_WHILE_HOLDING = "stop if sharp, electric, numb or tingling"
+"""The stop rule short enough for the live screen's line while a hold runs."""
 ASK_A_CLINICIAN = (
     "Ask a doctor or physiotherapist before pressing on trigger points; if they clear "
     "you, answer 'my clinician cleared me'."

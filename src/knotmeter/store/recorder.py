@@ -9,6 +9,7 @@ made again (the store's writer retries a busy or full disk).
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -21,9 +22,24 @@ from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import HoldState
 from knotmeter.store.db import transaction
-from knotmeter.store.records import SourceKind
+from knotmeter.store.records import ScreeningRecord, SourceKind
 
 PAIN_SCORES = range(10)
+
+
+def insert_screening(conn: sqlite3.Connection, screening: ScreeningRecord) -> None:
+    """One set of screening answers, with the light profile they switched on (if any)."""
+    light = screening.outcome.light
+    conn.execute(
+        "INSERT INTO screenings (answered_at, answers_json, cleared_by_clinician, light_json)"
+        " VALUES (?, ?, ?, ?)",
+        (
+            screening.answered_at.timestamp(),
+            json.dumps(dict(screening.answers)),
+            int(screening.cleared_by_clinician),
+            None if light is None else json.dumps(list(light.because)),
+        ),
+    )
 
 
 def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_at: float) -> None:
@@ -190,6 +206,11 @@ class SessionRecorder:
         """Keep a PPT measurement made during this session (see ``SessionStore.targets``)."""
         with self._write() as conn:
             insert_targets(conn, targets, self._wall_clock())
+
+    def save_screening(self, screening: ScreeningRecord) -> None:
+        """Keep screening answers changed during this session (see ``SessionStore``)."""
+        with self._write() as conn:
+            insert_screening(conn, screening)
 
     def set_kind(self, kind: SourceKind) -> None:
         """Relabel the session row: a source may learn it is simulated only after it opened."""

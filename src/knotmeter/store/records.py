@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+
+from knotmeter.core.screening import ScreeningOutcome, answers_current, decide
 
 
 class SourceKind(StrEnum):
@@ -34,3 +37,21 @@ class HoldRecord:
     mean_n: float | None
     complete: bool | None
     pain: int | None
+
+
+@dataclass(slots=True, frozen=True)
+class ScreeningRecord:
+    """One set of screening answers (item id -> "yes, it applies") and when given."""
+
+    answered_at: datetime
+    answers: Mapping[str, bool]
+    cleared_by_clinician: bool
+
+    @property
+    def outcome(self) -> ScreeningOutcome:
+        """What the answers decide (coaching or not, the light profile)."""
+        return decide(self.answers, cleared_by_clinician=self.cleared_by_clinician)
+
+    def current(self, now: datetime) -> bool:
+        """The answers still hold at ``now`` (given in the last 30 days, UTC dates)."""
+        return answers_current(self.answered_at.astimezone(UTC).date(), now.astimezone(UTC).date())

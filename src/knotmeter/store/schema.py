@@ -80,6 +80,15 @@ MIGRATIONS: tuple[str, ...] = (
         summary     TEXT NOT NULL               -- JSON: duration, points, alarms
     );
     """,
+    """
+    CREATE TABLE screenings (                   -- the screening answers; the newest holds
+        answered_at          REAL NOT NULL,     -- wall clock, Unix seconds (UTC)
+        answers_json         TEXT NOT NULL,     -- JSON: item id -> true (applies) / false
+        cleared_by_clinician INTEGER NOT NULL CHECK (cleared_by_clinician IN (0, 1)),
+        light_json           TEXT               -- JSON: the go-lighter items; NULL: standard
+    );
+    CREATE INDEX screenings_by_time ON screenings (answered_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

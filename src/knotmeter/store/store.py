@@ -29,8 +29,8 @@ from knotmeter.store.db import (
     transaction,
 )
 from knotmeter.store.paths import default_db_path
-from knotmeter.store.recorder import SessionRecorder, insert_targets
-from knotmeter.store.records import HoldRecord, SourceKind
+from knotmeter.store.recorder import SessionRecorder, insert_screening, insert_targets
+from knotmeter.store.records import HoldRecord, ScreeningRecord, SourceKind
 from knotmeter.store.writer import StoreWriter
 
 SECONDS_PER_DAY = 86_400.0
@@ -161,6 +161,25 @@ class SessionStore(AbstractContextManager["SessionStore"]):
             return None
         ppt_n, band_low_n, band_high_n, ceiling_n = row
         return PersonalTargets(region_id, ppt_n, band_low_n, band_high_n, ceiling_n, tool=tool)
+
+    def save_screening(self, screening: ScreeningRecord) -> None:
+        """Keep a set of screening answers; the newest is the one that holds."""
+        with transaction(self._conn, self.path) as conn:
+            insert_screening(conn, screening)
+
+    def latest_screening(self) -> ScreeningRecord | None:
+        """The newest screening answers, or ``None`` if never screened (old or not is the
+        caller's question: :meth:`ScreeningRecord.current`)."""
+        with failures(self.path, "read"):
+            row = self._conn.execute(
+                "SELECT answered_at, answers_json, cleared_by_clinician FROM screenings"
+                " ORDER BY answered_at DESC, rowid DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return None
+        answered_at, answers_json, cleared = row
+        answers = {str(key): bool(value) for key, value in json.loads(answers_json).items()}
+        return ScreeningRecord(datetime.fromtimestamp(answered_at, tz=UTC), answers, bool(cleared))
 
     def save_summary(self, session_id: int, summary: Mapping[str, object]) -> None:
         """Keep a finished session's summary (JSON) with it; a second one replaces it."""

@@ -43,7 +43,7 @@ from knotmeter.core.state import HoldState
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.db import StoreWriteError, connect
 from knotmeter.store.recorder import SessionRecorder
-from knotmeter.store.records import SourceKind
+from knotmeter.store.records import ScreeningRecord, SourceKind
 
 RETRY_BUSY_S = 0.05
 RETRY_FAILED_S = 0.5
@@ -191,6 +191,10 @@ class StoreWriter:
     def save_targets(self, targets: PersonalTargets) -> None:
         with self._cond:
             self._put(0, 1, lambda r: r.save_targets(targets))
+
+    def save_screening(self, screening: ScreeningRecord) -> None:
+        with self._cond:
+            self._put(0, 1, lambda r: r.save_screening(screening))
 
     def close(
         self, hold: HoldState, t: float, *, timeout_s: float = CLOSE_TIMEOUT_S

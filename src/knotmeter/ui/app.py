@@ -13,6 +13,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -21,15 +22,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from knotmeter.core.errors import CoachInputError
 from knotmeter.core.regions import load_regions
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.session import Session
+from knotmeter.store import ScreeningRecord
 from knotmeter.ui.commands import COMMANDS
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.live import FRAME_HZ, LiveScreen
 from knotmeter.ui.screens.picker import Discover, ToolPicker
 from knotmeter.ui.screens.regions import region_targets
+from knotmeter.ui.screens.screening import ScreeningScreen
 from knotmeter.ui.screens.sessions import SessionsScreen
 from knotmeter.ui.summary import SessionSummary
 
@@ -120,8 +124,49 @@ class KnotmeterApp(App[None]):
         self._go_live(session)
 
     def _go_live(self, session: Session) -> None:
+        """The live screen, after the screening unless current answers allow coaching.
+
+        A session without a store (tests, embedding) has nowhere to keep answers and
+        is not screened; the dashboard always has one.
+        """
+        try:
+            stored = session.screening()
+        except KnotmeterError as err:  # asked again, rather than coaching unscreened
+            self.notify(f"Screening answers not read: {err}", severity="warning", timeout=10)
+            stored = None
+        if stored is not None and not stored.current(datetime.now(UTC)):
+            stored = None  # older than 30 days: asked again
+        if session.store is None or (
+            stored is not None and stored.outcome.coaching and _refusal(session, stored) is None
+        ):
+            self._screened(session, stored)
+            return
+        screen = ScreeningScreen(lambda record: _refusal(session, record), stored=stored)
+        self.push_screen(screen, partial(self._screened, session))
+
+    def _screened(self, session: Session, record: ScreeningRecord | None) -> None:
+        """Press by the answers (the light profile, if any), then go (or stay) live."""
+        if record is not None:
+            try:
+                session.apply_screening(record)
+            except CoachInputError as err:  # the screen checked; a race only
+                self.notify(str(err), severity="error", timeout=15)
+                return
+            except KnotmeterError as err:  # they hold this sitting all the same
+                self.notify(f"Screening answers not saved: {err}", severity="warning")
+        live = next((s for s in self.screen_stack if isinstance(s, LiveScreen)), None)
+        if live is not None:
+            live.redraw()
+            return
         self._live_since = time.monotonic()
         self.push_screen(LiveScreen(session, self._fmt, frame_hz=self._frame_hz))
+
+    def action_screening(self) -> None:
+        """The palette's "Screening": answer again; escape keeps the answers there were."""
+        session = self.session
+        if session is not None:
+            screen = ScreeningScreen(lambda record: _refusal(session, record), cancellable=True)
+            self.push_screen(screen, partial(self._screened, session))
 
     def _on_ending_signal(self, number: signal.Signals) -> None:
         self._hung_up = number is signal.SIGHUP
@@ -191,6 +236,11 @@ class KnotmeterApp(App[None]):
                 partial(screen.set_tool, tool),
             )
         yield SystemCommand(
+            "Screening",
+            "answer the screening again: who should not self-treat, who should go lighter",
+            self.action_screening,
+        )
+        yield SystemCommand(
             "Sessions",
             "Past sittings: trace, holds, alarms, pain",
             lambda: self.push_screen(SessionsScreen.of(screen.session, screen.fmt)),
@@ -202,3 +252,7 @@ class KnotmeterApp(App[None]):
                 partial(screen.set_region, region.id),
                 discover=False,
             )
+
+
+def _refusal(session: Session, record: ScreeningRecord) -> str | None:
+    return session.light_refusal(record.outcome.light)

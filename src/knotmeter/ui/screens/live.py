@@ -34,6 +34,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from knotmeter.core.alarms import HARD_ALARMS
+from knotmeter.core.errors import CoachInputError
 from knotmeter.core.events import (
     AlarmCleared,
     AlarmKind,
@@ -44,6 +45,7 @@ from knotmeter.core.events import (
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged
+from knotmeter.core.screening import STOP_WHILE_HOLDING, LightProfile
 from knotmeter.core.state import CoachState, HoldState
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
@@ -115,7 +117,7 @@ class LiveScreen(Screen[None]):
         self._alarms: frozenset[AlarmKind] = frozenset()
         self._drawn_state: CoachState | None = None
         self._detailed_state: CoachState | None = None
-        self._instruction_shown: tuple[Zone, bool, bool] | None = None
+        self._instruction_shown: tuple[Zone, bool, bool, bool] | None = None
         self._title = Static(id="title")
         self._zone = TextLine(id="zone", classes="far-only")
         self._far_force = BigText(id="far-force")
@@ -162,7 +164,7 @@ class LiveScreen(Screen[None]):
     def on_mount(self) -> None:
         self._run_session()
         self.set_interval(DETAIL_PERIOD_S, self.draw_frame)
-        self._redraw()
+        self.redraw()
         # Everything built so far lives as long as the screen: leave it out of the
         # collector's full passes, which otherwise stall the loop (and an alarm) for
         # tens of milliseconds every few seconds.
@@ -191,7 +193,7 @@ class LiveScreen(Screen[None]):
         """``f``: the far view (big digits, the zone as a word) or the near view (detail)."""
         self.far = not self.far
         self._show_view()
-        self._redraw()
+        self.redraw()
 
     @work(exit_on_error=False, group="session")
     async def _run_session(self) -> None:
@@ -224,7 +226,7 @@ class LiveScreen(Screen[None]):
             case StepChanged(t=t, step=step):
                 if step is Step.FIND:
                     self._point_t = t  # the hold panel starts afresh on a new point
-                self._redraw()  # a new point has its own band, ceiling and hold
+                self.redraw()  # a new point has its own band, ceiling and hold
             case HoldCounted(holds_done=done, holds_needed=needed) if needed > 1:
                 self.notify(f"Hold {done} of {needed} counted at this point")
             case _:
@@ -331,7 +333,8 @@ class LiveScreen(Screen[None]):
         says the zone in a word."""
         zone = state.zone
         done = state.hold.complete and state.hold.active
-        shown = (zone, self.session.link in DEAD_LINK_BANNERS, done)
+        holding = state.hold.active and not done
+        shown = (zone, self.session.link in DEAD_LINK_BANNERS, done, holding)
         if shown == self._instruction_shown:
             return
         self._instruction_shown = shown
@@ -351,6 +354,9 @@ class LiveScreen(Screen[None]):
         elif done and zone is not Zone.OVER_CEILING:
             self._instruction.set(EASE_OFF_INSTRUCTION)
             self._instruction.set_classes("zone-complete")
+        elif holding and zone is Zone.IN_BAND:  # the stop rule from the hold's start
+            self._instruction.set(f"{INSTRUCTIONS[zone]}  ·  {STOP_WHILE_HOLDING}")
+            self._instruction.set_classes(f"zone-{zone}")
         else:
             self._instruction.set(INSTRUCTIONS[zone])
             self._instruction.set_classes(f"zone-{zone}")
@@ -362,13 +368,18 @@ class LiveScreen(Screen[None]):
         state = self.session.state
         fmt = self.fmt
         region = config.region
-        defaults = (region.band_low_n, region.band_high_n, region.ceiling_n)
+        light = self.session.light
+        factor = 1.0 if light is None else light.ceiling_factor(region.id)
+        defaults = tuple(
+            n * factor for n in (region.band_low_n, region.band_high_n, region.ceiling_n)
+        )
         whose = (
             ""
             if (config.band_low_n, config.band_high_n, config.ceiling_n) == defaults
             else " (yours)"
         )
-        parts = [self.session.label or "", region.name, state.tool]
+        parts = [self.session.label or "", light_label(self.session.light), region.name]
+        parts.append(state.tool)
         parts.append(f"band {fmt.number(config.band_low_n)}-{fmt.text(config.band_high_n)}{whose}")
         ceiling = f"ceiling {fmt.text(state.ceiling_n)}"
         if state.ceiling_capped and state.full_scale_n is not None:
@@ -405,7 +416,7 @@ class LiveScreen(Screen[None]):
             )
         )
 
-    def _redraw(self) -> None:
+    def redraw(self) -> None:
         """Draw everything again, e.g. after a unit or region change, or (un)pausing."""
         self._draw_title()
         self._draw_state(self.session.state)
@@ -442,7 +453,7 @@ class LiveScreen(Screen[None]):
     def set_tool(self, tool: Tool) -> None:
         """Press with another tool: its limits for this point (the palette's Tool: …)."""
         self.session.set_tool(tool)
-        self._redraw()
+        self.redraw()
         self.notify(f"Tool: {tool}; this point's band and ceiling follow it")
 
     def action_region(self) -> None:
@@ -454,13 +465,18 @@ class LiveScreen(Screen[None]):
             self.set_region(region_id)
 
     def set_region(self, region_id: str) -> None:
-        """Move on to another point: its band, ceiling and hold target."""
-        self.session.set_region(region_id)
-        self._redraw()
+        """Move on to another point: its band, ceiling and hold target; a point the light
+        profile rules out is refused with the reason."""
+        try:
+            self.session.set_region(region_id)
+        except CoachInputError as err:
+            self.notify(str(err), severity="warning", timeout=10)
+            return
+        self.redraw()
 
     def action_units(self) -> None:
         self.fmt = self.fmt.next()
-        self._redraw()
+        self.redraw()
 
     def action_pain(self, score: int) -> None:
         """Rate the hold in progress, or the last one; before any hold, say so."""
@@ -477,7 +493,7 @@ class LiveScreen(Screen[None]):
         self.paused = not self.paused
         self.session.pause(self.paused)
         self._instruction_shown = None
-        self._redraw()
+        self.redraw()
 
     def action_history(self) -> None:
         """This point's last two weeks on a real tool, from the session's store."""
@@ -498,7 +514,7 @@ class LiveScreen(Screen[None]):
         if targets is None:
             return
         self.session.use_targets(targets)
-        self._redraw()
+        self.redraw()
         self.notify(
             f"Your band is {self.fmt.number(targets.band_low_n)}-"
             f"{self.fmt.text(targets.band_high_n)} here, ceiling {self.fmt.text(targets.ceiling_n)}"
@@ -506,3 +522,12 @@ class LiveScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+
+def light_label(light: LightProfile | None) -> str:
+    """The light profile in a few words for the title (empty without one)."""
+    if light is None:
+        return ""
+    if light.bone_rule:
+        return "LIGHT PROFILE: ceilings halved (40 % over ribs and spine)"
+    return "LIGHT PROFILE: ceilings halved"

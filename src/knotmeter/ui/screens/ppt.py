@@ -17,6 +17,7 @@ from knotmeter.core.ppt import (
     personal_targets,
     ramp_target_n_per_s,
 )
+from knotmeter.core.screening import STOP_RULES
 from knotmeter.session import LinkState, Session
 from knotmeter.ui.display import ForceFormat
 
@@ -54,6 +55,7 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
                 f"and tap space the moment it first hurts; then lift off. {TRIALS} times: "
                 "the first one teaches the feel and is not counted. Escape cancels."
             )
+            yield Static(STOP_RULES)
             yield Static(id="now")
             yield Static(id="taps")
             yield Static(id="result")
