@@ -31,6 +31,7 @@ from knotmeter.core.samples import SampleBatch
 from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
+from knotmeter.errors import KnotmeterError
 from knotmeter.store import (
     SaveState,
     SessionStore,
@@ -326,6 +327,19 @@ class Session:
             self._writer.save_targets(targets)
         current = self.pipeline.config
         self._retarget(lambda aim: _config(current.region.id, targets, current.target_s, aim))
+
+    @property
+    def own_targets(self) -> PersonalTargets | None:
+        """The person's measured targets for this point and tool, if any (this sitting's
+        first, then the store's); ``None`` means the coach presses by the defaults."""
+        config = self.pipeline.config
+        key = (config.region.id, self._aim.tool.value)
+        if key in self._measured or self.store is None:
+            return self._measured.get(key)
+        try:
+            return self.store.targets(*key)
+        except KnotmeterError:  # a damaged store: the title says "default", coaching goes on
+            return None
 
     def _point_config(self, region_id: str, target_s: float | None, aim: Aim) -> PipelineConfig:
         """The point's config, from targets measured this sitting before the store's."""

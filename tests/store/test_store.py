@@ -6,6 +6,8 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -227,8 +229,13 @@ def test_personal_targets_newest_per_region_wins(store: SessionStore, wall: Wall
     second = PersonalTargets(REGION, 50.0, 50.0, 55.0, 70.0)
     store.save_targets(second)
     store.save_targets(PersonalTargets("masseter", 8.0, 8.0, 8.8, 11.2))
-    assert store.targets(REGION) == second
-    assert store.targets("masseter") == PersonalTargets("masseter", 8.0, 8.0, 8.8, 11.2)
+    newest = store.targets(REGION)
+    assert newest is not None
+    assert newest.measured_on == datetime.fromtimestamp(wall.now, UTC).astimezone().date()
+    assert replace(newest, measured_on=None) == second
+    masseter = store.targets("masseter")
+    assert masseter is not None
+    assert replace(masseter, measured_on=None) == PersonalTargets("masseter", 8.0, 8.0, 8.8, 11.2)
 
 
 def test_a_first_version_store_is_migrated_and_keeps_its_sessions(tmp_path: Path) -> None:
@@ -246,6 +253,6 @@ def test_a_first_version_store_is_migrated_and_keeps_its_sessions(tmp_path: Path
         store.save_targets(PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0))
         assert store.targets(REGION) is not None
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
     conn.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -22,6 +22,7 @@ from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.widgets import AlarmBanner, HoldPanel, StatusLine
+from tests.ui.conftest import REGION
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -289,22 +290,42 @@ async def test_next_step_is_only_offered_with_a_routine(rig: Rig, routine_rig: R
             assert ("n" in keys) is offered
 
 
-async def press_to_first_pain(rig: Rig, pilot: Pilot[None], taps_n: list[float]) -> None:
-    """Open the measurement; press to each force, tap space there, lift off."""
+REST_S = 31.0
+"""A little over the measurement's rest between presses."""
+
+
+async def open_measurement(rig: Rig, pilot: Pilot[None]) -> PptScreen:
     rig.link(LinkState.LIVE)
+    rig.press(0.0, 1.0)  # a press counts from a lift-off
+    await rig.taken(pilot)
     await pilot.press("c")
     await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
+    screen = rig.app.screen
+    assert isinstance(screen, PptScreen)
+    return screen
+
+
+async def press_to_first_pain(rig: Rig, pilot: Pilot[None], taps_n: list[float]) -> PptScreen:
+    """Open the measurement; for each force press to it, tap space there, lift off, rest.
+
+    Each press holds its force longer than the measurement judges the ramp over, so the
+    quick first contact is not taken for a fast ramp.
+    """
+    screen = await open_measurement(rig, pilot)
     for force in taps_n:
-        rig.press(force, 1.0)
+        rig.press(force, 3.0)
         await rig.taken(pilot)
         await pilot.press("space")
-        rig.press(0.0, 1.0)
+        rig.press(0.0, REST_S)
+        await rig.taken(pilot)
+    return screen
 
 
-async def test_c_measures_the_persons_band_and_the_point_follows_it(rig: Rig) -> None:
+async def test_c_measures_the_persons_band_and_the_point_follows_it(device_rig: Rig) -> None:
     """Three presses to first pain (the first not counted): band PPT..midway to tolerance."""
+    rig = device_rig
     before_target_s = rig.session.pipeline.config.target_s
-    async with rig.app.run_test(size=(100, 32)) as pilot:
+    async with rig.app.run_test(size=(100, 40)) as pilot:
         await press_to_first_pain(rig, pilot, [70.0, 44.0, 46.0])
         result = text_of(rig.app.screen.query_one("#result", Static))
         assert "Your band 45.0-55.7 N, ceiling 66.4 N" in result
@@ -314,16 +335,76 @@ async def test_c_measures_the_persons_band_and_the_point_follows_it(rig: Rig) ->
         assert (config.band_low_n, config.band_high_n, config.ceiling_n) == pytest.approx(
             (45.0, 55.718, 66.435), abs=1e-3
         )
-        assert "band 45.0-55.7 N (yours)" in text_of(rig.screen.query_one("#title", Static))
+        today = datetime.now(UTC).astimezone().date()
+        whose = f"band 45.0-55.7 N (yours, measured {today.day} {today:%b})"
+        assert whose in text_of(rig.screen.query_one("#title", Static))
         assert config.target_s == before_target_s, "the hold target is not the band's business"
     await rig.session.close()  # the store's writer thread has caught up once this returns
     stored = rig.store.targets(config.region.id)
     assert stored is not None
     assert stored.ppt_n == pytest.approx(45.0)
+    assert stored.trials == pytest.approx((70.0, 44.0, 46.0))
+    assert stored.measured_on == today
 
 
-async def test_escape_leaves_the_targets_as_they_were(rig: Rig) -> None:
-    async with rig.app.run_test(size=(100, 32)) as pilot:
+async def test_taps_within_one_press_are_refused(device_rig: Rig) -> None:
+    """Three taps inside one continuous press give one trial, and the reason why not more."""
+    rig = device_rig
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        screen = await open_measurement(rig, pilot)
+        rig.press(45.0, 3.0)
+        await rig.taken(pilot)
+        for _ in range(3):
+            await pilot.press("space")
+        assert screen.taps == pytest.approx((45.0,))
+        assert "one tap per press" in text_of(screen.query_one("#refusal", Static))
+        rig.press(0.0, 5.0)  # lifted off, but not rested
+        rig.press(45.0, 3.0)
+        await rig.taken(pilot)
+        await pilot.press("space")
+        assert screen.taps == pytest.approx((45.0,))
+        assert "rest" in text_of(screen.query_one("#refusal", Static))
+        await pilot.press("enter")  # nothing measured: enter keeps nothing
+        assert rig.app.screen is screen
+
+
+async def test_a_fast_ramp_is_refused_and_no_pain_keeps_the_defaults(device_rig: Rig) -> None:
+    rig = device_rig
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        screen = await open_measurement(rig, pilot)
+        for step in range(1, 21):  # 20 -> 60 N in 1 s: three times the ramp's target
+            rig.press(20.0 + 2.0 * step, 0.05)
+        await rig.taken(pilot)
+        await pilot.press("space")
+        assert screen.taps == ()
+        assert "too fast" in text_of(screen.query_one("#refusal", Static))
+        await pilot.press("n")
+        assert "default targets stay" in text_of(screen.query_one("#message", Static))
+        await pilot.press("escape")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
+        assert "(default)" in text_of(rig.screen.query_one("#title", Static))
+    assert rig.store.targets(REGION) is None
+
+
+async def test_c_on_the_simulated_tool_is_refused_and_says_why(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        rig.link(LinkState.LIVE)
+        await pilot.press("c")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
+        screen = rig.app.screen
+        assert isinstance(screen, PptScreen)
+        assert "simulated tool" in text_of(screen.query_one("#refused", Static))
+        rig.press(45.0, 3.0)
+        await rig.taken(pilot)
+        await pilot.press("space")
+        assert screen.taps == ()
+        await pilot.press("escape")
+    assert rig.store.targets(REGION) is None
+
+
+async def test_escape_leaves_the_targets_as_they_were(device_rig: Rig) -> None:
+    rig = device_rig
+    async with rig.app.run_test(size=(100, 40)) as pilot:
         before = rig.session.pipeline.config
         await press_to_first_pain(rig, pilot, [70.0, 44.0, 46.0])
         await pilot.press("escape")
@@ -332,12 +413,13 @@ async def test_escape_leaves_the_targets_as_they_were(rig: Rig) -> None:
     assert rig.store.targets(before.region.id) is None
 
 
-async def test_a_tap_needs_a_live_tool(rig: Rig) -> None:
+async def test_a_tap_needs_a_live_tool(device_rig: Rig) -> None:
     """Before the link is live the force on screen is not a reading: no tap is taken."""
+    rig = device_rig
     async with rig.app.run_test(size=(100, 32)) as pilot:
         await pilot.press("c")
         await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
         await pilot.press("space")
         screen = rig.app.screen
         assert isinstance(screen, PptScreen)
-        assert screen.taps == []
+        assert screen.taps == ()

@@ -9,6 +9,7 @@ made again (the store's writer retries a busy or full disk).
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -30,7 +31,7 @@ def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_
     """One PPT measurement's targets, filed under its region and tool."""
     conn.execute(
         "INSERT INTO targets (region, tool, measured_at, ppt_n, band_low_n, band_high_n,"
-        " ceiling_n) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " ceiling_n, trials) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             targets.region_id,
             targets.tool,
@@ -39,6 +40,7 @@ def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_
             targets.band_low_n,
             targets.band_high_n,
             targets.ceiling_n,
+            json.dumps(list(targets.trials)),
         ),
     )
 

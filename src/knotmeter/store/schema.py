@@ -80,6 +80,11 @@ MIGRATIONS: tuple[str, ...] = (
         summary     TEXT NOT NULL               -- JSON: duration, points, alarms
     );
     """,
+    """
+    -- The presses a PPT measurement kept (JSON list of newtons, the dropped first one
+    -- included), so a stored band can be told from a guess; older rows have none.
+    ALTER TABLE targets ADD COLUMN trials TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

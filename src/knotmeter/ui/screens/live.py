@@ -362,11 +362,14 @@ class LiveScreen(Screen[None]):
         state = self.session.state
         fmt = self.fmt
         region = config.region
-        defaults = (region.band_low_n, region.band_high_n, region.ceiling_n)
+        own = self.session.own_targets
+        measured = None if own is None else own.measured_on
         whose = (
-            ""
-            if (config.band_low_n, config.band_high_n, config.ceiling_n) == defaults
+            " (default)"
+            if own is None
             else " (yours)"
+            if measured is None
+            else f" (yours, measured {measured.day} {measured:%b})"
         )
         parts = [self.session.label or "", region.name, state.tool]
         parts.append(f"band {fmt.number(config.band_low_n)}-{fmt.text(config.band_high_n)}{whose}")
