@@ -170,8 +170,10 @@ class Session:
         self._target_override = hold_target_s
         self._aim = Aim(tool=config.tool, full_scale_n=config.full_scale_n)
         self._recorded_kind = self.kind
-        # Targets measured this sitting, by (region, tool): maybe not on disk yet.
-        self._measured: dict[tuple[str, str], PersonalTargets] = {}
+        # Targets measured (or forgotten: None) this sitting, by (region, tool): the
+        # store's writer may not have caught up; after "forget all" the store is not asked.
+        self._measured: dict[tuple[str, str], PersonalTargets | None] = {}
+        self._forgot_all = False
         self._closed_health: StoreHealth | None = None
         self._writer: StoreWriter | None = (
             None
@@ -332,21 +334,36 @@ class Session:
     def own_targets(self) -> PersonalTargets | None:
         """The person's measured targets for this point and tool, if any (this sitting's
         first, then the store's); ``None`` means the coach presses by the defaults."""
-        config = self.pipeline.config
-        key = (config.region.id, self._aim.tool.value)
-        if key in self._measured or self.store is None:
-            return self._measured.get(key)
         try:
-            return self.store.targets(*key)
+            return self._targets_for(self.pipeline.config.region.id, self._aim.tool)
         except KnotmeterError:  # a damaged store: the title says "default", coaching goes on
             return None
 
+    def forget_targets(self, *, everywhere: bool = False) -> None:
+        """Forget the measured targets of this point (every tool), or of every point:
+        the defaults apply from now on, here and in the store."""
+        region = self.pipeline.config.region.id
+        if everywhere:
+            self._measured.clear()
+            self._forgot_all = True
+        else:
+            self._measured.update(((region, tool.value), None) for tool in Tool)
+        if self._writer is not None:
+            self._writer.forget_targets(None if everywhere else region)
+        self.set_tool(self._aim.tool)
+
+    def _targets_for(self, region_id: str, tool: Tool) -> PersonalTargets | None:
+        """This sitting's measured targets before the store's."""
+        key = (region_id, tool.value)
+        if key in self._measured:
+            return self._measured[key]
+        if self._forgot_all or self.store is None:
+            return None
+        return self.store.targets(*key)
+
     def _point_config(self, region_id: str, target_s: float | None, aim: Aim) -> PipelineConfig:
         """The point's config, from targets measured this sitting before the store's."""
-        measured = self._measured.get((region_id, aim.tool.value))
-        if measured is None:
-            return region_config(region_id, target_s=target_s, store=self.store, aim=aim)
-        return _config(region_id, measured, target_s, aim)
+        return _config(region_id, self._targets_for(region_id, aim.tool), target_s, aim)
 
     def _retarget(self, build: Callable[[Aim], PipelineConfig]) -> None:
         """Move the pipeline to ``build(aim)``; hold events before it are filed under the

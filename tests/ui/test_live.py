@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -11,6 +11,7 @@ from textual.widgets import Digits, OptionList, Static
 
 from firmware_host.source import LinkState
 from knotmeter.core.events import AlarmKind, AlarmRaised, HoldEnded, HoldStarted
+from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.units import Unit
 from knotmeter.session import SessionEvent
 from knotmeter.store import SourceKind
@@ -423,3 +424,21 @@ async def test_a_tap_needs_a_live_tool(device_rig: Rig) -> None:
         screen = rig.app.screen
         assert isinstance(screen, PptScreen)
         assert screen.taps == ()
+
+
+async def test_forgetting_the_band_here_brings_back_the_default(device_rig: Rig) -> None:
+    """The palette's "Forget your band here": the coach, the title and the store agree."""
+    rig = device_rig
+    region = rig.session.config.region
+    mine = PersonalTargets(REGION, 45.0, 45.0, 55.7, 66.4, measured_on=date(2026, 12, 2))
+    rig.session.use_targets(mine)  # measured before the screen is drawn
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        await rig.hold(pilot, 0.0, 0.5)
+        assert "(yours, measured 2 Dec)" in text_of(rig.screen.query_one("#title", Static))
+        rig.screen.forget_targets()
+        await rig.hold(pilot, 0.0, 0.5)
+        config = rig.session.config
+        assert (config.band_low_n, config.band_high_n) == (region.band_low_n, region.band_high_n)
+        assert "(default)" in text_of(rig.screen.query_one("#title", Static))
+    await rig.session.close()
+    assert rig.store.targets(REGION) is None

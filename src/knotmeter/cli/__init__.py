@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, str] = {
     "sessions": "the sittings in the store: when, how long, points, holds, alarms",
     "export": "sessions as CSV tables or JSON lines: samples, holds, alarms, pain ratings",
     "store": "where the session store is; --check checks it is sound (read-only)",
+    "targets": "your measured bands per point and tool; --reset REGION or --all forgets them",
 }
 
 

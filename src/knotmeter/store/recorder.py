@@ -27,6 +27,12 @@ from knotmeter.store.records import SourceKind
 PAIN_SCORES = range(10)
 
 
+def delete_targets(conn: sqlite3.Connection, region_id: str | None) -> int:
+    """Forget every measurement of ``region_id`` (every region if ``None``); how many."""
+    where, params = ("", ()) if region_id is None else (" WHERE region = ?", (region_id,))
+    return conn.execute("DELETE FROM targets" + where, params).rowcount
+
+
 def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_at: float) -> None:
     """One PPT measurement's targets, filed under its region and tool."""
     conn.execute(
@@ -192,6 +198,11 @@ class SessionRecorder:
         """Keep a PPT measurement made during this session (see ``SessionStore.targets``)."""
         with self._write() as conn:
             insert_targets(conn, targets, self._wall_clock())
+
+    def forget_targets(self, region_id: str | None) -> None:
+        """Forget the measurements of ``region_id`` (all if ``None``), in queue order."""
+        with self._write() as conn:
+            delete_targets(conn, region_id)
 
     def set_kind(self, kind: SourceKind) -> None:
         """Relabel the session row: a source may learn it is simulated only after it opened."""

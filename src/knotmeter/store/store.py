@@ -29,7 +29,7 @@ from knotmeter.store.db import (
     transaction,
 )
 from knotmeter.store.paths import default_db_path
-from knotmeter.store.recorder import SessionRecorder, insert_targets
+from knotmeter.store.recorder import SessionRecorder, delete_targets, insert_targets
 from knotmeter.store.records import HoldRecord, SourceKind
 from knotmeter.store.writer import StoreWriter
 
@@ -173,9 +173,8 @@ class SessionStore(AbstractContextManager["SessionStore"]):
     def forget_targets(self, region_id: str | None = None) -> int:
         """Forget every measurement of ``region_id`` (every region if ``None``), all tools:
         the defaults apply again. Returns how many measurements were forgotten."""
-        where, params = ("", ()) if region_id is None else (" WHERE region = ?", (region_id,))
         with transaction(self._conn, self.path) as conn:
-            return conn.execute("DELETE FROM targets" + where, params).rowcount
+            return delete_targets(conn, region_id)
 
     def save_summary(self, session_id: int, summary: Mapping[str, object]) -> None:
         """Keep a finished session's summary (JSON) with it; a second one replaces it."""

@@ -192,6 +192,11 @@ class StoreWriter:
         with self._cond:
             self._put(0, 1, lambda r: r.save_targets(targets))
 
+    def forget_targets(self, region_id: str | None) -> None:
+        """Forget measured targets, after every save queued before this."""
+        with self._cond:
+            self._put(0, 1, lambda r: r.forget_targets(region_id))
+
     def close(
         self, hold: HoldState, t: float, *, timeout_s: float = CLOSE_TIMEOUT_S
     ) -> StoreHealth:

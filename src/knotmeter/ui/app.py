@@ -191,6 +191,16 @@ class KnotmeterApp(App[None]):
                 partial(screen.set_tool, tool),
             )
         yield SystemCommand(
+            "Forget your band here",
+            "this point's measured bands (every tool) are forgotten: its default applies",
+            screen.forget_targets,
+        )
+        yield SystemCommand(
+            "Forget all your bands",
+            "every measured band is forgotten: each point's default applies",
+            partial(screen.forget_targets, everywhere=True),
+        )
+        yield SystemCommand(
             "Sessions",
             "Past sittings: trace, holds, alarms, pain",
             lambda: self.push_screen(SessionsScreen.of(screen.session, screen.fmt)),

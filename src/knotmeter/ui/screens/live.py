@@ -507,5 +507,12 @@ class LiveScreen(Screen[None]):
             f"{self.fmt.text(targets.band_high_n)} here, ceiling {self.fmt.text(targets.ceiling_n)}"
         )
 
+    def forget_targets(self, *, everywhere: bool = False) -> None:
+        """Forget the measured band here (or everywhere): the defaults apply again."""
+        self.session.forget_targets(everywhere=everywhere)
+        self._redraw()
+        where = "every point" if everywhere else self.session.config.region.name
+        self.notify(f"Measured bands forgotten on {where}: the default band applies")
+
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
