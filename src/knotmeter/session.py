@@ -22,12 +22,14 @@ from firmware_host.source import BatteryStatus, CoachAim, DeviceInfo, Source, So
 from firmware_host.source import LinkChanged as LinkChanged  # re-exported: screens learn
 from firmware_host.source import LinkState as LinkState  # link state from the session
 from knotmeter.core.errors import CoachInputError
-from knotmeter.core.events import Event, HoldStarted
+from knotmeter.core.events import Event, HoldEnded, HoldStarted
+from knotmeter.core.modes import one_level_lighter
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
 from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
@@ -174,6 +176,7 @@ class Session:
         # store's writer may not have caught up; after "forget all" the store is not asked.
         self._measured: dict[tuple[str, str], PersonalTargets | None] = {}
         self._forgot_all = False
+        self._lighter_due = False
         self._closed_health: StoreHealth | None = None
         self._writer: StoreWriter | None = (
             None
@@ -409,7 +412,7 @@ class Session:
             self.source.pause(paused)
 
     def rate_pain(self, score: int) -> None:
-        """Log a 0-9 pain rating with the current or last hold; ``ValueError`` outside 0-9.
+        """Log a 1-10 pain rating with the current or last hold; ``ValueError`` outside 1-10.
 
         "Current" is as subscribers saw it: a rating given while handling a
         ``HoldStarted`` goes to that hold. Before any hold, it waits for the first.
@@ -417,6 +420,17 @@ class Session:
         check_pain_score(score)
         if self._writer is not None:
             self._writer.rate_pain(score, self._hold_t)
+        if score >= HOLD_PAIN_TOO_HIGH:
+            self._lighter_due = True
+            if not self.pipeline.state.hold.active:
+                self._go_lighter()
+
+    def _go_lighter(self) -> None:
+        """After a hold rated 7/10 or more the next one on this point starts a level lower
+        (``modes.one_level_lighter``); a running hold is not moved under the person."""
+        self._lighter_due = False
+        current = self.pipeline.config
+        self._retarget(lambda _aim: one_level_lighter(current))
 
     async def close(self) -> None:
         """Stop the source, wait for the drain to end, and close the session's record:
@@ -530,6 +544,8 @@ class Session:
             if isinstance(event, HoldStarted):
                 self._hold_t = event.t
             self._emit(event)
+        if self._lighter_due and any(isinstance(event, HoldEnded) for event in events):
+            self._go_lighter()
         if self._writer is not None:
             self._writer.record(batch, events, region=region or self.pipeline.config.region.id)
         if self.routine is not None and events:

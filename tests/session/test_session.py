@@ -295,11 +295,11 @@ async def test_pain_ratings_land_on_the_right_hold_rows(
     assert all(h.complete and h.region == REGION for h in rows)
 
 
-@pytest.mark.parametrize("score", [-1, 10])
-def test_pain_outside_0_to_9_is_refused_even_without_a_store(
+@pytest.mark.parametrize("score", [-1, 0, 11])
+def test_pain_outside_1_to_10_is_refused_even_without_a_store(
     hand_source: HandSource, score: int
 ) -> None:
-    with pytest.raises(ValueError, match="0-9"):
+    with pytest.raises(ValueError, match="1-10"):
         Session(hand_source, config(), clock=ManualClock()).rate_pain(score)
 
 

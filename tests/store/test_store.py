@@ -163,10 +163,10 @@ def test_pain_finds_its_hold_by_start_time_even_before_the_row_exists(
     assert [h.pain for h in store.holds()] == [4, 2]
 
 
-@pytest.mark.parametrize("score", [-1, 10, 42])
-def test_pain_outside_0_to_9_is_refused(store: SessionStore, score: int) -> None:
+@pytest.mark.parametrize("score", [-1, 0, 11, 42])
+def test_pain_outside_1_to_10_is_refused(store: SessionStore, score: int) -> None:
     recorder = store.begin_session(source="sim:x", kind=SourceKind.SIMULATED, region=REGION)
-    with pytest.raises(ValueError, match="0-9"):
+    with pytest.raises(ValueError, match="1-10"):
         recorder.rate_pain(score, None)
 
 

@@ -442,3 +442,23 @@ async def test_forgetting_the_band_here_brings_back_the_default(device_rig: Rig)
         assert "(default)" in text_of(rig.screen.query_one("#title", Static))
     await rig.session.close()
     assert rig.store.targets(REGION) is None
+
+
+async def test_zero_is_ten_and_a_hold_rated_seven_or_more_makes_the_next_one_lighter(
+    device_rig: Rig,
+) -> None:
+    rig = device_rig
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        rig.link(LinkState.LIVE)
+        before = rig.session.config
+        await rig.hold(pilot, 52.0, 2.0)
+        await pilot.press("0")  # mid-hold: the running hold is not moved under the person
+        assert rig.session.config == before
+        await rig.hold(pilot, 0.0, 3.0)  # released: the next hold starts a level lower
+        lighter = rig.session.config
+        assert lighter.band_high_n < before.band_high_n
+        assert lighter.ceiling_n < before.ceiling_n
+        assert lighter.target_s == before.target_s
+    await rig.session.close()
+    rated = [hold.pain for hold in rig.store.holds(region=REGION)]
+    assert rated == [10]

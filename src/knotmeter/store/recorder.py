@@ -24,7 +24,7 @@ from knotmeter.core.state import HoldState
 from knotmeter.store.db import transaction
 from knotmeter.store.records import SourceKind
 
-PAIN_SCORES = range(10)
+PAIN_SCORES = range(1, 11)
 
 
 def delete_targets(conn: sqlite3.Connection, region_id: str | None) -> int:
@@ -52,9 +52,9 @@ def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_
 
 
 def check_pain_score(score: int) -> None:
-    """Pain is rated on the 0-9 keys; anything else is a caller's bug."""
+    """Pain is rated 1-10 (``core.scores``); anything else is a caller's bug."""
     if score not in PAIN_SCORES:
-        raise ValueError(f"pain rating must be 0-9, got {score}")
+        raise ValueError(f"pain rating must be 1-10, got {score}")
 
 
 class SessionRecorder:
@@ -178,7 +178,7 @@ class SessionRecorder:
         return cursor.lastrowid
 
     def rate_pain(self, score: int, hold_start_t: float | None) -> None:
-        """Log a 0-9 rating with the hold that started at ``hold_start_t``.
+        """Log a 1-10 rating with the hold that started at ``hold_start_t``.
 
         ``None`` means the first hold, not started yet. A rating for a hold whose row
         is not written yet is kept until it is; a new rating replaces the old one.

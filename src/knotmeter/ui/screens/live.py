@@ -44,6 +44,7 @@ from knotmeter.core.events import (
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged
+from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
 from knotmeter.core.state import CoachState, HoldState
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
@@ -220,7 +221,7 @@ class LiveScreen(Screen[None]):
                 self._draw_status()
                 self._draw_instruction(self.session.state)
             case HoldCompleted():
-                self.notify("Hold complete: ease off slowly, then rate the pain 0-9")
+                self.notify(EASE_OFF_INSTRUCTION)
             case StepChanged(t=t, step=step):
                 if step is Step.FIND:
                     self._point_t = t  # the hold panel starts afresh on a new point
@@ -468,11 +469,22 @@ class LiveScreen(Screen[None]):
     def action_pain(self, score: int) -> None:
         """Rate the hold in progress, or the last one; before any hold, say so."""
         if self._this_points(self.session.state.hold).started_t is None:
-            self.notify("No hold to rate yet: press into the band first, then rate it 0-9")
+            self.notify(
+                "No hold to rate yet: press into the band first, then rate it 1-10 (0 is 10)"
+            )
             return
         self.session.rate_pain(score)
         self.tally.rate_pain(score)
-        self.notify(f"Pain {score}/9 logged with this hold")
+        if score < HOLD_PAIN_TOO_HIGH:
+            self.notify(f"Pain {score}/10 logged with this hold")
+            return
+        self._redraw()
+        self.notify(
+            f"Pain {score}/10 logged: that is too much. Go lighter: the next hold here "
+            "starts a level lower",
+            severity="warning",
+            timeout=10,
+        )
 
     def action_pause(self) -> None:
         """Pause the session (a replay stops) and hold the picture still; alarms keep
