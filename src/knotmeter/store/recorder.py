@@ -20,9 +20,10 @@ from pathlib import Path
 from knotmeter.core.events import AlarmRaised, Event, HoldCompleted, HoldEnded, HoldStarted
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.scores import Outcome
 from knotmeter.core.state import HoldState
 from knotmeter.store.db import transaction
-from knotmeter.store.records import SourceKind
+from knotmeter.store.records import Moment, SourceKind
 
 PAIN_SCORES = range(1, 11)
 
@@ -198,6 +199,24 @@ class SessionRecorder:
         """Keep a PPT measurement made during this session (see ``SessionStore.targets``)."""
         with self._write() as conn:
             insert_targets(conn, targets, self._wall_clock())
+
+    def record_outcome(self, plan_id: str, moment: Moment, outcome: Outcome) -> None:
+        """The complaint rated at the routine's ``moment`` (start or retest), now."""
+        retest = None if outcome.retest is None else outcome.retest.value
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO outcomes (session_id, plan, recorded_at, moment, pain, function,"
+                " retest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self.session_id,
+                    plan_id,
+                    self._wall_clock(),
+                    moment.value,
+                    outcome.pain.value,
+                    outcome.function.value,
+                    retest,
+                ),
+            )
 
     def forget_targets(self, region_id: str | None) -> None:
         """Forget the measurements of ``region_id`` (all if ``None``), in queue order."""

@@ -7,6 +7,13 @@ from datetime import datetime
 from enum import StrEnum
 
 
+class Moment(StrEnum):
+    """When in a routine the complaint was rated."""
+
+    START = "start"
+    RETEST = "retest"
+
+
 class SourceKind(StrEnum):
     """Where a session's samples came from; only ``device`` sessions are health history."""
 

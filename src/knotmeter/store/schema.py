@@ -105,6 +105,17 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE holds_1_10 RENAME TO holds;
     CREATE UNIQUE INDEX holds_by_session ON holds (session_id, start_t);
     CREATE INDEX holds_by_region_time ON holds (region, started_at);
+    -- The complaint, rated at a routine's start and at its retest (core.scores).
+    CREATE TABLE outcomes (
+        session_id  INTEGER NOT NULL REFERENCES sessions (id),
+        plan        TEXT NOT NULL,
+        recorded_at REAL NOT NULL,              -- wall clock, Unix seconds (UTC)
+        moment      TEXT NOT NULL CHECK (moment IN ('start', 'retest')),
+        pain        INTEGER NOT NULL CHECK (pain BETWEEN 1 AND 10),
+        function    INTEGER NOT NULL CHECK (function BETWEEN 1 AND 10),
+        retest      TEXT CHECK (retest IN ('better', 'same', 'worse'))
+    );
+    CREATE INDEX outcomes_by_plan_time ON outcomes (plan, recorded_at);
     """,
 )
 

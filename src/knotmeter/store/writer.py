@@ -39,11 +39,12 @@ from pathlib import Path
 from knotmeter.core.events import Event
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.scores import Outcome
 from knotmeter.core.state import HoldState
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.db import StoreWriteError, connect
 from knotmeter.store.recorder import SessionRecorder
-from knotmeter.store.records import SourceKind
+from knotmeter.store.records import Moment, SourceKind
 
 RETRY_BUSY_S = 0.05
 RETRY_FAILED_S = 0.5
@@ -191,6 +192,10 @@ class StoreWriter:
     def save_targets(self, targets: PersonalTargets) -> None:
         with self._cond:
             self._put(0, 1, lambda r: r.save_targets(targets))
+
+    def record_outcome(self, plan_id: str, moment: Moment, outcome: Outcome) -> None:
+        with self._cond:
+            self._put(0, 1, lambda r: r.record_outcome(plan_id, moment, outcome))
 
     def forget_targets(self, region_id: str | None) -> None:
         """Forget measured targets, after every save queued before this."""
