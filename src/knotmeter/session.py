@@ -23,7 +23,7 @@ from firmware_host.source import LinkChanged as LinkChanged  # re-exported: scre
 from firmware_host.source import LinkState as LinkState  # link state from the session
 from knotmeter.core.errors import CoachInputError
 from knotmeter.core.events import Event, HoldEnded, HoldStarted
-from knotmeter.core.modes import one_level_lighter
+from knotmeter.core.modes import Mode, apply_mode, one_level_lighter
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
 from knotmeter.core.ppt import PersonalTargets
@@ -83,6 +83,7 @@ class Aim:
     tool: Tool = Tool.BALL
     full_scale_n: float | None = None
     hold_s: tuple[float, float] | None = None  # a routine point's advised hold range
+    mode: Mode = Mode.NORMAL  # flare or tender: lighter band, shorter holds
 
 
 def region_config(
@@ -107,7 +108,7 @@ def region_config(
 def _config(
     region_id: str, personal: PersonalTargets | None, target_s: float | None, aim: Aim
 ) -> PipelineConfig:
-    return PipelineConfig.for_region(
+    config = PipelineConfig.for_region(
         region_id,
         band=None if personal is None else (personal.band_low_n, personal.band_high_n),
         ceiling_n=None if personal is None else personal.ceiling_n,
@@ -116,6 +117,7 @@ def _config(
         full_scale_n=aim.full_scale_n,
         hold_s=aim.hold_s,
     )
+    return apply_mode(config, aim.mode)
 
 
 def source_kind(source: Source) -> SourceKind:
@@ -177,6 +179,7 @@ class Session:
         self._measured: dict[tuple[str, str], PersonalTargets | None] = {}
         self._forgot_all = False
         self._lighter_due = False
+        self._point_target_s: float | None = config.target_s  # before any mode's halving
         self._closed_health: StoreHealth | None = None
         self._writer: StoreWriter | None = (
             None
@@ -314,15 +317,27 @@ class Session:
         """
         target = self._target_override if self._target_override is not None else target_s
         self._aim = replace(self._aim, hold_s=hold_s)
+        self._point_target_s = target
         self._retarget(lambda aim: self._point_config(region_id, target, aim))
 
     def set_tool(self, tool: Tool) -> None:
         """Press with ``tool`` from now on: the point's limits scale to its contact area."""
         self._aim = replace(self._aim, tool=tool)
-        config = self.pipeline.config
-        self.set_region(
-            config.region.id, target_s=config.target_s, hold_s=(config.hold_min_s, config.cap_s)
-        )
+        self._rebuild()
+
+    @property
+    def mode(self) -> Mode:
+        return self._aim.mode
+
+    def set_mode(self, mode: Mode) -> None:
+        """Coach in ``mode`` from now on, on this point and the next (``modes.apply_mode``)."""
+        self._aim = replace(self._aim, mode=mode)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """This point's config again from what it is built of (a mode applies once)."""
+        region_id, target = self.pipeline.config.region.id, self._point_target_s
+        self._retarget(lambda aim: self._point_config(region_id, target, aim))
 
     def use_targets(self, targets: PersonalTargets) -> None:
         """Keep the person's measured targets and press by them from now on; the hold
@@ -330,8 +345,8 @@ class Session:
         self._measured[targets.region_id, targets.tool] = targets
         if self._writer is not None:
             self._writer.save_targets(targets)
-        current = self.pipeline.config
-        self._retarget(lambda aim: _config(current.region.id, targets, current.target_s, aim))
+        region_id, target = self.pipeline.config.region.id, self._point_target_s
+        self._retarget(lambda aim: _config(region_id, targets, target, aim))
 
     @property
     def own_targets(self) -> PersonalTargets | None:
@@ -353,7 +368,7 @@ class Session:
             self._measured.update(((region, tool.value), None) for tool in Tool)
         if self._writer is not None:
             self._writer.forget_targets(None if everywhere else region)
-        self.set_tool(self._aim.tool)
+        self._rebuild()
 
     def _targets_for(self, region_id: str, tool: Tool) -> PersonalTargets | None:
         """This sitting's measured targets before the store's."""

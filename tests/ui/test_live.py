@@ -11,7 +11,9 @@ from textual.widgets import Digits, OptionList, Static
 
 from firmware_host.source import LinkState
 from knotmeter.core.events import AlarmKind, AlarmRaised, HoldEnded, HoldStarted
+from knotmeter.core.modes import Mode, apply_mode
 from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.tools import Tool
 from knotmeter.core.units import Unit
 from knotmeter.session import SessionEvent
 from knotmeter.store import SourceKind
@@ -462,3 +464,23 @@ async def test_zero_is_ten_and_a_hold_rated_seven_or_more_makes_the_next_one_lig
     await rig.session.close()
     rated = [hold.pain for hold in rig.store.holds(region=REGION)]
     assert rated == [10]
+
+
+async def test_flare_mode_lightens_the_point_once_shows_it_and_normal_undoes_it(
+    rig: Rig,
+) -> None:
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        before = rig.session.config
+        rig.screen.set_mode(Mode.FLARE)
+        await pilot.pause()
+        assert rig.session.config == apply_mode(before, Mode.FLARE)
+        assert rig.session.config.target_s == before.target_s / 2
+        assert "FLARE" in text_of(rig.screen.query_one("#title", Static))
+        rig.screen.set_tool(Tool.BALL)  # a rebuild applies the mode once, not again
+        assert rig.session.config == apply_mode(before, Mode.FLARE)
+        rig.screen.set_mode(Mode.TENDER)
+        assert rig.session.config == apply_mode(before, Mode.TENDER)
+        rig.screen.set_mode(Mode.NORMAL)
+        await pilot.pause()
+        assert rig.session.config == before
+        assert "FLARE" not in text_of(rig.screen.query_one("#title", Static))

@@ -21,6 +21,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from knotmeter.core.modes import Mode
 from knotmeter.core.regions import load_regions
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
@@ -189,6 +190,12 @@ class KnotmeterApp(App[None]):
                 f"Tool: {tool}",
                 "press with this tool: the band and ceiling follow its contact area",
                 partial(screen.set_tool, tool),
+            )
+        for mode in Mode:
+            yield SystemCommand(
+                f"Mode: {mode}",
+                "flare: band ~2-3/10, holds halved; tender: lighter, holds 20-30 s",
+                partial(screen.set_mode, mode),
             )
         yield SystemCommand(
             "Forget your band here",

@@ -41,6 +41,7 @@ from knotmeter.core.events import (
     HoldCompleted,
     Zone,
 )
+from knotmeter.core.modes import Mode
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged
@@ -90,6 +91,13 @@ FAR_MIN_SIZE = (80, 24)
 """The far view is the default from this size up (columns, rows)."""
 RISING_N_PER_S = 3.0
 """The live rate shows beside the gauge while the force rises faster than this."""
+
+
+MODE_NOTES: dict[Mode, str] = {
+    Mode.FLARE: "FLARE: lighter (2-3/10), holds halved",
+    Mode.TENDER: "TENDER: lighter, holds 20-30 s",
+}
+"""What the title says of a mode other than normal."""
 
 
 class LiveScreen(Screen[None]):
@@ -372,7 +380,8 @@ class LiveScreen(Screen[None]):
             if measured is None
             else f" (yours, measured {measured.day} {measured:%b})"
         )
-        parts = [self.session.label or "", region.name, state.tool]
+        mode = MODE_NOTES.get(self.session.mode, "")
+        parts = [self.session.label or "", mode, region.name, state.tool]
         parts.append(f"band {fmt.number(config.band_low_n)}-{fmt.text(config.band_high_n)}{whose}")
         ceiling = f"ceiling {fmt.text(state.ceiling_n)}"
         if state.ceiling_capped and state.full_scale_n is not None:
@@ -518,6 +527,12 @@ class LiveScreen(Screen[None]):
             f"Your band is {self.fmt.number(targets.band_low_n)}-"
             f"{self.fmt.text(targets.band_high_n)} here, ceiling {self.fmt.text(targets.ceiling_n)}"
         )
+
+    def set_mode(self, mode: Mode) -> None:
+        """Flare, tender or normal from now on: the band, ceiling and holds follow."""
+        self.session.set_mode(mode)
+        self._redraw()
+        self.notify(f"Mode: {MODE_NOTES.get(mode, 'normal band and holds')}")
 
     def forget_targets(self, *, everywhere: bool = False) -> None:
         """Forget the measured band here (or everywhere): the defaults apply again."""
