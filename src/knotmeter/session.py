@@ -29,12 +29,13 @@ from knotmeter.core.plans import Plan
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
-from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
+from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, Outcome
 from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.store import (
+    Moment,
     SaveState,
     SessionStore,
     SourceKind,
@@ -439,6 +440,12 @@ class Session:
             self._lighter_due = True
             if not self.pipeline.state.hold.active:
                 self._go_lighter()
+
+    def record_outcome(self, moment: Moment, outcome: Outcome) -> None:
+        """The complaint rated at the routine's start or retest, kept with this session
+        under the routine's plan (without a routine there is no plan to judge)."""
+        if self.routine is not None and self._writer is not None:
+            self._writer.record_outcome(self.routine.plan.id, moment, outcome)
 
     def _go_lighter(self) -> None:
         """After a hold rated 7/10 or more the next one on this point starts a level lower

@@ -13,15 +13,18 @@ from firmware_host.source import LinkState
 from knotmeter.core.events import AlarmKind, AlarmRaised, HoldEnded, HoldStarted
 from knotmeter.core.modes import Mode, apply_mode
 from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.scores import Retest
 from knotmeter.core.tools import Tool
 from knotmeter.core.units import Unit
 from knotmeter.session import SessionEvent
-from knotmeter.store import SourceKind
+from knotmeter.store import Moment, SourceKind
+from knotmeter.store.reads import outcomes, reading
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens import live
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.history import HistoryScreen
 from knotmeter.ui.screens.live import LiveScreen
+from knotmeter.ui.screens.outcome import OutcomeScreen
 from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.widgets import AlarmBanner, HoldPanel, StatusLine
@@ -484,3 +487,24 @@ async def test_flare_mode_lightens_the_point_once_shows_it_and_normal_undoes_it(
         await pilot.pause()
         assert rig.session.config == before
         assert "FLARE" not in text_of(rig.screen.query_one("#title", Static))
+
+
+async def test_the_complaint_is_rated_and_kept_with_the_routines_session(
+    routine_rig: Rig,
+) -> None:
+    """Before: pain 6, function 4; after: pain 10 (the 0 key), function 5, retest better."""
+    rig = routine_rig
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        for moment, keys in ((Moment.START, "64"), (Moment.RETEST, "05b")):
+            rig.screen.rate_complaint(moment)
+            await rig.until(pilot, lambda: isinstance(rig.app.screen, OutcomeScreen))
+            for key in keys:
+                await pilot.press(key)
+            await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
+    await rig.session.close()
+    with reading(rig.store.path) as conn:
+        rated = outcomes(conn, 0.0, kinds=tuple(SourceKind))
+    assert [(o.pain.value, o.function.value, o.retest) for o in rated["tension-headache"]] == [
+        (6, 4, None),
+        (10, 5, Retest.BETTER),
+    ]

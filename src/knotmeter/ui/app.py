@@ -26,6 +26,7 @@ from knotmeter.core.regions import load_regions
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.session import Session
+from knotmeter.store import Moment
 from knotmeter.ui.commands import COMMANDS
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.live import FRAME_HZ, LiveScreen
@@ -191,6 +192,13 @@ class KnotmeterApp(App[None]):
                 "press with this tool: the band and ceiling follow its contact area",
                 partial(screen.set_tool, tool),
             )
+        if screen.session.routine is not None:
+            for moment, when in ((Moment.START, "before"), (Moment.RETEST, "after")):
+                yield SystemCommand(
+                    f"Complaint: {when} the routine",
+                    "rate the complaint's pain and function 1-10 (and the retest), for history",
+                    partial(screen.rate_complaint, moment),
+                )
         for mode in Mode:
             yield SystemCommand(
                 f"Mode: {mode}",

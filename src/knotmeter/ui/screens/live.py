@@ -22,6 +22,7 @@ import dataclasses
 import gc
 import math
 import time
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on, work
@@ -51,10 +52,12 @@ from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.history import days_of_holds
 from knotmeter.session import LinkChanged, Session, SessionEvent
+from knotmeter.store import Moment
 from knotmeter.ui.commands import ROUTINE_ACTIONS, bindings
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.history import HISTORY_DAYS, HistoryScreen
+from knotmeter.ui.screens.outcome import OutcomeScreen
 from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.summary import SummaryTally
@@ -98,6 +101,7 @@ MODE_NOTES: dict[Mode, str] = {
     Mode.TENDER: "TENDER: lighter, holds 20-30 s",
 }
 """What the title says of a mode other than normal."""
+RATE_AT_RETEST = "Retest done? Rate the complaint (ctrl+p, Complaint: after the routine)"
 
 
 class LiveScreen(Screen[None]):
@@ -233,6 +237,8 @@ class LiveScreen(Screen[None]):
             case StepChanged(t=t, step=step):
                 if step is Step.FIND:
                     self._point_t = t  # the hold panel starts afresh on a new point
+                if step is Step.RETEST:
+                    self.notify(RATE_AT_RETEST, timeout=15)
                 self._redraw()  # a new point has its own band, ceiling and hold
             case HoldCounted(holds_done=done, holds_needed=needed) if needed > 1:
                 self.notify(f"Hold {done} of {needed} counted at this point")
@@ -526,6 +532,15 @@ class LiveScreen(Screen[None]):
         self.notify(
             f"Your band is {self.fmt.number(targets.band_low_n)}-"
             f"{self.fmt.text(targets.band_high_n)} here, ceiling {self.fmt.text(targets.ceiling_n)}"
+        )
+
+    def rate_complaint(self, moment: Moment) -> None:
+        """Ask the complaint's pain and function (and the retest), kept with the session."""
+        self.app.push_screen(
+            OutcomeScreen(moment, datetime.now().astimezone().date()),
+            lambda outcome: (
+                None if outcome is None else self.session.record_outcome(moment, outcome)
+            ),
         )
 
     def set_mode(self, mode: Mode) -> None:
