@@ -24,7 +24,7 @@ from knotmeter.core.units import Unit
 from knotmeter.history import DayOfHolds
 
 MAX_DAY_TICKS = 8
-PAIN_MAX = 9
+PAIN_MAX = 10
 
 
 @dataclass(slots=True, frozen=True)
@@ -128,9 +128,9 @@ def force_chart(plt: Plot, point: PointDays, style: ChartStyle, scale: ForceScal
 
 
 def pain_chart(plt: Plot, point: PointDays, style: ChartStyle) -> None:
-    """Mean pain rating per day, 0-9: is the point easing?"""
+    """Mean pain rating per day, 1-10: is the point easing?"""
     x, y = _per_day(point, [d.pain for d in point.days])
-    plt.title(f"{point.name}: mean pain (0-9)")
+    plt.title(f"{point.name}: mean pain (1-10)")
     if x:
         marker = style.marker("braille", "*")
         plt.plot(x, y, marker=marker, color=style.tint("orange"), label="pain")

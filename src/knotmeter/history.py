@@ -13,6 +13,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
+from knotmeter.core.adherence import frequency_note, retest_tally, sessions_per_week
+from knotmeter.core.plans import Plan
+from knotmeter.core.scores import (
+    HOLD_PAIN_TOO_HIGH,
+    PRESSURE_TOO_HIGH,
+    Outcome,
+    trend,
+    week_two_advice,
+)
 from knotmeter.store import HoldRecord
 
 
@@ -117,6 +126,38 @@ def table_lines(days: Sequence[DayOfHolds], force_text: Callable[[float], str]) 
             f"pain {trend.first:.1f} on {trend.first_day.isoformat()} -> "
             f"{trend.last:.1f} on {trend.last_day.isoformat()} ({trend.change:+.1f})"
         )
+    rated = sum(day.rated for day in days)
+    if rated and sum(day.pain * day.rated for day in days if day.pain is not None) / rated >= (
+        HOLD_PAIN_TOO_HIGH
+    ):
+        lines.append(PRESSURE_TOO_HIGH)
+    return lines
+
+
+def plan_lines(plan: Plan, outcomes: Sequence[Outcome], today: date) -> list[str]:
+    """One plan's complaint over the weeks: pain and function trend, retests, sessions a
+    week against the plan's, and the week-two advice when two weeks show no improvement."""
+    lines = [f"{plan.name} ({plan.id}): {len(outcomes)} ratings of the complaint"]
+    moved = trend(outcomes)
+    if moved is not None:
+        first, last = outcomes[0], outcomes[-1]
+        lines.append(
+            f"complaint pain {first.pain.value} -> {last.pain.value} ({moved.pain_change:+.1f}), "
+            f"function {first.function.value} -> {last.function.value} "
+            f"({moved.function_change:+.1f}) over {moved.days} days"
+        )
+    tally = retest_tally(outcomes)
+    if any(tally.values()):
+        lines.append("retest " + ", ".join(f"{kind} {n}" for kind, n in tally.items()))
+    per_week = sessions_per_week((o.on for o in outcomes), today)
+    low, high = plan.per_week
+    lines.append(
+        frequency_note(per_week, plan.per_week)
+        or f"{per_week:.1f} sessions a week (the plan's {low}-{high})"
+    )
+    advice = week_two_advice(outcomes)
+    if advice is not None:
+        lines.append(advice)
     return lines
 
 

@@ -22,17 +22,21 @@ from firmware_host.source import BatteryStatus, CoachAim, DeviceInfo, Source, So
 from firmware_host.source import LinkChanged as LinkChanged  # re-exported: screens learn
 from firmware_host.source import LinkState as LinkState  # link state from the session
 from knotmeter.core.errors import CoachInputError
-from knotmeter.core.events import Event, HoldStarted
+from knotmeter.core.events import Event, HoldEnded, HoldStarted
+from knotmeter.core.modes import Mode, apply_mode, one_level_lighter
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, Outcome
 from knotmeter.core.screening import LightProfile, apply_light_profile
 from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
+from knotmeter.errors import KnotmeterError
 from knotmeter.store import (
+    Moment,
     SaveState,
     ScreeningRecord,
     SessionStore,
@@ -82,6 +86,7 @@ class Aim:
     tool: Tool = Tool.BALL
     full_scale_n: float | None = None
     hold_s: tuple[float, float] | None = None  # a routine point's advised hold range
+    mode: Mode = Mode.NORMAL  # flare or tender: lighter band, shorter holds
 
 
 def region_config(
@@ -106,7 +111,7 @@ def region_config(
 def _config(
     region_id: str, personal: PersonalTargets | None, target_s: float | None, aim: Aim
 ) -> PipelineConfig:
-    return PipelineConfig.for_region(
+    config = PipelineConfig.for_region(
         region_id,
         band=None if personal is None else (personal.band_low_n, personal.band_high_n),
         ceiling_n=None if personal is None else personal.ceiling_n,
@@ -115,6 +120,7 @@ def _config(
         full_scale_n=aim.full_scale_n,
         hold_s=aim.hold_s,
     )
+    return apply_mode(config, aim.mode)
 
 
 def source_kind(source: Source) -> SourceKind:
@@ -174,8 +180,12 @@ class Session:
         self._light: LightProfile | None = None
         self._unlit = config  # the config before the light profile (if on) scaled it
         self._screening: ScreeningRecord | None = None  # answered this sitting
-        # Targets measured this sitting, by (region, tool): maybe not on disk yet.
-        self._measured: dict[tuple[str, str], PersonalTargets] = {}
+        # Targets measured (or forgotten: None) this sitting, by (region, tool): the
+        # store's writer may not have caught up; after "forget all" the store is not asked.
+        self._measured: dict[tuple[str, str], PersonalTargets | None] = {}
+        self._forgot_all = False
+        self._lighter_due = False
+        self._point_target_s: float | None = config.target_s  # before any mode's halving
         self._closed_health: StoreHealth | None = None
         self._writer: StoreWriter | None = (
             None
@@ -321,15 +331,27 @@ class Session:
             )
         target = self._target_override if self._target_override is not None else target_s
         self._aim = replace(self._aim, hold_s=hold_s)
+        self._point_target_s = target
         self._retarget(lambda aim: self._point_config(region_id, target, aim))
 
     def set_tool(self, tool: Tool) -> None:
         """Press with ``tool`` from now on: the point's limits scale to its contact area."""
         self._aim = replace(self._aim, tool=tool)
-        config = self._unlit
-        self.set_region(
-            config.region.id, target_s=config.target_s, hold_s=(config.hold_min_s, config.cap_s)
-        )
+        self._rebuild()
+
+    @property
+    def mode(self) -> Mode:
+        return self._aim.mode
+
+    def set_mode(self, mode: Mode) -> None:
+        """Coach in ``mode`` from now on, on this point and the next (``modes.apply_mode``)."""
+        self._aim = replace(self._aim, mode=mode)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """This point's config again from what it is built of (a mode applies once)."""
+        region_id, target = self.pipeline.config.region.id, self._point_target_s
+        self._retarget(lambda aim: self._point_config(region_id, target, aim))
 
     def use_targets(self, targets: PersonalTargets) -> None:
         """Keep the person's measured targets and press by them from now on; the hold
@@ -337,8 +359,39 @@ class Session:
         self._measured[targets.region_id, targets.tool] = targets
         if self._writer is not None:
             self._writer.save_targets(targets)
-        current = self._unlit
-        self._retarget(lambda aim: _config(current.region.id, targets, current.target_s, aim))
+        region_id, target = self.pipeline.config.region.id, self._point_target_s
+        self._retarget(lambda aim: _config(region_id, targets, target, aim))
+
+    @property
+    def own_targets(self) -> PersonalTargets | None:
+        """The person's measured targets for this point and tool, if any (this sitting's
+        first, then the store's); ``None`` means the coach presses by the defaults."""
+        try:
+            return self._targets_for(self.pipeline.config.region.id, self._aim.tool)
+        except KnotmeterError:  # a damaged store: the title says "default", coaching goes on
+            return None
+
+    def forget_targets(self, *, everywhere: bool = False) -> None:
+        """Forget the measured targets of this point (every tool), or of every point:
+        the defaults apply from now on, here and in the store."""
+        region = self.pipeline.config.region.id
+        if everywhere:
+            self._measured.clear()
+            self._forgot_all = True
+        else:
+            self._measured.update(((region, tool.value), None) for tool in Tool)
+        if self._writer is not None:
+            self._writer.forget_targets(None if everywhere else region)
+        self._rebuild()
+
+    def _targets_for(self, region_id: str, tool: Tool) -> PersonalTargets | None:
+        """This sitting's measured targets before the store's."""
+        key = (region_id, tool.value)
+        if key in self._measured:
+            return self._measured[key]
+        if self._forgot_all or self.store is None:
+            return None
+        return self.store.targets(*key)
 
     @property
     def light(self) -> LightProfile | None:
@@ -396,10 +449,7 @@ class Session:
 
     def _point_config(self, region_id: str, target_s: float | None, aim: Aim) -> PipelineConfig:
         """The point's config, from targets measured this sitting before the store's."""
-        measured = self._measured.get((region_id, aim.tool.value))
-        if measured is None:
-            return region_config(region_id, target_s=target_s, store=self.store, aim=aim)
-        return _config(region_id, measured, target_s, aim)
+        return _config(region_id, self._targets_for(region_id, aim.tool), target_s, aim)
 
     def _retarget(self, build: Callable[[Aim], PipelineConfig]) -> None:
         """Move the pipeline to ``build(aim)``; hold events before it are filed under the
@@ -449,7 +499,7 @@ class Session:
             self.source.pause(paused)
 
     def rate_pain(self, score: int) -> None:
-        """Log a 0-9 pain rating with the current or last hold; ``ValueError`` outside 0-9.
+        """Log a 1-10 pain rating with the current or last hold; ``ValueError`` outside 1-10.
 
         "Current" is as subscribers saw it: a rating given while handling a
         ``HoldStarted`` goes to that hold. Before any hold, it waits for the first.
@@ -457,6 +507,23 @@ class Session:
         check_pain_score(score)
         if self._writer is not None:
             self._writer.rate_pain(score, self._hold_t)
+        if score >= HOLD_PAIN_TOO_HIGH:
+            self._lighter_due = True
+            if not self.pipeline.state.hold.active:
+                self._go_lighter()
+
+    def record_outcome(self, moment: Moment, outcome: Outcome) -> None:
+        """The complaint rated at the routine's start or retest, kept with this session
+        under the routine's plan (without a routine there is no plan to judge)."""
+        if self.routine is not None and self._writer is not None:
+            self._writer.record_outcome(self.routine.plan.id, moment, outcome)
+
+    def _go_lighter(self) -> None:
+        """After a hold rated 7/10 or more the next one on this point starts a level lower
+        (``modes.one_level_lighter``); a running hold is not moved under the person."""
+        self._lighter_due = False
+        current = self.pipeline.config
+        self._retarget(lambda _aim: one_level_lighter(current))
 
     async def close(self) -> None:
         """Stop the source, wait for the drain to end, and close the session's record:
@@ -499,18 +566,7 @@ class Session:
                 self._follow_kind()
                 if item.full_scale_n != self._aim.full_scale_n:
                     self._aim = replace(self._aim, full_scale_n=item.full_scale_n)
-                    config = self._unlit
-                    self._retarget(
-                        lambda aim: PipelineConfig.for_region(
-                            config.region.id,
-                            band=(config.band_low_n, config.band_high_n),
-                            ceiling_n=config.ceiling_n,
-                            target_s=config.target_s,
-                            tool=aim.tool,
-                            full_scale_n=aim.full_scale_n,
-                            hold_s=(config.hold_min_s, config.cap_s),
-                        )
-                    )
+                    self._rebuild()  # the same point, inside the tool's range
                 self._emit(item)
 
     def _aim_source(self) -> None:
@@ -570,6 +626,8 @@ class Session:
             if isinstance(event, HoldStarted):
                 self._hold_t = event.t
             self._emit(event)
+        if self._lighter_due and any(isinstance(event, HoldEnded) for event in events):
+            self._go_lighter()
         if self._writer is not None:
             self._writer.record(batch, events, region=region or self.pipeline.config.region.id)
         if self.routine is not None and events:

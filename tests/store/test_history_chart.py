@@ -22,7 +22,7 @@ def test_charts_follow_each_points_table_in_plain_characters_when_piped(
     for title in (
         "Masseter: seconds in band per hold (mean of the day)",
         "Masseter: mean and peak force (kgf) against the band",
-        "Masseter: mean pain (0-9)",
+        "Masseter: mean pain (1-10)",
     ):
         assert out.index(title) > table_end
     assert "oo mean" in out, "series told apart by marker, and named"

@@ -6,6 +6,8 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -161,10 +163,10 @@ def test_pain_finds_its_hold_by_start_time_even_before_the_row_exists(
     assert [h.pain for h in store.holds()] == [4, 2]
 
 
-@pytest.mark.parametrize("score", [-1, 10, 42])
-def test_pain_outside_0_to_9_is_refused(store: SessionStore, score: int) -> None:
+@pytest.mark.parametrize("score", [-1, 0, 11, 42])
+def test_pain_outside_1_to_10_is_refused(store: SessionStore, score: int) -> None:
     recorder = store.begin_session(source="sim:x", kind=SourceKind.SIMULATED, region=REGION)
-    with pytest.raises(ValueError, match="0-9"):
+    with pytest.raises(ValueError, match="1-10"):
         recorder.rate_pain(score, None)
 
 
@@ -227,8 +229,13 @@ def test_personal_targets_newest_per_region_wins(store: SessionStore, wall: Wall
     second = PersonalTargets(REGION, 50.0, 50.0, 55.0, 70.0)
     store.save_targets(second)
     store.save_targets(PersonalTargets("masseter", 8.0, 8.0, 8.8, 11.2))
-    assert store.targets(REGION) == second
-    assert store.targets("masseter") == PersonalTargets("masseter", 8.0, 8.0, 8.8, 11.2)
+    newest = store.targets(REGION)
+    assert newest is not None
+    assert newest.measured_on == datetime.fromtimestamp(wall.now, UTC).astimezone().date()
+    assert replace(newest, measured_on=None) == second
+    masseter = store.targets("masseter")
+    assert masseter is not None
+    assert replace(masseter, measured_on=None) == PersonalTargets("masseter", 8.0, 8.0, 8.8, 11.2)
 
 
 def test_a_first_version_store_is_migrated_and_keeps_its_sessions(tmp_path: Path) -> None:

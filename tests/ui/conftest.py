@@ -132,10 +132,11 @@ class Rig:
         await asyncio.wait_for(wait(), timeout_s)
 
 
-def build_rig(store_dir: Path, plan: Plan | None = None) -> Rig:
+def build_rig(store_dir: Path, plan: Plan | None = None, *, device: bool = False) -> Rig:
+    """``device``: the person's own tool (a serial port), else the simulated one."""
     store = SessionStore(store_dir / "sessions.db")
     store.save_screening(none_apply())  # screened: straight to the live screen
-    source = ScriptedSource()
+    source = ScriptedSource("serial:/dev/scripted", simulated=False) if device else ScriptedSource()
     config = PipelineConfig.for_region(REGION, target_s=TARGET_S)
     session = Session(  # a frozen clock: silence never accrues
         source, config, store=store, clock=lambda: 0.0, hold_target_s=TARGET_S, plan=plan
@@ -147,6 +148,14 @@ def build_rig(store_dir: Path, plan: Plan | None = None) -> Rig:
 @pytest.fixture
 def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     built = build_rig(tmp_path_factory.mktemp("store"))
+    yield built
+    built.store.close()
+
+
+@pytest.fixture
+def device_rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
+    """The same on a scripted *device*: what the pain-threshold measurement needs."""
+    built = build_rig(tmp_path_factory.mktemp("store"), device=True)
     yield built
     built.store.close()
 

@@ -48,3 +48,13 @@ def test_a_plan_sets_the_points_so_region_is_refused_with_it(
         main(["--sim", "--plan", "tension-headache", "--region", "masseter"])
     assert exit_info.value.code == 2
     assert "--region: not allowed with argument --plan" in capsys.readouterr().err
+
+
+def test_flare_is_a_dashboard_mode() -> None:
+    from knotmeter.cli import build_parser
+    from knotmeter.cli.dashboard import ViewOptions
+    from knotmeter.core.modes import Mode
+
+    parser = build_parser()
+    assert ViewOptions.from_args(parser.parse_args(["--sim", "--flare"])).mode is Mode.FLARE
+    assert ViewOptions.from_args(parser.parse_args(["--sim"])).mode is Mode.NORMAL

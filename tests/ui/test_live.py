@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -11,17 +11,24 @@ from textual.widgets import Digits, OptionList, Static
 
 from firmware_host.source import LinkState
 from knotmeter.core.events import AlarmKind, AlarmRaised, HoldEnded, HoldStarted
+from knotmeter.core.modes import Mode, apply_mode
+from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.scores import Retest
+from knotmeter.core.tools import Tool
 from knotmeter.core.units import Unit
 from knotmeter.session import SessionEvent
-from knotmeter.store import SourceKind
+from knotmeter.store import Moment, SourceKind
+from knotmeter.store.reads import outcomes, reading
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens import live
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.history import HistoryScreen
 from knotmeter.ui.screens.live import LiveScreen
+from knotmeter.ui.screens.outcome import OutcomeScreen
 from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.widgets import AlarmBanner, HoldPanel, StatusLine
+from tests.ui.conftest import REGION
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -289,22 +296,42 @@ async def test_next_step_is_only_offered_with_a_routine(rig: Rig, routine_rig: R
             assert ("n" in keys) is offered
 
 
-async def press_to_first_pain(rig: Rig, pilot: Pilot[None], taps_n: list[float]) -> None:
-    """Open the measurement; press to each force, tap space there, lift off."""
+REST_S = 31.0
+"""A little over the measurement's rest between presses."""
+
+
+async def open_measurement(rig: Rig, pilot: Pilot[None]) -> PptScreen:
     rig.link(LinkState.LIVE)
+    rig.press(0.0, 1.0)  # a press counts from a lift-off
+    await rig.taken(pilot)
     await pilot.press("c")
     await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
+    screen = rig.app.screen
+    assert isinstance(screen, PptScreen)
+    return screen
+
+
+async def press_to_first_pain(rig: Rig, pilot: Pilot[None], taps_n: list[float]) -> PptScreen:
+    """Open the measurement; for each force press to it, tap space there, lift off, rest.
+
+    Each press holds its force longer than the measurement judges the ramp over, so the
+    quick first contact is not taken for a fast ramp.
+    """
+    screen = await open_measurement(rig, pilot)
     for force in taps_n:
-        rig.press(force, 1.0)
+        rig.press(force, 3.0)
         await rig.taken(pilot)
         await pilot.press("space")
-        rig.press(0.0, 1.0)
+        rig.press(0.0, REST_S)
+        await rig.taken(pilot)
+    return screen
 
 
-async def test_c_measures_the_persons_band_and_the_point_follows_it(rig: Rig) -> None:
+async def test_c_measures_the_persons_band_and_the_point_follows_it(device_rig: Rig) -> None:
     """Three presses to first pain (the first not counted): band PPT..midway to tolerance."""
+    rig = device_rig
     before_target_s = rig.session.pipeline.config.target_s
-    async with rig.app.run_test(size=(100, 32)) as pilot:
+    async with rig.app.run_test(size=(100, 40)) as pilot:
         await press_to_first_pain(rig, pilot, [70.0, 44.0, 46.0])
         result = text_of(rig.app.screen.query_one("#result", Static))
         assert "Your band 45.0-55.7 N, ceiling 66.4 N" in result
@@ -314,16 +341,76 @@ async def test_c_measures_the_persons_band_and_the_point_follows_it(rig: Rig) ->
         assert (config.band_low_n, config.band_high_n, config.ceiling_n) == pytest.approx(
             (45.0, 55.718, 66.435), abs=1e-3
         )
-        assert "band 45.0-55.7 N (yours)" in text_of(rig.screen.query_one("#title", Static))
+        today = datetime.now(UTC).astimezone().date()
+        whose = f"band 45.0-55.7 N (yours, measured {today.day} {today:%b})"
+        assert whose in text_of(rig.screen.query_one("#title", Static))
         assert config.target_s == before_target_s, "the hold target is not the band's business"
     await rig.session.close()  # the store's writer thread has caught up once this returns
     stored = rig.store.targets(config.region.id)
     assert stored is not None
     assert stored.ppt_n == pytest.approx(45.0)
+    assert stored.trials == pytest.approx((70.0, 44.0, 46.0))
+    assert stored.measured_on == today
 
 
-async def test_escape_leaves_the_targets_as_they_were(rig: Rig) -> None:
-    async with rig.app.run_test(size=(100, 32)) as pilot:
+async def test_taps_within_one_press_are_refused(device_rig: Rig) -> None:
+    """Three taps inside one continuous press give one trial, and the reason why not more."""
+    rig = device_rig
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        screen = await open_measurement(rig, pilot)
+        rig.press(45.0, 3.0)
+        await rig.taken(pilot)
+        for _ in range(3):
+            await pilot.press("space")
+        assert screen.taps == pytest.approx((45.0,))
+        assert "one tap per press" in text_of(screen.query_one("#refusal", Static))
+        rig.press(0.0, 5.0)  # lifted off, but not rested
+        rig.press(45.0, 3.0)
+        await rig.taken(pilot)
+        await pilot.press("space")
+        assert screen.taps == pytest.approx((45.0,))
+        assert "rest" in text_of(screen.query_one("#refusal", Static))
+        await pilot.press("enter")  # nothing measured: enter keeps nothing
+        assert rig.app.screen is screen
+
+
+async def test_a_fast_ramp_is_refused_and_no_pain_keeps_the_defaults(device_rig: Rig) -> None:
+    rig = device_rig
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        screen = await open_measurement(rig, pilot)
+        for step in range(1, 21):  # 20 -> 60 N in 1 s: three times the ramp's target
+            rig.press(20.0 + 2.0 * step, 0.05)
+        await rig.taken(pilot)
+        await pilot.press("space")
+        assert screen.taps == ()
+        assert "too fast" in text_of(screen.query_one("#refusal", Static))
+        await pilot.press("n")
+        assert "default targets stay" in text_of(screen.query_one("#message", Static))
+        await pilot.press("escape")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
+        assert "(default)" in text_of(rig.screen.query_one("#title", Static))
+    assert rig.store.targets(REGION) is None
+
+
+async def test_c_on_the_simulated_tool_is_refused_and_says_why(rig: Rig) -> None:
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        rig.link(LinkState.LIVE)
+        await pilot.press("c")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
+        screen = rig.app.screen
+        assert isinstance(screen, PptScreen)
+        assert "simulated tool" in text_of(screen.query_one("#refused", Static))
+        rig.press(45.0, 3.0)
+        await rig.taken(pilot)
+        await pilot.press("space")
+        assert screen.taps == ()
+        await pilot.press("escape")
+    assert rig.store.targets(REGION) is None
+
+
+async def test_escape_leaves_the_targets_as_they_were(device_rig: Rig) -> None:
+    rig = device_rig
+    async with rig.app.run_test(size=(100, 40)) as pilot:
         before = rig.session.pipeline.config
         await press_to_first_pain(rig, pilot, [70.0, 44.0, 46.0])
         await pilot.press("escape")
@@ -332,12 +419,92 @@ async def test_escape_leaves_the_targets_as_they_were(rig: Rig) -> None:
     assert rig.store.targets(before.region.id) is None
 
 
-async def test_a_tap_needs_a_live_tool(rig: Rig) -> None:
+async def test_a_tap_needs_a_live_tool(device_rig: Rig) -> None:
     """Before the link is live the force on screen is not a reading: no tap is taken."""
+    rig = device_rig
     async with rig.app.run_test(size=(100, 32)) as pilot:
         await pilot.press("c")
         await rig.until(pilot, lambda: isinstance(rig.app.screen, PptScreen))
         await pilot.press("space")
         screen = rig.app.screen
         assert isinstance(screen, PptScreen)
-        assert screen.taps == []
+        assert screen.taps == ()
+
+
+async def test_forgetting_the_band_here_brings_back_the_default(device_rig: Rig) -> None:
+    """The palette's "Forget your band here": the coach, the title and the store agree."""
+    rig = device_rig
+    region = rig.session.config.region
+    mine = PersonalTargets(REGION, 45.0, 45.0, 55.7, 66.4, measured_on=date(2026, 12, 2))
+    rig.session.use_targets(mine)  # measured before the screen is drawn
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        await rig.hold(pilot, 0.0, 0.5)
+        assert "(yours, measured 2 Dec)" in text_of(rig.screen.query_one("#title", Static))
+        rig.screen.forget_targets()
+        await rig.hold(pilot, 0.0, 0.5)
+        config = rig.session.config
+        assert (config.band_low_n, config.band_high_n) == (region.band_low_n, region.band_high_n)
+        assert "(default)" in text_of(rig.screen.query_one("#title", Static))
+    await rig.session.close()
+    assert rig.store.targets(REGION) is None
+
+
+async def test_zero_is_ten_and_a_hold_rated_seven_or_more_makes_the_next_one_lighter(
+    device_rig: Rig,
+) -> None:
+    rig = device_rig
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        rig.link(LinkState.LIVE)
+        before = rig.session.config
+        await rig.hold(pilot, 52.0, 2.0)
+        await pilot.press("0")  # mid-hold: the running hold is not moved under the person
+        assert rig.session.config == before
+        await rig.hold(pilot, 0.0, 3.0)  # released: the next hold starts a level lower
+        lighter = rig.session.config
+        assert lighter.band_high_n < before.band_high_n
+        assert lighter.ceiling_n < before.ceiling_n
+        assert lighter.target_s == before.target_s
+    await rig.session.close()
+    rated = [hold.pain for hold in rig.store.holds(region=REGION)]
+    assert rated == [10]
+
+
+async def test_flare_mode_lightens_the_point_once_shows_it_and_normal_undoes_it(
+    rig: Rig,
+) -> None:
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        before = rig.session.config
+        rig.screen.set_mode(Mode.FLARE)
+        await pilot.pause()
+        assert rig.session.config == apply_mode(before, Mode.FLARE)
+        assert rig.session.config.target_s == before.target_s / 2
+        assert "FLARE" in text_of(rig.screen.query_one("#title", Static))
+        rig.screen.set_tool(Tool.BALL)  # a rebuild applies the mode once, not again
+        assert rig.session.config == apply_mode(before, Mode.FLARE)
+        rig.screen.set_mode(Mode.TENDER)
+        assert rig.session.config == apply_mode(before, Mode.TENDER)
+        rig.screen.set_mode(Mode.NORMAL)
+        await pilot.pause()
+        assert rig.session.config == before
+        assert "FLARE" not in text_of(rig.screen.query_one("#title", Static))
+
+
+async def test_the_complaint_is_rated_and_kept_with_the_routines_session(
+    routine_rig: Rig,
+) -> None:
+    """Before: pain 6, function 4; after: pain 10 (the 0 key), function 5, retest better."""
+    rig = routine_rig
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        for moment, keys in ((Moment.START, "64"), (Moment.RETEST, "05b")):
+            rig.screen.rate_complaint(moment)
+            await rig.until(pilot, lambda: isinstance(rig.app.screen, OutcomeScreen))
+            for key in keys:
+                await pilot.press(key)
+            await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
+    await rig.session.close()
+    with reading(rig.store.path) as conn:
+        rated = outcomes(conn, 0.0, kinds=tuple(SourceKind))
+    assert [(o.pain.value, o.function.value, o.retest) for o in rated["tension-headache"]] == [
+        (6, 4, None),
+        (10, 5, Retest.BETTER),
+    ]

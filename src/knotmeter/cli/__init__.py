@@ -30,6 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "sessions as CSV tables or JSON lines: samples, holds, alarms, pain ratings",
     "screening": "the questions before coaching: who should not self-treat, who goes lighter",
     "store": "where the session store is; --check checks it is sound (read-only)",
+    "targets": "your measured bands per point and tool; --reset REGION or --all forgets them",
 }
 
 

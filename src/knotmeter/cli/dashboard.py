@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from knotmeter.bounds import bounded
+from knotmeter.core.modes import Mode
 from knotmeter.core.tools import Tool
 from knotmeter.core.units import Unit
 from knotmeter.errors import BadInput
@@ -95,6 +96,11 @@ def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
         "or each routine point's own)",
     )
     parser.add_argument(
+        "--flare",
+        action="store_true",
+        help="a flare-up: the band lowered to about 2-3/10, holds (and --target) halved",
+    )
+    parser.add_argument(
         "--sound",
         choices=["on", "off"],
         default="on",
@@ -123,6 +129,7 @@ class ViewOptions:
     sound: bool
     screenshot_dir: Path | None = None
     tool: Tool = Tool.BALL
+    mode: Mode = Mode.NORMAL
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ViewOptions:
@@ -166,6 +173,7 @@ class ViewOptions:
             args.sound == "on",
             screenshot_dir,
             tool,
+            Mode.FLARE if args.flare else Mode.NORMAL,
         )
 
 
@@ -233,6 +241,8 @@ def launch(
                 hold_target_s=view.target_s,
                 plan=view.plan,
             )
+            if view.mode is not Mode.NORMAL:
+                session.set_mode(view.mode)
             if speaker is not None:
                 follow(session, speaker)
             return session

@@ -15,13 +15,17 @@ import os
 import shutil
 import sys
 import textwrap
+import time
 from datetime import date, datetime, timedelta
 
+from knotmeter.core.plans import UnknownPlan, get_plan
 from knotmeter.core.regions import UnknownRegion, get_region, load_regions
+from knotmeter.core.scores import Outcome
 from knotmeter.core.units import Unit, convert
 from knotmeter.errors import BadInput
-from knotmeter.history import DayOfHolds, by_region, days_of_holds, table_lines
+from knotmeter.history import DayOfHolds, by_region, days_of_holds, plan_lines, table_lines
 from knotmeter.store import SessionStore, SourceKind, default_db_path
+from knotmeter.store.reads import days_before, outcomes, reading
 
 FORCE_UNITS = (Unit.N, Unit.KGF, Unit.LBF)
 CHART_MAX_WIDTH = 100
@@ -136,14 +140,32 @@ def run(args: argparse.Namespace) -> int:
     kinds = tuple(SourceKind) if args.all else (SourceKind.DEVICE,)
     with SessionStore(path, read_only=True) as store:
         holds = store.holds(region=region, days=days_back, kinds=kinds)
+    with reading(path) as conn:
+        complaints = outcomes(conn, days_before(time.time(), days_back), kinds)
     days = days_of_holds(holds)
     if args.json:
         _print_json(days, unit)
         return 0
-    if not days:
+    if not days and not complaints:
         hint = "" if args.all else " (simulated sessions are not history; --all shows them)"
         print(f"no holds in the last {days_back:g} days{hint}")
         return 0
     since = (datetime.now().astimezone() - timedelta(days=days_back)).date()
     _print_text(days, unit, since, args.all, chart=args.chart)
+    _print_plans(complaints)
     return 0
+
+
+def _print_plans(complaints: dict[str, list[Outcome]]) -> None:
+    """Per plan, the complaint's course and the advice it calls for."""
+    today = datetime.now().astimezone().date()
+    for plan_id, rated in complaints.items():
+        try:
+            plan = get_plan(plan_id)
+        except UnknownPlan:  # a plan since removed: its ratings have nothing to be judged by
+            continue
+        print()
+        first, *rest = plan_lines(plan, rated, today)
+        print(first)
+        for line in rest:
+            print(f"  {line}")

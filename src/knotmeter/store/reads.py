@@ -20,6 +20,7 @@ import numpy as np
 
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.scores import Outcome, Retest, Score
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.db import connect_read_only, failures
 from knotmeter.store.records import HoldRecord, SourceKind
@@ -203,6 +204,28 @@ def targets_at(conn: sqlite3.Connection, region: str, when: datetime) -> Persona
         (region, when.timestamp()),
     ).fetchone()
     return None if row is None else PersonalTargets(region, *row)
+
+
+def outcomes(
+    conn: sqlite3.Connection, since: float, kinds: Collection[SourceKind] = DEVICE_ONLY
+) -> dict[str, list[Outcome]]:
+    """The complaint's ratings per plan since ``since`` (Unix seconds), oldest first, from
+    sessions of ``kinds`` (a simulated tool's are not the person's history)."""
+    where, params = _kind_filter(kinds)
+    rows = conn.execute(
+        "SELECT o.plan, o.recorded_at, o.pain, o.function, o.retest FROM outcomes AS o"
+        " JOIN sessions AS s ON s.id = o.session_id"
+        f" WHERE o.recorded_at >= ? AND {where} ORDER BY o.recorded_at, o.rowid",
+        [since, *params],
+    ).fetchall()
+    by_plan: dict[str, list[Outcome]] = {}
+    for plan, recorded_at, pain, function, retest in rows:
+        on = datetime.fromtimestamp(recorded_at, UTC).astimezone().date()
+        outcome = Outcome(
+            on, Score(pain), Score(function), None if retest is None else Retest(retest)
+        )
+        by_plan.setdefault(plan, []).append(outcome)
+    return by_plan
 
 
 @contextmanager

@@ -20,11 +20,18 @@ from pathlib import Path
 from knotmeter.core.events import AlarmRaised, Event, HoldCompleted, HoldEnded, HoldStarted
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.scores import Outcome
 from knotmeter.core.state import HoldState
 from knotmeter.store.db import transaction
-from knotmeter.store.records import ScreeningRecord, SourceKind
+from knotmeter.store.records import Moment, ScreeningRecord, SourceKind
 
-PAIN_SCORES = range(10)
+PAIN_SCORES = range(1, 11)
+
+
+def delete_targets(conn: sqlite3.Connection, region_id: str | None) -> int:
+    """Forget every measurement of ``region_id`` (every region if ``None``); how many."""
+    where, params = ("", ()) if region_id is None else (" WHERE region = ?", (region_id,))
+    return conn.execute("DELETE FROM targets" + where, params).rowcount
 
 
 def insert_screening(conn: sqlite3.Connection, screening: ScreeningRecord) -> None:
@@ -46,7 +53,7 @@ def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_
     """One PPT measurement's targets, filed under its region and tool."""
     conn.execute(
         "INSERT INTO targets (region, tool, measured_at, ppt_n, band_low_n, band_high_n,"
-        " ceiling_n) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " ceiling_n, trials) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             targets.region_id,
             targets.tool,
@@ -55,14 +62,15 @@ def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_
             targets.band_low_n,
             targets.band_high_n,
             targets.ceiling_n,
+            json.dumps(list(targets.trials)),
         ),
     )
 
 
 def check_pain_score(score: int) -> None:
-    """Pain is rated on the 0-9 keys; anything else is a caller's bug."""
+    """Pain is rated 1-10 (``core.scores``); anything else is a caller's bug."""
     if score not in PAIN_SCORES:
-        raise ValueError(f"pain rating must be 0-9, got {score}")
+        raise ValueError(f"pain rating must be 1-10, got {score}")
 
 
 class SessionRecorder:
@@ -186,7 +194,7 @@ class SessionRecorder:
         return cursor.lastrowid
 
     def rate_pain(self, score: int, hold_start_t: float | None) -> None:
-        """Log a 0-9 rating with the hold that started at ``hold_start_t``.
+        """Log a 1-10 rating with the hold that started at ``hold_start_t``.
 
         ``None`` means the first hold, not started yet. A rating for a hold whose row
         is not written yet is kept until it is; a new rating replaces the old one.
@@ -211,6 +219,29 @@ class SessionRecorder:
         """Keep screening answers changed during this session (see ``SessionStore``)."""
         with self._write() as conn:
             insert_screening(conn, screening)
+
+    def record_outcome(self, plan_id: str, moment: Moment, outcome: Outcome) -> None:
+        """The complaint rated at the routine's ``moment`` (start or retest), now."""
+        retest = None if outcome.retest is None else outcome.retest.value
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO outcomes (session_id, plan, recorded_at, moment, pain, function,"
+                " retest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self.session_id,
+                    plan_id,
+                    self._wall_clock(),
+                    moment.value,
+                    outcome.pain.value,
+                    outcome.function.value,
+                    retest,
+                ),
+            )
+
+    def forget_targets(self, region_id: str | None) -> None:
+        """Forget the measurements of ``region_id`` (all if ``None``), in queue order."""
+        with self._write() as conn:
+            delete_targets(conn, region_id)
 
     def set_kind(self, kind: SourceKind) -> None:
         """Relabel the session row: a source may learn it is simulated only after it opened."""

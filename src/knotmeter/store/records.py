@@ -10,6 +10,13 @@ from enum import StrEnum
 from knotmeter.core.screening import ScreeningOutcome, answers_current, decide
 
 
+class Moment(StrEnum):
+    """When in a routine the complaint was rated."""
+
+    START = "start"
+    RETEST = "retest"
+
+
 class SourceKind(StrEnum):
     """Where a session's samples came from; only ``device`` sessions are health history."""
 

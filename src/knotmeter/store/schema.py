@@ -81,6 +81,41 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     """
+    -- The presses a PPT measurement kept (JSON list of newtons, the dropped first one
+    -- included), so a stored band can be told from a guess; older rows have none.
+    ALTER TABLE targets ADD COLUMN trials TEXT NOT NULL DEFAULT '[]';
+    -- Pain is rated 1-10 (the source's scale; the key 0 is 10): SQLite cannot change a
+    -- CHECK, so the holds table is rebuilt. Ratings made on the old 0-9 keys are kept.
+    CREATE TABLE holds_1_10 (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES sessions (id),
+        region      TEXT NOT NULL,
+        started_at  REAL NOT NULL,
+        start_t     REAL NOT NULL,
+        end_t       REAL,
+        in_band_s   REAL,
+        over_band_s REAL,
+        peak_n      REAL,
+        mean_n      REAL,
+        complete    INTEGER,
+        pain        INTEGER CHECK (pain BETWEEN 0 AND 10)
+    );
+    INSERT INTO holds_1_10 SELECT * FROM holds;
+    DROP TABLE holds;
+    ALTER TABLE holds_1_10 RENAME TO holds;
+    CREATE UNIQUE INDEX holds_by_session ON holds (session_id, start_t);
+    CREATE INDEX holds_by_region_time ON holds (region, started_at);
+    -- The complaint, rated at a routine's start and at its retest (core.scores).
+    CREATE TABLE outcomes (
+        session_id  INTEGER NOT NULL REFERENCES sessions (id),
+        plan        TEXT NOT NULL,
+        recorded_at REAL NOT NULL,              -- wall clock, Unix seconds (UTC)
+        moment      TEXT NOT NULL CHECK (moment IN ('start', 'retest')),
+        pain        INTEGER NOT NULL CHECK (pain BETWEEN 1 AND 10),
+        function    INTEGER NOT NULL CHECK (function BETWEEN 1 AND 10),
+        retest      TEXT CHECK (retest IN ('better', 'same', 'worse'))
+    );
+    CREATE INDEX outcomes_by_plan_time ON outcomes (plan, recorded_at);
     CREATE TABLE screenings (                   -- the screening answers; the newest holds
         answered_at          REAL NOT NULL,     -- wall clock, Unix seconds (UTC)
         answers_json         TEXT NOT NULL,     -- JSON: item id -> true (applies) / false

@@ -29,7 +29,12 @@ from knotmeter.store.db import (
     transaction,
 )
 from knotmeter.store.paths import default_db_path
-from knotmeter.store.recorder import SessionRecorder, insert_screening, insert_targets
+from knotmeter.store.recorder import (
+    SessionRecorder,
+    delete_targets,
+    insert_screening,
+    insert_targets,
+)
 from knotmeter.store.records import HoldRecord, ScreeningRecord, SourceKind
 from knotmeter.store.writer import StoreWriter
 
@@ -153,14 +158,28 @@ class SessionStore(AbstractContextManager["SessionStore"]):
         never measured with that tool (a ball's band does not fit a hook)."""
         with failures(self.path, "read"):
             row = self._conn.execute(
-                "SELECT ppt_n, band_low_n, band_high_n, ceiling_n FROM targets"
+                f"SELECT {_TARGET_COLUMNS} FROM targets"
                 " WHERE region = ? AND tool = ? ORDER BY measured_at DESC, rowid DESC LIMIT 1",
                 (region_id, tool),
             ).fetchone()
-        if row is None:
-            return None
-        ppt_n, band_low_n, band_high_n, ceiling_n = row
-        return PersonalTargets(region_id, ppt_n, band_low_n, band_high_n, ceiling_n, tool=tool)
+        return None if row is None else _targets_record(row)
+
+    def all_targets(self) -> list[PersonalTargets]:
+        """The targets in use: the newest per region and tool, by region then tool."""
+        with failures(self.path, "read"):
+            rows = self._conn.execute(
+                f"SELECT {_TARGET_COLUMNS} FROM targets AS t WHERE t.rowid = ("
+                " SELECT n.rowid FROM targets AS n WHERE n.region = t.region AND n.tool = t.tool"
+                " ORDER BY n.measured_at DESC, n.rowid DESC LIMIT 1)"
+                " ORDER BY t.region, t.tool"
+            ).fetchall()
+        return [_targets_record(row) for row in rows]
+
+    def forget_targets(self, region_id: str | None = None) -> int:
+        """Forget every measurement of ``region_id`` (every region if ``None``), all tools:
+        the defaults apply again. Returns how many measurements were forgotten."""
+        with transaction(self._conn, self.path) as conn:
+            return delete_targets(conn, region_id)
 
     def save_screening(self, screening: ScreeningRecord) -> None:
         """Keep a set of screening answers; the newest is the one that holds."""
@@ -254,6 +273,23 @@ def _alive(pid: int | None) -> bool:
     except PermissionError:
         return True
     return True
+
+
+_TARGET_COLUMNS = "region, tool, measured_at, ppt_n, band_low_n, band_high_n, ceiling_n, trials"
+
+
+def _targets_record(row: tuple[Any, ...]) -> PersonalTargets:
+    region, tool, measured_at, ppt_n, band_low_n, band_high_n, ceiling_n, trials = row
+    return PersonalTargets(
+        region,
+        ppt_n,
+        band_low_n,
+        band_high_n,
+        ceiling_n,
+        tool=tool,
+        trials=tuple(float(force) for force in json.loads(trials)),
+        measured_on=datetime.fromtimestamp(measured_at, UTC).astimezone().date(),
+    )
 
 
 def _hold_record(row: tuple[Any, ...]) -> HoldRecord:

@@ -39,11 +39,12 @@ from pathlib import Path
 from knotmeter.core.events import Event
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.scores import Outcome
 from knotmeter.core.state import HoldState
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.db import StoreWriteError, connect
 from knotmeter.store.recorder import SessionRecorder
-from knotmeter.store.records import ScreeningRecord, SourceKind
+from knotmeter.store.records import Moment, ScreeningRecord, SourceKind
 
 RETRY_BUSY_S = 0.05
 RETRY_FAILED_S = 0.5
@@ -195,6 +196,15 @@ class StoreWriter:
     def save_screening(self, screening: ScreeningRecord) -> None:
         with self._cond:
             self._put(0, 1, lambda r: r.save_screening(screening))
+
+    def record_outcome(self, plan_id: str, moment: Moment, outcome: Outcome) -> None:
+        with self._cond:
+            self._put(0, 1, lambda r: r.record_outcome(plan_id, moment, outcome))
+
+    def forget_targets(self, region_id: str | None) -> None:
+        """Forget measured targets, after every save queued before this."""
+        with self._cond:
+            self._put(0, 1, lambda r: r.forget_targets(region_id))
 
     def close(
         self, hold: HoldState, t: float, *, timeout_s: float = CLOSE_TIMEOUT_S

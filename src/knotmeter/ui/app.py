@@ -23,11 +23,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from knotmeter.core.errors import CoachInputError
+from knotmeter.core.modes import Mode
 from knotmeter.core.regions import load_regions
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.session import Session
-from knotmeter.store import ScreeningRecord
+from knotmeter.store import Moment, ScreeningRecord
 from knotmeter.ui.commands import COMMANDS
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.live import FRAME_HZ, LiveScreen
@@ -235,6 +236,29 @@ class KnotmeterApp(App[None]):
                 "press with this tool: the band and ceiling follow its contact area",
                 partial(screen.set_tool, tool),
             )
+        if screen.session.routine is not None:
+            for moment, when in ((Moment.START, "before"), (Moment.RETEST, "after")):
+                yield SystemCommand(
+                    f"Complaint: {when} the routine",
+                    "rate the complaint's pain and function 1-10 (and the retest), for history",
+                    partial(screen.rate_complaint, moment),
+                )
+        for mode in Mode:
+            yield SystemCommand(
+                f"Mode: {mode}",
+                "flare: band ~2-3/10, holds halved; tender: lighter, holds 20-30 s",
+                partial(screen.set_mode, mode),
+            )
+        yield SystemCommand(
+            "Forget your band here",
+            "this point's measured bands (every tool) are forgotten: its default applies",
+            screen.forget_targets,
+        )
+        yield SystemCommand(
+            "Forget all your bands",
+            "every measured band is forgotten: each point's default applies",
+            partial(screen.forget_targets, everywhere=True),
+        )
         yield SystemCommand(
             "Screening",
             "answer the screening again: who should not self-treat, who should go lighter",

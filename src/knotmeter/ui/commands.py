@@ -18,7 +18,8 @@ class Command:
 
     Attributes:
         key: the key (Textual's name for it: ``question_mark``), or ``0`` for the pain
-            keys ``0``-``9`` (``action`` then takes the digit: ``pain({digit})``).
+            keys ``1``-``9`` and ``0`` for 10 (``action`` then takes the score:
+            ``pain({digit})``): one key a rating, for a person leaning on a ball.
         action: the screen action it runs (``app.…`` for the app's).
         label: its name in the footer and the palette.
         text: what it does, in the help card, the palette and the README.
@@ -38,7 +39,7 @@ class Command:
         """The key as a person reads it."""
         if self.key == "question_mark":
             return "?"
-        return "0-9" if self.key == "0" else self.key
+        return "1-9, 0" if self.key == "0" else self.key
 
     @property
     def is_digits(self) -> bool:
@@ -51,7 +52,7 @@ class Command:
                     self.key, self.action, self.label, show=self.footer, key_display=self.shown_key
                 )
             ]
-        first = Binding("0", self.action.format(digit=0), self.label, key_display="0-9")
+        first = Binding("0", self.action.format(digit=10), self.label, key_display="1-9,0")
         rest = [
             Binding(str(n), self.action.format(digit=n), f"{self.label} {n}", show=False)
             for n in range(1, 10)
@@ -69,7 +70,7 @@ COMMANDS: tuple[Command, ...] = (
         "p", "pause", "Pause", "pause: the hold stops counting, a replay stops; alarms work", True
     ),
     Command("f", "toggle_view", "Far/near", "far view (big digits) or near view (detail)", True),
-    Command("0", "pain({digit})", "Pain", "rate the pain of this hold", True, False),
+    Command("0", "pain({digit})", "Pain", "rate this hold's pain 1-10 (0 is 10)", True, False),
     Command("r", "region", "Region", "choose the point being treated"),
     Command("u", "units", "Units", "switch units: N, kgf, lbf (and pressure with an area)"),
     Command("h", "history", "History", "this point's last two weeks: holds, force, pain"),

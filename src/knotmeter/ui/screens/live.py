@@ -22,6 +22,7 @@ import dataclasses
 import gc
 import math
 import time
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on, work
@@ -42,19 +43,23 @@ from knotmeter.core.events import (
     HoldCompleted,
     Zone,
 )
+from knotmeter.core.modes import Mode
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged
+from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
 from knotmeter.core.screening import STOP_WHILE_HOLDING, LightProfile
 from knotmeter.core.state import CoachState, HoldState
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.history import days_of_holds
 from knotmeter.session import LinkChanged, Session, SessionEvent
+from knotmeter.store import Moment
 from knotmeter.ui.commands import ROUTINE_ACTIONS, bindings
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.history import HISTORY_DAYS, HistoryScreen
+from knotmeter.ui.screens.outcome import OutcomeScreen
 from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.summary import SummaryTally
@@ -91,6 +96,14 @@ FAR_MIN_SIZE = (80, 24)
 """The far view is the default from this size up (columns, rows)."""
 RISING_N_PER_S = 3.0
 """The live rate shows beside the gauge while the force rises faster than this."""
+
+
+MODE_NOTES: dict[Mode, str] = {
+    Mode.FLARE: "FLARE: lighter (2-3/10), holds halved",
+    Mode.TENDER: "TENDER: lighter, holds 20-30 s",
+}
+"""What the title says of a mode other than normal."""
+RATE_AT_RETEST = "Retest done? Rate the complaint (ctrl+p, Complaint: after the routine)"
 
 
 class LiveScreen(Screen[None]):
@@ -222,10 +235,12 @@ class LiveScreen(Screen[None]):
                 self._draw_status()
                 self._draw_instruction(self.session.state)
             case HoldCompleted():
-                self.notify("Hold complete: ease off slowly, then rate the pain 0-9")
+                self.notify(EASE_OFF_INSTRUCTION)
             case StepChanged(t=t, step=step):
                 if step is Step.FIND:
                     self._point_t = t  # the hold panel starts afresh on a new point
+                if step is Step.RETEST:
+                    self.notify(RATE_AT_RETEST, timeout=15)
                 self.redraw()  # a new point has its own band, ceiling and hold
             case HoldCounted(holds_done=done, holds_needed=needed) if needed > 1:
                 self.notify(f"Hold {done} of {needed} counted at this point")
@@ -368,17 +383,17 @@ class LiveScreen(Screen[None]):
         state = self.session.state
         fmt = self.fmt
         region = config.region
-        light = self.session.light
-        factor = 1.0 if light is None else light.ceiling_factor(region.id)
-        defaults = tuple(
-            n * factor for n in (region.band_low_n, region.band_high_n, region.ceiling_n)
-        )
+        own = self.session.own_targets
+        measured = None if own is None else own.measured_on
         whose = (
-            ""
-            if (config.band_low_n, config.band_high_n, config.ceiling_n) == defaults
+            " (default)"
+            if own is None
             else " (yours)"
+            if measured is None
+            else f" (yours, measured {measured.day} {measured:%b})"
         )
-        parts = [self.session.label or "", light_label(self.session.light), region.name]
+        mode = MODE_NOTES.get(self.session.mode, "")
+        parts = [self.session.label or "", light_label(self.session.light), mode, region.name]
         parts.append(state.tool)
         parts.append(f"band {fmt.number(config.band_low_n)}-{fmt.text(config.band_high_n)}{whose}")
         ceiling = f"ceiling {fmt.text(state.ceiling_n)}"
@@ -481,11 +496,22 @@ class LiveScreen(Screen[None]):
     def action_pain(self, score: int) -> None:
         """Rate the hold in progress, or the last one; before any hold, say so."""
         if self._this_points(self.session.state.hold).started_t is None:
-            self.notify("No hold to rate yet: press into the band first, then rate it 0-9")
+            self.notify(
+                "No hold to rate yet: press into the band first, then rate it 1-10 (0 is 10)"
+            )
             return
         self.session.rate_pain(score)
         self.tally.rate_pain(score)
-        self.notify(f"Pain {score}/9 logged with this hold")
+        if score < HOLD_PAIN_TOO_HIGH:
+            self.notify(f"Pain {score}/10 logged with this hold")
+            return
+        self.redraw()
+        self.notify(
+            f"Pain {score}/10 logged: that is too much. Go lighter: the next hold here "
+            "starts a level lower",
+            severity="warning",
+            timeout=10,
+        )
 
     def action_pause(self) -> None:
         """Pause the session (a replay stops) and hold the picture still; alarms keep
@@ -519,6 +545,28 @@ class LiveScreen(Screen[None]):
             f"Your band is {self.fmt.number(targets.band_low_n)}-"
             f"{self.fmt.text(targets.band_high_n)} here, ceiling {self.fmt.text(targets.ceiling_n)}"
         )
+
+    def rate_complaint(self, moment: Moment) -> None:
+        """Ask the complaint's pain and function (and the retest), kept with the session."""
+        self.app.push_screen(
+            OutcomeScreen(moment, datetime.now().astimezone().date()),
+            lambda outcome: (
+                None if outcome is None else self.session.record_outcome(moment, outcome)
+            ),
+        )
+
+    def set_mode(self, mode: Mode) -> None:
+        """Flare, tender or normal from now on: the band, ceiling and holds follow."""
+        self.session.set_mode(mode)
+        self.redraw()
+        self.notify(f"Mode: {MODE_NOTES.get(mode, 'normal band and holds')}")
+
+    def forget_targets(self, *, everywhere: bool = False) -> None:
+        """Forget the measured band here (or everywhere): the defaults apply again."""
+        self.session.forget_targets(everywhere=everywhere)
+        self.redraw()
+        where = "every point" if everywhere else self.session.config.region.name
+        self.notify(f"Measured bands forgotten on {where}: the default band applies")
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

@@ -1,7 +1,17 @@
-"""Measuring the person's own pain threshold on the point being treated, three presses."""
+"""Measuring the person's own pain threshold on the point being treated.
+
+The dialog draws what :class:`~knotmeter.core.ppt_measure.PptMeasurement` says: it feeds
+the measurement each reading the session takes and the person's keys, and shows the
+message, the live ramp against its target, the rest countdown and any refusal. The
+rules live in the measurement; the dialog only refuses what the measurement cannot
+know: a tool that is not the person's (the simulated one, a replay) and a link that is
+not live.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -10,92 +20,156 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from knotmeter.core.ppt import (
-    TRIALS,
-    PersonalTargets,
-    PptError,
-    personal_targets,
-    ramp_target_n_per_s,
-)
+from knotmeter.core.ppt import TRIALS, PersonalTargets
+from knotmeter.core.ppt_measure import PptMeasurement, PptPhase, PptView
 from knotmeter.core.screening import STOP_RULES
 from knotmeter.session import LinkState, Session
+from knotmeter.store import SourceKind
 from knotmeter.ui.display import ForceFormat
 
-FORCE_PERIOD_S = 0.25
-"""How often the dialog's live force is redrawn."""
+NOT_YOURS: dict[SourceKind, str] = {
+    SourceKind.SIMULATED: (
+        "This is the simulated tool: its forces are not your tissue's, so a band measured "
+        "on it would be a guess stored as yours. Connect your own tool to measure."
+    ),
+    SourceKind.REPLAY: (
+        "This is a replay of a recording: pressing now changes nothing it reads, so there "
+        "is nothing of yours to measure. Connect your own tool to measure."
+    ),
+}
+"""Why the measurement is refused on a source that is not the person's own tool."""
 
 
 class PptScreen(ModalScreen[PersonalTargets | None]):
-    """Press slowly, tap space at the first pain, three times; enter keeps the result.
+    """Separate slow presses, space at the first pain; enter keeps a measured band.
 
-    Dismissed with the new targets (enter) or ``None`` (escape); the caller stores them.
+    Dismissed with the new targets (enter, once measured) or ``None`` (escape); the
+    caller stores them. ``today`` dates the measurement (tests inject it).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "tap", "First pain"),
+        Binding("n", "no_pain", "No pain up to the ceiling"),
         Binding("enter", "keep", "Keep"),
         Binding("escape", "dismiss(None)", "Cancel"),
     ]
 
-    def __init__(self, session: Session, fmt: ForceFormat) -> None:
+    def __init__(
+        self,
+        session: Session,
+        fmt: ForceFormat,
+        *,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         super().__init__()
         self.session = session
         self.fmt = fmt
         self.point = session.config.region
-        self.tool = session.config.tool
-        self.taps: list[float] = []
-        self.result: PersonalTargets | None = None
+        self.refused = NOT_YOURS.get(session.kind)
+        info = session.info
+        self.measurement = PptMeasurement(
+            self.point,
+            session.config.tool,
+            release_n=session.config.release_n,
+            full_scale_n=None if info is None else info.full_scale_n,
+            measured_on=today(),
+        )
+        self.view = self.measurement.view
+        self._unwatch: Callable[[], None] | None = None
+
+    @property
+    def taps(self) -> tuple[float, ...]:
+        """The accepted presses' first-pain forces so far."""
+        return self.view.trials_n
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(f"Your targets: {self.point.name}", classes="dialog-title")
-            ramp = self.fmt.text(ramp_target_n_per_s(self.point, self.tool))
+            if self.refused is not None:
+                yield Static(self.refused, id="refused")
+                yield Static("Escape to leave.")
+                return
             yield Static(
-                f"Press slowly into the point (about {ramp} a second) "
-                f"and tap space the moment it first hurts; then lift off. {TRIALS} times: "
-                "the first one teaches the feel and is not counted. Escape cancels."
+                f"{TRIALS} separate presses, each from a lift-off: press slowly and tap space "
+                "the moment it first hurts, then lift off and rest. The first press teaches "
+                "the feel and is not counted. Nothing hurts up to the ceiling: n. "
+                "Escape cancels."
             )
-            yield Static(STOP_RULES)
-            yield Static(id="now")
+            yield Static(STOP_RULES, id="stop-rules")
+            yield Static(id="message")
+            yield Static(id="ramp")
             yield Static(id="taps")
+            yield Static(id="refusal")
             yield Static(id="result")
 
     def on_mount(self) -> None:
-        self._show_force()
-        self._show_taps()
-        self.set_interval(FORCE_PERIOD_S, self._show_force)
+        if self.refused is not None:
+            return
+        self._unwatch = self.session.watch(self._follow)
+        self._follow()  # the reading now: a tool already lifted off is ready to press
+        self._show()
 
-    def _show_force(self) -> None:
-        self.query_one("#now", Static).update(f"now {self.fmt.text(self.session.state.force_n)}")
+    def on_unmount(self) -> None:
+        if self._unwatch is not None:
+            self._unwatch()
 
-    def _show_taps(self) -> None:
-        taps = "  ".join(self.fmt.text(force) for force in self.taps) or "none yet"
+    def _follow(self) -> None:
+        """A batch moved the session on: its newest reading moves the measurement on."""
+        state = self.session.state
+        if self.session.link is LinkState.LIVE:
+            self.view = self.measurement.feed(state.t, state.force_n)
+            self._show()
+
+    def _show(self) -> None:
+        view, fmt = self.view, self.fmt
+        self.query_one("#message", Static).update(view.message)
+        ramp = self.query_one("#ramp", Static)
+        if view.phase is PptPhase.PRESSING:
+            pace = "too fast: slow down" if view.too_fast else "steady"
+            ramp.update(
+                f"now {fmt.text(self.session.state.force_n)}, rising "
+                f"{fmt.number(view.ramp_n_per_s)} {fmt.unit}/s "
+                f"(aim {fmt.number(view.ramp_target_n_per_s)} {fmt.unit}/s): {pace}"
+            )
+        else:
+            ramp.update(f"now {fmt.text(self.session.state.force_n)}")
+        ramp.set_class(view.too_fast, "too-fast")
+        taps = "  ".join(fmt.text(force) for force in view.trials_n) or "none yet"
         self.query_one("#taps", Static).update(f"first pain at: {taps}")
+        self.query_one("#refusal", Static).update(view.refusal or "")
+        self.query_one("#result", Static).update(self._result_text(view))
+
+    def _result_text(self, view: PptView) -> str:
+        fmt, point = self.fmt, self.point
+        match view.phase:
+            case PptPhase.DONE if view.result is not None:
+                result = view.result
+                return (
+                    f"Your band {fmt.number(result.band_low_n)}-{fmt.text(result.band_high_n)}, "
+                    f"ceiling {fmt.text(result.ceiling_n)} (defaults "
+                    f"{fmt.number(point.band_low_n)}-{fmt.text(point.band_high_n)}, "
+                    f"ceiling {fmt.text(point.ceiling_n)}). Enter keeps it, escape drops it."
+                )
+            case PptPhase.KEPT_DEFAULTS | PptPhase.FAILED:
+                return "Nothing is stored. Escape to leave."
+            case _:
+                return ""
 
     def action_tap(self) -> None:
-        if len(self.taps) >= TRIALS:
+        if self.refused is not None:
+            self.notify(self.refused, severity="warning")
             return
         if self.session.link is not LinkState.LIVE:
             self.notify("The tool is not live: a tap needs a live reading", severity="warning")
             return
-        self.taps.append(self.session.state.force_n)
-        self._show_taps()
-        if len(self.taps) < TRIALS:
-            return
-        result = self.query_one("#result", Static)
-        try:
-            self.result = personal_targets(self.point, self.taps, tool=self.tool)
-        except PptError as err:
-            result.update(f"{err}. Escape to leave.")
-            return
-        fmt = self.fmt
-        result.update(
-            f"Your band {fmt.number(self.result.band_low_n)}-{fmt.text(self.result.band_high_n)}, "
-            f"ceiling {fmt.text(self.result.ceiling_n)} (defaults "
-            f"{fmt.number(self.point.band_low_n)}-{fmt.text(self.point.band_high_n)}, "
-            f"ceiling {fmt.text(self.point.ceiling_n)}). Enter keeps it, escape drops it."
-        )
+        self.view = self.measurement.tap(self.session.state.t)
+        self._show()
+
+    def action_no_pain(self) -> None:
+        if self.refused is None:
+            self.view = self.measurement.no_pain(self.session.state.t)
+            self._show()
 
     def action_keep(self) -> None:
-        if self.result is not None:
-            self.dismiss(self.result)
+        if self.view.phase is PptPhase.DONE and self.view.result is not None:
+            self.dismiss(self.view.result)

@@ -254,7 +254,7 @@ class SessionScreen(ModalScreen[None]):
             peak = "-" if h.peak_n is None else self.fmt.text(h.peak_n)
             in_band = "-" if h.in_band_s is None else f"{h.in_band_s:.0f} s"
             done = "yes" if h.complete else "no"
-            pain = "-" if h.pain is None else f"{h.pain}/9"
+            pain = "-" if h.pain is None else f"{h.pain}/10"
             lines.append(
                 f"{number:>4}  {h.region:<22} {h.start_t:>6.0f}s  {in_band:>7}"
                 f"  {mean:>8}  {peak:>8}  {done:>4}  {pain:>4}"
