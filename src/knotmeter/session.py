@@ -162,6 +162,7 @@ class Session:
         self._subscribers: list[Subscriber] = []
         self._watchers: list[Watcher] = []
         self._link = LinkState.CONNECTING
+        self._link_detail = ""
         self._battery_mv: int | None = None
         self._info: DeviceInfo | None = None
         self._last_t: float | None = None
@@ -224,6 +225,12 @@ class Session:
     @property
     def link(self) -> LinkState:
         return self._link
+
+    @property
+    def link_detail(self) -> str:
+        """The source's last word on its link (where it is, or why it cannot get there:
+        "no tool named X nearby", "data is not in the expected format", …)."""
+        return self._link_detail
 
     @property
     def battery_mv(self) -> int | None:
@@ -549,8 +556,9 @@ class Session:
                     self._last_arrival = self._clock()
                 self._publish(events, item)
                 self._call_watchers()
-            case LinkChanged(state=state):
+            case LinkChanged(state=state, detail=detail):
                 self._link = state
+                self._link_detail = detail
                 if state is LinkState.LIVE:
                     self._follow_kind()
                 self._emit(item)

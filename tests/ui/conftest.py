@@ -91,8 +91,8 @@ class Rig:
             self.source.push(SampleBatch(t=chunk, force_n=np.full(chunk.shape, float(force_n))))
         self.t = float(t[-1])
 
-    def link(self, state: LinkState) -> None:
-        self.source.push(LinkChanged(self.t, state))
+    def link(self, state: LinkState, detail: str = "") -> None:
+        self.source.push(LinkChanged(self.t, state, detail))
 
     async def taken(self, pilot: Pilot[None]) -> None:
         """Wait until the session has taken every queued sample."""

@@ -223,6 +223,20 @@ async def test_status_line_labels_a_simulated_tool(rig: Rig) -> None:
         assert "80 Hz" in status
 
 
+async def test_a_source_that_cannot_connect_says_why_on_the_status_line(rig: Rig) -> None:
+    """A wrong source never waits in silence (issue 12): the source's word is shown."""
+    why = "no tool named nosuchtool nearby (seen: Progressor_1A)"
+    async with rig.app.run_test(size=(120, 32)) as pilot:
+        rig.link(LinkState.CONNECTING, why)
+        await rig.until(pilot, lambda: rig.session.link_detail == why)
+        rig.screen.redraw()
+        await pilot.pause()
+        assert why in text_of(rig.screen.query_one(StatusLine))
+        rig.link(LinkState.LIVE, "Progressor_1A (C0:FF:EE:00:00:02)")
+        await rig.hold(pilot, 0.0, 0.5)
+        assert "nearby" not in text_of(rig.screen.query_one(StatusLine))
+
+
 async def test_command_palette_moves_to_another_point(rig: Rig) -> None:
     async with rig.app.run_test(size=(100, 32)) as pilot:
         rig.link(LinkState.LIVE)

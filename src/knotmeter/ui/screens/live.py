@@ -428,6 +428,7 @@ class LiveScreen(Screen[None]):
                 battery_mv=self.session.battery_mv,
                 paused=self.paused,
                 saving=saving_text(self.session.store_health),
+                detail=self.session.link_detail,
             )
         )
 

@@ -38,6 +38,8 @@ class StatusReport:
     paused: bool
     saving: str = ""
     """From :func:`saving_text`: "" while every sample is being saved."""
+    detail: str = ""
+    """The source's own words while the link is not live (why it cannot connect)."""
 
 
 class StatusLine(TextLine):
@@ -55,6 +57,7 @@ class StatusLine(TextLine):
         parts += [
             report.moniker,
             LINK_TEXTS[report.link],
+            *([report.detail] if report.detail and report.link is not LinkState.LIVE else []),
             *([report.saving] if report.saving else []),
             f"{report.rate_hz} Hz",
             f"lost {report.lost}",
