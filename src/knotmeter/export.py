@@ -8,9 +8,6 @@ measures (microseconds, millinewtons), the rounding every ``--json`` stream uses
 The output appears whole or not at all: it is written beside its final name and
 renamed into place at the end, so an interrupted export leaves nothing half-written
 under the name asked for. Files are 0600 and folders 0700: it is health data.
-
-Not exported because the store does not keep them yet: plans, outcome (pain and
-function) scores and retests, and the screening's light-profile flag.
 """
 
 from __future__ import annotations
@@ -20,6 +17,7 @@ import json
 import os
 import shutil
 import sqlite3
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -30,7 +28,16 @@ from typing import TextIO
 from knotmeter.core.records import newtons, seconds
 from knotmeter.errors import BadInput, KnotmeterError
 from knotmeter.store import HoldRecord
-from knotmeter.store.reads import AlarmRecord, Sample, SessionSummary, alarms, holds, samples
+from knotmeter.store.reads import (
+    AlarmRecord,
+    OutcomeRecord,
+    Sample,
+    SessionSummary,
+    alarms,
+    holds,
+    outcome_records,
+    samples,
+)
 
 Cell = str | int | float | None
 
@@ -38,6 +45,10 @@ Cell = str | int | float | None
 class ExportFormat(StrEnum):
     CSV = "csv"
     JSON = "json"
+
+
+README_WIDTH = 88
+OLD_PAIN = "; ratings given before pain was 1-10 were 0-9 and may be 0"
 
 
 @dataclass(slots=True, frozen=True)
@@ -70,6 +81,17 @@ SESSIONS = Table(
         Column("holds", "holds started"),
         Column("complete_holds", "holds that reached their in-band target"),
         Column("alarms", "alarms raised"),
+        Column(
+            "light_profile",
+            "1 if pressed under the screening's light profile (lower band and ceiling),"
+            " 0 if standard; empty if never screened by then (the newest screening"
+            " answered before the session ended)",
+        ),
+        Column(
+            "cleared_by_clinician",
+            "1 if that screening was answered as cleared by a clinician, 0 if not; empty"
+            " if never screened by then",
+        ),
     ),
 )
 SAMPLES = Table(
@@ -96,7 +118,7 @@ HOLDS = Table(
         Column("peak_n", "highest force, newtons"),
         Column("mean_n", "mean force while pressing, newtons"),
         Column("complete", "1 if it reached its in-band target, 0 if not"),
-        Column("pain_0_9", "the pain rating given with it, 0-9; empty if none"),
+        Column("pain_1_10", f"the pain rating given with it, 1-10{OLD_PAIN}; empty if none"),
     ),
 )
 ALARMS = Table(
@@ -111,16 +133,32 @@ ALARMS = Table(
 )
 PAIN = Table(
     "pain_ratings",
-    "one 0-9 pain rating, with the hold it was given for",
+    "one 1-10 pain rating, with the hold it was given for",
     (
         Column("session_id", "the session it belongs to"),
         Column("hold_id", "the hold rated (see holds)"),
         Column("region", "the point"),
         Column("start_t_s", "the hold's start on the tool's clock, seconds"),
-        Column("pain_0_9", "the rating, 0 (none) to 9"),
+        Column("pain_1_10", f"the rating, 1 (barely) to 10 (the worst){OLD_PAIN}"),
     ),
 )
-TABLES = (SESSIONS, SAMPLES, HOLDS, ALARMS, PAIN)
+OUTCOMES = Table(
+    "outcomes",
+    "one rating of the complaint a plan treats, at a routine's start or its retest",
+    (
+        Column("session_id", "the session it was given in"),
+        Column("plan", "the plan's id (knotmeter plans lists them)"),
+        Column("recorded_at_utc", "when, ISO 8601 UTC"),
+        Column("moment", "start (before the routine) or retest (after it)"),
+        Column("pain_1_10", "the complaint's pain, 1 (barely there) to 10 (the worst)"),
+        Column("function_1_10", "what it lets you do, 1 (hardly anything) to 10 (all I need)"),
+        Column(
+            "retest",
+            "the limited motion after the routine: better, same or worse; empty if not retested",
+        ),
+    ),
+)
+TABLES = (SESSIONS, SAMPLES, HOLDS, ALARMS, PAIN, OUTCOMES)
 
 
 @dataclass(slots=True, frozen=True)
@@ -146,6 +184,7 @@ def _session_row(s: SessionSummary) -> tuple[Cell, ...]:
     return (
         s.id, s.started_at.isoformat(), ended, s.source, s.kind.value, s.region,
         seconds(s.duration_s), s.samples, s.holds, s.complete, s.alarms,
+        _flag(s.light_profile), _flag(s.cleared_by_clinician),
     )  # fmt: skip
 
 
@@ -165,6 +204,14 @@ def _alarm_row(a: AlarmRecord) -> tuple[Cell, ...]:
     return a.session_id, seconds(a.t), a.kind, newtons(a.force_n)
 
 
+def _outcome_row(o: OutcomeRecord) -> tuple[Cell, ...]:
+    retest = None if o.outcome.retest is None else o.outcome.retest.value
+    return (
+        o.session_id, o.plan, o.recorded_at.isoformat(), o.moment.value,
+        o.outcome.pain.value, o.outcome.function.value, retest,
+    )  # fmt: skip
+
+
 def _pain_rows(rated: Iterable[HoldRecord]) -> Iterator[tuple[Cell, ...]]:
     for h in rated:
         if h.pain is not None:
@@ -181,6 +228,7 @@ def table_rows(
     yield HOLDS, map(_hold_row, holds(conn, ids))
     yield ALARMS, map(_alarm_row, alarms(conn, ids))
     yield PAIN, _pain_rows(holds(conn, ids))
+    yield OUTCOMES, map(_outcome_row, outcome_records(conn, ids))
 
 
 class _Staging(AbstractContextManager["_Staging"]):
@@ -292,16 +340,20 @@ def readme() -> str:
         "knotmeter export: one CSV file per table, comma-separated, UTF-8, header row first.",
         "Empty cell = not known. Times on the tool's clock restart at 0 each session;",
         "*_utc columns are wall-clock times. Units are in the column names",
-        "(_s seconds, _n newtons, _0_9 a 0-9 rating).",
+        "(_s seconds, _n newtons, _1_10 a rating from 1 to 10).",
         "",
         "samples.csv of a one-session export (--session ID) is a trace for",
         "`knotmeter analyze samples.csv --region ID`; for several sessions, take one",
         "session_id's rows.",
-        "",
-        "Not included (the store does not keep them yet): plans, outcome (pain and",
-        "function) scores and retests, the screening's light-profile flag.",
     ]
     for table in TABLES:
         lines += ["", f"{table.name}.csv: {table.row}"]
-        lines += [f"  {column.name:<15} {column.meaning}" for column in table.columns]
+        width = max(len(column.name) for column in table.columns)
+        for column in table.columns:
+            lines += textwrap.wrap(
+                column.meaning,
+                README_WIDTH,
+                initial_indent=f"  {column.name:<{width}}  ",
+                subsequent_indent=" " * (width + 4),
+            )
     return "\n".join(lines) + "\n"

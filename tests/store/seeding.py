@@ -3,7 +3,8 @@
 Each sitting follows one plan's points; each point is one press (rest, ramp into
 the band, a wandering plateau, release) run through the real pipeline, and what it
 says (holds, alarms) is recorded with the raw samples exactly as a live session
-records them. Pain eases and force settles over the days, so charts have a trend.
+records them. A sitting can rate its plan's complaint at the start and at the retest.
+Pain eases and force settles over the days, so charts have a trend.
 Everything is seeded: the same call writes the same store.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +22,8 @@ from knotmeter.core.events import HoldStarted
 from knotmeter.core.pipeline import Pipeline
 from knotmeter.core.plans import get_plan
 from knotmeter.core.samples import SampleBatch
-from knotmeter.store import SessionStore, SourceKind
+from knotmeter.core.scores import Outcome, Retest, Score
+from knotmeter.store import Moment, SessionRecorder, SessionStore, SourceKind
 
 DAY_S = 86_400.0
 RATE_HZ = 80.0
@@ -31,7 +34,9 @@ SEED_NOW = 1_795_000_000.0  # 2026-11-18 ... a fixed "now" for pictures that nev
 
 @dataclass(slots=True, frozen=True)
 class Sitting:
-    """One session to seed: when (days before ``now``), which plan, how it goes."""
+    """One session to seed: when (days before ``now``), which plan, how it goes;
+    ``complaint`` (pain, function) rates the plan's complaint at the start and, with
+    ``retest``, again at the end (with pain one lower when the retest is better)."""
 
     days_ago: float
     plan: str
@@ -39,12 +44,15 @@ class Sitting:
     pain: int
     kind: SourceKind = SourceKind.DEVICE
     overshoot: bool = False
+    complaint: tuple[int, int] | None = None
+    retest: Retest = Retest.BETTER
 
 
 def fortnight(point_s: float = 40.0, days: int = 14) -> list[Sitting]:
     """A sitting a day over ``days`` days, plans in turn, holds growing by 3 s a day and
-    pain easing from 7 to 2; one sitting
-    overshoots the ceiling, and one on the simulated tool is not history."""
+    pain easing from 7 to 2; the complaint eases too (pain 8 to 4, function 3 to 7),
+    retests mostly better, the same every fourth day, worse the day one sitting
+    overshoots the ceiling; and one on the simulated tool is not history."""
     sittings = [
         Sitting(
             days_ago=days - 1 - day + 0.5,
@@ -52,10 +60,14 @@ def fortnight(point_s: float = 40.0, days: int = 14) -> list[Sitting]:
             point_s=point_s + 3.0 * day,
             pain=max(2, 7 - day * 5 // days),
             overshoot=day == 3,
+            complaint=(8 - day * 4 // days, 3 + day * 4 // days),
+            retest=Retest.WORSE if day == 3 else Retest.SAME if day % 4 == 0 else Retest.BETTER,
         )
         for day in range(days)
     ]
-    sittings.append(Sitting(2.3, PLANS[0], point_s, 9, kind=SourceKind.SIMULATED))
+    sittings.append(
+        Sitting(2.3, PLANS[0], point_s, 9, kind=SourceKind.SIMULATED, complaint=(10, 1))
+    )
     return sittings
 
 
@@ -97,6 +109,7 @@ def seed_history(
     with SessionStore(path, wall_clock=lambda: wall[0]) as store:
         for number, sitting in enumerate(sittings):
             start = now - sitting.days_ago * DAY_S
+            day = datetime.fromtimestamp(start, UTC).date()
             wall[0] = start
             regions = [point.region.id for point in get_plan(sitting.plan).points]
             pipeline = Pipeline(PipelineConfig.for_region(regions[0]))
@@ -105,6 +118,8 @@ def seed_history(
                 kind=sitting.kind,
                 region=regions[0],
             )
+            if sitting.complaint is not None:
+                rate_complaint(recorder, sitting, Moment.START, day)
             t0 = 0.0
             for index, region in enumerate(regions):
                 if index:
@@ -124,7 +139,20 @@ def seed_history(
                         if isinstance(event, HoldStarted):
                             recorder.rate_pain(sitting.pain, event.t)
                 t0 = float(t[-1]) + 1.0 / RATE_HZ
+            if sitting.complaint is not None:
+                rate_complaint(recorder, sitting, Moment.RETEST, day)
             state = pipeline.state
             recorder.finish(state.hold, state.t)
             ids.append(recorder.session_id)
     return ids
+
+
+def rate_complaint(recorder: SessionRecorder, sitting: Sitting, moment: Moment, on: date) -> None:
+    """The sitting's complaint rating at ``moment``, stamped with the recorder's wall clock."""
+    assert sitting.complaint is not None
+    pain, function = sitting.complaint
+    retest = sitting.retest if moment is Moment.RETEST else None
+    if retest is Retest.BETTER:
+        pain = max(1, pain - 1)
+    outcome = Outcome(on, Score(pain), Score(function), retest)
+    recorder.record_outcome(sitting.plan, moment, outcome)

@@ -7,6 +7,7 @@ import json
 import re
 import stat
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,10 @@ import pytest
 from knotmeter.cli import main
 from knotmeter.errors import KnotmeterError
 from knotmeter.export import TABLES, _Staging
-from knotmeter.store import SessionStore, SourceKind, default_db_path
+from knotmeter.store import ScreeningRecord, SessionStore, SourceKind, default_db_path
 from knotmeter.store.reads import open_reader, reading, sessions
-from tests.store.seeding import Sitting, fortnight, seed_history
+from tests.screened import none_apply
+from tests.store.seeding import DAY_S, Sitting, fortnight, seed_history
 
 LONG_FLOAT = re.compile(r"\d\.\d{7,}")
 """More decimals than a microsecond or a millinewton: float noise that must not leak out."""
@@ -84,7 +86,7 @@ def test_csv_export_is_a_private_folder_of_documented_tables(
     holds = rows(out / "holds.csv")
     pain = rows(out / "pain_ratings.csv")
     assert len(holds) == 28
-    assert [row["pain_0_9"] for row in pain] == [row["pain_0_9"] for row in holds]
+    assert [row["pain_1_10"] for row in pain] == [row["pain_1_10"] for row in holds]
     alarms = rows(out / "alarms.csv")
     assert {row["kind"] for row in alarms} >= {"over_ceiling"}, "the day it overshot"
 
@@ -103,10 +105,84 @@ def test_json_export_has_the_same_tables_one_object_per_line(
     for line in lines:
         by_table.setdefault(str(line.pop("table")), []).append(line)
     assert list(by_table)[:3] == ["sessions", "samples", "holds"]
-    assert list(by_table)[-1] == "pain_ratings"
+    assert list(by_table)[-2:] == ["pain_ratings", "outcomes"]
     assert by_table["sessions"][0]["kind"] == "simulated", "asked for by id: exported, labelled"
     assert set(by_table["samples"][0]) == {"t_s", "force_n", "session_id"}
-    assert by_table["holds"][0]["pain_0_9"] == 9
+    assert by_table["holds"][0]["pain_1_10"] == 9
+    assert [(o["moment"], o["pain_1_10"], o["retest"]) for o in by_table["outcomes"]] == [
+        ("start", 10, None),
+        ("retest", 9, "better"),
+    ], "asked for by id: a simulated session's ratings too"
+
+
+def test_outcomes_are_exported_with_their_session_plan_and_moment(
+    seeded: list[int], tmp_path: Path
+) -> None:
+    out = tmp_path / "fortnight"
+    assert main(["export", "--days", "14", "-o", str(out)]) == 0
+    outcomes = rows(out / "outcomes.csv")
+    assert len(outcomes) == 2 * 14, "rated at the start and at the retest of each sitting"
+    assert [row["moment"] for row in outcomes[:2]] == ["start", "retest"]
+    first_start, first_retest = outcomes[:2]
+    assert first_start["session_id"] == first_retest["session_id"] == str(seeded[0])
+    assert first_start["plan"] == "tension-headache"
+    assert (first_start["pain_1_10"], first_start["function_1_10"]) == ("8", "3")
+    assert first_start["retest"] == "", "no retest at the start"
+    assert first_retest["retest"] == "same"
+    assert first_start["recorded_at_utc"] < first_retest["recorded_at_utc"]
+    assert datetime.fromisoformat(first_start["recorded_at_utc"]).utcoffset() == timedelta(0)
+    retests = [row["retest"] for row in outcomes if row["moment"] == "retest"]
+    assert set(retests) == {"better", "same", "worse"}
+    assert {row["plan"] for row in outcomes} == {"tension-headache", "plantar-heel", "jaw"}
+
+
+def seed_screened() -> list[int]:
+    """Three sittings: before any screening, after a standard one (cleared by a clinician),
+    and one whose go-lighter screening was answered after it opened, as the app does."""
+    now = time.time()
+    ids = seed_history(
+        default_db_path(),
+        [Sitting(days_ago, "jaw", 20.0, 3) for days_ago in (5.0, 3.0, 1.0)],
+        now=now,
+    )
+    standard = ScreeningRecord(at(now, 4.0), none_apply().answers, True)
+    lighter = ScreeningRecord(at(now, 1.0, 5.0), {**none_apply().answers, "pregnancy": True}, False)
+    with SessionStore(default_db_path()) as store:
+        store.save_screening(standard)
+        store.save_screening(lighter)
+    return ids
+
+
+def at(now: float, days_ago: float, plus_s: float = 0.0) -> datetime:
+    return datetime.fromtimestamp(now - days_ago * DAY_S + plus_s, UTC)
+
+
+def test_sessions_carry_the_light_profile_they_were_pressed_under_in_csv_and_json(
+    tmp_path: Path,
+) -> None:
+    ids = seed_screened()
+    expected = {  # id: (light_profile, cleared_by_clinician)
+        ids[0]: (None, None),
+        ids[1]: (0, 1),
+        ids[2]: (1, 0),
+    }
+    assert main(["export", "-o", str(tmp_path / "csv")]) == 0
+    as_csv = {
+        int(row["session_id"]): (row["light_profile"], row["cleared_by_clinician"])
+        for row in rows(tmp_path / "csv" / "sessions.csv")
+    }
+    assert as_csv == {
+        sid: tuple("" if flag is None else str(flag) for flag in flags)
+        for sid, flags in expected.items()
+    }
+    assert main(["export", "--format", "json", "-o", str(tmp_path / "all.jsonl")]) == 0
+    lines = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
+    as_json = {
+        line["session_id"]: (line["light_profile"], line["cleared_by_clinician"])
+        for line in lines
+        if line["table"] == "sessions"
+    }
+    assert as_json == expected
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,7 @@ from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome, Retest, Score
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.db import connect_read_only, failures
-from knotmeter.store.records import HoldRecord, SourceKind
-from knotmeter.store.store import _hold_record as hold_record  # one row shape, one reader
+from knotmeter.store.records import HoldRecord, Moment, SourceKind
 
 DEVICE_ONLY: tuple[SourceKind, ...] = (SourceKind.DEVICE,)
 """Only sessions on a real tool are the person's history; the others on request."""
@@ -43,6 +42,8 @@ class SessionSummary:
     ``duration_s`` is the span of its stored samples (what was recorded, even for a
     session whose process died before it could close the row); ``points`` are the
     regions held, in the order first held (the starting region if none was).
+    ``light_profile`` and ``cleared_by_clinician`` are from the screening it was
+    pressed under (the newest answered before it ended); ``None`` if never screened by then.
     """
 
     id: int
@@ -57,6 +58,8 @@ class SessionSummary:
     holds: int
     complete: int
     alarms: int
+    light_profile: bool | None
+    cleared_by_clinician: bool | None
 
     @property
     def label(self) -> str | None:
@@ -72,6 +75,17 @@ class AlarmRecord:
     t: float
     kind: str
     force_n: float
+
+
+@dataclass(slots=True, frozen=True)
+class OutcomeRecord:
+    """One rating of the complaint as stored: with its session, plan and moment."""
+
+    session_id: int
+    plan: str
+    recorded_at: datetime
+    moment: Moment
+    outcome: Outcome
 
 
 @dataclass(slots=True, frozen=True)
@@ -98,6 +112,12 @@ def _kind_filter(kinds: Collection[SourceKind]) -> tuple[str, list[object]]:
     return f"s.kind IN ({', '.join('?' * len(values))})", values
 
 
+_SCREENING = (
+    " FROM screenings WHERE s.ended_at IS NULL OR answered_at <= s.ended_at"
+    " ORDER BY answered_at DESC, rowid DESC LIMIT 1)"
+)
+"""The screening a session was pressed under: the newest answered before it ended (any,
+while it runs). Not "before it started": the app opens the session, then screens."""
 _SUMMARY = (
     "SELECT s.id, s.started_at, s.ended_at, s.source, s.kind, s.region,"
     " (SELECT MIN(t) FROM samples WHERE session_id = s.id),"
@@ -105,7 +125,9 @@ _SUMMARY = (
     " (SELECT COUNT(*) FROM samples WHERE session_id = s.id),"
     " (SELECT COUNT(*) FROM holds WHERE session_id = s.id),"
     " (SELECT COUNT(*) FROM holds WHERE session_id = s.id AND complete),"
-    " (SELECT COUNT(*) FROM alarms WHERE session_id = s.id)"
+    " (SELECT COUNT(*) FROM alarms WHERE session_id = s.id),"
+    f" (SELECT coalesce(json_array_length(light_json), 0) > 0{_SCREENING},"
+    f" (SELECT cleared_by_clinician{_SCREENING}"
     " FROM sessions AS s"
 )
 
@@ -130,7 +152,7 @@ def session(conn: sqlite3.Connection, session_id: int) -> SessionSummary | None:
 
 def _summary(conn: sqlite3.Connection, row: tuple[Any, ...]) -> SessionSummary:
     sid, started, ended, source, kind, region, first_t, last_t, *counts = row
-    n_samples, n_holds, n_complete, n_alarms = counts
+    n_samples, n_holds, n_complete, n_alarms, light, cleared = counts
     points = tuple(
         region_id
         for (region_id,) in conn.execute(
@@ -151,6 +173,8 @@ def _summary(conn: sqlite3.Connection, row: tuple[Any, ...]) -> SessionSummary:
         holds=n_holds,
         complete=n_complete,
         alarms=n_alarms,
+        light_profile=None if light is None else bool(light),
+        cleared_by_clinician=None if cleared is None else bool(cleared),
     )
 
 
@@ -213,19 +237,72 @@ def outcomes(
     sessions of ``kinds`` (a simulated tool's are not the person's history)."""
     where, params = _kind_filter(kinds)
     rows = conn.execute(
-        "SELECT o.plan, o.recorded_at, o.pain, o.function, o.retest FROM outcomes AS o"
-        " JOIN sessions AS s ON s.id = o.session_id"
+        f"SELECT {_OUTCOME_COLUMNS} FROM outcomes AS o JOIN sessions AS s ON s.id = o.session_id"
         f" WHERE o.recorded_at >= ? AND {where} ORDER BY o.recorded_at, o.rowid",
         [since, *params],
     ).fetchall()
     by_plan: dict[str, list[Outcome]] = {}
-    for plan, recorded_at, pain, function, retest in rows:
-        on = datetime.fromtimestamp(recorded_at, UTC).astimezone().date()
-        outcome = Outcome(
-            on, Score(pain), Score(function), None if retest is None else Retest(retest)
-        )
-        by_plan.setdefault(plan, []).append(outcome)
+    for record in map(_outcome_record, rows):
+        by_plan.setdefault(record.plan, []).append(record.outcome)
     return by_plan
+
+
+def outcome_records(
+    conn: sqlite3.Connection, session_ids: Sequence[int]
+) -> Iterator[OutcomeRecord]:
+    """The complaint's ratings of each session in turn, in the order they were given."""
+    for session_id in session_ids:
+        cursor = conn.execute(
+            f"SELECT {_OUTCOME_COLUMNS} FROM outcomes AS o"
+            " WHERE o.session_id = ? ORDER BY o.recorded_at, o.rowid",
+            (session_id,),
+        )
+        yield from map(_outcome_record, cursor)
+
+
+_OUTCOME_COLUMNS = "o.session_id, o.plan, o.recorded_at, o.moment, o.pain, o.function, o.retest"
+
+
+def _outcome_record(row: tuple[Any, ...]) -> OutcomeRecord:
+    session_id, plan, recorded_at, moment, pain, function, retest = row
+    at = datetime.fromtimestamp(recorded_at, UTC)
+    on = at.astimezone().date()  # the person's day, as history groups it
+    outcome = Outcome(on, Score(pain), Score(function), None if retest is None else Retest(retest))
+    return OutcomeRecord(session_id, plan, at, Moment(moment), outcome)
+
+
+def hold_record(row: tuple[Any, ...]) -> HoldRecord:
+    """A hold from its row (the column order of :func:`holds` and ``SessionStore.holds``)."""
+    (
+        hold_id,
+        session_id,
+        kind,
+        region,
+        started_at,
+        start_t,
+        end_t,
+        in_band_s,
+        over_band_s,
+        peak_n,
+        mean_n,
+        complete,
+        pain,
+    ) = row
+    return HoldRecord(
+        id=hold_id,
+        session_id=session_id,
+        kind=SourceKind(kind),
+        region=region,
+        started_at=datetime.fromtimestamp(started_at, tz=UTC),
+        start_t=start_t,
+        end_t=end_t,
+        in_band_s=in_band_s,
+        over_band_s=over_band_s,
+        peak_n=peak_n,
+        mean_n=mean_n,
+        complete=None if complete is None else bool(complete),
+        pain=pain,
+    )
 
 
 @contextmanager

@@ -21,6 +21,7 @@ import numpy as np
 
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.scores import Outcome
 from knotmeter.store.db import (
     StoreWriteError,
     connect,
@@ -29,6 +30,7 @@ from knotmeter.store.db import (
     transaction,
 )
 from knotmeter.store.paths import default_db_path
+from knotmeter.store.reads import days_before, hold_record, outcomes
 from knotmeter.store.recorder import (
     SessionRecorder,
     delete_targets,
@@ -146,7 +148,15 @@ class SessionStore(AbstractContextManager["SessionStore"]):
             params.append(region)
         with failures(self.path, "read"):
             rows = self._conn.execute(query + " ORDER BY h.started_at, h.id", params).fetchall()
-        return [_hold_record(row) for row in rows]
+        return [hold_record(row) for row in rows]
+
+    def outcomes(
+        self, *, days: float = 14.0, kinds: Collection[SourceKind] = (SourceKind.DEVICE,)
+    ) -> dict[str, list[Outcome]]:
+        """The complaint's ratings per plan over the last ``days`` days, oldest first;
+        from a real tool only by default, as for :meth:`holds`."""
+        with failures(self.path, "read"):
+            return outcomes(self._conn, days_before(self._wall_clock(), days), kinds)
 
     def save_targets(self, targets: PersonalTargets) -> None:
         """Keep a PPT measurement's targets; the newest per region and tool is the one used."""
@@ -289,37 +299,4 @@ def _targets_record(row: tuple[Any, ...]) -> PersonalTargets:
         tool=tool,
         trials=tuple(float(force) for force in json.loads(trials)),
         measured_on=datetime.fromtimestamp(measured_at, UTC).astimezone().date(),
-    )
-
-
-def _hold_record(row: tuple[Any, ...]) -> HoldRecord:
-    (
-        hold_id,
-        session_id,
-        kind,
-        region,
-        started_at,
-        start_t,
-        end_t,
-        in_band_s,
-        over_band_s,
-        peak_n,
-        mean_n,
-        complete,
-        pain,
-    ) = row
-    return HoldRecord(
-        id=hold_id,
-        session_id=session_id,
-        kind=SourceKind(kind),
-        region=region,
-        started_at=datetime.fromtimestamp(started_at, tz=UTC),
-        start_t=start_t,
-        end_t=end_t,
-        in_band_s=in_band_s,
-        over_band_s=over_band_s,
-        peak_n=peak_n,
-        mean_n=mean_n,
-        complete=None if complete is None else bool(complete),
-        pain=pain,
     )
