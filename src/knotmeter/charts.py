@@ -20,8 +20,9 @@ from textual_plotext.plot import Plot
 
 from knotmeter.core.regions import UnknownRegion, get_region
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.scores import Retest
 from knotmeter.core.units import Unit
-from knotmeter.history import DayOfHolds
+from knotmeter.history import DayOfHolds, DayOfRatings
 
 MAX_DAY_TICKS = 8
 PAIN_MAX = 10
@@ -55,6 +56,26 @@ class PointDays:
         return (day - self.first).days
 
 
+@dataclass(slots=True, frozen=True)
+class PlanDays:
+    """One plan's rated days over the window a chart spans (``first``..``last``, both local)."""
+
+    name: str
+    days: Sequence[DayOfRatings]
+    first: date
+    last: date
+
+
+class DaySpan(Protocol):
+    """The days a chart spans, first and last included (local dates)."""
+
+    @property
+    def first(self) -> date: ...
+
+    @property
+    def last(self) -> date: ...
+
+
 class ForceScale(Protocol):
     """The reader's force unit (the app's ``ForceFormat``): newtons in, that unit out."""
 
@@ -78,13 +99,13 @@ Draw = Callable[[Plot], None]
 """Draws one chart on the figure it is given (the app's widget, or a text build)."""
 
 
-def _day_axis(plt: Plot, point: PointDays) -> None:
-    span = point.x(point.last)
+def _day_axis(plt: Plot, days: DaySpan) -> None:
+    span = (days.last - days.first).days
     step = max(1, -(-(span + 1) // MAX_DAY_TICKS))
     ticks = list(range(0, span + 1, step))
     plt.xticks(
         [float(t) for t in ticks],
-        [(point.first + timedelta(days=t)).strftime("%m-%d") for t in ticks],
+        [(days.first + timedelta(days=t)).strftime("%m-%d") for t in ticks],
     )
     plt.xlim(-0.5, span + 0.5)
 
@@ -145,6 +166,44 @@ def point_charts(point: PointDays, style: ChartStyle, scale: ForceScale) -> list
         lambda plt: force_chart(plt, point, style, scale),
         lambda plt: pain_chart(plt, point, style),
     ]
+
+
+RETEST_MARKS: dict[Retest, tuple[str, str | None]] = {
+    Retest.BETTER: ("b", "green"),
+    Retest.SAME: ("s", None),
+    Retest.WORSE: ("w", "red"),
+}
+RETEST_ROW = 0.0
+"""Where the retests are lettered: below the lowest score (1), so they never cover one."""
+
+
+def plan_chart(plt: Plot, plan: PlanDays, style: ChartStyle) -> None:
+    """The complaint's pain and function per day (the mean of the day's ratings, 1-10),
+    each retest lettered on its day along the bottom: is the plan working?"""
+    plt.title(f"{plan.name}: the complaint's pain and function (1-10), and retests")
+    x = [float((d.day - plan.first).days) for d in plan.days]
+    for label, plain, color, values in (
+        ("pain", "*", "orange", [d.pain for d in plan.days]),
+        ("function", "+", "cyan", [d.function for d in plan.days]),
+    ):
+        if x:
+            marker = style.marker("braille", plain)
+            plt.plot(x, values, marker=marker, color=style.tint(color), label=label)
+    for day_x, day in zip(x, plan.days, strict=True):
+        if day.retests:
+            letters = "".join(RETEST_MARKS[r][0] for r in day.retests)
+            last = RETEST_MARKS[day.retests[-1]][1]  # the day's last retest colours them
+            tint = None if last is None else style.tint(last)
+            plt.text(letters, day_x, RETEST_ROW, color=tint)
+    plt.xlabel("retest: b better, s same, w worse (after the routine, against before it)")
+    _day_axis(plt, plan)
+    plt.ylim(RETEST_ROW - 0.5, PAIN_MAX + 0.5)
+    plt.yticks([float(n) for n in range(2, PAIN_MAX + 1, 2)])
+
+
+def plan_charts(plan: PlanDays, style: ChartStyle) -> list[Draw]:
+    """One plan's charts, as the app and ``history --chart`` show them after its lines."""
+    return [lambda plt: plan_chart(plt, plan, style)]
 
 
 @dataclass(slots=True, frozen=True)

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
 from knotmeter.core.adherence import frequency_note, retest_tally, sessions_per_week
-from knotmeter.core.plans import Plan
+from knotmeter.core.plans import Plan, UnknownPlan, get_plan
 from knotmeter.core.scores import (
     HOLD_PAIN_TOO_HIGH,
     PRESSURE_TOO_HIGH,
     Outcome,
+    Retest,
     trend,
     week_two_advice,
 )
@@ -137,7 +138,8 @@ def table_lines(days: Sequence[DayOfHolds], force_text: Callable[[float], str]) 
 def plan_lines(plan: Plan, outcomes: Sequence[Outcome], today: date) -> list[str]:
     """One plan's complaint over the weeks: pain and function trend, retests, sessions a
     week against the plan's, and the week-two advice when two weeks show no improvement."""
-    lines = [f"{plan.name} ({plan.id}): {len(outcomes)} ratings of the complaint"]
+    ratings = "1 rating" if len(outcomes) == 1 else f"{len(outcomes)} ratings"
+    lines = [f"{plan.name} ({plan.id}): {ratings} of the complaint"]
     moved = trend(outcomes)
     if moved is not None:
         first, last = outcomes[0], outcomes[-1]
@@ -159,6 +161,47 @@ def plan_lines(plan: Plan, outcomes: Sequence[Outcome], today: date) -> list[str
     if advice is not None:
         lines.append(advice)
     return lines
+
+
+def rated_plans(
+    complaints: Mapping[str, Sequence[Outcome]],
+) -> list[tuple[Plan, Sequence[Outcome]]]:
+    """Each plan with its ratings, leaving out a plan since removed: its ratings have
+    nothing left to be judged by."""
+    rated = []
+    for plan_id, outcomes in complaints.items():
+        try:
+            rated.append((get_plan(plan_id), outcomes))
+        except UnknownPlan:
+            continue
+    return rated
+
+
+@dataclass(slots=True, frozen=True)
+class DayOfRatings:
+    """A plan's complaint on one day: the mean of the day's ratings (a routine is rated
+    at its start and again at its retest), and the day's retests in order."""
+
+    day: date
+    pain: float
+    function: float
+    retests: tuple[Retest, ...]
+
+
+def days_of_ratings(outcomes: Iterable[Outcome]) -> list[DayOfRatings]:
+    """One plan's ratings grouped by day, oldest first."""
+    days = []
+    for day, group in itertools.groupby(sorted(outcomes, key=lambda o: o.on), lambda o: o.on):
+        members = list(group)
+        days.append(
+            DayOfRatings(
+                day,
+                statistics.fmean(o.pain.value for o in members),
+                statistics.fmean(o.function.value for o in members),
+                tuple(o.retest for o in members if o.retest is not None),
+            )
+        )
+    return days
 
 
 def duration_text(duration_s: float) -> str:

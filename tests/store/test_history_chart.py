@@ -34,3 +34,29 @@ def test_without_chart_the_table_is_unchanged(capsys: pytest.CaptureFixture[str]
     seed_history(default_db_path(), fortnight(point_s=20.0), now=time.time())
     assert main(["history", "--region", "masseter"]) == 0
     assert "seconds in band per hold" not in capsys.readouterr().out
+
+
+def test_each_plans_chart_follows_its_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    seed_history(default_db_path(), fortnight(point_s=20.0), now=time.time())
+    assert main(["history", "--chart", "--region", "masseter"]) == 0
+    out = capsys.readouterr().out
+    plans = ("Tension headache", "Plantar heel", "Jaw (TMJ)")
+    starts = [out.index(f"{name} (") for name in plans]
+    assert starts == sorted(starts), "one plan after another, in the order first rated"
+    for name, start, end in zip(plans, starts, [*starts[1:], len(out)], strict=True):
+        plan = out[start:end]
+        lines_end = plan.index("sessions a week")
+        title = plan.index(f"{name}: the complaint's pain and function (1-10), and retests")
+        assert title > lines_end, "the chart comes after the plan's lines"
+        assert "** pain" in plan
+        assert "++ function" in plan
+        assert "retest: b better, s same, w worse" in plan
+    assert "  w  " in out[starts[0] : starts[1]], "the day the headache's retest was worse"
+
+
+def test_without_chart_the_plans_are_lines_only(capsys: pytest.CaptureFixture[str]) -> None:
+    seed_history(default_db_path(), fortnight(point_s=20.0), now=time.time())
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "Jaw (TMJ) (jaw): 8 ratings of the complaint" in out
+    assert "the complaint's pain and function" not in out

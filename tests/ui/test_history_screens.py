@@ -21,10 +21,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static
 
 from knotmeter.core.regions import get_region
+from knotmeter.core.scores import Outcome, Retest, Score
 from knotmeter.history import days_of_holds
-from knotmeter.store import SessionStore
+from knotmeter.store import Moment, SessionStore, SourceKind
 from knotmeter.ui import ForceFormat, KnotmeterApp
-from knotmeter.ui.screens.history import HistoryScreen
+from knotmeter.ui.screens.history import Chart, HistoryScreen
 from knotmeter.ui.screens.sessions import SessionScreen, SessionsScreen
 from tests.store.seeding import SEED_NOW, fortnight, seed_history
 
@@ -67,11 +68,14 @@ class OneScreen(App[None]):
 
 
 def history_screen(path: Path, region: str, fmt: ForceFormat | None = None) -> HistoryScreen:
+    """The screen as ``h`` builds it: the point's holds and every plan rated, real tool only."""
     with SessionStore(path, wall_clock=lambda: SEED_NOW) as store:
         held = store.holds(region=region, days=14)
+        complaints = store.outcomes(days=14)
     today = datetime.fromtimestamp(SEED_NOW, UTC).date()
     name = get_region(region).name
-    return HistoryScreen(name, days_of_holds(held, UTC), fmt or ForceFormat(), today=today)
+    fmt = fmt or ForceFormat()
+    return HistoryScreen(name, days_of_holds(held, UTC), fmt, complaints=complaints, today=today)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -87,6 +91,38 @@ def test_history_screen_charts_a_points_fortnight(seeded: Path, snap_compare: Sn
 def test_history_screen_charts_another_plans_point(seeded: Path, snap_compare: SnapCompare) -> None:
     app = OneScreen(lambda: history_screen(seeded, "gastrocnemius-soleus"))
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+async def at_the_plans(pilot: Pilot[None]) -> None:
+    """Scrolled down to the first plan: its lines and chart, and the next plan's."""
+    await settle(pilot)
+    pilot.app.screen.query(".plan").first().scroll_visible(top=True, animate=False)
+    await pilot.pause()
+
+
+def test_history_screen_charts_each_plans_complaint_and_retests(
+    seeded: Path, snap_compare: SnapCompare
+) -> None:
+    app = OneScreen(lambda: history_screen(seeded, TRAPS))
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_the_plans)
+
+
+async def test_the_plans_follow_the_points_charts_real_tool_only(seeded: Path) -> None:
+    app = OneScreen(lambda: history_screen(seeded, TRAPS))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plans = [str(plan.render()) for plan in app.screen.query(".plan").results(Static)]
+        assert [text.split("\n")[0].split(": ")[0] for text in plans] == [
+            "Tension headache (tension-headache)",
+            "Plantar heel (plantar-heel)",
+            "Jaw (TMJ) (jaw)",
+        ]
+        assert "Tension headache (tension-headache): 10 ratings" in plans[0], (
+            "5 sittings rated twice; the simulated sitting's 2 are not history"
+        )
+        assert "retest better 2, same 2, worse 1" in plans[0]
+        charts = list(app.screen.query(Chart))
+        assert len(charts) == 3 + 3, "three charts for the point, one per plan"
 
 
 def test_sessions_list(seeded: Path, snap_compare: SnapCompare) -> None:
@@ -150,3 +186,22 @@ async def test_the_palette_opens_the_sessions_of_the_running_sessions_store(rig:
         assert screen.path == rig.store.path
         await pilot.press("a")
         await rig.until(pilot, lambda: screen.query_one(DataTable).row_count == 1)
+
+
+async def test_h_shows_the_plans_rated_on_a_real_tool(rig: Rig) -> None:
+    """The live screen reads the ratings from the session's own store; a simulated
+    tool's are left out, as its holds are."""
+    for kind, pain in ((SourceKind.DEVICE, 6), (SourceKind.SIMULATED, 9)):
+        recorder = rig.store.begin_session(source="ble:KM-0042", kind=kind, region=TRAPS)
+        today = datetime.now().astimezone().date()
+        outcome = Outcome(today, Score(pain), Score(4), Retest.BETTER)
+        recorder.record_outcome("tension-headache", Moment.RETEST, outcome)
+    async with rig.app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, HistoryScreen))
+        await rig.until(pilot, lambda: bool(rig.app.screen.query(".plan")))
+        (plan,) = rig.app.screen.query(".plan").results(Static)
+        text = str(plan.render())
+        assert "Tension headache (tension-headache): 1 rating of the complaint" in text
+        assert "retest better 1, same 0, worse 0" in text
+        assert len(rig.app.screen.query(Chart)) == 1, "no holds yet: the plan's chart only"

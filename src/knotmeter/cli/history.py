@@ -16,16 +16,28 @@ import shutil
 import sys
 import textwrap
 import time
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from knotmeter.core.plans import UnknownPlan, get_plan
 from knotmeter.core.regions import UnknownRegion, get_region, load_regions
 from knotmeter.core.scores import Outcome
 from knotmeter.core.units import Unit, convert
 from knotmeter.errors import BadInput
-from knotmeter.history import DayOfHolds, by_region, days_of_holds, plan_lines, table_lines
+from knotmeter.history import (
+    DayOfHolds,
+    by_region,
+    days_of_holds,
+    days_of_ratings,
+    plan_lines,
+    rated_plans,
+    table_lines,
+)
 from knotmeter.store import SessionStore, SourceKind, default_db_path
 from knotmeter.store.reads import days_before, outcomes, reading
+
+if TYPE_CHECKING:
+    from knotmeter.charts import ChartStyle, Draw
 
 FORCE_UNITS = (Unit.N, Unit.KGF, Unit.LBF)
 CHART_MAX_WIDTH = 100
@@ -44,7 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="one JSON line per point and day")
     parser.add_argument(
-        "--chart", action="store_true", help="charts per point: in band, force, pain"
+        "--chart",
+        action="store_true",
+        help="charts per point (in band, force, pain) and per plan (complaint, retests)",
     )
 
 
@@ -92,17 +106,30 @@ def _print_text(
 
 
 def _print_charts(region_id: str, days: list[DayOfHolds], unit: Unit, since: date) -> None:
-    """The app's history charts as text; plain characters unless colour is wanted and seen."""
-    from knotmeter.charts import ChartStyle, PointDays, point_charts, region_band, render_text
+    """The app's history charts as text."""
+    from knotmeter.charts import PointDays, point_charts, region_band
     from knotmeter.ui.display import ForceFormat
 
     today = datetime.now().astimezone().date()
     point = PointDays(
         region_id, _region_name(region_id), days, since, today, region_band(region_id)
     )
-    style = ChartStyle(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    style = _chart_style()
+    _print_drawn(point_charts(point, style, ForceFormat(unit)), style)
+
+
+def _chart_style() -> ChartStyle:
+    """Plain characters unless colour is wanted and seen."""
+    from knotmeter.charts import ChartStyle
+
+    return ChartStyle(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+
+
+def _print_drawn(draws: list[Draw], style: ChartStyle) -> None:
+    from knotmeter.charts import render_text
+
     width = min(shutil.get_terminal_size((CHART_MAX_WIDTH, 24)).columns, CHART_MAX_WIDTH) - 2
-    for draw in point_charts(point, style, ForceFormat(unit)):
+    for draw in draws:
         print()
         print(textwrap.indent(render_text(draw, width, CHART_HEIGHT, style), "  "))
 
@@ -152,20 +179,25 @@ def run(args: argparse.Namespace) -> int:
         return 0
     since = (datetime.now().astimezone() - timedelta(days=days_back)).date()
     _print_text(days, unit, since, args.all, chart=args.chart)
-    _print_plans(complaints)
+    _print_plans(complaints, since, chart=args.chart)
     return 0
 
 
-def _print_plans(complaints: dict[str, list[Outcome]]) -> None:
-    """Per plan, the complaint's course and the advice it calls for."""
+def _print_plans(complaints: dict[str, list[Outcome]], since: date, *, chart: bool) -> None:
+    """Per plan, the complaint's course and the advice it calls for, then its chart."""
     today = datetime.now().astimezone().date()
-    for plan_id, rated in complaints.items():
-        try:
-            plan = get_plan(plan_id)
-        except UnknownPlan:  # a plan since removed: its ratings have nothing to be judged by
-            continue
+    for plan, rated in rated_plans(complaints):
         print()
         first, *rest = plan_lines(plan, rated, today)
         print(first)
         for line in rest:
             print(f"  {line}")
+        if chart:
+            _print_plan_chart(plan.name, rated, since, today)
+
+
+def _print_plan_chart(name: str, rated: Sequence[Outcome], since: date, today: date) -> None:
+    from knotmeter.charts import PlanDays, plan_charts
+
+    style = _chart_style()
+    _print_drawn(plan_charts(PlanDays(name, days_of_ratings(rated), since, today), style), style)

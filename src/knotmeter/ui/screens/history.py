@@ -1,7 +1,8 @@
-"""The point being treated, over the last two weeks: is it easing, day by day?"""
+"""The point being treated, and the plans rated, over the last two weeks: is it easing?"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
@@ -13,8 +14,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from knotmeter.charts import ChartStyle, Draw, PointDays, point_charts, region_band
-from knotmeter.history import DayOfHolds, table_lines
+from knotmeter.charts import (
+    ChartStyle,
+    Draw,
+    PlanDays,
+    PointDays,
+    plan_charts,
+    point_charts,
+    region_band,
+)
+from knotmeter.core.scores import Outcome
+from knotmeter.history import DayOfHolds, days_of_ratings, plan_lines, rated_plans, table_lines
 from knotmeter.ui.display import ForceFormat
 
 HISTORY_DAYS = 14
@@ -36,7 +46,8 @@ class Chart(PlotextPlot):
 class HistoryScreen(ModalScreen[None]):
     """One region's days on a real tool: the table ``knotmeter history`` prints, then
     the same charts as ``knotmeter history --chart`` (time in band, force against the
-    band, pain).
+    band, pain); below them, each plan rated in the fortnight (``complaints``, plan id
+    to ratings): its course in words and its chart of pain, function and retests.
 
     Simulated and replayed sessions are left out, so a demo never reads as progress.
     ``band_n`` is the band the force chart is drawn against: the person's own where
@@ -44,7 +55,10 @@ class HistoryScreen(ModalScreen[None]):
     fortnight (tests fix it; the app uses the local date).
     """
 
-    DEFAULT_CSS = "HistoryScreen > #dialog { width: 100; height: 90%; }"
+    DEFAULT_CSS = """
+    HistoryScreen > #dialog { width: 100; height: 90%; }
+    HistoryScreen .plan { margin-top: 1; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Back"),
         Binding("h", "dismiss", "Back", show=False),
@@ -57,12 +71,14 @@ class HistoryScreen(ModalScreen[None]):
         days: list[DayOfHolds],
         fmt: ForceFormat,
         *,
+        complaints: Mapping[str, Sequence[Outcome]] | None = None,
         band_n: tuple[float, float] | None = None,
         today: date | None = None,
     ) -> None:
         super().__init__()
         self.region_name = region_name
         self.days = days
+        self.complaints = complaints or {}
         self.fmt = fmt
         self.band_n = band_n
         self.today = today or datetime.now().astimezone().date()
@@ -73,19 +89,31 @@ class HistoryScreen(ModalScreen[None]):
                 f"{self.region_name}: the last {HISTORY_DAYS} days on a real tool",
                 classes="dialog-title",
             )
-            if not self.days:
+            if self.days:
+                yield Static(Text("\n".join(table_lines(self.days, self.fmt.text))), id="table")
+                for draw in point_charts(self._point(), ChartStyle(), self.fmt):
+                    yield Chart(draw)
+            else:
                 yield Static(
                     f"No holds on this point in the last {HISTORY_DAYS} days. Sessions on the "
                     "simulated tool or a replay are not your history.",
                     id="table",
                 )
-                return
-            yield Static(Text("\n".join(table_lines(self.days, self.fmt.text))), id="table")
-            for draw in point_charts(self._point(), ChartStyle(), self.fmt):
+            yield from self._plans()
+
+    def _plans(self) -> ComposeResult:
+        first = self._first()
+        for plan, rated in rated_plans(self.complaints):
+            lines = plan_lines(plan, rated, self.today)
+            yield Static(Text("\n".join(lines)), classes="plan")
+            days = PlanDays(plan.name, days_of_ratings(rated), first, self.today)
+            for draw in plan_charts(days, ChartStyle()):
                 yield Chart(draw)
+
+    def _first(self) -> date:
+        return self.today - timedelta(days=HISTORY_DAYS)  # 14 x 24 h reach into a 15th date
 
     def _point(self) -> PointDays:
         region_id = self.days[0].region
         band = self.band_n or region_band(region_id)
-        first = self.today - timedelta(days=HISTORY_DAYS)  # 14 x 24 h reach into a 15th date
-        return PointDays(region_id, self.region_name, self.days, first, self.today, band)
+        return PointDays(region_id, self.region_name, self.days, self._first(), self.today, band)

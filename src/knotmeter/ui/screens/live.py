@@ -523,15 +523,17 @@ class LiveScreen(Screen[None]):
         self.redraw()
 
     def action_history(self) -> None:
-        """This point's last two weeks on a real tool, from the session's store."""
+        """This point's and the plans' last two weeks on a real tool, from the session's store."""
         store = self.session.store
         region = self.session.config.region
         try:
             holds = [] if store is None else store.holds(region=region.id, days=HISTORY_DAYS)
+            complaints = {} if store is None else store.outcomes(days=HISTORY_DAYS)
         except KnotmeterError as err:  # a store damaged mid-session: coaching goes on
             self.notify(f"No history: {err}", severity="error", timeout=15)
             return
-        self.app.push_screen(HistoryScreen(region.name, days_of_holds(holds), self.fmt))
+        screen = HistoryScreen(region.name, days_of_holds(holds), self.fmt, complaints=complaints)
+        self.app.push_screen(screen)
 
     def action_measure_targets(self) -> None:
         """Measure this point's pain threshold; the band and ceiling follow it."""
