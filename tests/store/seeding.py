@@ -124,7 +124,7 @@ def seed_history(
                         if isinstance(event, HoldStarted):
                             recorder.rate_pain(sitting.pain, event.t)
                 t0 = float(t[-1]) + 1.0 / RATE_HZ
-            state = pipeline.state
-            recorder.finish(state.hold, state.t)
+            recorder.record(None, pipeline.stop_hold(), region=region)
+            recorder.finish()
             ids.append(recorder.session_id)
     return ids
