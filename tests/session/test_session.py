@@ -482,7 +482,9 @@ async def test_measured_targets_serve_the_point_before_the_disk_has_them(
         )
 
 
-def test_a_points_targets_follow_the_tool_in_use(hand_source: HandSource, tmp_path: Path) -> None:
+async def test_a_points_targets_follow_the_tool_in_use(
+    hand_source: HandSource, tmp_path: Path
+) -> None:
     """A ball's measured band is not a hook's: each tool has its own (stored per region
     and tool), and one measured this sitting serves at once."""
     ball = PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0)
@@ -499,6 +501,7 @@ def test_a_points_targets_follow_the_tool_in_use(hand_source: HandSource, tmp_pa
         assert session.pipeline.config.ceiling_n == 63.0
         session.set_tool(Tool.HOOK)
         assert session.pipeline.config.ceiling_n == 42.0
+        await session.close()
 
 
 async def test_a_tools_range_caps_the_ceiling_and_a_clip_is_too_hard(
