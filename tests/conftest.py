@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,26 @@ def private_data_dir(
 ) -> None:
     """No test may write to the real user data directory: health data stays private."""
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("knotmeter-data")))
+
+
+WORKER_THREADS = frozenset({"pty tool", "knotmeter-store", "knotmeter-speaker"})
+"""Threads the program starts and must stop: a simulated tool, the store's writer, the
+speaker's feeder. Each stop joins its thread, so one alive after a test is a leak."""
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_workers() -> Iterator[None]:
+    """Fail the test that leaves a worker thread running (a session or tool not closed).
+
+    A leaked simulated tool keeps making samples: besides the leak itself, its CPU
+    makes every later Textual pilot wait out ``wait_for_idle``'s full second.
+    """
+    before = set(threading.enumerate())
+    yield
+    leaked = sorted(
+        t.name for t in threading.enumerate() if t.name in WORKER_THREADS and t not in before
+    )
+    assert not leaked, f"left running: {', '.join(leaked)} (close what the test opened)"
 
 
 @pytest.fixture

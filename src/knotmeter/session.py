@@ -14,7 +14,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
@@ -22,7 +23,7 @@ from firmware_host.source import BatteryStatus, CoachAim, DeviceInfo, Source, So
 from firmware_host.source import LinkChanged as LinkChanged  # re-exported: screens learn
 from firmware_host.source import LinkState as LinkState  # link state from the session
 from knotmeter.core.errors import CoachInputError
-from knotmeter.core.events import Event, HoldEnded, HoldStarted
+from knotmeter.core.events import Event, HoldStarted
 from knotmeter.core.modes import Mode, apply_mode, one_level_lighter
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
@@ -336,15 +337,20 @@ class Session:
                 f"{region_id} is a neck or face point: not under the lighter coaching your "
                 "screening answers asked for; choose another point"
             )
+        self._settle(self._move_to(region_id, target_s, hold_s))
+
+    def _move_to(
+        self, region_id: str, target_s: float | None, hold_s: tuple[float, float] | None
+    ) -> list[RoutineEvent]:
         target = self._target_override if self._target_override is not None else target_s
         self._aim = replace(self._aim, hold_s=hold_s)
         self._point_target_s = target
-        self._retarget(lambda aim: self._point_config(region_id, target, aim))
+        return self._retarget(lambda aim: self._point_config(region_id, target, aim))
 
     def set_tool(self, tool: Tool) -> None:
         """Press with ``tool`` from now on: the point's limits scale to its contact area."""
         self._aim = replace(self._aim, tool=tool)
-        self._rebuild()
+        self._settle(self._rebuild())
 
     @property
     def mode(self) -> Mode:
@@ -353,12 +359,12 @@ class Session:
     def set_mode(self, mode: Mode) -> None:
         """Coach in ``mode`` from now on, on this point and the next (``modes.apply_mode``)."""
         self._aim = replace(self._aim, mode=mode)
-        self._rebuild()
+        self._settle(self._rebuild())
 
-    def _rebuild(self) -> None:
+    def _rebuild(self) -> list[RoutineEvent]:
         """This point's config again from what it is built of (a mode applies once)."""
         region_id, target = self.pipeline.config.region.id, self._point_target_s
-        self._retarget(lambda aim: self._point_config(region_id, target, aim))
+        return self._retarget(lambda aim: self._point_config(region_id, target, aim))
 
     def use_targets(self, targets: PersonalTargets) -> None:
         """Keep the person's measured targets and press by them from now on; the hold
@@ -367,7 +373,7 @@ class Session:
         if self._writer is not None:
             self._writer.save_targets(targets)
         region_id, target = self.pipeline.config.region.id, self._point_target_s
-        self._retarget(lambda aim: _config(region_id, targets, target, aim))
+        self._settle(self._retarget(lambda aim: _config(region_id, targets, target, aim)))
 
     @property
     def own_targets(self) -> PersonalTargets | None:
@@ -389,7 +395,7 @@ class Session:
             self._measured.update(((region, tool.value), None) for tool in Tool)
         if self._writer is not None:
             self._writer.forget_targets(None if everywhere else region)
-        self._rebuild()
+        self._settle(self._rebuild())
 
     def _targets_for(self, region_id: str, tool: Tool) -> PersonalTargets | None:
         """This sitting's measured targets before the store's."""
@@ -448,7 +454,7 @@ class Session:
         self._screening = screening
         self._light = light
         unlit = self._unlit
-        self._retarget(lambda _aim: unlit)
+        self._settle(self._retarget(lambda _aim: unlit))
         if self._writer is not None and self._running:
             self._writer.save_screening(screening)
         elif self.store is not None:
@@ -458,30 +464,35 @@ class Session:
         """The point's config, from targets measured this sitting before the store's."""
         return _config(region_id, self._targets_for(region_id, aim.tool), target_s, aim)
 
-    def _retarget(self, build: Callable[[Aim], PipelineConfig]) -> None:
-        """Move the pipeline to ``build(aim)``; hold events before it are filed under the
-        previous point. A config the tool cannot coach keeps the current one (logged)."""
-        previous = self.pipeline.config.region.id
+    def _retarget(self, build: Callable[[Aim], PipelineConfig]) -> list[RoutineEvent]:
+        """Move the pipeline to ``build(aim)`` and publish what that ends; returns what
+        the routine makes of it, for :meth:`_settle` to apply. A config the tool cannot
+        coach keeps the current one (logged).
+
+        The hold in progress is ended and published before the move, so it is filed
+        under the point it was pressed on.
+        """
         try:
             unlit = build(self._aim)
             config = unlit if self._light is None else apply_light_profile(unlit, self._light)
         except CoachInputError:
             _log.exception("cannot coach with the new targets; keeping the current ones")
-            return
+            return []
         self._unlit = unlit
-        events = self.pipeline.reconfigure(config)
+        changes = self._publish(self.pipeline.stop_hold(), None)
+        changes += self._publish(self.pipeline.reconfigure(config), None)
         self._aim_source()
-        self._publish(events, None, region=previous)
+        return changes
 
     def advance_routine(self) -> None:
         """The person's "next" in the routine (warm-up done, spot found, move done, skip)."""
         if self.routine is not None:
-            self._follow_routine(self.routine.advance(self.pipeline.state.t))
+            self._settle(self.routine.advance(self.pipeline.state.t))
 
     def back_routine(self) -> None:
         """The person's "back" in the routine (to the start of the point, or the one before)."""
         if self.routine is not None:
-            self._follow_routine(self.routine.back(self.pipeline.state.t))
+            self._settle(self.routine.back(self.pipeline.state.t))
 
     @property
     def paused(self) -> bool:
@@ -516,8 +527,7 @@ class Session:
             self._writer.rate_pain(score, self._hold_t)
         if score >= HOLD_PAIN_TOO_HIGH:
             self._lighter_due = True
-            if not self.pipeline.state.hold.active:
-                self._go_lighter()
+            self._settle(())
 
     def record_outcome(self, moment: Moment, outcome: Outcome) -> None:
         """The complaint rated at the routine's start or retest, kept with this session
@@ -525,12 +535,13 @@ class Session:
         if self.routine is not None and self._writer is not None:
             self._writer.record_outcome(self.routine.plan.id, moment, outcome)
 
-    def _go_lighter(self) -> None:
+    def _go_lighter(self) -> list[RoutineEvent]:
         """After a hold rated 7/10 or more the next one on this point starts a level lower
-        (``modes.one_level_lighter``); a running hold is not moved under the person."""
+        (``modes.one_level_lighter``); :meth:`_settle` waits until no hold runs, so a
+        hold is not moved under the person."""
         self._lighter_due = False
         current = self.pipeline.config
-        self._retarget(lambda _aim: one_level_lighter(current))
+        return self._retarget(lambda _aim: one_level_lighter(current))
 
     async def close(self) -> None:
         """Stop the source, wait for the drain to end, and close the session's record:
@@ -543,9 +554,11 @@ class Session:
         await asyncio.sleep(0)  # a run() task made but not started yet starts: wait for it too
         if self._running:
             await self._stopped.wait()
+        # A hold still running ends as the pipeline ends any hold, and goes where every
+        # hold goes (subscribers, the store, the routine), mean force included.
+        self._settle(self._publish(self.pipeline.stop_hold(), None))
         if self._writer is not None:
-            state = self.pipeline.state
-            self._closed_health = await asyncio.to_thread(self._writer.close, state.hold, state.t)
+            self._closed_health = await asyncio.to_thread(self._writer.close)
 
     def _ingest(self, item: SampleBatch | LinkChanged | DeviceInfo | BatteryStatus) -> None:
         match item:
@@ -554,7 +567,7 @@ class Session:
                 if len(item):
                     self._last_t = self._now = float(item.t[-1])
                     self._last_arrival = self._clock()
-                self._publish(events, item)
+                self._settle(self._publish(events, item))
                 self._call_watchers()
             case LinkChanged(state=state, detail=detail):
                 self._link = state
@@ -564,7 +577,7 @@ class Session:
                 self._emit(item)
                 if state in LINK_DOWN and self._last_t is not None:
                     self._now = self._source_now()
-                    self._publish(self.pipeline.link_lost(self._now), None)
+                    self._settle(self._publish(self.pipeline.link_lost(self._now), None))
                     self._call_watchers()
             case BatteryStatus(millivolts=millivolts):
                 self._battery_mv = millivolts
@@ -574,7 +587,7 @@ class Session:
                 self._follow_kind()
                 if item.full_scale_n != self._aim.full_scale_n:
                     self._aim = replace(self._aim, full_scale_n=item.full_scale_n)
-                    self._rebuild()  # the same point, inside the tool's range
+                    self._settle(self._rebuild())  # the same point, inside the tool's range
                 self._emit(item)
 
     def _aim_source(self) -> None:
@@ -622,39 +635,49 @@ class Session:
                 await asyncio.sleep(limit - quiet_s + SILENCE_SLACK_S)
                 continue
             self._now = self._source_now()
-            self._publish(self.pipeline.tick(self._now), None)
+            self._settle(self._publish(self.pipeline.tick(self._now), None))
             self._call_watchers()
             await asyncio.sleep(limit)
 
-    def _publish(
-        self, events: Sequence[Event], batch: SampleBatch | None, *, region: str | None = None
-    ) -> None:
-        """Subscribers first (alarms wait for nothing), then the store's queue."""
+    def _publish(self, events: Sequence[Event], batch: SampleBatch | None) -> list[RoutineEvent]:
+        """Subscribers first (alarms wait for nothing), then the store's queue, filed under
+        the point being coached; returns what the routine makes of the events, which
+        :meth:`_settle` applies once they are all out. Never moves the pipeline itself."""
         for event in events:
             if isinstance(event, HoldStarted):
                 self._hold_t = event.t
             self._emit(event)
-        if self._lighter_due and any(isinstance(event, HoldEnded) for event in events):
-            self._go_lighter()
         if self._writer is not None:
-            self._writer.record(batch, events, region=region or self.pipeline.config.region.id)
-        if self.routine is not None and events:
-            self._follow_routine(self.routine.feed(events))
+            self._writer.record(batch, events, region=self.pipeline.config.region.id)
+        if self.routine is None or not events:
+            return []
+        return self.routine.feed(events)
 
-    def _follow_routine(self, changes: Sequence[RoutineEvent]) -> None:
-        """Tell subscribers; a new point moves the pipeline there first, so they see it."""
+    def _settle(self, changes: Iterable[RoutineEvent]) -> None:
+        """Apply what published events called for, one after another: the routine's next
+        point (the pipeline moves there before subscribers hear of the step, so they see
+        it) and a lighter level once no hold runs after a painful rating. Whatever moving
+        ends is published and queued here in turn: the session never re-enters itself."""
+        due = deque(changes)
+        while True:
+            if due:
+                change = due.popleft()
+                if isinstance(change, StepChanged) and change.step is Step.FIND:
+                    due.extend(self._to_routine_point(change))
+                self._emit(change)
+            elif self._lighter_due and not self.pipeline.state.hold.active:
+                due.extend(self._go_lighter())
+            else:
+                return
+
+    def _to_routine_point(self, change: StepChanged) -> list[RoutineEvent]:
         assert self.routine is not None
-        for change in changes:
-            if isinstance(change, StepChanged) and change.step is Step.FIND:
-                assert change.point_index is not None
-                point = self.routine.plan.points[change.point_index]
-                self._aim = replace(self._aim, tool=point.tool)
-                self.set_region(
-                    point.region.id,
-                    target_s=point.hold_min_s,
-                    hold_s=(point.hold_min_s, point.hold_max_s),
-                )
-            self._emit(change)
+        assert change.point_index is not None
+        point = self.routine.plan.points[change.point_index]
+        self._aim = replace(self._aim, tool=point.tool)
+        return self._move_to(
+            point.region.id, point.hold_min_s, (point.hold_min_s, point.hold_max_s)
+        )
 
     def _call_watchers(self) -> None:
         for watcher in tuple(self._watchers):

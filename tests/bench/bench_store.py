@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 
-from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import KnotmeterError
 from knotmeter.store import SessionStore, SourceKind
@@ -102,7 +101,7 @@ def stall_under_lock(db: Path, lock_s: float, *, queued: bool) -> tuple[float, f
         locker.wait()
         locker.stdout.close()
         if queued:
-            writer.close(Pipeline(PipelineConfig.for_region(region)).state.hold, first / 1000.0)
+            writer.close()
             stored = store.samples(writer.session_id or 0)
         else:
             stored = store.samples(recorder.session_id)

@@ -251,7 +251,7 @@ async def test_link_down_raises_signal_lost_at_once_and_pauses_the_hold(
         AlarmRaised(float(before.t[-1]), AlarmKind.SIGNAL_LOST, running.session.state.raw_n),
     ]
     hand_source.push(LinkChanged(4.3, LinkState.LIVE), after)
-    await running.stop()
+    await hand_source.drained()
 
     paused, unpaused = Pipeline(config(target_s=60.0)), Pipeline(config(target_s=60.0))
     for pipeline in (paused, unpaused):
@@ -264,6 +264,7 @@ async def test_link_down_raises_signal_lost_at_once_and_pauses_the_hold(
     assert hold.in_band_s == paused.state.hold.in_band_s
     assert unpaused.state.hold.in_band_s - hold.in_band_s == pytest.approx(0.3 + 1 / RATE_HZ)
     assert not any(isinstance(e, HoldEnded) for e in running.seen)
+    await running.stop()
 
 
 async def test_pain_ratings_land_on_the_right_hold_rows(
@@ -384,8 +385,13 @@ async def test_close_keeps_a_hold_cut_short_and_the_samples(
         await running.stop()
         (hold,) = store.holds(kinds=[SourceKind.SIMULATED])
         assert len(store.samples(hold.session_id)) == 6 * int(RATE_HZ)
-    state = running.session.state
-    assert (hold.end_t, hold.in_band_s, hold.complete) == (state.t, state.hold.in_band_s, False)
+    # The pipeline ends the hold, as it ends any: subscribers hear it, the store keeps it whole.
+    (ended,) = [event for event in running.seen if isinstance(event, HoldEnded)]
+    assert ended.t == running.session.state.t
+    assert (hold.end_t, hold.in_band_s, hold.peak_n, hold.mean_n, hold.complete) == (
+        ended.t, ended.in_band_s, ended.peak_n, ended.mean_n, False,
+    )  # fmt: skip
+    assert hold.mean_n == pytest.approx(52.0, abs=1.0)
 
 
 async def test_a_broken_subscriber_does_not_silence_the_others(
@@ -476,7 +482,9 @@ async def test_measured_targets_serve_the_point_before_the_disk_has_them(
         )
 
 
-def test_a_points_targets_follow_the_tool_in_use(hand_source: HandSource, tmp_path: Path) -> None:
+async def test_a_points_targets_follow_the_tool_in_use(
+    hand_source: HandSource, tmp_path: Path
+) -> None:
     """A ball's measured band is not a hook's: each tool has its own (stored per region
     and tool), and one measured this sitting serves at once."""
     ball = PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0)
@@ -493,6 +501,7 @@ def test_a_points_targets_follow_the_tool_in_use(hand_source: HandSource, tmp_pa
         assert session.pipeline.config.ceiling_n == 63.0
         session.set_tool(Tool.HOOK)
         assert session.pipeline.config.ceiling_n == 42.0
+        await session.close()
 
 
 async def test_a_tools_range_caps_the_ceiling_and_a_clip_is_too_hard(

@@ -141,8 +141,8 @@ def seed_history(
                 t0 = float(t[-1]) + 1.0 / RATE_HZ
             if sitting.complaint is not None:
                 rate_complaint(recorder, sitting, Moment.RETEST, day)
-            state = pipeline.state
-            recorder.finish(state.hold, state.t)
+            recorder.record(None, pipeline.stop_hold(), region=region)
+            recorder.finish()
             ids.append(recorder.session_id)
     return ids
 

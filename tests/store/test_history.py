@@ -88,7 +88,7 @@ def fill_store(now: float) -> None:
             )  # fmt: skip
             recorder.record(None, [HoldStarted(t=1.0), ended], region=TRAPS)
             recorder.rate_pain(pain, 1.0)
-            recorder.finish(RELEASED, 70.0)
+            recorder.finish()
 
 
 def local_day(now: float, days_ago: int) -> str:

@@ -52,7 +52,7 @@ def test_answers_changed_mid_session_go_through_the_writer(tmp_path: Path) -> No
             source="sim:calm", kind=SourceKind.SIMULATED, region="gluteus-medius"
         )
         writer.save_screening(none_apply(NOW))
-        assert writer.close(IDLE_HOLD, 0.0).unsaved() is None
+        assert writer.close().unsaved() is None
         assert store.latest_screening() == none_apply(NOW)
 
 

@@ -16,7 +16,6 @@ import pytest
 from knotmeter.core.events import AlarmKind, AlarmRaised, HoldCompleted, HoldEnded, HoldStarted
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
-from knotmeter.core.state import HoldState
 from knotmeter.errors import KnotmeterError
 from knotmeter.store import DATA_DIR_ENV, HoldRecord, SessionStore, SourceKind
 from knotmeter.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -168,20 +167,6 @@ def test_pain_outside_1_to_10_is_refused(store: SessionStore, score: int) -> Non
     recorder = store.begin_session(source="sim:x", kind=SourceKind.SIMULATED, region=REGION)
     with pytest.raises(ValueError, match="1-10"):
         recorder.rate_pain(score, None)
-
-
-def test_finish_keeps_a_hold_cut_short(store: SessionStore) -> None:
-    recorder = store.begin_session(source="serial:/dev/x", kind=SourceKind.DEVICE, region=REGION)
-    recorder.record(None, [HoldStarted(t=2.0)], region=REGION)
-    now = HoldState(
-        active=True, started_t=2.0, in_band_s=20.0, over_band_s=0.0, target_s=60.0,
-        cap_s=90.0, peak_n=55.0, complete=False,
-    )  # fmt: skip
-    recorder.finish(now, 25.0)
-    (hold,) = store.holds()
-    assert (hold.end_t, hold.in_band_s, hold.peak_n, hold.mean_n, hold.complete) == (
-        25.0, 20.0, 55.0, None, False,
-    )  # fmt: skip
 
 
 def test_alarms_are_kept(store: SessionStore, tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ def test_a_locked_store_costs_the_caller_nothing_and_loses_nothing(store: Sessio
     assert writer.health == StoreHealth(SaveState.SAVING, saved=2100)
     stored = store.samples(writer.session_id or 0)
     np.testing.assert_array_equal(stored.t, batch(0, 2100).t)
-    assert writer.close(IDLE_HOLD, 21.0).unsaved() is None
+    assert writer.close().unsaved() is None
 
 
 def test_a_full_queue_drops_the_newest_samples_and_keeps_the_events(store: SessionStore) -> None:
@@ -96,7 +96,7 @@ def test_a_full_queue_drops_the_newest_samples_and_keeps_the_events(store: Sessi
         writer.record(batch(60, 60), [alarm], region=REGION)  # would overflow: samples go
         writer.record(batch(120, 40), [], region=REGION)
         assert writer.health.dropped == 60
-    health = writer.close(IDLE_HOLD, 2.0)
+    health = writer.close()
     assert health.unsaved() == (
         "not saved: 60 samples of this session (queue full; the store is locked by another program)"
     )
@@ -113,7 +113,7 @@ def test_a_write_that_can_never_succeed_is_dropped_and_the_rest_goes_on(
     writer.record(batch(0, 10), [], region=REGION)
     writer.record(batch(10, 10, force_n=float("nan")), [], region=REGION)  # NOT NULL
     writer.record(batch(20, 10), [], region=REGION)
-    health = writer.close(IDLE_HOLD, 1.0)
+    health = writer.close()
     assert (health.saved, health.dropped) == (20, 10)
     assert "NOT NULL constraint failed" in str(health.unsaved())
     assert len(store.samples(writer.session_id or 0)) == 20
@@ -125,7 +125,7 @@ def test_quitting_onto_a_lock_that_stays_gives_up_after_the_timeout(store: Sessi
         writer.record(batch(0, 500), [], region=REGION)
         writer.rate_pain(4, None)
         start = time.monotonic()
-        health = writer.close(IDLE_HOLD, 5.0, timeout_s=0.3)
+        health = writer.close(timeout_s=0.3)
         waited = time.monotonic() - start
     assert 0.3 <= waited < 2.0
     assert health.unsaved() == (
@@ -142,4 +142,4 @@ def test_a_session_row_the_lock_delayed_is_written_first(store: SessionStore) ->
     until(lambda: writer.health.saved == 10)
     assert writer.session_id is not None
     assert len(store.samples(writer.session_id)) == 10
-    writer.close(IDLE_HOLD, 1.0)
+    writer.close()

@@ -21,7 +21,6 @@ from knotmeter.core.events import AlarmRaised, Event, HoldCompleted, HoldEnded, 
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
-from knotmeter.core.state import HoldState
 from knotmeter.store.db import transaction
 from knotmeter.store.records import Moment, ScreeningRecord, SourceKind
 
@@ -248,23 +247,10 @@ class SessionRecorder:
         with self._write() as conn:
             conn.execute("UPDATE sessions SET kind = ? WHERE id = ?", (kind.value, self.session_id))
 
-    def finish(self, hold: HoldState, t: float) -> None:
-        """Close the session row; a hold still running is stored as it stands at ``t``."""
+    def finish(self) -> None:
+        """Close the session row. Holds end by their own ``HoldEnded`` (the session has
+        the pipeline end a running one first), so the store never guesses a hold's end."""
         with self._write() as conn:
-            if self._open_hold is not None and hold.active:
-                conn.execute(
-                    "UPDATE holds SET end_t = ?, in_band_s = ?, over_band_s = ?, peak_n = ?,"
-                    " complete = ? WHERE id = ?",
-                    (
-                        t,
-                        hold.in_band_s,
-                        hold.over_band_s,
-                        hold.peak_n,
-                        hold.complete,
-                        self._open_hold,
-                    ),
-                )
-                self._open_hold = None
             conn.execute(
                 "UPDATE sessions SET ended_at = ? WHERE id = ?",
                 (self._wall_clock(), self.session_id),

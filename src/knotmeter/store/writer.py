@@ -40,7 +40,6 @@ from knotmeter.core.events import Event
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
-from knotmeter.core.state import HoldState
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.db import StoreWriteError, connect
 from knotmeter.store.recorder import SessionRecorder
@@ -206,17 +205,16 @@ class StoreWriter:
         with self._cond:
             self._put(0, 1, lambda r: r.forget_targets(region_id))
 
-    def close(
-        self, hold: HoldState, t: float, *, timeout_s: float = CLOSE_TIMEOUT_S
-    ) -> StoreHealth:
-        """Finish the session row (``hold`` as it stands at ``t``) after everything queued.
+    def close(self, *, timeout_s: float = CLOSE_TIMEOUT_S) -> StoreHealth:
+        """Finish the session row after everything queued (a hold still running was ended
+        by the pipeline and queued like any other).
 
         Blocks up to ``timeout_s`` while the store is locked; a store that cannot be
         written (disk full) is given up on at once. Returns what was (not) saved.
         """
         with self._cond:
             if not self._closing:
-                self._put(0, 1, lambda r: r.finish(hold, t))
+                self._put(0, 1, lambda r: r.finish())
                 self._closing = True
                 self._cond.notify()
         self._thread.join(timeout_s)

@@ -107,6 +107,13 @@ class KnotmeterApp(App[None]):
         else:
             self._pick_tool()
 
+    async def on_unmount(self) -> None:
+        """However the app ends (``q``, an error, an embedding's exit), the session lets
+        go of its tool (a simulated one stops) and finishes its record; after ``q`` this
+        is a no-op."""
+        if self.session is not None:
+            await self.session.close()
+
     def _pick_tool(self, problem: str | None = None) -> None:
         assert self._discover is not None
         picker = ToolPicker(self._discover, self._simulated_moniker, problem=problem)
