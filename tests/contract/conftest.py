@@ -98,9 +98,9 @@ async def opened(
                 connects = BY_WORD[word].connect is not None
                 yield Opened(source, True, drop_link if connects else None)
     elif kind == "sim":
-        sim = open_source("sim:calm")  # its simulated tool runs from here
-        yield Opened(sim, True)
-        await sim.close()  # after a skip too: the tool stops with its source
+        sim_source = open_source("sim:calm")  # its simulated tool runs from here
+        yield Opened(sim_source, True)
+        await sim_source.close()  # after a skip too: the tool stops with its source
     elif kind == "file":
         yield Opened(open_source(f"file:{_trace(tmp_path / 'trace.csv')}"), False)
     else:  # pragma: no cover - a typo in SOURCE_KINDS
