@@ -158,7 +158,7 @@ def at(now: float, days_ago: float, plus_s: float = 0.0) -> datetime:
 
 
 def test_sessions_carry_the_light_profile_they_were_pressed_under_in_csv_and_json(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ids = seed_screened()
     expected = {  # id: (light_profile, cleared_by_clinician)
@@ -183,6 +183,10 @@ def test_sessions_carry_the_light_profile_they_were_pressed_under_in_csv_and_jso
         if line["table"] == "sessions"
     }
     assert as_json == expected
+    capsys.readouterr()
+    assert main(["sessions", "--json"]) == 0
+    listed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {s["id"]: (s["light_profile"], s["cleared_by_clinician"]) for s in listed} == expected
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,8 @@ def session_record(s: SessionSummary) -> dict[str, object]:
         "holds": s.holds,
         "complete_holds": s.complete,
         "alarms": s.alarms,
+        "light_profile": s.light_profile,
+        "cleared_by_clinician": s.cleared_by_clinician,
     }
 
 
