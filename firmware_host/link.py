@@ -1,8 +1,10 @@
-"""The event side every transport's source shares: one queue, link states told once, counters.
+"""The event side every transport's source shares: one queue, link states told once,
+the source's kind, counters.
 
 A source's I/O runs on the event loop (bleak's callbacks, the serial port's
 reader); it hands events to :class:`LinkEvents`, and ``events()`` returns
-:meth:`LinkEvents.stream`, which ends with the ``closed`` report.
+:meth:`LinkEvents.stream`, which ends with the ``closed`` report. The loop that
+opens and reopens the link is :mod:`firmware_host.reconnect`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 
-from firmware_host.source import LinkChanged, LinkState, SourceEvent, SourceStats
+from firmware_host.source import KindChanged, LinkChanged, LinkState, SourceEvent, SourceStats
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
 
 RATE_SMOOTHING = 0.05
@@ -19,13 +22,17 @@ RATE_SMOOTHING = 0.05
 
 
 class LinkEvents:
-    """The queue ``events()`` drains, the link state last reported, and :class:`SourceStats`.
+    """The queue ``events()`` drains, the link state last reported, the source's kind and
+    :class:`SourceStats`.
 
     Events are emitted on the event loop that drains them.
     """
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, kind: SourceKind = SourceKind.DEVICE, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.stats = SourceStats()
+        self.kind = kind
         self.state = LinkState.CLOSED
         self._clock = clock
         self._detail = ""
@@ -42,6 +49,12 @@ class LinkEvents:
                 return
 
     def emit(self, event: SourceEvent) -> None:
+        """Pass ``event`` on; a :class:`KindChanged` changes :attr:`kind` first, and one that
+        changes nothing is not news."""
+        if isinstance(event, KindChanged):
+            if event.kind is self.kind:
+                return
+            self.kind = event.kind
         self._put(event)
 
     def set_state(self, state: LinkState, detail: str, *, always: bool = False) -> None:

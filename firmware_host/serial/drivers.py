@@ -13,7 +13,8 @@ from firmware_host.protocol.framing import StreamDecoder, encode_frame
 from firmware_host.protocol.messages import CommandFrame, InfoFrame, Op, SampleFrame, StatusFrame
 from firmware_host.protocol.textlines import LineSplitter, parse_gauge_reply, parse_reading
 from firmware_host.protocol.timeline import ClockTimeline, FrameTimeline
-from firmware_host.source import BatteryStatus, DeviceInfo, SourceEvent
+from firmware_host.source import BatteryStatus, DeviceInfo, KindChanged, SourceEvent
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
 
 SIMULATED_MODEL = "knotmeter (simulated)"
@@ -86,6 +87,8 @@ class BinaryDriver:
                         events.append(batch)
                 case InfoFrame():
                     model = SIMULATED_MODEL if msg.simulated else "knotmeter"
+                    if msg.simulated:  # a simulator behind a plain port: never hide it
+                        events.append(KindChanged(SourceKind.SIMULATED))
                     info = DeviceInfo(
                         msg.firmware, msg.serial_number, msg.adc, msg.rate_hz, model,
                         full_scale_n=msg.full_scale_n,

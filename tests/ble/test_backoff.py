@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from firmware_host.ble.backoff import reconnect_delay
+from firmware_host.backoff import reconnect_delay
 
 
 def test_default_schedule_is_one_five_then_thirty_forever() -> None:

@@ -14,6 +14,7 @@ import pytest
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import DeviceInfo, LinkChanged, LinkState, Source
 from hardware_sims.serial_pty import PtyToolServer
+from knotmeter.core.provenance import SourceKind
 
 if TYPE_CHECKING:
     from tests.serial.conftest import Collector
@@ -51,7 +52,7 @@ async def test_every_sample_arrives_once_in_order_with_the_value_sent(
     assert got.states()[:2] == [LinkState.CONNECTING, LinkState.LIVE]
     (info,) = [e for _, e in got.events if isinstance(e, DeviceInfo)]
     assert info.model == "knotmeter (simulated)"
-    assert binary_source.simulated, "a simulator must never pass for a tool"
+    assert binary_source.kind is SourceKind.SIMULATED, "a simulator must never pass for a tool"
     np.testing.assert_allclose(np.diff(got.times()), 1 / 80, rtol=1e-6)
 
 
