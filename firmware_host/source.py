@@ -26,7 +26,11 @@ class LinkState(StrEnum):
 
 @dataclass(slots=True, frozen=True)
 class LinkChanged:
-    """The link moved to ``state``; ``detail`` is one human line (why, where)."""
+    """The link moved to ``state``; ``detail`` is one human line (why, where).
+
+    ``t`` is on the source's sample timeline, like every ``t`` a source emits: a live
+    link's newest sample time plus the host time since it came, a recording's own time.
+    """
 
     t: float
     state: LinkState
@@ -80,6 +84,8 @@ class KindChanged:
 
 @dataclass(slots=True, frozen=True)
 class BatteryStatus:
+    """``t``: a driver stamps it in host time, the link moves it to the sample timeline."""
+
     t: float
     millivolts: int
     low: bool = False

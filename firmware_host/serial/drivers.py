@@ -58,7 +58,6 @@ class BinaryDriver:
         self.timeline = FrameTimeline()
         self._opened = False
         self._request_id = 0
-        self._last_t = 0.0
 
     @property
     def bad_frames(self) -> int:
@@ -83,7 +82,6 @@ class BinaryDriver:
                 case SampleFrame():
                     batch = self.timeline.add(msg, host_t)
                     if batch is not None:
-                        self._last_t = float(batch.t[-1])
                         events.append(batch)
                 case InfoFrame():
                     model = SIMULATED_MODEL if msg.simulated else "knotmeter"
@@ -95,7 +93,7 @@ class BinaryDriver:
                     )  # fmt: skip
                     events.append(info)
                 case StatusFrame():
-                    events.append(BatteryStatus(self._last_t, msg.battery_mv, msg.low_battery))
+                    events.append(BatteryStatus(host_t, msg.battery_mv, msg.low_battery))
                 case _:
                     pass  # acks, errors and stray commands carry nothing for the pipeline
         return events

