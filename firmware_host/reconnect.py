@@ -23,6 +23,11 @@ what it carries. The source's one task runs the loop:
 5. :meth:`LinkSource.close` cancels the task wherever it waits (a scan or a connect
    may be in flight), and the stream ends with ``closed``.
 
+The source's ``kind`` is set at open; a :class:`~firmware_host.source.KindChanged` a
+transport or driver emits (a simulator's advert, a ``SIM-`` INFO) changes it, and only
+a change is passed on (:class:`~firmware_host.link.LinkEvents`, which also stamps every
+link change and battery report on the sample timeline).
+
 The clock and the sleep are injected, so tests run the loop on their own time.
 The link's ``no_data`` is a link state only: whether the signal is lost is the
 pipeline's call (``knotmeter.core``).
@@ -68,9 +73,16 @@ class ReconnectTiming:
 
 class Feed:
     """The loop's side a transport talks to: samples and news in, "the connection is
-    over" out. One per source, kept across connections."""
+    over" out. One per source, kept across connections.
 
-    def __init__(self, events: LinkEvents, timing: ReconnectTiming, clock: Callable[[], float]):
+    A transport uses ``clock``, ``live_detail``, ``stats`` and the methods up to
+    :meth:`wake_by`; the rest (``silence``, ``down``, ``check_t``, :meth:`begin`,
+    :meth:`rest`) is the loop's.
+    """
+
+    def __init__(
+        self, events: LinkEvents, timing: ReconnectTiming, clock: Callable[[], float]
+    ) -> None:
         self.clock = clock
         self.live_detail = ""
         """What ``live`` says (where): set by the transport before samples can arrive."""

@@ -57,6 +57,7 @@ class BleTiming:
     silence_drop_s: float = DEFAULT_DROP_S
 
     def reconnect(self) -> ReconnectTiming:
+        """The shared loop's timing: the schedule, the no-data and drop limits."""
         return ReconnectTiming(self.reconnect_schedule_s, self.no_data_s, self.silence_drop_s)
 
 

@@ -43,6 +43,7 @@ class LinkTiming:
     bad_format_s: float = 5.0
 
     def reconnect(self) -> ReconnectTiming:
+        """The shared loop's timing: a port never silenced into a drop."""
         return ReconnectTiming(doubling(self.retry_s, self.retry_cap_s), self.no_data_s)
 
 
