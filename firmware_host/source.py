@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
 
 
@@ -25,7 +26,11 @@ class LinkState(StrEnum):
 
 @dataclass(slots=True, frozen=True)
 class LinkChanged:
-    """The link moved to ``state``; ``detail`` is one human line (why, where)."""
+    """The link moved to ``state``; ``detail`` is one human line (why, where).
+
+    ``t`` is on the source's sample timeline, like every ``t`` a source emits: a live
+    link's newest sample time plus the host time since it came, a recording's own time.
+    """
 
     t: float
     state: LinkState
@@ -66,13 +71,27 @@ class CoachAim:
 
 
 @dataclass(slots=True, frozen=True)
+class KindChanged:
+    """The source learned what it is only after opening: a ``SIM-`` tool behind a plain
+    port, a simulator's advert. Its :attr:`Source.kind` is ``kind`` from now on.
+
+    An event, not a field of :class:`DeviceInfo`: a kind can be learned without any
+    device info (a BLE advert), and one event type is all a consumer follows.
+    """
+
+    kind: SourceKind
+
+
+@dataclass(slots=True, frozen=True)
 class BatteryStatus:
+    """``t``: a driver stamps it in host time, the link moves it to the sample timeline."""
+
     t: float
     millivolts: int
     low: bool = False
 
 
-SourceEvent = SampleBatch | LinkChanged | DeviceInfo | BatteryStatus
+SourceEvent = SampleBatch | LinkChanged | DeviceInfo | BatteryStatus | KindChanged
 
 
 @dataclass(slots=True)
@@ -93,11 +112,16 @@ class Source(Protocol):
     ``events()`` may be iterated once; it ends after ``close()``. Sample times are
     seconds on one continuous timeline that stays strictly increasing across
     reconnects, so the pipeline never sees time run backwards.
+
+    ``kind`` is set when the source is made and changes only with a
+    :class:`KindChanged` event, emitted as it changes: every layer reads it here.
     """
 
     moniker: str
-    simulated: bool
     stats: SourceStats
+
+    @property
+    def kind(self) -> SourceKind: ...
 
     def events(self) -> AsyncIterator[SourceEvent]: ...
 

@@ -1,8 +1,10 @@
 """What the BLE source needs from a device driver: one per kind of tool.
 
-The source owns the link (scan, connect, reconnect, link state); a driver owns
-the device's GATT dialect (what to subscribe to, how to identify the device,
-how notification bytes become samples) and keeps its timeline across reconnects.
+The shared loop (:mod:`firmware_host.reconnect`) owns reconnects, link state and
+the silence watch, :class:`~firmware_host.ble.source.BleLink` the scan and the
+connection; a driver owns the device's GATT dialect (what to subscribe to, how to
+identify the device, how notification bytes become samples) and keeps its timeline
+across reconnects.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from firmware_host.ble.kind import BleKind
 from firmware_host.ble.uuids import FIRMWARE_REVISION
 from firmware_host.source import SourceEvent
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.units import STANDARD_GRAVITY
 
 FORCEBOARD_SERVICE = "9a88d67f-8df2-4afe-9e0d-c2bbbe773dd0"
 FORCEBOARD_DATA = "9a88d682-8df2-4afe-9e0d-c2bbbe773dd0"
@@ -39,7 +40,7 @@ MODE_IDLE = 0x07
 TARE_VALUE = 0x01
 RATE_HZ = 80.0
 NEWTONS_PER_LB = 4.4482216152605
-FULL_SCALE_N = 300.0 * 9.80665
+FULL_SCALE_N = 300.0 * STANDARD_GRAVITY
 
 
 @dataclass(slots=True, frozen=True)

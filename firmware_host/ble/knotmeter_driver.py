@@ -25,7 +25,8 @@ from firmware_host.protocol.messages import (
     encode_payload,
 )
 from firmware_host.protocol.timeline import FrameTimeline
-from firmware_host.source import BatteryStatus, DeviceInfo, SourceEvent
+from firmware_host.source import BatteryStatus, DeviceInfo, KindChanged, SourceEvent
+from knotmeter.core.provenance import SourceKind
 
 
 class KnotmeterDriver:
@@ -55,7 +56,8 @@ class KnotmeterDriver:
             raise ProtocolError(f"info characteristic holds a {type(info).__name__}")
         await self._command(client, Op.START)
         await self._command(client, Op.GET_STATUS)  # battery now, not at the next periodic status
-        return [
+        described: list[SourceEvent] = [KindChanged(SourceKind.SIMULATED)] if info.simulated else []
+        described.append(
             DeviceInfo(
                 firmware=info.firmware,
                 serial_number=info.serial_number,
@@ -63,7 +65,8 @@ class KnotmeterDriver:
                 rate_hz=info.rate_hz,
                 full_scale_n=info.full_scale_n,
             )
-        ]
+        )
+        return described
 
     def on_notification(self, data: bytes, host_t: float) -> list[SourceEvent]:
         msg = decode_payload(data)

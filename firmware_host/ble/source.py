@@ -1,22 +1,24 @@
-"""A BLE :class:`~firmware_host.source.Source` on bleak: scan, connect, subscribe, and
-reconnect forever.
+"""BLE as a :class:`~firmware_host.reconnect.Transport` on bleak (scan, connect, subscribe,
+or listen to adverts); the :class:`BleSource` is the shared reconnecting link over it.
 
-Link states follow the serial source: ``connecting`` until the first samples
-(with "no tool named X nearby (seen: …)" after each scan that found nothing),
-``live`` (once per connection, with its detail) while they flow, ``no_data`` when
-a live link is silent longer than ``no_data_s``, ``reconnecting`` (with the reason
-and the next retry) after a drop, including the drop the source makes itself after
-``silence_drop_s`` of silence. Sample times come from the driver's timeline, which
-survives reconnects, so the pipeline sees one strictly increasing stream. A kind
-that never connects (the WH-C06) is listened to instead, through the same loop.
+Link states are the shared loop's: ``connecting`` until the first samples (with
+"no tool named X nearby (seen: …)" after each scan that found nothing), ``live``
+(once per connection, with its detail) while they flow, ``no_data`` when a
+connection is silent longer than ``no_data_s``, ``reconnecting`` (with the reason
+and the next retry) after a drop, including the drop the loop makes itself after
+``silence_drop_s`` of silence (BlueZ may have died without bleak noticing). Sample
+times come from the driver's timeline, which survives reconnects, so the pipeline
+sees one strictly increasing stream. A kind that never connects (the WH-C06) is
+listened to instead: one "connection" is one listening spell, through the same loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bleak import BleakClient
@@ -25,14 +27,16 @@ from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData
 from bleak.exc import BleakError
 
-from firmware_host.ble.backoff import DEFAULT_SCHEDULE_S, reconnect_delay
+from firmware_host.backoff import DEFAULT_SCHEDULE_S
 from firmware_host.ble.driver import BleDriver
 from firmware_host.ble.errors import BluetoothUnavailable, explain
 from firmware_host.ble.kind import AdvertisementDriver
 from firmware_host.ble.scan import BleTarget, FoundTool, ToolNotFound, find_tool, scanning
-from firmware_host.ble.silence import DEFAULT_DROP_S, SilenceWatch, Verdict
-from firmware_host.link import LinkEvents
-from firmware_host.source import CoachAim, LinkState, SourceEvent
+from firmware_host.protocol.messages import Op
+from firmware_host.reconnect import Feed, LinkSource, ReconnectTiming, Sleep
+from firmware_host.silence import DEFAULT_DROP_S
+from firmware_host.source import KindChanged, SourceEvent
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
 
 
@@ -52,14 +56,19 @@ class BleTiming:
     no_data_s: float = 1.0
     silence_drop_s: float = DEFAULT_DROP_S
 
+    def reconnect(self) -> ReconnectTiming:
+        """The shared loop's timing: the schedule, the no-data and drop limits."""
+        return ReconnectTiming(self.reconnect_schedule_s, self.no_data_s, self.silence_drop_s)
 
-class BleSource:
+
+class BleSource(LinkSource):
     """Samples from one BLE sensor of any kind in :mod:`firmware_host.ble.kinds`, for as long
     as the source is open: over a connection, or from advertisements for a kind that
     never connects.
 
-    ``simulated`` is what the opener already heard; it turns true, never back, once a
-    scan finds the tool advertising the simulator's marker.
+    ``kind`` is what the opener already heard; it turns ``simulated`` (with a
+    :class:`~firmware_host.source.KindChanged`), never back, once a scan finds the tool
+    advertising the simulator's marker or our tool's info says so.
     """
 
     def __init__(
@@ -67,132 +76,119 @@ class BleSource:
         moniker: str,
         target: BleTarget,
         *,
-        simulated: bool = False,
+        kind: SourceKind = SourceKind.DEVICE,
         timing: BleTiming | None = None,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
-        self.moniker = moniker
-        self.simulated = simulated
-        self._link = LinkEvents(clock=clock)
-        self.stats = self._link.stats
+        timing = timing or BleTiming()
+        self._radio = BleLink(target, timing, clock)
+        super().__init__(
+            moniker, self._radio, timing=timing.reconnect(), kind=kind, clock=clock, sleep=sleep
+        )
+
+    @property
+    def mtu(self) -> int | None:
+        """The ATT MTU of the current or last connection (``None`` before the first)."""
+        return self._radio.mtu
+
+
+class BleLink:
+    """Scan for the target, then connect (or listen to its adverts) until the link drops."""
+
+    failures: tuple[type[Exception], ...] = (
+        BleakError,
+        BluetoothUnavailable,
+        ToolNotFound,
+        TimeoutError,
+        OSError,
+        ValueError,
+    )
+
+    def __init__(self, target: BleTarget, timing: BleTiming, clock: Callable[[], float]) -> None:
         self.mtu: int | None = None
         self._target = target
-        self._timing = timing or BleTiming()
+        self._timing = timing
         self._clock = clock
-        self._closed = False
-        self._link_down = asyncio.Event()
-        self._runner: asyncio.Task[None] | None = None
+        self._found: FoundTool | None = None
         self._client: BleakClient | None = None
         self._driver: BleDriver | None = None
         self._listener: AdvertisementDriver | None = None
-        self._ever_live = False
-        self._silence = self._new_silence()
-        self._live_detail = ""
+        self._feed: Feed | None = None
+        self._held = contextlib.AsyncExitStack()
 
-    def events(self) -> AsyncIterator[SourceEvent]:
-        if self._runner is None:
-            self._runner = asyncio.get_running_loop().create_task(
-                self._run(), name=f"ble source {self.moniker}"
-            )
-        return self._link.stream()
+    def seeking(self) -> str:
+        return f"looking for {self._target}"
 
-    async def tare(self) -> None:
-        """Ask the device to tare; ignored while the link is down."""
-        if self._client is not None and self._driver is not None:
-            await self._driver.tare(self._client)
+    def why(self, err: Exception) -> str:
+        return str(explain(err) or err) or type(err).__name__
 
-    async def set_rate(self, hz: float) -> None:
-        if self._client is not None and self._driver is not None:
-            await self._driver.set_rate(self._client, hz)
+    def tick(self, now: float) -> float:
+        return math.inf
 
-    def aim(self, aim: CoachAim) -> None:
-        """A real tool presses nothing by itself: it ignores the aim."""
+    def silence_detail(self, silent_s: float) -> str:
+        name = "the tool" if self._found is None else self._found.name
+        return f"{name}: no samples for {silent_s:.1f} s"
 
-    async def close(self) -> None:
-        """Disconnect and end :meth:`events` with ``closed``; safe to call twice."""
-        if self._closed:
+    async def send(self, op: Op, value: float) -> None:
+        """Ask the device; ignored while the link is down."""
+        client, driver = self._client, self._driver
+        if client is None or driver is None:
             return
-        self._closed = True
-        runner = self._runner
-        if runner is None:
-            self._link.set_state(LinkState.CLOSED, self.moniker, always=True)
-            return
-        runner.cancel()  # a scan or connect may be in flight: do not wait for its timeout
-        with contextlib.suppress(asyncio.CancelledError):
-            await runner
+        if op is Op.TARE:
+            await driver.tare(client)
+        elif op is Op.SET_RATE:
+            await driver.set_rate(client, value)
 
-    # -- the link loop ------------------------------------------------------------------
-
-    async def _run(self) -> None:
-        self._link.set_state(LinkState.CONNECTING, f"looking for {self._target}")
-        failures = 0
-        try:
-            while True:
-                try:
-                    detail = await self._session()
-                    failures = 0
-                except (
-                    BleakError,
-                    BluetoothUnavailable,
-                    ToolNotFound,
-                    TimeoutError,
-                    OSError,
-                    ValueError,
-                ) as err:
-                    detail = str(explain(err) or err) or type(err).__name__
-                delay = reconnect_delay(failures, self._timing.reconnect_schedule_s)
-                failures += 1
-                waiting = LinkState.RECONNECTING if self._ever_live else LinkState.CONNECTING
-                self._link.set_state(waiting, f"{detail}; retrying in {delay:g} s", always=True)
-                await asyncio.sleep(delay)  # the backoff itself; close() cancels it
-        finally:
-            self._link.set_state(LinkState.CLOSED, self.moniker, always=True)
-
-    async def _session(self) -> str:
-        """One connection (or one listening spell) from scan to drop; returns why it ended."""
+    async def open(self, feed: Feed) -> None:
+        """Scan, then connect and start the device, or start listening to its adverts."""
+        self._feed = feed
         found = await find_tool(self._target, self._timing.scan_timeout_s)
+        self._found = found
         self._target = BleTarget(address=found.address)  # reconnect to this very device
-        self.simulated = self.simulated or found.simulated
-        self._link_down.clear()
-        self._silence = self._new_silence()
+        if found.simulated:
+            feed.emit(KindChanged(SourceKind.SIMULATED))
         if found.kind.listen is not None:
-            return await self._listen(found)
-        return await self._connect(found)
+            await self._listen(found, feed)
+        else:
+            await self._connect(found, feed)
 
-    async def _connect(self, found: FoundTool) -> str:
+    async def shut(self) -> None:
+        self._client = None
+        await self._held.aclose()
+
+    async def _connect(self, found: FoundTool, feed: Feed) -> None:
         driver = self._driver_for(found)
         client = BleakClient(
             found.device,
-            disconnected_callback=lambda _client: self._link_down.set(),
+            disconnected_callback=lambda _client: feed.drop(f"link to {found.name} lost"),
             timeout=self._timing.connect_timeout_s,
         )
         await client.connect()
-        try:
-            self.mtu = self._negotiated_mtu(client, driver, found)
-            # Set before subscribing: a sample may arrive while the driver starts the device.
-            self._live_detail = f"{found.name} ({found.address}), ATT MTU {self.mtu}"
-            await client.start_notify(driver.data_uuid, self._on_notification)
-            described = await driver.start(client, found.address)
-            self._went_live()
-            self._client = client
-            for event in described:
-                self._link.emit(event)
-            return await self._watch(found)
-        finally:
-            self._client = None
-            # Also after the device dropped us: bleak keeps a D-Bus connection per client
-            # until disconnect() releases it. A dead BlueZ answers late or never.
-            with contextlib.suppress(BleakError, TimeoutError, OSError):
-                async with asyncio.timeout(self._timing.connect_timeout_s):
-                    await client.disconnect()
+        self._held.push_async_callback(self._disconnect, client)
+        self.mtu = self._negotiated_mtu(client, driver, found)
+        # Set before subscribing: a sample may arrive while the driver starts the device.
+        feed.live_detail = f"{found.name} ({found.address}), ATT MTU {self.mtu}"
+        await client.start_notify(driver.data_uuid, self._on_notification)
+        described = await driver.start(client, found.address)
+        self._client = client
+        for event in described:
+            feed.emit(event)
 
-    async def _listen(self, found: FoundTool) -> str:
+    async def _disconnect(self, client: BleakClient) -> None:
+        """Also after the device dropped us: bleak keeps a D-Bus connection per client
+        until disconnect() releases it. A dead BlueZ answers late or never."""
+        with contextlib.suppress(BleakError, TimeoutError, OSError):
+            async with asyncio.timeout(self._timing.connect_timeout_s):
+                await client.disconnect()
+
+    async def _listen(self, found: FoundTool, feed: Feed) -> None:
         """A sensor that never connects: its readings come with each advertisement it sends."""
         if self._listener is None:
             assert found.kind.listen is not None
             self._listener = found.kind.listen(self._clock)
         listener = self._listener
-        self._live_detail = (
+        feed.live_detail = (
             f"{found.name} ({found.address}), advertisements only, ~{found.kind.rate_hz:g} Hz"
         )
 
@@ -201,24 +197,9 @@ class BleSource:
             if device.address == found.address and data is not None:
                 self._decoded(lambda t: listener.on_advertisement(data, t), lambda: 0)
 
-        async with scanning(on_advertisement):
-            self._went_live()
-            for event in listener.describe(found.address):
-                self._link.emit(event)
-            return await self._watch(found)
-
-    def _went_live(self) -> None:
-        if self._ever_live:
-            self.stats.reconnects += 1
-        self._ever_live = True
-
-    def _new_silence(self) -> SilenceWatch:
-        timing = self._timing
-        return SilenceWatch(
-            no_data_s=timing.no_data_s,
-            drop_s=max(timing.no_data_s, timing.silence_drop_s),
-            clock=self._clock,
-        )
+        await self._held.enter_async_context(scanning(on_advertisement))
+        for event in listener.describe(found.address):
+            feed.emit(event)
 
     @staticmethod
     def _negotiated_mtu(client: BleakClient, driver: BleDriver, found: FoundTool) -> int:
@@ -236,22 +217,6 @@ class BleSource:
             self._driver = found.kind.connect(self._clock)
         return self._driver
 
-    async def _watch(self, found: FoundTool) -> str:
-        """Wait for the link to drop, reporting silence as ``no_data`` and dropping a link
-        that stays silent; returns why the link ended."""
-        silence = self._silence
-        poll_s = self._timing.no_data_s / 4
-        while not self._link_down.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._link_down.wait(), poll_s)
-            verdict = silence.verdict()
-            if verdict is Verdict.DROP:
-                return f"{found.name}: no samples for {silence.silent_s:.1f} s, link dropped"
-            if verdict is Verdict.NO_DATA and self._link.state is LinkState.LIVE:
-                detail = f"{found.name}: no samples for {silence.silent_s:.1f} s"
-                self._link.set_state(LinkState.NO_DATA, detail)
-        return f"link to {found.name} lost"
-
     def _on_notification(self, _char: BleakGATTCharacteristic, data: bytearray) -> None:
         driver = self._driver
         if driver is not None:
@@ -261,14 +226,15 @@ class BleSource:
         self, decode: Callable[[float], list[SourceEvent]], lost: Callable[[], int]
     ) -> None:
         """Pass on what one notification or advertisement held; a bad one is only counted."""
+        feed = self._feed
+        assert feed is not None
         try:
             events = decode(self._clock())
         except ValueError:
-            self.stats.bad_frames += 1
+            feed.stats.bad_frames += 1
             return
         for event in events:
             if isinstance(event, SampleBatch):
-                self._silence.heard()
-                self._link.samples(event, lost=lost(), live_detail=self._live_detail)
+                feed.samples(event, lost=lost())
             else:
-                self._link.emit(event)
+                feed.emit(event)

@@ -13,7 +13,8 @@ from firmware_host.protocol.framing import StreamDecoder, encode_frame
 from firmware_host.protocol.messages import CommandFrame, InfoFrame, Op, SampleFrame, StatusFrame
 from firmware_host.protocol.textlines import LineSplitter, parse_gauge_reply, parse_reading
 from firmware_host.protocol.timeline import ClockTimeline, FrameTimeline
-from firmware_host.source import BatteryStatus, DeviceInfo, SourceEvent
+from firmware_host.source import BatteryStatus, DeviceInfo, KindChanged, SourceEvent
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
 
 SIMULATED_MODEL = "knotmeter (simulated)"
@@ -57,7 +58,6 @@ class BinaryDriver:
         self.timeline = FrameTimeline()
         self._opened = False
         self._request_id = 0
-        self._last_t = 0.0
 
     @property
     def bad_frames(self) -> int:
@@ -82,17 +82,18 @@ class BinaryDriver:
                 case SampleFrame():
                     batch = self.timeline.add(msg, host_t)
                     if batch is not None:
-                        self._last_t = float(batch.t[-1])
                         events.append(batch)
                 case InfoFrame():
                     model = SIMULATED_MODEL if msg.simulated else "knotmeter"
+                    if msg.simulated:  # a simulator behind a plain port: never hide it
+                        events.append(KindChanged(SourceKind.SIMULATED))
                     info = DeviceInfo(
                         msg.firmware, msg.serial_number, msg.adc, msg.rate_hz, model,
                         full_scale_n=msg.full_scale_n,
                     )  # fmt: skip
                     events.append(info)
                 case StatusFrame():
-                    events.append(BatteryStatus(self._last_t, msg.battery_mv, msg.low_battery))
+                    events.append(BatteryStatus(host_t, msg.battery_mv, msg.low_battery))
                 case _:
                     pass  # acks, errors and stray commands carry nothing for the pipeline
         return events

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from firmware_host.source import CoachAim, LinkChanged, LinkState, SourceEvent, SourceStats
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import BadInput
 from knotmeter.traces import read_trace
@@ -41,7 +42,7 @@ class ReplaySource:
     the batches; tests inject them.
     """
 
-    simulated = False
+    kind = SourceKind.REPLAY
 
     def __init__(
         self,

@@ -19,7 +19,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
-from firmware_host.source import BatteryStatus, CoachAim, DeviceInfo, Source, SourceStats
+from firmware_host.source import (
+    BatteryStatus,
+    CoachAim,
+    DeviceInfo,
+    KindChanged,
+    Source,
+    SourceStats,
+)
 from firmware_host.source import LinkChanged as LinkChanged  # re-exported: screens learn
 from firmware_host.source import LinkState as LinkState  # link state from the session
 from knotmeter.core.errors import CoachInputError
@@ -57,7 +64,6 @@ __all__ = [
     "Subscriber",
     "Watcher",
     "region_config",
-    "source_kind",
 ]
 
 SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo | RoutineEvent
@@ -124,13 +130,6 @@ def _config(
     return apply_mode(config, aim.mode)
 
 
-def source_kind(source: Source) -> SourceKind:
-    """A recording (moniker ``file:…``) is a replay, whatever else it claims."""
-    if source.moniker.startswith("file:"):
-        return SourceKind.REPLAY
-    return SourceKind.SIMULATED if source.simulated else SourceKind.DEVICE
-
-
 class Session:
     """Runs one source through one pipeline and fans the results out.
 
@@ -178,7 +177,7 @@ class Session:
         """How long each finished pause lasted (host seconds), for the session's record."""
         self._target_override = hold_target_s
         self._aim = Aim(tool=config.tool, full_scale_n=config.full_scale_n)
-        self._recorded_kind = self.kind
+        self._kind = source.kind  # then only what the stream says (KindChanged)
         self._light: LightProfile | None = None
         self._unlit = config  # the config before the light profile (if on) scaled it
         self._screening: ScreeningRecord | None = None  # answered this sitting
@@ -192,9 +191,7 @@ class Session:
         self._writer: StoreWriter | None = (
             None
             if store is None
-            else store.begin_writer(
-                source=source.moniker, kind=self._recorded_kind, region=config.region.id
-            )
+            else store.begin_writer(source=source.moniker, kind=self._kind, region=config.region.id)
         )
 
     @property
@@ -243,7 +240,8 @@ class Session:
 
     @property
     def kind(self) -> SourceKind:
-        return source_kind(self.source)
+        """The source's kind at open, as its stream has changed it since."""
+        return self._kind
 
     @property
     def label(self) -> str | None:
@@ -560,7 +558,9 @@ class Session:
         if self._writer is not None:
             self._closed_health = await asyncio.to_thread(self._writer.close)
 
-    def _ingest(self, item: SampleBatch | LinkChanged | DeviceInfo | BatteryStatus) -> None:
+    def _ingest(
+        self, item: SampleBatch | LinkChanged | DeviceInfo | BatteryStatus | KindChanged
+    ) -> None:
         match item:
             case SampleBatch():
                 events = self.pipeline.feed(item)
@@ -572,8 +572,6 @@ class Session:
             case LinkChanged(state=state, detail=detail):
                 self._link = state
                 self._link_detail = detail
-                if state is LinkState.LIVE:
-                    self._follow_kind()
                 self._emit(item)
                 if state in LINK_DOWN and self._last_t is not None:
                     self._now = self._source_now()
@@ -584,11 +582,12 @@ class Session:
                 self._emit(item)
             case DeviceInfo():
                 self._info = item
-                self._follow_kind()
                 if item.full_scale_n != self._aim.full_scale_n:
                     self._aim = replace(self._aim, full_scale_n=item.full_scale_n)
                     self._settle(self._rebuild())  # the same point, inside the tool's range
                 self._emit(item)
+            case KindChanged(kind=kind):
+                self._follow_kind(kind)
 
     def _aim_source(self) -> None:
         """Tell the source what is coached now: real tools ignore it, the simulated person
@@ -605,13 +604,12 @@ class Session:
             )
         )
 
-    def _follow_kind(self) -> None:
+    def _follow_kind(self, kind: SourceKind) -> None:
         """A source may learn it is simulated only once the tool describes itself (a
-        ``SIM-`` serial number): relabel the stored session (queued before subscribers
-        hear of it)."""
-        kind = self.kind
-        if kind is not self._recorded_kind:
-            self._recorded_kind = kind
+        ``SIM-`` serial number, a simulator's advert): relabel the stored session (queued
+        before subscribers hear of the tool's info, which the source sends after)."""
+        if kind is not self._kind:
+            self._kind = kind
             if self._writer is not None:
                 self._writer.set_kind(kind)
 

@@ -22,6 +22,7 @@ from firmware_host.serial.simlink import is_live_simulator_link
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import Source
 from knotmeter.bounds import bounded, bounded_int
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.units import to_newtons
 from knotmeter.errors import BadInput, KnotmeterError
 from knotmeter.replay import SPEED_RANGE, ReplaySource
@@ -138,7 +139,7 @@ def _open_serial(moniker: Moniker) -> Source:
         moniker.target,
         driver,
         baud=baud,
-        simulated=is_live_simulator_link(moniker.target),
+        kind=SourceKind.SIMULATED if is_live_simulator_link(moniker.target) else SourceKind.DEVICE,
         full_scale_n=full_scale,
     )
 
@@ -203,7 +204,7 @@ def _open_sim(moniker: Moniker) -> Source:
         moniker.text,
         str(server.link_path),
         BinaryDriver(),
-        simulated=True,
+        kind=SourceKind.SIMULATED,
         on_close=server.stop,
         on_aim=server.tool.aim,
     )
@@ -241,10 +242,10 @@ def _open_ble(moniker: Moniker) -> Source:
 
     moniker.take({})
     target = parse_target(moniker.target)
-    return BleSource(moniker.text, target, simulated=_probe_ble(target))
+    return BleSource(moniker.text, target, kind=_probe_ble(target))
 
 
-def _probe_ble(target: BleTarget) -> bool:
+def _probe_ble(target: BleTarget) -> SourceKind:
     """Listen briefly for the target: no BlueZ, no adapter or Bluetooth off fails at once, in
     one line, like a missing port; a simulated tool is labelled before the session starts.
 
@@ -262,8 +263,8 @@ def _probe_ble(target: BleTarget) -> bool:
         except BluetoothUnavailable as err:
             raise KnotmeterError(str(err)) from None
         except ToolNotFound:
-            return False
-    return found.simulated
+            return SourceKind.DEVICE
+    return SourceKind.SIMULATED if found.simulated else SourceKind.DEVICE
 
 
 async def _discover_ble(timeout_s: float) -> list[DiscoveredTool]:

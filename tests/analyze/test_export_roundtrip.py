@@ -22,6 +22,7 @@ from hardware_sims.launch import build_tool
 from hardware_sims.serial_pty import PtyToolServer
 from knotmeter.cli import main
 from knotmeter.core.config import PipelineConfig
+from knotmeter.core.provenance import SourceKind
 from knotmeter.session import Session
 from knotmeter.store import SessionStore, default_db_path
 
@@ -44,7 +45,7 @@ class FastPtyTool(PtyToolServer):
 async def record_session(link: Path) -> int:
     server = FastPtyTool(build_tool("liftoff", samples_per_frame=4), link_path=link).start()
     source = SerialSource(
-        "sim:liftoff", str(link), BinaryDriver(), simulated=True, on_close=server.stop
+        "sim:liftoff", str(link), BinaryDriver(), kind=SourceKind.SIMULATED, on_close=server.stop
     )
     config = PipelineConfig.for_region(REGION, target_s=float(TARGET_S))
     with SessionStore(default_db_path()) as store:

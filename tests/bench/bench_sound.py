@@ -41,6 +41,7 @@ from firmware_host.source import CoachAim, SourceEvent, SourceStats
 from knotmeter.core.config import PipelineConfig
 from knotmeter.core.cues import REPEAT_S
 from knotmeter.core.events import Cue
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
 from knotmeter.session import Session
 from knotmeter.sound import CHUNK_BYTES, RATE_HZ, Speaker, clip, follow
@@ -66,7 +67,7 @@ class PacedSource:
     """Yields one sample per batch at its time; stamps when each crossing arrived."""
 
     moniker = "bench:presses"
-    simulated = True
+    kind = SourceKind.SIMULATED
 
     def __init__(self, crossings: int) -> None:
         self.stats = SourceStats(rate_hz=SAMPLE_HZ)

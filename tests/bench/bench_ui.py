@@ -220,7 +220,7 @@ class TimedSource:
     def __init__(self, inner: Source) -> None:
         self.inner = inner
         self.moniker = inner.moniker
-        self.simulated = inner.simulated
+        self.kind = inner.kind
         self.stats = inner.stats
         self.arrivals: list[tuple[float, SampleBatch]] = []
 

@@ -35,6 +35,7 @@ from hardware_sims.bluez.serve import (
 )
 from hardware_sims.bluez.simulator import BluezSimulator
 from hardware_sims.hx711 import Hx711Config
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.units import STANDARD_GRAVITY
 from knotmeter.sources import discover_tools
 from tests.watch import SourceWatch, record_notifications
@@ -84,7 +85,7 @@ async def test_our_tool_delivers_every_sample_exactly_and_in_order(bluez: BluezS
     assert len(got) == watch.sample_count >= 120
     assert got == sent[: len(got)]
     assert np.diff(watch.times()) == pytest.approx(1 / 80)
-    assert source.simulated
+    assert source.kind is SourceKind.SIMULATED
     assert source.mtu == 247
     assert watch.infos == [
         DeviceInfo(

@@ -14,10 +14,11 @@ from firmware_host.ble import entralpi, forceboard, whc06
 from firmware_host.ble.arrival import ArrivalTimeline
 from firmware_host.ble.dyno import DYNO
 from firmware_host.ble.progressor_driver import ProgressorDriver
-from firmware_host.ble.silence import SilenceWatch, Verdict
+from firmware_host.silence import SilenceWatch, Verdict
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.units import STANDARD_GRAVITY
 
-G = 9.80665
+G = STANDARD_GRAVITY
 
 
 def test_dyno_weight_notification_is_progressor_framing() -> None:

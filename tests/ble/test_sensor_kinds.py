@@ -19,6 +19,8 @@ from firmware_host.source import LinkState
 from hardware_sims.bluez.bus import PrivateBus
 from hardware_sims.bluez.serve import ADDRESSES, simulated, simulated_knotmeter
 from hardware_sims.bluez.simulator import BluezSimulator
+from knotmeter.core.provenance import SourceKind
+from knotmeter.core.units import STANDARD_GRAVITY
 from tests.watch import SourceWatch, record_notifications
 
 pytestmark = pytest.mark.dbus
@@ -67,7 +69,7 @@ async def test_each_kind_streams_at_its_rate_with_its_resolution(
     info = watch.infos[0]
     assert (info.model, info.full_scale_n, info.rate_hz) == (model, kind.full_scale_n, kind.rate_hz)
     assert watch.links[-2].state is LinkState.LIVE
-    assert source.simulated
+    assert source.kind is SourceKind.SIMULATED
 
 
 async def test_progressor_cadence_is_a_real_units(bluez: BluezSimulator) -> None:
@@ -88,7 +90,7 @@ async def test_progressor_cadence_is_a_real_units(bluez: BluezSimulator) -> None
     assert max(len(m.kg) for m in weights) == 15
     measured = watch.infos[1].rate_hz
     assert 79.0 <= measured <= 88.0  # delivered: 87.7 Hz less the missing ones
-    assert watch.infos[0].full_scale_n == pytest.approx(150 * 9.80665)
+    assert watch.infos[0].full_scale_n == pytest.approx(150 * STANDARD_GRAVITY)
 
 
 async def test_a_name_prefix_matches_in_any_case(bluez: BluezSimulator) -> None:

@@ -3,7 +3,8 @@
 ``opened`` is parametrized over the sources the app can open: the binary protocol
 from the simulated tool on a real pty, a DIY text board and a polled gauge (a pty
 line device), each BLE kind in the registry over a private dbus-daemon with the
-simulated BlueZ and bleak's real backend, ``sim:`` and ``file:`` replay. Each test in
+simulated BlueZ and bleak's real backend, ``sim:`` and ``file:`` replay, and the
+simulated tool on a pty opened as a plain port (it learns its kind from its INFO). Each test in
 this folder runs once per source, as python-can runs its bus tests per interface.
 """
 
@@ -21,6 +22,8 @@ import pytest
 from firmware_host.ble.kinds import BY_WORD, KINDS
 from firmware_host.ble.scan import parse_target
 from firmware_host.ble.source import BleSource, BleTiming
+from firmware_host.serial.drivers import BinaryDriver
+from firmware_host.serial.source import SerialSource
 from firmware_host.source import Source
 from hardware_sims.bluez.bus import PrivateBus
 from hardware_sims.bluez.serve import ADDRESSES, simulated
@@ -28,6 +31,7 @@ from hardware_sims.bluez.simulator import BluezSimulator
 from hardware_sims.faults import FaultPlan
 from hardware_sims.launch import build_tool
 from hardware_sims.serial_pty import PtyToolServer
+from knotmeter.core.provenance import SourceKind
 from knotmeter.sources import open_source
 from tests.serial.conftest import LineDevice
 
@@ -38,12 +42,18 @@ BLE_WORDS = tuple(kind.word for kind in KINDS)
 
 @dataclass(slots=True, frozen=True)
 class Opened:
-    """A source under test, what the contract expects of its labels, and how to break
-    its link once (``None`` where the channel has no link to break)."""
+    """A source under test, the kind it should say once it has heard its tool (and at
+    open, if it can know less then), and how to break its link once (``None`` where
+    the channel has no link to break)."""
 
     source: Source
-    simulated: bool
+    kind: SourceKind
     relink: Callable[[], Awaitable[None]] | None = None
+    kind_at_open: SourceKind | None = None
+
+    @property
+    def opened_as(self) -> SourceKind:
+        return self.kind if self.kind_at_open is None else self.kind_at_open
 
 
 def _ble_param(word: str) -> object:
@@ -52,6 +62,7 @@ def _ble_param(word: str) -> object:
 
 SOURCE_KINDS = [
     pytest.param("serial-binary", marks=pytest.mark.pty, id="serial-binary"),
+    pytest.param("serial-sim-unlabelled", marks=pytest.mark.pty, id="serial-sim-unlabelled"),
     pytest.param("serial-text", marks=pytest.mark.pty, id="serial-text"),
     pytest.param("serial-gauge", marks=pytest.mark.pty, id="serial-gauge"),
     *(_ble_param(word) for word in BLE_WORDS),
@@ -75,13 +86,18 @@ async def opened(
                 await asyncio.to_thread(server.unplug)
                 await asyncio.to_thread(server.replug)
 
-            yield Opened(open_source(f"serial:{link}"), True, unplug_and_replug)
+            yield Opened(open_source(f"serial:{link}"), SourceKind.SIMULATED, unplug_and_replug)
+    elif kind == "serial-sim-unlabelled":
+        # A simulator on a port nothing marks as one: a device until its INFO says SIM-.
+        with _tool_on_pty(link):
+            plain = SerialSource(f"serial:{link}", str(link), BinaryDriver())
+            yield Opened(plain, SourceKind.SIMULATED, kind_at_open=SourceKind.DEVICE)
     elif kind == "serial-text":
         with _line_device(link, lines=[f"{k % 50}.5\n".encode() for k in range(3000)]):
-            yield Opened(open_source(f"serial:{link}?format=text"), False)
+            yield Opened(open_source(f"serial:{link}?format=text"), SourceKind.DEVICE)
     elif kind == "serial-gauge":  # a gauge answers each poll with one reading
         with _line_device(link, reply=lambda asked: b"12.5 N\r\n" if b"?" in asked else b""):
-            yield Opened(open_source(f"serial:{link}?format=gauge&rate=20"), False)
+            yield Opened(open_source(f"serial:{link}?format=gauge&rate=20"), SourceKind.DEVICE)
     elif kind.startswith("ble-"):
         word = kind.removeprefix("ble-")
         with PrivateBus() as bus:
@@ -96,13 +112,18 @@ async def opened(
                 # BlueZ runs on. The source labels itself simulated from the advert.
                 source = BleSource(f"ble:{word}", parse_target(word), timing=BLE_TIMING)
                 connects = BY_WORD[word].connect is not None
-                yield Opened(source, True, drop_link if connects else None)
+                yield Opened(
+                    source,
+                    SourceKind.SIMULATED,
+                    drop_link if connects else None,
+                    kind_at_open=SourceKind.DEVICE,
+                )
     elif kind == "sim":
         sim_source = open_source("sim:calm")  # its simulated tool runs from here
-        yield Opened(sim_source, True)
+        yield Opened(sim_source, SourceKind.SIMULATED)
         await sim_source.close()  # after a skip too: the tool stops with its source
     elif kind == "file":
-        yield Opened(open_source(f"file:{_trace(tmp_path / 'trace.csv')}"), False)
+        yield Opened(open_source(f"file:{_trace(tmp_path / 'trace.csv')}"), SourceKind.REPLAY)
     else:  # pragma: no cover - a typo in SOURCE_KINDS
         raise AssertionError(kind)
 

@@ -8,7 +8,7 @@ import asyncio
 import numpy as np
 import pytest
 
-from firmware_host.source import CoachAim, LinkState
+from firmware_host.source import CoachAim, DeviceInfo, KindChanged, LinkState
 from tests.contract.conftest import Opened
 from tests.watch import SourceWatch
 
@@ -32,7 +32,7 @@ async def test_a_live_stream_closes_cleanly(opened: Opened) -> None:
         await watch.until(lambda: len(watch.batches) >= BATCHES, f"{BATCHES} batches", 20.0)
         source.aim(AIM)  # accepted on every source; only the simulated person follows it
         await watch.until(lambda: len(watch.batches) >= BATCHES + 1, "a batch after aim", 10.0)
-        assert source.simulated is opened.simulated
+        assert source.kind is opened.kind
 
     states = [link.state for link in watch.links]
     assert states.count(LinkState.LIVE) == 1, states  # one connection, one LIVE
@@ -92,3 +92,21 @@ async def test_a_relink_is_told_once_and_time_runs_on(opened: Opened) -> None:
     assert watch.links[-1].state is LinkState.CLOSED
     assert bool(np.all(np.diff(watch.times()) > 0)), "time runs on across the relink"
     assert source.stats.samples == watch.sample_count
+
+
+async def test_the_kind_is_set_at_open_and_changed_only_by_an_event(opened: Opened) -> None:
+    """``sim:`` is simulated, ``file:`` a replay, a plain serial tool or BLE sensor a device;
+    a tool that turns out to be a simulator (its ``SIM-`` INFO, its advert) says so with
+    one :class:`KindChanged`, before the device info the session records."""
+    source = opened.source
+    assert source.kind is opened.opened_as
+    async with SourceWatch(source) as watch:
+        await watch.until(lambda: len(watch.batches) >= 1, "a batch", 20.0)
+        await watch.until(lambda: source.kind is opened.kind, f"kind {opened.kind}", 10.0)
+
+    changes = [event for event in watch.events if isinstance(event, KindChanged)]
+    learned = [] if opened.kind is opened.opened_as else [KindChanged(opened.kind)]
+    assert changes == learned
+    infos = [e for e in watch.events if isinstance(e, DeviceInfo)]
+    if changes and infos:
+        assert watch.events.index(changes[0]) < watch.events.index(infos[0])

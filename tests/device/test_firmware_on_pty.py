@@ -27,6 +27,7 @@ from firmware_host.protocol.messages import SampleFrame
 from firmware_host.serial.drivers import BinaryDriver
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import DeviceInfo, Source
+from knotmeter.core.provenance import SourceKind
 from tests.device.fakes import MicroTicks, PressAdc
 from tests.serial.conftest import TIMING, Collector
 
@@ -133,7 +134,7 @@ async def test_the_host_meets_the_firmware_and_gets_every_sample_in_order(
     assert infos == [
         DeviceInfo(config.FIRMWARE, config.SERIAL_NUMBER, config.ADC_NAME, 80.0, "knotmeter")
     ]
-    assert not got.source.simulated
+    assert got.source.kind is SourceKind.DEVICE
     received = got.samples()
     assert await asyncio.to_thread(board.link.wait_sent, received[-1][0])
     sent = [s for s in Collector.sent(board.link.sent) if s[0] <= received[-1][0]]

@@ -63,7 +63,10 @@ class Collector:
         return states[-1] if states else None
 
     def states(self) -> list[LinkState]:
-        return [e.state for _, e in self.events if isinstance(e, LinkChanged)]
+        return [e.state for e in self.links()]
+
+    def links(self) -> list[LinkChanged]:
+        return [e for _, e in self.events if isinstance(e, LinkChanged)]
 
     def samples(self) -> list[tuple[int, int]]:
         """(device sequence number, value in resolution counts) of every sample received."""
@@ -120,6 +123,33 @@ async def collect() -> AsyncIterator[Callable[[Source], Collector]]:
     yield make
     for collector in collectors:
         await collector.close()
+
+
+class VirtualTime:
+    """A clock that moves only when the test moves it, and a sleep that waits for it: a
+    source's backoff and silence checks then happen when the test says, not by wall time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._moved = asyncio.Condition()
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        deadline = self.now + seconds
+        async with self._moved:
+            await self._moved.wait_for(lambda: self.now >= deadline)
+
+    async def advance(self, seconds: float) -> None:
+        self.now += seconds
+        async with self._moved:
+            self._moved.notify_all()
+
+
+@pytest.fixture
+def virtual_time() -> VirtualTime:
+    return VirtualTime()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from firmware_host.serial.simlink import is_live_simulator_link
 from hardware_sims.launch import start_pty_sim
 from hardware_sims.serial_pty import PtyToolServer
 from knotmeter.cli import main
+from knotmeter.core.provenance import SourceKind
 from knotmeter.sources import open_source
 
 pytestmark = pytest.mark.pty
@@ -66,7 +67,7 @@ def test_devices_marks_the_simulated_tool(tmp_path: Path) -> None:
 def test_a_serial_moniker_on_a_simulator_link_is_labelled_simulated() -> None:
     server = start_pty_sim("calm")
     try:
-        assert open_source(f"serial:{server.link_path}").simulated
+        assert open_source(f"serial:{server.link_path}").kind is SourceKind.SIMULATED
     finally:
         server.stop()
     assert not is_live_simulator_link(str(server.link_path)), "gone with its simulator"

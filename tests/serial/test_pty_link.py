@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
+from firmware_host.serial.drivers import BinaryDriver
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import DeviceInfo, LinkChanged, LinkState, Source
 from hardware_sims.serial_pty import PtyToolServer
+from knotmeter.core.provenance import SourceKind
+from tests.serial.conftest import TIMING
 
 if TYPE_CHECKING:
-    from tests.serial.conftest import Collector
+    from tests.serial.conftest import Collector, VirtualTime
 
 pytestmark = pytest.mark.pty
 Collect = Callable[[Source], "Collector"]
@@ -51,25 +54,35 @@ async def test_every_sample_arrives_once_in_order_with_the_value_sent(
     assert got.states()[:2] == [LinkState.CONNECTING, LinkState.LIVE]
     (info,) = [e for _, e in got.events if isinstance(e, DeviceInfo)]
     assert info.model == "knotmeter (simulated)"
-    assert binary_source.simulated, "a simulator must never pass for a tool"
+    assert binary_source.kind is SourceKind.SIMULATED, "a simulator must never pass for a tool"
     np.testing.assert_allclose(np.diff(got.times()), 1 / 80, rtol=1e-6)
 
 
-async def test_twenty_unplugs_reconnect_within_two_seconds_without_duplicates(
-    make_server: MakeServer, binary_source: SerialSource, collect: Collect
+async def test_twenty_unplugs_reconnect_after_one_retry_delay_without_duplicates(
+    make_server: MakeServer, link_path: Path, collect: Collect, virtual_time: VirtualTime
 ) -> None:
+    """On the source's own clock: each unplug is told with the first retry delay, and the
+    port, back once that delay has passed, is live again at the first retry."""
     server = make_server()
-    got = collect(binary_source)
-    reconnect_s = []
+    source = SerialSource(
+        f"serial:{link_path}",
+        str(link_path),
+        BinaryDriver(),
+        timing=TIMING,
+        clock=virtual_time.clock,
+        sleep=virtual_time.sleep,
+    )
+    got = collect(source)
     for _ in range(20):
         await got.more_samples(8)
         await asyncio.to_thread(server.unplug)
         await got.until(lambda: got.state is LinkState.RECONNECTING)
+        down = got.links()[-1]
+        assert down.detail.endswith(f"unplugged; retrying in {TIMING.retry_s:g} s")
         await asyncio.to_thread(server.replug)
-        replugged = time.monotonic()
-        await got.more_samples(1)
-        reconnect_s.append(got.events[-1][0] - replugged)
-    assert max(reconnect_s) < 2.0
+        await virtual_time.advance(TIMING.retry_s)
+        await got.until(lambda: got.state is LinkState.LIVE)
+        assert got.links()[-2:] == [down, got.links()[-1]], "no retry failed on the way"
     assert got.source.stats.reconnects == 20
     assert server.ledger.unplugs == 20
     await check_against_ledger(got, server)
@@ -114,6 +127,36 @@ async def test_a_missing_port_says_so_and_connects_when_the_tool_appears(
     make_server()
     await got.until(lambda: got.state is LinkState.LIVE)
     assert LinkState.RECONNECTING not in got.states()  # never opened yet: still connecting
+
+
+async def test_a_missing_port_is_retried_on_a_doubling_schedule(
+    link_path: Path, collect: Collect, virtual_time: VirtualTime
+) -> None:
+    """The backoff, on the source's own clock: 0.05 s doubling up to 0.5 s, then steady."""
+    source = SerialSource(
+        f"serial:{link_path}",
+        str(link_path),
+        BinaryDriver(),
+        timing=TIMING,
+        clock=virtual_time.clock,
+        sleep=virtual_time.sleep,
+    )
+    got = collect(source)
+    told = 1  # "opening …"
+    for delay in [0.05, 0.1, 0.2, 0.4, 0.5, 0.5]:
+        told += 1
+        await got.until(partial(_told, got, told))
+        retry = got.links()[-1]
+        assert retry.state is LinkState.CONNECTING
+        assert retry.detail == f"{link_path}: no such port (is the tool plugged in? " + (
+            f"`knotmeter devices` lists ports); retrying in {delay:g} s"
+        )
+        await virtual_time.advance(delay)
+    assert got.links()[0].detail == f"opening {link_path}"
+
+
+def _told(got: Collector, n: int) -> bool:
+    return len(got.links()) >= n
 
 
 async def test_tare_and_set_rate_reach_the_tool(

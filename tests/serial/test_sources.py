@@ -10,6 +10,7 @@ import pytest
 
 from firmware_host.serial.port import describe
 from firmware_host.serial.source import SerialSource
+from knotmeter.core.provenance import SourceKind
 from knotmeter.errors import BadInput, KnotmeterError
 from knotmeter.sources import Moniker, open_source
 
@@ -61,7 +62,7 @@ def test_serial_moniker_builds_a_serial_source() -> None:
         os.close(slave)
         os.close(master)
     assert isinstance(source, SerialSource)
-    assert not source.simulated
+    assert source.kind is SourceKind.DEVICE
 
 
 @pytest.mark.parametrize(

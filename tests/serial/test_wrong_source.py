@@ -3,7 +3,6 @@ whose bytes hold nothing readable is named as data in the wrong format."""
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from knotmeter.errors import BadInput
 from knotmeter.sources import open_source
 
 if TYPE_CHECKING:
-    from tests.serial.conftest import Collector, LineDevice
+    from tests.serial.conftest import Collector, LineDevice, VirtualTime
 
 pytestmark = pytest.mark.pty
 KNOTMETER = str(Path(sys.executable).with_name("knotmeter"))
@@ -96,11 +95,23 @@ async def test_bytes_in_another_format_are_named_with_format_and_baud(
 
 
 async def test_a_silent_port_is_no_data_not_a_format_problem(
-    link_path: Path, line_device: MakeDevice, collect: Collect
+    link_path: Path, line_device: MakeDevice, collect: Collect, virtual_time: VirtualTime
 ) -> None:
     line_device()
-    got = collect(SerialSource(f"serial:{link_path}", str(link_path), BinaryDriver(), timing=QUICK))
+    source = SerialSource(
+        f"serial:{link_path}",
+        str(link_path),
+        BinaryDriver(),
+        timing=QUICK,
+        clock=virtual_time.clock,
+        sleep=virtual_time.sleep,
+    )
+    got = collect(source)
+    await got.until(lambda: got.state is LinkState.CONNECTING)
+    await virtual_time.advance(QUICK.no_data_s + 0.05)
     await got.until(lambda: got.state is LinkState.NO_DATA)
-    await asyncio.sleep(2 * QUICK.bad_format_s)  # past the point a format problem is told
+    assert _details(got)[-1] == f"{link_path}: no samples for {QUICK.no_data_s:g} s"
+    await virtual_time.advance(2 * QUICK.bad_format_s)  # past the point a format problem is told
+    await got.close()
     assert all("expected format" not in d for d in _details(got))
-    assert "no samples" in _details(got)[-1]
+    assert got.states()[-2:] == [LinkState.NO_DATA, LinkState.CLOSED]

@@ -17,6 +17,7 @@ import numpy as np
 
 from firmware_host.source import CoachAim, LinkChanged, LinkState, SourceEvent, SourceStats
 from knotmeter.core.pipeline import PipelineConfig
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
 from knotmeter.session import Session
 from knotmeter.store import SessionStore
@@ -28,7 +29,7 @@ class EndlessPress:
     """A 1 kHz source that never stops; it satisfies ``Source``."""
 
     moniker = "test:endless"
-    simulated = True
+    kind = SourceKind.SIMULATED
 
     def __init__(self) -> None:
         self.stats = SourceStats()

@@ -117,7 +117,7 @@ def test_file_moniker_opens_a_replay(trace_file: TraceMaker) -> None:
     path, _ = trace_file(1.0, [])
     plain = open_source(f"file:{path}")
     assert isinstance(plain, ReplaySource)
-    assert (plain.speed, plain.moniker, plain.simulated) == (1.0, f"file:{path}", False)
+    assert (plain.speed, plain.moniker, plain.kind) == (1.0, f"file:{path}", SourceKind.REPLAY)
     fast = open_source(f"file:{path}?speed=4")
     assert isinstance(fast, ReplaySource)
     assert (fast.speed, fast.moniker) == (4.0, f"file:{path}?speed=4")
@@ -155,10 +155,10 @@ async def test_a_replayed_sitting_matches_the_live_pipeline_and_is_stored_as_rep
         session = Session(
             ReplaySource(path, speed=math.inf), config, store=store, clock=FakeTime().clock
         )
-        assert (session.label, session.kind, session.source.simulated) == (
+        assert (session.label, session.kind, session.source.kind) == (
             "REPLAY",
             SourceKind.REPLAY,
-            False,
+            SourceKind.REPLAY,
         )
         seen: list[SessionEvent] = []
         session.subscribe(seen.append)

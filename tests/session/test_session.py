@@ -56,7 +56,7 @@ class HandSource:
     it iterates a serial or BLE link.
     """
 
-    simulated = True
+    kind = SourceKind.SIMULATED
 
     def __init__(self) -> None:
         self.moniker = "hand:test"

@@ -20,6 +20,7 @@ from textual.pilot import Pilot
 from firmware_host.source import CoachAim, LinkChanged, LinkState, SourceEvent, SourceStats
 from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.core.plans import Plan, get_plan
+from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
 from knotmeter.session import Session
 from knotmeter.store import SessionStore
@@ -37,9 +38,11 @@ TARGET_S = 5.0
 class ScriptedSource:
     """Yields exactly what the test pushes; ends after :meth:`close`."""
 
-    def __init__(self, moniker: str = "sim:scripted", *, simulated: bool = True) -> None:
+    def __init__(
+        self, moniker: str = "sim:scripted", *, kind: SourceKind = SourceKind.SIMULATED
+    ) -> None:
         self.moniker = moniker
-        self.simulated = simulated
+        self.kind = kind
         self.stats = SourceStats(rate_hz=RATE_HZ)
         self.tare_requests = 0
         self._queue: asyncio.Queue[SourceEvent | None] = asyncio.Queue()
@@ -136,7 +139,11 @@ def build_rig(store_dir: Path, plan: Plan | None = None, *, device: bool = False
     """``device``: the person's own tool (a serial port), else the simulated one."""
     store = SessionStore(store_dir / "sessions.db")
     store.save_screening(none_apply())  # screened: straight to the live screen
-    source = ScriptedSource("serial:/dev/scripted", simulated=False) if device else ScriptedSource()
+    source = (
+        ScriptedSource("serial:/dev/scripted", kind=SourceKind.DEVICE)
+        if device
+        else ScriptedSource()
+    )
     config = PipelineConfig.for_region(REGION, target_s=TARGET_S)
     session = Session(  # a frozen clock: silence never accrues
         source, config, store=store, clock=lambda: 0.0, hold_target_s=TARGET_S, plan=plan

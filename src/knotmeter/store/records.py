@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from knotmeter.core.provenance import SourceKind as SourceKind  # re-exported
 from knotmeter.core.screening import ScreeningOutcome, answers_current, decide
 
 
@@ -15,14 +16,6 @@ class Moment(StrEnum):
 
     START = "start"
     RETEST = "retest"
-
-
-class SourceKind(StrEnum):
-    """Where a session's samples came from; only ``device`` sessions are health history."""
-
-    DEVICE = "device"
-    SIMULATED = "simulated"
-    REPLAY = "replay"
 
 
 @dataclass(slots=True, frozen=True)
