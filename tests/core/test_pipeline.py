@@ -181,6 +181,16 @@ def test_over_band_needs_half_a_second_above_the_band(press: Press) -> None:
     assert pipeline.state.hold.over_band_s == pytest.approx(2.0, abs=0.1)
 
 
+def test_a_stream_that_starts_mid_press_is_not_a_fast_ramp() -> None:
+    """Opened while the tool is already pressed (the app started mid-press, a screening
+    answered while the person leaned on the ball): the first sample is where the force
+    is, not a rise from zero."""
+    t = np.arange(0.0, 3.0, 1 / 80)
+    events = Pipeline(CONFIG).feed(batch(t.tolist(), [52.0] * len(t)))
+    assert raised(events, AlarmKind.FAST_RAMP) == []
+    assert zones(events)[0] is Zone.IN_BAND
+
+
 def test_fast_ramp_catches_a_jab_but_not_a_steady_press(press: Press) -> None:
     jab = run(press, [(0, 0), (1, 0), (1.3, 52), (5, 52)])
     assert len(raised(jab, AlarmKind.FAST_RAMP)) == 1

@@ -183,7 +183,9 @@ class Pipeline:
             # The first sample only fills the filter history: with nothing before it
             # there is no interval to time and no rate to estimate.
             self._t = t_list[0]
-            self._spikes.prime(self._zero.apply(f_list[0]))
+            first = self._zero.apply(f_list[0])
+            self._spikes.prime(first)
+            self._smooth.prime(first)
             self._samples = 1
             t_list, f_list = t_list[1:], f_list[1:]
         self._run(t_list, f_list, batch.saturated, events)

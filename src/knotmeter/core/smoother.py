@@ -44,6 +44,11 @@ class OneEuro:
         self.value = y_new
         return y_new
 
+    def prime(self, x: float) -> None:
+        """Start at ``x`` (the stream's first sample), not at 0: a tool already pressed
+        when the stream starts is not a rise from nothing, nor a fast ramp."""
+        self.value = x
+
     def shift(self, by_n: float) -> None:
         """The zero moved: move the output with it (no ramp to the new zero)."""
         self.value -= by_n
