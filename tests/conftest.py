@@ -32,6 +32,17 @@ def private_data_dir(
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("knotmeter-data")))
 
 
+END_TO_END = ("tmux", "dbus")
+"""Markers of whole-stack runs (the real binary in tmux, bleak on the simulated BlueZ):
+seconds each, so they are ``slow`` too; CI runs them, the quick loop does not."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in END_TO_END):
+            item.add_marker(pytest.mark.slow)
+
+
 WORKER_THREADS = frozenset({"pty tool", "knotmeter-store", "knotmeter-speaker"})
 """Threads the program starts and must stop: a simulated tool, the store's writer, the
 speaker's feeder. Each stop joins its thread, so one alive after a test is a leak."""

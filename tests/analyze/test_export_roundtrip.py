@@ -62,6 +62,7 @@ async def record_session(link: Path) -> int:
         return session.session_id
 
 
+@pytest.mark.slow
 async def test_exported_samples_analyse_to_the_stored_holds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -30,6 +30,7 @@ def sim(tmp_path: Path) -> Iterator[PtyToolServer]:
     server.stop()
 
 
+@pytest.mark.slow
 def test_record_then_analyze_end_to_end(
     sim: PtyToolServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -103,6 +104,7 @@ def test_sim_serial_prints_a_port_that_record_can_use(tmp_path: Path) -> None:
     assert not os.path.lexists(link), "the port link goes away with the simulator"
 
 
+@pytest.mark.slow
 def test_record_without_samples_fails_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

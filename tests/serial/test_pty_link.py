@@ -43,6 +43,7 @@ async def check_against_ledger(got: Collector, server: PtyToolServer) -> None:
     assert np.all(np.diff(got.times()) > 0), "time must be strictly increasing"
 
 
+@pytest.mark.slow
 async def test_every_sample_arrives_once_in_order_with_the_value_sent(
     make_server: MakeServer, binary_source: SerialSource, collect: Collect
 ) -> None:
@@ -58,6 +59,7 @@ async def test_every_sample_arrives_once_in_order_with_the_value_sent(
     np.testing.assert_allclose(np.diff(got.times()), 1 / 80, rtol=1e-6)
 
 
+@pytest.mark.slow
 async def test_twenty_unplugs_reconnect_after_one_retry_delay_without_duplicates(
     make_server: MakeServer, link_path: Path, collect: Collect, virtual_time: VirtualTime
 ) -> None:
@@ -89,6 +91,7 @@ async def test_twenty_unplugs_reconnect_after_one_retry_delay_without_duplicates
     assert got.source.stats.lost > 0  # samples made while unplugged are counted, not hidden
 
 
+@pytest.mark.slow
 async def test_drops_flips_and_garbage_cost_exactly_the_dropped_samples(
     make_server: MakeServer, binary_source: SerialSource, collect: Collect
 ) -> None:

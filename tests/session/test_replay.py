@@ -199,6 +199,7 @@ async def test_a_paused_replay_stops_and_goes_on_where_it_was(trace_file: TraceM
     await source.close()
 
 
+@pytest.mark.slow
 async def test_a_paused_session_stops_a_replay_without_calling_it_silence(
     trace_file: TraceMaker,
 ) -> None:

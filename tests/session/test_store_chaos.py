@@ -131,6 +131,7 @@ async def hold_through(chaos: Chaos, pilot: Pilot[None], trouble_s: float) -> li
     return seen
 
 
+@pytest.mark.slow
 async def test_a_5s_write_lock_during_a_hold(tmp_path: Path) -> None:
     chaos = build(tmp_path / "knotmeter.sqlite3")
     async with chaos.app.run_test(size=(120, 32)) as pilot:
@@ -202,6 +203,7 @@ def fill(disk: Path) -> None:
     assert full.value.errno == errno.ENOSPC
 
 
+@pytest.mark.slow
 async def test_a_full_disk_during_a_hold(
     small_disk: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

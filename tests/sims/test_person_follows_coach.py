@@ -61,6 +61,7 @@ async def _steady_in(session: Session, low: float, high: float, within: float = 
             await asyncio.sleep(0.05)
 
 
+@pytest.mark.slow
 async def test_the_person_follows_the_point_and_the_personal_band(session: Session) -> None:
     await _steady_in(session, 40.0, 65.0)  # upper trapezius, the default
     session.set_region("masseter")  # what a routine's next point does

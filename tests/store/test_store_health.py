@@ -201,6 +201,7 @@ def test_history_reads_while_another_program_holds_the_write_lock(
         writer.execute("COMMIT")
 
 
+@pytest.mark.slow
 def test_a_lock_at_start_leaves_crash_left_sessions_for_the_next_start(db: Path) -> None:
     """Closing them is tidying, never a reason to refuse to coach."""
     with closing(sqlite3.connect(db, isolation_level=None)) as other:

@@ -157,6 +157,7 @@ async def test_osteoporosis_takes_ribs_and_spine_to_40_percent(fresh: Unscreened
         assert fresh.session.config.ceiling_n == pytest.approx(get_region(REGION).ceiling_n * 0.4)
 
 
+@pytest.mark.slow
 async def test_a_routine_with_a_neck_point_is_refused_under_the_light_profile(
     tmp_path: Path,
 ) -> None:
@@ -171,6 +172,7 @@ async def test_a_routine_with_a_neck_point_is_refused_under_the_light_profile(
     built.store.close()
 
 
+@pytest.mark.slow
 async def test_the_palette_answers_again_and_switches_the_light_profile(
     fresh: Unscreened,
 ) -> None:

@@ -112,12 +112,12 @@ def _wait_for_interrupt() -> None:
 
 
 def _add_ble(parser: argparse.ArgumentParser) -> None:
-    from hardware_sims.bluez.serve import SIM_KINDS
+    from firmware_host.ble.kinds import KINDS  # not the simulator: --help stays quick
 
     parser.add_argument(
         "--device",
         action="append",
-        choices=SIM_KINDS,
+        choices=[kind.word for kind in KINDS],
         help="device to simulate (repeat for several; default knotmeter)",
     )
     _add_person(parser)
