@@ -33,11 +33,11 @@ from firmware_host.ble.progressor import (
     encode_command,
 )
 from firmware_host.ble.uuids import PROGRESSOR_CONTROL, PROGRESSOR_DATA, PROGRESSOR_SERVICE
+from firmware_host.protocol.timeline import US_MOD
 from firmware_host.source import BatteryStatus, DeviceInfo, SourceEvent
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.units import STANDARD_GRAVITY
 
-US_MOD = 1 << 32
 REQUEST_TIMEOUT_S = 2.0
 RATE_WINDOW_S = 2.0
 """Device time streamed on a connection before its measured rate is reported."""

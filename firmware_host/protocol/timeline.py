@@ -1,7 +1,34 @@
-"""Sample frames → :class:`SampleBatch` on one continuous, strictly increasing timeline.
+"""Device and host clocks → one continuous, strictly increasing timeline per source.
 
-Shared by every transport that carries :class:`SampleFrame` (serial, BLE). The
-device numbers samples modulo 2**16 and stamps them with a µs clock modulo 2**32;
+One timeline class per clock kind, chosen by what a device supplies for time, not
+by transport (each is kept across reconnects):
+
+- :class:`FrameTimeline`: frames the device numbers (sequence mod 2**16) and stamps
+  with a µs clock (mod 2**32) and a period: the knotmeter protocol, serial and BLE
+  alike. Two independent witnesses, so gaps are counted as lost and a glitch in
+  either is told from a restart.
+- :class:`~firmware_host.ble.progressor_driver.StampTimeline`: a µs stamp per
+  sample (mod 2**32) and no numbering, restarting with every stream: the Progressor
+  and its dialects. Stamps are fine-grained, so one that does not advance means a
+  restart, placed one period on; after a relink the host clock measures the outage.
+- :class:`ClockTimeline`: a coarse clock in seconds per reading that may restart
+  unannounced: a text board's ``t`` column; also the host's read time, one reading
+  per line, for boards without one and polled gauges. A repeated stamp is normal
+  there (lines read together) and is nudged, keeping the offset.
+- :class:`~firmware_host.ble.arrival.ArrivalTimeline`: no device time at all, ``n``
+  readings per notification at a nominal rate (Entralpi, Force Board, WH-C06):
+  spread back from the arrival by the period.
+
+The last two share the host clock but not its shape: a serial line is one reading
+with its own read time, from a board that declares no rate to spread by (for one
+reading per arrival the two place it alike); a notification is many readings with
+one arrival. The Progressor's stamps and a board's ``t`` column are both device
+clocks, but a repeated Progressor stamp means its stream restarted, while a repeated
+``t`` means only that the board's clock is coarse.
+
+Device µs clocks wrap at :data:`US_MOD` everywhere.
+
+Frames: the device numbers samples modulo 2**16 and stamps them with a µs clock modulo 2**32;
 this unwraps both and checks each frame against both: where they agree, the
 frame is placed by the device clock and a forward gap is counted as lost samples;
 a frame behind the stream (a duplicate, or one overtaken by a later frame) is
@@ -26,6 +53,7 @@ from knotmeter.core.samples import SampleBatch
 
 SEQ_MOD = 1 << 16
 US_MOD = 1 << 32
+"""Device µs clocks (knotmeter frames, Progressor stamps) wrap at 2**32."""
 CLOCK_TOLERANCE = 0.1
 """Relative mismatch allowed between the device clock and the sequence number's gap."""
 REORDER_WINDOW = 1024

@@ -1,7 +1,7 @@
 """The firmware's modules are plain Python: put device/micropython on the import path.
 
 The end-to-end tests read the firmware with the host's real serial source, waited on
-with the serial tests' own collector (imported here so pytest sees the fixture).
+with the serial tests' ``collect`` fixture (imported here so pytest sees it).
 """
 
 import sys

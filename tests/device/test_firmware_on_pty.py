@@ -13,7 +13,7 @@ import select
 import threading
 import time
 import tty
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +26,14 @@ from firmware_host.protocol.framing import StreamDecoder
 from firmware_host.protocol.messages import SampleFrame
 from firmware_host.serial.drivers import BinaryDriver
 from firmware_host.serial.source import SerialSource
-from firmware_host.source import DeviceInfo, Source
+from firmware_host.source import DeviceInfo
 from knotmeter.core.provenance import SourceKind
 from tests.device.fakes import MicroTicks, PressAdc
-from tests.serial.conftest import TIMING, Collector
+from tests.serial.conftest import TIMING
+from tests.watch import Collect, numbered_frames
 
 pytestmark = pytest.mark.pty
-Collect = Callable[[Source], Collector]
+RESOLUTION_N = tool.RESOLUTION_UN / 1e6
 
 ADC_OFFSET = 200_000  # the bare load cell's zero, in counts: 18.3 N before any tare
 PEAK_N = 30.0
@@ -129,15 +130,14 @@ async def test_the_host_meets_the_firmware_and_gets_every_sample_in_order(
     board: Board, collect: Collect
 ) -> None:
     got = collect(board.source())
-    await got.until(lambda: len(got.samples()) >= 120)
-    infos = [e for _, e in got.events if isinstance(e, DeviceInfo)]
-    assert infos == [
+    await got.samples(120)
+    assert got.infos == [
         DeviceInfo(config.FIRMWARE, config.SERIAL_NUMBER, config.ADC_NAME, 80.0, "knotmeter")
     ]
     assert got.source.kind is SourceKind.DEVICE
-    received = got.samples()
+    received = got.numbered(RESOLUTION_N)
     assert await asyncio.to_thread(board.link.wait_sent, received[-1][0])
-    sent = [s for s in Collector.sent(board.link.sent) if s[0] <= received[-1][0]]
+    sent = [s for s in numbered_frames(board.link.sent) if s[0] <= received[-1][0]]
     assert received == sent, "from the first sample sent: every one, once, in order"
     assert got.source.stats.lost == 0
     assert got.source.stats.bad_frames == 0
@@ -152,15 +152,19 @@ async def test_tare_and_set_rate_round_trip_through_the_firmware(
     source = board.source()
     got = collect(source)
     pressed_n = ADC_OFFSET / config.COUNTS_PER_N + PEAK_N - 0.001
-    await got.until(lambda: bool(got.batches) and got.batches[-1].force_n[-1] >= pressed_n)
+    await got.until(
+        lambda: bool(got.batches) and got.batches[-1].force_n[-1] >= pressed_n, "the plateau"
+    )
     await got.more_samples(8)  # the whole tare window on the plateau, past the ramp
     await source.tare()
-    await got.until(lambda: got.batches[-1].force_n[-1] == 0.0)
+    await got.until(lambda: got.batches[-1].force_n[-1] == 0.0, "a tared sample")
     held = ADC_OFFSET + round(PEAK_N * config.COUNTS_PER_N)
     assert config.load_calibration(board.calibration_file) == (config.COUNTS_PER_N, held)
 
     await source.set_rate(10)
-    await got.until(lambda: len(got.batches) > 2 and np.diff(got.times()[-2:])[0] > 0.09)
+    await got.until(
+        lambda: len(got.batches) > 2 and np.diff(got.times()[-2:])[0] > 0.09, "samples at 10 Hz"
+    )
     assert board.tool.rate_hz == 10
     assert got.source.stats.lost == 0
     assert np.all(np.diff(got.times()) > 0)

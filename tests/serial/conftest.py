@@ -1,4 +1,5 @@
-"""A simulated tool on a real pty, and a collector that drains a source's events."""
+"""A simulated tool on a real pty, line devices, virtual time, and the ``collect`` fixture:
+sources drained by the tests' one collector, :class:`~tests.watch.SourceWatch`."""
 
 from __future__ import annotations
 
@@ -8,86 +9,21 @@ import contextlib
 import os
 import select
 import threading
-import time
 import tty
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from firmware_host.protocol.messages import SampleFrame
 from firmware_host.serial.drivers import BinaryDriver
 from firmware_host.serial.source import LinkTiming, SerialSource
-from firmware_host.source import LinkChanged, LinkState, Source, SourceEvent
+from firmware_host.source import Source
 from hardware_sims.faults import FaultPlan
 from hardware_sims.launch import build_tool
 from hardware_sims.serial_pty import PtyToolServer
-from knotmeter.core.samples import FloatArray, SampleBatch
+from tests.watch import Collect, SourceWatch
 
-RESOLUTION_N = 0.001
 TIMING = LinkTiming(retry_s=0.05, retry_cap_s=0.5)
-
-
-class Collector:
-    """Consumes ``source.events()`` in a task; tests wait on conditions over what arrived."""
-
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.events: list[tuple[float, SourceEvent]] = []
-        self._changed = asyncio.Condition()
-        self._task = asyncio.create_task(self._drain())
-
-    async def _drain(self) -> None:
-        async for event in self.source.events():
-            async with self._changed:
-                self.events.append((time.monotonic(), event))
-                self._changed.notify_all()
-
-    async def until(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
-        async with asyncio.timeout(within), self._changed:
-            await self._changed.wait_for(predicate)
-
-    async def more_samples(self, n: int, within: float = 10.0) -> None:
-        """Wait until ``n`` more samples than now have arrived."""
-        target = len(self.samples()) + n
-        await self.until(lambda: len(self.samples()) >= target, within)
-
-    @property
-    def batches(self) -> list[SampleBatch]:
-        return [e for _, e in self.events if isinstance(e, SampleBatch)]
-
-    @property
-    def state(self) -> LinkState | None:
-        states = self.states()
-        return states[-1] if states else None
-
-    def states(self) -> list[LinkState]:
-        return [e.state for e in self.links()]
-
-    def links(self) -> list[LinkChanged]:
-        return [e for _, e in self.events if isinstance(e, LinkChanged)]
-
-    def samples(self) -> list[tuple[int, int]]:
-        """(device sequence number, value in resolution counts) of every sample received."""
-        out: list[tuple[int, int]] = []
-        for batch in self.batches:
-            assert batch.seq0 is not None
-            counts = np.rint(batch.force_n / RESOLUTION_N).astype(int).tolist()
-            out += [(batch.seq0 + i, v) for i, v in enumerate(counts)]
-        return out
-
-    @staticmethod
-    def sent(frames: list[SampleFrame]) -> list[tuple[int, int]]:
-        """(sequence number, value) of every sample in ledger frames (no wrap within a test)."""
-        return [(frame.seq + i, v) for frame in frames for i, v in enumerate(frame.values)]
-
-    def times(self) -> FloatArray:
-        return np.concatenate([b.t for b in self.batches])
-
-    async def close(self) -> None:
-        await self.source.close()
-        await self._task
 
 
 @pytest.fixture
@@ -113,16 +49,17 @@ def make_server(link_path: Path) -> Iterator[Callable[..., PtyToolServer]]:
 
 
 @pytest.fixture
-async def collect() -> AsyncIterator[Callable[[Source], Collector]]:
-    collectors: list[Collector] = []
+async def collect() -> AsyncIterator[Collect]:
+    """Start draining a source now; every watch is closed at teardown."""
+    watches: list[SourceWatch] = []
 
-    def make(source: Source) -> Collector:
-        collectors.append(Collector(source))
-        return collectors[-1]
+    def make(source: Source) -> SourceWatch:
+        watches.append(SourceWatch(source).start())
+        return watches[-1]
 
     yield make
-    for collector in collectors:
-        await collector.close()
+    for watch in watches:
+        await watch.close()
 
 
 class VirtualTime:

@@ -14,16 +14,16 @@ import pytest
 from firmware_host.serial.drivers import BinaryDriver, TextDriver, WireDriver
 from firmware_host.serial.port import NotAPort, check_serial_port
 from firmware_host.serial.source import LinkTiming, SerialSource
-from firmware_host.source import LinkChanged, LinkState, Source
+from firmware_host.source import LinkState
 from knotmeter.errors import BadInput
 from knotmeter.sources import open_source
+from tests.watch import Collect, SourceWatch
 
 if TYPE_CHECKING:
-    from tests.serial.conftest import Collector, LineDevice, VirtualTime
+    from tests.serial.conftest import LineDevice, VirtualTime
 
 pytestmark = pytest.mark.pty
 KNOTMETER = str(Path(sys.executable).with_name("knotmeter"))
-Collect = Callable[[Source], "Collector"]
 MakeDevice = Callable[..., "LineDevice"]
 QUICK = LinkTiming(no_data_s=0.2, bad_format_s=1.0)
 
@@ -66,8 +66,8 @@ def test_record_from_dev_null_exits_2_in_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "t.csv").exists()
 
 
-def _details(got: Collector) -> list[str]:
-    return [e.detail for _, e in got.events if isinstance(e, LinkChanged)]
+def _details(got: SourceWatch) -> list[str]:
+    return [link.detail for link in got.links]
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,9 @@ async def test_bytes_in_another_format_are_named_with_format_and_baud(
     line_device(lines=[line] * 1000)
     source = SerialSource(f"serial:{link_path}", str(link_path), driver, baud=9600, timing=QUICK)
     got = collect(source)
-    await got.until(lambda: any("expected format" in d for d in _details(got)), within=5.0)
+    await got.until(
+        lambda: any("expected format" in d for d in _details(got)), "format told", timeout_s=5.0
+    )
     assert got.state is LinkState.NO_DATA
     assert named in _details(got)[-1]
     assert _details(got).count(_details(got)[-1]) == 1, "said once, not every second"
@@ -107,9 +109,9 @@ async def test_a_silent_port_is_no_data_not_a_format_problem(
         sleep=virtual_time.sleep,
     )
     got = collect(source)
-    await got.until(lambda: got.state is LinkState.CONNECTING)
+    await got.state_is(LinkState.CONNECTING)
     await virtual_time.advance(QUICK.no_data_s + 0.05)
-    await got.until(lambda: got.state is LinkState.NO_DATA)
+    await got.state_is(LinkState.NO_DATA)
     assert _details(got)[-1] == f"{link_path}: no samples for {QUICK.no_data_s:g} s"
     await virtual_time.advance(2 * QUICK.bad_format_s)  # past the point a format problem is told
     await got.close()
