@@ -13,6 +13,7 @@ from firmware_host.source import LinkState
 from knotmeter.core.events import AlarmKind, AlarmRaised, HoldEnded, HoldStarted
 from knotmeter.core.modes import Mode, apply_mode
 from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.routine import Step
 from knotmeter.core.scores import Retest
 from knotmeter.core.tools import Tool
 from knotmeter.core.units import Unit
@@ -501,6 +502,29 @@ async def test_flare_mode_lightens_the_point_once_shows_it_and_normal_undoes_it(
         await pilot.pause()
         assert rig.session.config == before
         assert "FLARE" not in text_of(rig.screen.query_one("#title", Static))
+
+
+async def test_o_rates_the_complaint_before_the_routine_and_after_from_its_retest(
+    routine_rig: Rig,
+) -> None:
+    rig = routine_rig
+    routine = rig.session.routine
+    assert routine is not None
+    async with rig.app.run_test(size=(100, 40)) as pilot:
+        asked: list[Moment] = []
+        for _ in range(2):
+            await pilot.press("o")
+            await rig.until(pilot, lambda: isinstance(rig.app.screen, OutcomeScreen))
+            screen = rig.app.screen
+            assert isinstance(screen, OutcomeScreen)
+            asked.append(screen.moment)
+            await pilot.press("escape")
+            await rig.until(pilot, lambda: isinstance(rig.app.screen, LiveScreen))
+            for _ in range(20):  # n through every step up to the retest
+                if routine.state.step is Step.RETEST:
+                    break
+                await pilot.press("n")
+    assert asked == [Moment.START, Moment.RETEST]
 
 
 async def test_the_complaint_is_rated_and_kept_with_the_routines_session(

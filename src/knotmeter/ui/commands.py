@@ -75,10 +75,18 @@ COMMANDS: tuple[Command, ...] = (
     Command("u", "units", "Units", "switch units: N, kgf, lbf (and pressure with an area)"),
     Command("h", "history", "History", "this point's last two weeks: holds, force, pain"),
     Command("c", "measure_targets", "Your band", "measure your own band here (three presses)"),
+    Command(
+        "o",
+        "rate_complaint",
+        "Complaint",
+        "rate the complaint 1-10, pain and function (with --plan): before the routine, "
+        "and after it with the retest",
+        palette=False,  # the palette offers "Complaint: before / after the routine"
+    ),
 )
 """In footer order: quit and help first, so they stay in sight at 80 columns."""
 
-ROUTINE_ACTIONS = frozenset({"next_step", "back_step"})
+ROUTINE_ACTIONS = frozenset({"next_step", "back_step", "rate_complaint"})
 """Actions that exist only while a routine is coached."""
 
 

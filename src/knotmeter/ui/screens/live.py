@@ -103,7 +103,8 @@ MODE_NOTES: dict[Mode, str] = {
     Mode.TENDER: "TENDER: lighter, holds 20-30 s",
 }
 """What the title says of a mode other than normal."""
-RATE_AT_RETEST = "Retest done? Rate the complaint (ctrl+p, Complaint: after the routine)"
+RATE_AT_START = "Before you start: o rates the complaint (pain and function 1-10), for history"
+RATE_AT_RETEST = "Retest done? o rates the complaint: pain, function and better, same or worse"
 
 
 class LiveScreen(Screen[None]):
@@ -178,6 +179,8 @@ class LiveScreen(Screen[None]):
         self._run_session()
         self.set_interval(DETAIL_PERIOD_S, self.draw_frame)
         self.redraw()
+        if self.session.routine is not None:
+            self.notify(RATE_AT_START, timeout=8)
         # Everything built so far lives as long as the screen: leave it out of the
         # collector's full passes, which otherwise stall the loop (and an alarm) for
         # tens of milliseconds every few seconds.
@@ -548,6 +551,13 @@ class LiveScreen(Screen[None]):
             f"Your band is {self.fmt.number(targets.band_low_n)}-"
             f"{self.fmt.text(targets.band_high_n)} here, ceiling {self.fmt.text(targets.ceiling_n)}"
         )
+
+    def action_rate_complaint(self) -> None:
+        """``o``: the complaint before the routine, or, from its retest on, after it."""
+        routine = self.session.routine
+        if routine is not None:
+            late = routine.state.step in (Step.RETEST, Step.DONE)
+            self.rate_complaint(Moment.RETEST if late else Moment.START)
 
     def rate_complaint(self, moment: Moment) -> None:
         """Ask the complaint's pain and function (and the retest), kept with the session."""
