@@ -83,6 +83,17 @@ class VirtualTime:
         async with self._moved:
             self._moved.notify_all()
 
+    def binary_source(self, link_path: Path, timing: LinkTiming = TIMING) -> SerialSource:
+        """A binary serial source on ``link_path`` that runs on this clock."""
+        return SerialSource(
+            f"serial:{link_path}",
+            str(link_path),
+            BinaryDriver(),
+            timing=timing,
+            clock=self.clock,
+            sleep=self.sleep,
+        )
+
 
 @pytest.fixture
 def virtual_time() -> VirtualTime:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from firmware_host.serial.drivers import BinaryDriver
 from firmware_host.serial.source import SerialSource
 from firmware_host.source import LinkState
 from hardware_sims.serial_pty import PtyToolServer
@@ -67,14 +66,7 @@ async def test_twenty_unplugs_reconnect_after_one_retry_delay_without_duplicates
     """On the source's own clock: each unplug is told with the first retry delay, and the
     port, back once that delay has passed, is live again at the first retry."""
     server = make_server()
-    source = SerialSource(
-        f"serial:{link_path}",
-        str(link_path),
-        BinaryDriver(),
-        timing=TIMING,
-        clock=virtual_time.clock,
-        sleep=virtual_time.sleep,
-    )
+    source = virtual_time.binary_source(link_path)
     got = collect(source)
     for _ in range(20):
         await got.more_samples(8)
@@ -135,14 +127,7 @@ async def test_a_missing_port_is_retried_on_a_doubling_schedule(
     link_path: Path, collect: Collect, virtual_time: VirtualTime
 ) -> None:
     """The backoff, on the source's own clock: 0.05 s doubling up to 0.5 s, then steady."""
-    source = SerialSource(
-        f"serial:{link_path}",
-        str(link_path),
-        BinaryDriver(),
-        timing=TIMING,
-        clock=virtual_time.clock,
-        sleep=virtual_time.sleep,
-    )
+    source = virtual_time.binary_source(link_path)
     got = collect(source)
     told = 1  # "opening …"
     for delay in [0.05, 0.1, 0.2, 0.4, 0.5, 0.5]:

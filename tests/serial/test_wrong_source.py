@@ -100,14 +100,7 @@ async def test_a_silent_port_is_no_data_not_a_format_problem(
     link_path: Path, line_device: MakeDevice, collect: Collect, virtual_time: VirtualTime
 ) -> None:
     line_device()
-    source = SerialSource(
-        f"serial:{link_path}",
-        str(link_path),
-        BinaryDriver(),
-        timing=QUICK,
-        clock=virtual_time.clock,
-        sleep=virtual_time.sleep,
-    )
+    source = virtual_time.binary_source(link_path, QUICK)
     got = collect(source)
     await got.state_is(LinkState.CONNECTING)
     await virtual_time.advance(QUICK.no_data_s + 0.05)
