@@ -16,8 +16,10 @@ band's width, ``level(p) = low + (p - 3) x (high - low) / 3``. Then:
 Never above what the point had, always sane: level(2) is floored at half the band's
 low edge; the band spans at least ±10 % of its middle (its low edge comes down); the
 ceiling is at least 15 % above the band's top and never above the point's ceiling
-(where both cannot hold, the band's top comes down under it). The point's band may
-be the default, the person's own or the light profile's: the rule applies to it.
+(where both cannot hold, the band's top comes down under it). The mode reads the
+point's band as the tool, the person's own targets and the range cap left it; the light
+profile then scales the mode's band, and a go-lighter step reads the result
+(``prescription.py`` composes them in that order, and nothing else does).
 
 >>> t = mode_targets(40.0, 65.0, 110.0, Mode.FLARE)
 >>> round(t.band_low_n, 1), round(t.band_high_n, 1), round(t.ceiling_n, 1)
