@@ -12,7 +12,7 @@ from hardware_sims.hx711 import RATES_HZ, Hx711
 from hardware_sims.press import DEFAULT_AIM, PressModel, ProfileError, load_profile
 from hardware_sims.serial_pty import PtyToolServer
 from hardware_sims.tool import SimulatedTool
-from knotmeter.core.config import limits_for
+from knotmeter.core.prescription import Prescription, Rx, prescribe
 from knotmeter.core.regions import UnknownRegion, get_region
 from knotmeter.core.tools import parse_tool
 
@@ -36,14 +36,16 @@ def aim_for(region_id: str | None = None, tool: str | None = None) -> CoachAim:
         used = parse_tool(tool or DEFAULT_AIM.tool)
     except (UnknownRegion, ValueError) as err:
         raise SimSettingsError(str(err)) from None
-    limits = limits_for(region, used)
+    prescribed = prescribe(Rx(region.id, tool=used))
+    assert isinstance(prescribed, Prescription)  # a region's defaults always prescribe
+    config = prescribed.config
     return CoachAim(
         region.id,
         used.value,
-        limits.band_low_n,
-        limits.band_high_n,
-        limits.ceiling_n,
-        region.hold_min_s,
+        config.band_low_n,
+        config.band_high_n,
+        config.ceiling_n,
+        config.target_s,
     )
 
 

@@ -31,14 +31,15 @@ from firmware_host.source import LinkChanged as LinkChanged  # re-exported: scre
 from firmware_host.source import LinkState as LinkState  # link state from the session
 from knotmeter.core.errors import CoachInputError
 from knotmeter.core.events import Event, HoldStarted
-from knotmeter.core.modes import Mode, apply_mode, one_level_lighter
+from knotmeter.core.modes import Mode
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
 from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.prescription import Prescription, Provenance, Refused, Rx, prescribe
 from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
-from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, Outcome
-from knotmeter.core.screening import LightProfile, apply_light_profile
+from knotmeter.core.scores import Outcome
+from knotmeter.core.screening import LightProfile
 from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
@@ -53,22 +54,21 @@ from knotmeter.store import (
     StoreWriter,
     check_pain_score,
 )
+from knotmeter.store.sitting import SittingLog
 
 __all__ = [
     "LINK_DOWN",
     "SILENCE_SLACK_S",
+    "DeviceInfo",
+    "NotScreened",
     "SaveState",
     "Session",
     "SessionEvent",
     "StoreHealth",
     "Subscriber",
+    "TargetsRefused",
     "Watcher",
-    "region_config",
 ]
-
-SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo | RoutineEvent
-Subscriber = Callable[[SessionEvent], None]
-Watcher = Callable[[], None]
 
 SILENCE_SLACK_S = 0.01
 """The watchdog wakes this long after the newest sample turns ``signal_lost_s`` old, so
@@ -87,77 +87,69 @@ class Pausable(Protocol):
 
 
 @dataclass(slots=True, frozen=True)
-class Aim:
-    """What the coach is set for besides the region: everything a config is built from."""
+class TargetsRefused:
+    """A change of point, tool, range, mode or profile the prescription refused: the coach
+    keeps the targets it had (with the tool's range, so saturation still fires) and the
+    screen shows ``reason`` until a change is prescribed."""
 
-    tool: Tool = Tool.BALL
-    full_scale_n: float | None = None
-    hold_s: tuple[float, float] | None = None  # a routine point's advised hold range
-    mode: Mode = Mode.NORMAL  # flare or tender: lighter band, shorter holds
-
-
-def region_config(
-    region_id: str,
-    *,
-    target_s: float | None = None,
-    store: SessionStore | None = None,
-    aim: Aim = Aim(),
-) -> PipelineConfig:
-    """A region's pipeline settings for the tool and its range, with the person's own
-    band and ceiling where the store has a PPT measurement for it (the region's
-    defaults, scaled to the tool, otherwise).
-
-    Raises:
-        CoachInputError: the target is longer than the point's longest hold, or the
-            tool's range is too small for the point.
-    """
-    personal = None if store is None else store.targets(region_id, tool=aim.tool.value)
-    return _config(region_id, personal, target_s, aim)
+    t: float
+    reason: str
 
 
-def _config(
-    region_id: str, personal: PersonalTargets | None, target_s: float | None, aim: Aim
-) -> PipelineConfig:
-    config = PipelineConfig.for_region(
-        region_id,
-        band=None if personal is None else (personal.band_low_n, personal.band_high_n),
-        ceiling_n=None if personal is None else personal.ceiling_n,
-        target_s=target_s,
-        tool=aim.tool,
-        full_scale_n=aim.full_scale_n,
-        hold_s=aim.hold_s,
-    )
-    return apply_mode(config, aim.mode)
+class NotScreened(KnotmeterError):
+    """A session that would coach a live tool was started without a screening decision
+    that allows it: a bug in the entry point, which must ask ``core/screening`` first."""
+
+
+SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo | RoutineEvent | TargetsRefused
+Subscriber = Callable[[SessionEvent], None]
+Watcher = Callable[[], None]
 
 
 class Session:
-    """Runs one source through one pipeline and fans the results out.
+    """One sitting: it sequences, the parts decide.
+
+    - Source → pipeline → events: :meth:`run` drains the source; every batch goes through
+      the pipeline, its events to subscribers at once (the alarm path waits for no screen
+      and no disk), then to the routine, then to the store's writer queue (never waited
+      on: :attr:`store_health` says how saving goes). A watchdog judges silence.
+    - Targets: the session holds one frozen :class:`~knotmeter.core.prescription.Rx`.
+      Every change (point, tool, range, mode, measured targets, light profile, a
+      go-lighter step) is one ``replace`` of it, prescribed by ``core/prescription.py``;
+      the new Rx and the pipeline's new config are committed only on success, otherwise
+      a :class:`TargetsRefused` is published and stands (:attr:`refusal`) until a change
+      is prescribed. The tool's range is a fact, not a choice: it is kept even when it
+      refuses the point, and the pipeline learns it so saturation still fires.
+    - Screening: a session that coaches a live tool needs a screening decision
+      (``screening=``, or :meth:`apply_screening` before :meth:`run`); a replay does not.
+    - Commands back into the pipeline: tare, next/back, pain ratings, pause.
+    - Screens peek at :attr:`state` at their own frame rate (:meth:`watch` wakes them).
 
     Args:
         source: where samples come from; the session owns it and closes it.
-        config: the pipeline's starting point (region, band, targets).
+        start: the first point's prescription input, or a pipeline config to coach as
+            given (a test's own band); the first change prescribes from its Rx.
         store: where samples, holds, pain and alarms are kept; ``None`` keeps nothing.
         clock: host seconds, to measure silence (injected by tests).
-        hold_target_s: the user's own hold target (``--target``), kept for every
-            point; ``None`` uses each region's shortest hold (or the plan's).
-        plan: a routine to coach point by point; the session moves the pipeline to
-            each point as the routine reaches it.
+        hold_target_s: the user's own hold target (``--target``), kept for every point.
+        plan: a routine to coach point by point.
+        screening: the screening answers that allow coaching this sitting.
     """
 
     def __init__(
         self,
         source: Source,
-        config: PipelineConfig,
+        start: Rx | PipelineConfig,
         *,
         store: SessionStore | None = None,
         clock: Callable[[], float] = time.monotonic,
         hold_target_s: float | None = None,
         plan: Plan | None = None,
+        screening: ScreeningRecord | None = None,
     ) -> None:
         self.source = source
         self.routine = None if plan is None else Routine(plan, 0.0)
         self.store = store
-        self.pipeline = Pipeline(config)
         self._clock = clock
         self._subscribers: list[Subscriber] = []
         self._watchers: list[Watcher] = []
@@ -175,24 +167,40 @@ class Session:
         self._paused_at: float | None = None  # host clock, while paused
         self.pauses: list[float] = []
         """How long each finished pause lasted (host seconds), for the session's record."""
-        self._target_override = hold_target_s
-        self._aim = Aim(tool=config.tool, full_scale_n=config.full_scale_n)
         self._kind = source.kind  # then only what the stream says (KindChanged)
-        self._light: LightProfile | None = None
-        self._unlit = config  # the config before the light profile (if on) scaled it
-        self._screening: ScreeningRecord | None = None  # answered this sitting
-        # Targets measured (or forgotten: None) this sitting, by (region, tool): the
-        # store's writer may not have caught up; after "forget all" the store is not asked.
-        self._measured: dict[tuple[str, str], PersonalTargets | None] = {}
-        self._forgot_all = False
-        self._lighter_due = False
-        self._point_target_s: float | None = config.target_s  # before any mode's halving
+        self._log = SittingLog(store, None)  # the writer comes once the first point is set
+        self.refusal: Refused | None = None
+        """The standing refusal of the last change, until a change is prescribed."""
+        if isinstance(start, PipelineConfig):
+            config = start
+            self._rx = Rx(
+                config.region.id,
+                tool=config.tool,
+                full_scale_n=config.full_scale_n,
+                hold_s=(config.hold_min_s, config.cap_s),
+                target_s=config.target_s,
+                override_s=hold_target_s,
+            )
+            self.provenance = Provenance("default", config.ceiling_capped, config.ceiling_n)
+        else:
+            rx = start if hold_target_s is None else replace(start, override_s=hold_target_s)
+            rx = replace(rx, personal=self._log.targets(rx.region_id, rx.tool))
+            first = prescribe(rx)
+            if isinstance(first, Refused):
+                raise CoachInputError(first.reason)
+            self._rx, config, self.provenance = rx, first.config, first.provenance
+        self.pipeline = Pipeline(config)
         self._closed_health: StoreHealth | None = None
         self._writer: StoreWriter | None = (
             None
             if store is None
             else store.begin_writer(source=source.moniker, kind=self._kind, region=config.region.id)
         )
+        self._log = SittingLog(store, self._writer)
+        if screening is not None:
+            refused = self.apply_screening(screening)
+            if refused is not None:
+                raise CoachInputError(refused.reason)
 
     @property
     def state(self) -> CoachState:
@@ -203,6 +211,11 @@ class Session:
     def config(self) -> PipelineConfig:
         """The targets the coach presses by now: region, band, ceiling, hold target."""
         return self.pipeline.config
+
+    @property
+    def rx(self) -> Rx:
+        """What the targets are prescribed from (the last change that was prescribed)."""
+        return self._rx
 
     @property
     def stats(self) -> SourceStats:
@@ -249,6 +262,17 @@ class Session:
         return None if self.kind is SourceKind.DEVICE else self.kind.name
 
     @property
+    def coaches(self) -> bool:
+        """A person presses on what this session says (a replay only shows a recording)."""
+        return self.kind is not SourceKind.REPLAY
+
+    @property
+    def screened(self) -> bool:
+        """Coaching is allowed: a replay, or screening answers that allow it this sitting."""
+        record = self._log.screening
+        return not self.coaches or (record is not None and record.outcome.coaching)
+
+    @property
     def session_id(self) -> int | None:
         """The store's row for this session, if there is a store and it has been written."""
         return None if self._writer is None else self._writer.session_id
@@ -274,16 +298,24 @@ class Session:
         also while no batch comes, each time the watchdog finds the silence (and at once
         when the link goes down), so sound and screen follow a silence too (:attr:`now`).
 
-        For screens that draw a frame when there is something new (at most at their
-        own frame rate) rather than waking on a timer to find out; the same rules as
-        :meth:`subscribe`. Returns the function that stops watching.
+        The same rules as :meth:`subscribe`. Returns the function that stops watching.
         """
         return _register(self._watchers, callback)
 
     async def run(self) -> None:
-        """Drain the source until it closes, watching for silence meanwhile."""
+        """Drain the source until it closes, watching for silence meanwhile.
+
+        Raises:
+            NotScreened: the session coaches a live tool and has no screening decision
+                that allows it (nothing is read from the source).
+        """
         if self._running:
             raise RuntimeError("Session.run() is already running")
+        if not self.screened:
+            await self.source.close()
+            raise NotScreened(
+                "no screening answers allow coaching this sitting: answer the screening first"
+            )
         self._running = True
         self._aim_source()
         watchdog = asyncio.create_task(self._watch_silence(), name="knotmeter-silence-watchdog")
@@ -301,7 +333,21 @@ class Session:
 
     @property
     def tool(self) -> Tool:
-        return self._aim.tool
+        return self._rx.tool
+
+    @property
+    def mode(self) -> Mode:
+        return self._rx.mode
+
+    @property
+    def light(self) -> LightProfile | None:
+        """The light profile the screening switched on, or ``None`` (standard targets)."""
+        return self._rx.light
+
+    @property
+    def own_targets(self) -> PersonalTargets | None:
+        """The person's measured targets the coach presses by now, if any."""
+        return self.provenance.personal
 
     async def tare(self) -> TareResult:
         """Zero the force if the tool is still and unloaded; the result says why not.
@@ -312,102 +358,88 @@ class Session:
         """
         return self.pipeline.tare()
 
+    # -- targets: each change is one replace of the Rx, then prescribe --------------
+
     def set_region(
         self,
         region_id: str,
         *,
         target_s: float | None = None,
         hold_s: tuple[float, float] | None = None,
-    ) -> None:
-        """Move to the next point: its band and ceiling for the tool in use (the person's
-        own, if measured), and its hold target (or ``target_s``, a routine's hold for
-        this point) unless the user set one; ``hold_s`` is a routine point's advised
-        hold range (the region's otherwise).
+    ) -> Refused | None:
+        """Move to another point (a routine's ``target_s`` and advised ``hold_s``, else the
+        region's); the user's own hold target carries over, a go-lighter step does not."""
+        return self._change(self._at_point(region_id, self._rx.tool, target_s, hold_s))
 
-        Band and ceiling overrides were given for one region's tissue, so they reset;
-        a hold target is how long the user holds any point, so it carries over.
-
-        Raises:
-            CoachInputError: a neck or face point under the light profile.
-        """
-        if self._light is not None and not self._light.allows(region_id):
-            raise CoachInputError(
-                f"{region_id} is a neck or face point: not under the lighter coaching your "
-                "screening answers asked for; choose another point"
-            )
-        self._settle(self._move_to(region_id, target_s, hold_s))
-
-    def _move_to(
-        self, region_id: str, target_s: float | None, hold_s: tuple[float, float] | None
-    ) -> list[RoutineEvent]:
-        target = self._target_override if self._target_override is not None else target_s
-        self._aim = replace(self._aim, hold_s=hold_s)
-        self._point_target_s = target
-        return self._retarget(lambda aim: self._point_config(region_id, target, aim))
-
-    def set_tool(self, tool: Tool) -> None:
+    def set_tool(self, tool: Tool) -> Refused | None:
         """Press with ``tool`` from now on: the point's limits scale to its contact area."""
-        self._aim = replace(self._aim, tool=tool)
-        self._settle(self._rebuild())
+        region = self._rx.region_id
+        return self._change(replace(self._rx, tool=tool, personal=self._log.targets(region, tool)))
 
-    @property
-    def mode(self) -> Mode:
-        return self._aim.mode
+    def set_mode(self, mode: Mode) -> Refused | None:
+        """Coach in ``mode`` from now on, on this point and the next."""
+        return self._change(replace(self._rx, mode=mode))
 
-    def set_mode(self, mode: Mode) -> None:
-        """Coach in ``mode`` from now on, on this point and the next (``modes.apply_mode``)."""
-        self._aim = replace(self._aim, mode=mode)
-        self._settle(self._rebuild())
+    def use_targets(self, targets: PersonalTargets) -> Refused | None:
+        """Keep the person's measured targets and press by them from now on."""
+        self._log.save_targets(targets)
+        return self._change(replace(self._rx, personal=targets))
 
-    def _rebuild(self) -> list[RoutineEvent]:
-        """This point's config again from what it is built of (a mode applies once)."""
-        region_id, target = self.pipeline.config.region.id, self._point_target_s
-        return self._retarget(lambda aim: self._point_config(region_id, target, aim))
-
-    def use_targets(self, targets: PersonalTargets) -> None:
-        """Keep the person's measured targets and press by them from now on; the hold
-        target (the user's, or the routine point's) stays as it is."""
-        self._measured[targets.region_id, targets.tool] = targets
-        if self._writer is not None:
-            self._writer.save_targets(targets)
-        region_id, target = self.pipeline.config.region.id, self._point_target_s
-        self._settle(self._retarget(lambda aim: _config(region_id, targets, target, aim)))
-
-    @property
-    def own_targets(self) -> PersonalTargets | None:
-        """The person's measured targets for this point and tool, if any (this sitting's
-        first, then the store's); ``None`` means the coach presses by the defaults."""
-        try:
-            return self._targets_for(self.pipeline.config.region.id, self._aim.tool)
-        except KnotmeterError:  # a damaged store: the title says "default", coaching goes on
-            return None
-
-    def forget_targets(self, *, everywhere: bool = False) -> None:
+    def forget_targets(self, *, everywhere: bool = False) -> Refused | None:
         """Forget the measured targets of this point (every tool), or of every point:
         the defaults apply from now on, here and in the store."""
-        region = self.pipeline.config.region.id
-        if everywhere:
-            self._measured.clear()
-            self._forgot_all = True
-        else:
-            self._measured.update(((region, tool.value), None) for tool in Tool)
-        if self._writer is not None:
-            self._writer.forget_targets(None if everywhere else region)
-        self._settle(self._rebuild())
+        self._log.forget_targets(None if everywhere else self._rx.region_id)
+        return self._change(replace(self._rx, personal=None))
 
-    def _targets_for(self, region_id: str, tool: Tool) -> PersonalTargets | None:
-        """This sitting's measured targets before the store's."""
-        key = (region_id, tool.value)
-        if key in self._measured:
-            return self._measured[key]
-        if self._forgot_all or self.store is None:
-            return None
-        return self.store.targets(*key)
+    def preview(self, region_id: str) -> Prescription | Refused:
+        """What moving to ``region_id`` would prescribe now (the point picker's list)."""
+        return prescribe(self._at_point(region_id, self._rx.tool, None, None))
 
-    @property
-    def light(self) -> LightProfile | None:
-        """The light profile the screening switched on, or ``None`` (standard targets)."""
-        return self._light
+    def _at_point(
+        self, region_id: str, tool: Tool, target_s: float | None, hold_s: tuple[float, float] | None
+    ) -> Rx:
+        return replace(
+            self._rx,
+            region_id=region_id,
+            tool=tool,
+            target_s=target_s,
+            hold_s=hold_s,
+            personal=self._log.targets(region_id, tool),
+            lighter=0,
+        )
+
+    def _change(self, rx: Rx, *, fact: bool = False) -> Refused | None:
+        changes, refused = self._prescribe(rx, fact=fact)
+        self._settle(changes)
+        return refused
+
+    def _prescribe(
+        self, rx: Rx, *, fact: bool = False
+    ) -> tuple[list[RoutineEvent], Refused | None]:
+        """Commit ``rx`` and move the pipeline to its prescription, or publish why not.
+
+        A ``fact`` (the tool's range) is kept even when refused: the pipeline keeps its
+        targets and learns the range, so saturation still fires. The hold in progress
+        ends and is published before the move, so it is filed under its own point.
+        """
+        got = prescribe(rx)
+        if isinstance(got, Refused):
+            self.refusal = got
+            self._emit(TargetsRefused(self._now, got.reason))
+            if not fact:
+                return [], got
+            self._rx = rx
+            return self._reconfigure(replace(self.config, full_scale_n=rx.full_scale_n)), got
+        self._rx, self.provenance, self.refusal = rx, got.provenance, None
+        return self._reconfigure(got.config), None
+
+    def _reconfigure(self, config: PipelineConfig) -> list[RoutineEvent]:
+        changes = self._publish(self.pipeline.stop_hold(), None)
+        changes += self._publish(self.pipeline.reconfigure(config), None)
+        self._aim_source()
+        return changes
+
+    # -- screening ------------------------------------------------------------------
 
     def screening(self) -> ScreeningRecord | None:
         """The newest screening answers: given this sitting, else the store's.
@@ -415,8 +447,8 @@ class Session:
         Raises:
             KnotmeterError: the store cannot be read.
         """
-        if self._screening is not None or self.store is None:
-            return self._screening
+        if self._log.screening is not None or self.store is None:
+            return self._log.screening
         return self.store.latest_screening()
 
     def light_refusal(self, light: LightProfile | None) -> str | None:
@@ -424,7 +456,7 @@ class Session:
         or in the routine), or ``None``."""
         if light is None:
             return None
-        points = [self._unlit.region]
+        points = [self.config.region]
         if self.routine is not None:
             points += [point.region for point in self.routine.plan.points]
         barred = list(dict.fromkeys(r.name for r in points if not light.allows(r.id)))
@@ -435,52 +467,20 @@ class Session:
             "start on another point or routine (`knotmeter --region`, `--plan`)"
         )
 
-    def apply_screening(self, screening: ScreeningRecord) -> None:
-        """Press by ``screening``'s light profile from now on, and keep it (off the alarm
-        path once running).
-
-        Raises:
-            CoachInputError: the light profile rules out a point of this session
-                (:meth:`light_refusal`); nothing changes.
-            KnotmeterError: the store could not keep the answers (they hold this
-                sitting all the same).
+    def apply_screening(self, screening: ScreeningRecord) -> Refused | None:
+        """Press by ``screening``'s decision from now on (its light profile, if any), and
+        keep it with this sitting (through the writer's queue); a refusal changes nothing.
         """
-        light = screening.outcome.light
-        refusal = self.light_refusal(light)
+        refusal = self.light_refusal(screening.outcome.light)
         if refusal is not None:
-            raise CoachInputError(refusal)
-        self._screening = screening
-        self._light = light
-        unlit = self._unlit
-        self._settle(self._retarget(lambda _aim: unlit))
-        if self._writer is not None and self._running:
-            self._writer.save_screening(screening)
-        elif self.store is not None:
-            self.store.save_screening(screening)
+            return Refused(refusal)
+        refused = self._change(replace(self._rx, light=screening.outcome.light))
+        if refused is not None:
+            return refused
+        self._log.save_screening(screening)
+        return None
 
-    def _point_config(self, region_id: str, target_s: float | None, aim: Aim) -> PipelineConfig:
-        """The point's config, from targets measured this sitting before the store's."""
-        return _config(region_id, self._targets_for(region_id, aim.tool), target_s, aim)
-
-    def _retarget(self, build: Callable[[Aim], PipelineConfig]) -> list[RoutineEvent]:
-        """Move the pipeline to ``build(aim)`` and publish what that ends; returns what
-        the routine makes of it, for :meth:`_settle` to apply. A config the tool cannot
-        coach keeps the current one (logged).
-
-        The hold in progress is ended and published before the move, so it is filed
-        under the point it was pressed on.
-        """
-        try:
-            unlit = build(self._aim)
-            config = unlit if self._light is None else apply_light_profile(unlit, self._light)
-        except CoachInputError:
-            _log.exception("cannot coach with the new targets; keeping the current ones")
-            return []
-        self._unlit = unlit
-        changes = self._publish(self.pipeline.stop_hold(), None)
-        changes += self._publish(self.pipeline.reconfigure(config), None)
-        self._aim_source()
-        return changes
+    # -- the routine and the person's commands ---------------------------------------
 
     def advance_routine(self) -> None:
         """The person's "next" in the routine (warm-up done, spot found, move done, skip)."""
@@ -515,31 +515,25 @@ class Session:
             self.source.pause(paused)
 
     def rate_pain(self, score: int) -> None:
-        """Log a 1-10 pain rating with the current or last hold; ``ValueError`` outside 1-10.
+        """Rate the current or last hold 1-10 (``ValueError`` outside); a second rating of
+        the same hold replaces the first, and takes back its go-lighter step if it falls
+        under 7/10.
 
         "Current" is as subscribers saw it: a rating given while handling a
         ``HoldStarted`` goes to that hold. Before any hold, it waits for the first.
         """
         check_pain_score(score)
-        if self._writer is not None:
-            self._writer.rate_pain(score, self._hold_t)
-        if score >= HOLD_PAIN_TOO_HIGH:
-            self._lighter_due = True
-            self._settle(())
+        if (
+            self._log.rate(self._hold_t, self._rx.region_id, score) < 0 and self._rx.lighter
+        ):  # a correction: the step it took goes back
+            self._change(replace(self._rx, lighter=self._rx.lighter - 1))
+        self._settle(())
 
     def record_outcome(self, moment: Moment, outcome: Outcome) -> None:
         """The complaint rated at the routine's start or retest, kept with this session
         under the routine's plan (without a routine there is no plan to judge)."""
         if self.routine is not None and self._writer is not None:
             self._writer.record_outcome(self.routine.plan.id, moment, outcome)
-
-    def _go_lighter(self) -> list[RoutineEvent]:
-        """After a hold rated 7/10 or more the next one on this point starts a level lower
-        (``modes.one_level_lighter``); :meth:`_settle` waits until no hold runs, so a
-        hold is not moved under the person."""
-        self._lighter_due = False
-        current = self.pipeline.config
-        return self._retarget(lambda _aim: one_level_lighter(current))
 
     async def close(self) -> None:
         """Stop the source, wait for the drain to end, and close the session's record:
@@ -582,9 +576,8 @@ class Session:
                 self._emit(item)
             case DeviceInfo():
                 self._info = item
-                if item.full_scale_n != self._aim.full_scale_n:
-                    self._aim = replace(self._aim, full_scale_n=item.full_scale_n)
-                    self._settle(self._rebuild())  # the same point, inside the tool's range
+                if item.full_scale_n != self._rx.full_scale_n:  # the same point, in range
+                    self._change(replace(self._rx, full_scale_n=item.full_scale_n), fact=True)
                 self._emit(item)
             case KindChanged(kind=kind):
                 self._follow_kind(kind)
@@ -663,8 +656,9 @@ class Session:
                 if isinstance(change, StepChanged) and change.step is Step.FIND:
                     due.extend(self._to_routine_point(change))
                 self._emit(change)
-            elif self._lighter_due and not self.pipeline.state.hold.active:
-                due.extend(self._go_lighter())
+            elif self._log.lighter_due and not self.pipeline.state.hold.active:
+                self._log.take_lighter_step()  # the next hold here starts a level lower
+                due.extend(self._prescribe(replace(self._rx, lighter=self._rx.lighter + 1))[0])
             else:
                 return
 
@@ -672,10 +666,8 @@ class Session:
         assert self.routine is not None
         assert change.point_index is not None
         point = self.routine.plan.points[change.point_index]
-        self._aim = replace(self._aim, tool=point.tool)
-        return self._move_to(
-            point.region.id, point.hold_min_s, (point.hold_min_s, point.hold_max_s)
-        )
+        hold_s = (point.hold_min_s, point.hold_max_s)
+        return self._prescribe(self._at_point(point.region.id, point.tool, hold_s[0], hold_s))[0]
 
     def _call_watchers(self) -> None:
         for watcher in tuple(self._watchers):

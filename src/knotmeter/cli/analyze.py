@@ -12,14 +12,16 @@ import json
 import math
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from knotmeter.bounds import bounded
 from knotmeter.core.config import PipelineConfig
 from knotmeter.core.cues import CueSchedule
-from knotmeter.core.errors import CoachInputError
 from knotmeter.core.events import AlarmKind, AlarmRaised, Event, HoldCompleted, HoldEnded
 from knotmeter.core.pipeline import Pipeline
+from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.prescription import Prescription, Refused, Rx, prescribe
 from knotmeter.core.records import event_record, newtons, seconds
 from knotmeter.core.regions import UnknownRegion, get_region, load_regions
 from knotmeter.core.samples import SampleBatch
@@ -115,18 +117,19 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         raise BadInput(
             f"{option}: the ceiling ({limit:g} N) must be above the band's high edge ({high:g} N)"
         )
-    try:
-        return PipelineConfig.for_region(
-            region.id,
-            band=band,
-            ceiling_n=ceiling,
-            target_s=target,
-            tool=Tool(args.tool),
-            full_scale_n=full_scale,
-        )
-    except CoachInputError as err:
+    tool = Tool(args.tool)
+    rx = Rx(region.id, tool=tool, target_s=target, full_scale_n=full_scale)
+    if band is not None or ceiling is not None:  # the user's own targets, as a PPT's
+        default = prescribe(replace(rx, full_scale_n=None))
+        assert isinstance(default, Prescription)  # a region's defaults always prescribe
+        low, high = band or (default.config.band_low_n, default.config.band_high_n)
+        limit = ceiling or default.config.ceiling_n
+        rx = replace(rx, personal=PersonalTargets(region.id, low, low, high, limit, tool.value))
+    prescribed = prescribe(rx)
+    if isinstance(prescribed, Refused):
         option = "--range" if full_scale is not None else "--band"
-        raise BadInput(f"{option}: {err}") from None
+        raise BadInput(f"{option}: {prescribed.reason}")
+    return prescribed.config
 
 
 def _summary(

@@ -211,7 +211,8 @@ def launch(
 
     ``opener`` turns the moniker into a source (default: the source registry).
     """
-    from knotmeter.session import Aim, Session, region_config
+    from knotmeter.core.prescription import Rx
+    from knotmeter.session import Session
     from knotmeter.sound import Speaker, follow
     from knotmeter.sources import discover_tools, open_source
     from knotmeter.store import SessionStore
@@ -219,8 +220,12 @@ def launch(
 
     fmt = ForceFormat(Unit(view.unit), view.area_cm2)
     first = None if view.plan is None else view.plan.points[0]
-    aim = Aim(
-        tool=view.tool, hold_s=None if first is None else (first.hold_min_s, first.hold_max_s)
+    start = Rx(
+        view.region,
+        tool=view.tool,
+        hold_s=None if first is None else (first.hold_min_s, first.hold_max_s),
+        target_s=None if first is None else first.hold_min_s,
+        mode=view.mode,
     )
     with contextlib.ExitStack() as cleanup:
         store = cleanup.enter_context(SessionStore())
@@ -228,21 +233,15 @@ def launch(
         if speaker is not None:
             cleanup.callback(speaker.close)
         notice = NO_PLAYER if view.sound and speaker is None else None
-        first_hold_s = None if first is None else first.hold_min_s
-        config = region_config(
-            view.region, target_s=view.target_s or first_hold_s, store=store, aim=aim
-        )
 
         def connect(moniker: str) -> Session:
             session = Session(
                 (opener or open_source)(moniker),
-                config,
+                start,
                 store=store,
                 hold_target_s=view.target_s,
                 plan=view.plan,
             )
-            if view.mode is not Mode.NORMAL:
-                session.set_mode(view.mode)
             if speaker is not None:
                 follow(session, speaker)
             return session

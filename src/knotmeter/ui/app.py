@@ -22,7 +22,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from knotmeter.core.errors import CoachInputError
 from knotmeter.core.modes import Mode
 from knotmeter.core.regions import load_regions
 from knotmeter.core.tools import Tool
@@ -132,11 +131,12 @@ class KnotmeterApp(App[None]):
         self._go_live(session)
 
     def _go_live(self, session: Session) -> None:
-        """The live screen, after the screening unless current answers allow coaching.
-
-        A session without a store (tests, embedding) has nowhere to keep answers and
-        is not screened; the dashboard always has one.
-        """
+        """The live screen, after the screening unless the session was built screened (a
+        replay needs none) or current answers allow coaching (``core/screening`` decides:
+        the session refuses to run unscreened)."""
+        if session.screened:
+            self._screened(session, None)
+            return
         try:
             stored = session.screening()
         except KnotmeterError as err:  # asked again, rather than coaching unscreened
@@ -144,9 +144,7 @@ class KnotmeterApp(App[None]):
             stored = None
         if stored is not None and not stored.current(datetime.now(UTC)):
             stored = None  # older than 30 days: asked again
-        if session.store is None or (
-            stored is not None and stored.outcome.coaching and _refusal(session, stored) is None
-        ):
+        if stored is not None and stored.outcome.coaching and _refusal(session, stored) is None:
             self._screened(session, stored)
             return
         screen = ScreeningScreen(lambda record: _refusal(session, record), stored=stored)
@@ -155,13 +153,10 @@ class KnotmeterApp(App[None]):
     def _screened(self, session: Session, record: ScreeningRecord | None) -> None:
         """Press by the answers (the light profile, if any), then go (or stay) live."""
         if record is not None:
-            try:
-                session.apply_screening(record)
-            except CoachInputError as err:  # the screen checked; a race only
-                self.notify(str(err), severity="error", timeout=15)
+            refused = session.apply_screening(record)
+            if refused is not None:  # the screen checked; a race only
+                self.notify(refused.reason, severity="error", timeout=15)
                 return
-            except KnotmeterError as err:  # they hold this sitting all the same
-                self.notify(f"Screening answers not saved: {err}", severity="warning")
         live = next((s for s in self.screen_stack if isinstance(s, LiveScreen)), None)
         if live is not None:
             live.redraw()
@@ -279,7 +274,7 @@ class KnotmeterApp(App[None]):
         for region in load_regions().values():
             yield SystemCommand(
                 f"Treat: {region.name}",
-                region_targets(region),
+                region_targets(screen.session.preview(region.id)),
                 partial(screen.set_region, region.id),
                 discover=False,
             )

@@ -61,3 +61,6 @@ STEP_LABELS: dict[Step, str] = {
     Step.DONE: "Done",
 }
 """The routine's steps as the routine line names them (the instruction follows)."""
+
+REFUSED_INSTRUCTION = "No targets here for this tool: change the tool or the point (see above)"
+"""The instruction while the targets are refused: never a push toward a band it cannot coach."""

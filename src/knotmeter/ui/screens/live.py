@@ -35,7 +35,6 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from knotmeter.core.alarms import HARD_ALARMS
-from knotmeter.core.errors import CoachInputError
 from knotmeter.core.events import (
     AlarmCleared,
     AlarmKind,
@@ -45,6 +44,7 @@ from knotmeter.core.events import (
 )
 from knotmeter.core.modes import Mode
 from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.prescription import Refused
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged
 from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
@@ -53,7 +53,7 @@ from knotmeter.core.state import CoachState, HoldState
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.history import days_of_holds
-from knotmeter.session import LinkChanged, Session, SessionEvent
+from knotmeter.session import DeviceInfo, LinkChanged, Session, SessionEvent, TargetsRefused
 from knotmeter.store import Moment
 from knotmeter.ui.commands import ROUTINE_ACTIONS, bindings
 from knotmeter.ui.display import ForceFormat
@@ -83,6 +83,7 @@ from knotmeter.ui.wording import (
     EASE_OFF_INSTRUCTION,
     INSTRUCTIONS,
     PAUSED_INSTRUCTION,
+    REFUSED_INSTRUCTION,
     STALE_INSTRUCTION,
     ZONE_WORDS,
 )
@@ -131,7 +132,7 @@ class LiveScreen(Screen[None]):
         self._alarms: frozenset[AlarmKind] = frozenset()
         self._drawn_state: CoachState | None = None
         self._detailed_state: CoachState | None = None
-        self._instruction_shown: tuple[Zone, bool, bool, bool] | None = None
+        self._instruction_shown: tuple[Zone, bool, bool, bool, str] | None = None
         self._title = Static(id="title")
         self._zone = TextLine(id="zone", classes="far-only")
         self._far_force = BigText(id="far-force")
@@ -140,6 +141,7 @@ class LiveScreen(Screen[None]):
         self._far_hold_caption = TextLine(id="far-hold-caption")
         self._rate = TextLine(id="rate")
         self._banner = AlarmBanner(id="banner")
+        self._refused = TextLine(id="refused")  # a standing refusal of the targets
         self._readout = ForceReadout(id="readout")
         self._hold = HoldPanel(id="hold")
         self._instruction = TextLine(id="instruction")
@@ -157,6 +159,7 @@ class LiveScreen(Screen[None]):
         if self._routine is not None:
             yield self._routine
         yield self._banner
+        yield self._refused
         yield self._zone
         with Horizontal(id="far-main", classes="far-only"):
             yield self._far_force
@@ -237,6 +240,8 @@ class LiveScreen(Screen[None]):
                 self._draw_banner()
                 self._draw_status()
                 self._draw_instruction(self.session.state)
+            case TargetsRefused() | DeviceInfo():
+                self.redraw()  # the refusal stands, or the range capped the targets
             case HoldCompleted():
                 self.notify(EASE_OFF_INSTRUCTION)
             case StepChanged(t=t, step=step):
@@ -352,7 +357,8 @@ class LiveScreen(Screen[None]):
         zone = state.zone
         done = state.hold.complete and state.hold.active
         holding = state.hold.active and not done
-        shown = (zone, self.session.link in DEAD_LINK_BANNERS, done, holding)
+        refusal = self.session.refusal
+        shown = (zone, self.session.link in DEAD_LINK_BANNERS, done, holding, str(refusal))
         if shown == self._instruction_shown:
             return
         self._instruction_shown = shown
@@ -364,7 +370,12 @@ class LiveScreen(Screen[None]):
             return
         self._zone.set_classes(f"far-only zone-{zone}")
         self._zone.set(ZONE_WORDS[zone])
-        if shown[1]:
+        if refusal is not None:  # never "press a little more" toward a band it cannot coach
+            self._instruction.set(REFUSED_INSTRUCTION)
+            self._instruction.set_classes("zone-over_ceiling")
+            self._zone.set("NO TARGETS")
+            self._zone.set_classes("far-only zone-over_ceiling")
+        elif shown[1]:
             self._instruction.set(STALE_INSTRUCTION)
             self._instruction.set_classes("stale")
             self._zone.set("NOT LIVE")
@@ -386,11 +397,11 @@ class LiveScreen(Screen[None]):
         state = self.session.state
         fmt = self.fmt
         region = config.region
-        own = self.session.own_targets
+        own = self.session.provenance.personal
         measured = None if own is None else own.measured_on
         whose = (
             " (default)"
-            if own is None
+            if own is None or self.session.provenance.band == "default"
             else " (yours)"
             if measured is None
             else f" (yours, measured {measured.day} {measured:%b})"
@@ -418,6 +429,11 @@ class LiveScreen(Screen[None]):
     def _draw_banner(self) -> None:
         self._banner.show(self._alarms, self.session.link)
 
+    def _draw_refusal(self) -> None:
+        refusal = self.session.refusal
+        self._refused.set("" if refusal is None else f"!!  {refusal.reason}  !!")
+        self._refused.set_class(refusal is not None, "-on")
+
     def _draw_status(self) -> None:
         stats = self.session.stats
         self._status.show(
@@ -438,6 +454,8 @@ class LiveScreen(Screen[None]):
     def redraw(self) -> None:
         """Draw everything again, e.g. after a unit or region change, or (un)pausing."""
         self._draw_title()
+        self._draw_refusal()
+        self._instruction_shown = None
         self._draw_state(self.session.state)
         self._draw_banner()
         self._draw_status()
@@ -471,13 +489,21 @@ class LiveScreen(Screen[None]):
 
     def set_tool(self, tool: Tool) -> None:
         """Press with another tool: its limits for this point (the palette's Tool: …)."""
-        self.session.set_tool(tool)
-        self.redraw()
+        if self._refused_change(self.session.set_tool(tool)):
+            return
         self.notify(f"Tool: {tool}; this point's band and ceiling follow it")
+
+    def _refused_change(self, refused: Refused | None) -> bool:
+        """Redraw after a change of targets; say why, if it was refused."""
+        self.redraw()
+        if refused is not None:
+            self.notify(refused.reason, severity="error", timeout=15)
+        return refused is not None
 
     def action_region(self) -> None:
         current = self.session.config.region.id
-        self.app.push_screen(RegionPicker(load_regions(), current), self._picked_region)
+        picker = RegionPicker(load_regions(), current, self.session.preview)
+        self.app.push_screen(picker, self._picked_region)
 
     def _picked_region(self, region_id: str | None) -> None:
         if region_id is not None:
@@ -486,12 +512,7 @@ class LiveScreen(Screen[None]):
     def set_region(self, region_id: str) -> None:
         """Move on to another point: its band, ceiling and hold target; a point the light
         profile rules out is refused with the reason."""
-        try:
-            self.session.set_region(region_id)
-        except CoachInputError as err:
-            self.notify(str(err), severity="warning", timeout=10)
-            return
-        self.redraw()
+        self._refused_change(self.session.set_region(region_id))
 
     def action_units(self) -> None:
         self.fmt = self.fmt.next()
@@ -545,8 +566,8 @@ class LiveScreen(Screen[None]):
     def _measured(self, targets: PersonalTargets | None) -> None:
         if targets is None:
             return
-        self.session.use_targets(targets)
-        self.redraw()
+        if self._refused_change(self.session.use_targets(targets)):
+            return
         self.notify(
             f"Your band is {self.fmt.number(targets.band_low_n)}-"
             f"{self.fmt.text(targets.band_high_n)} here, ceiling {self.fmt.text(targets.ceiling_n)}"
@@ -570,14 +591,14 @@ class LiveScreen(Screen[None]):
 
     def set_mode(self, mode: Mode) -> None:
         """Flare, tender or normal from now on: the band, ceiling and holds follow."""
-        self.session.set_mode(mode)
-        self.redraw()
+        if self._refused_change(self.session.set_mode(mode)):
+            return
         self.notify(f"Mode: {MODE_NOTES.get(mode, 'normal band and holds')}")
 
     def forget_targets(self, *, everywhere: bool = False) -> None:
         """Forget the measured band here (or everywhere): the defaults apply again."""
-        self.session.forget_targets(everywhere=everywhere)
-        self.redraw()
+        if self._refused_change(self.session.forget_targets(everywhere=everywhere)):
+            return
         where = "every point" if everywhere else self.session.config.region.name
         self.notify(f"Measured bands forgotten on {where}: the default band applies")
 

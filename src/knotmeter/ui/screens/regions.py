@@ -1,8 +1,9 @@
-"""Choosing the point being treated: each region with its band, ceiling and hold."""
+"""Choosing the point being treated: each region with its band, ceiling and hold as they
+would be prescribed now (the tool in use, its range, the mode, the light profile)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from textual import on
@@ -13,14 +14,21 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from knotmeter.core.prescription import Prescription, Refused
 from knotmeter.core.regions import Region
 
+Preview = Callable[[str], Prescription | Refused]
+"""What moving to a region would prescribe now (``Session.preview``)."""
 
-def region_targets(region: Region) -> str:
-    """The region's defaults in one line: band, ceiling and hold range."""
+
+def region_targets(prescribed: Prescription | Refused) -> str:
+    """A point's targets in one line (band, ceiling, hold range), or why it is refused."""
+    if isinstance(prescribed, Refused):
+        return f"refused: {prescribed.reason}"
+    config = prescribed.config
     return (
-        f"band {region.band_low_n:g}-{region.band_high_n:g} N   ceiling {region.ceiling_n:g} N"
-        f"   hold {region.hold_min_s:g}-{region.hold_max_s:g} s"
+        f"band {config.band_low_n:.0f}-{config.band_high_n:.0f} N   "
+        f"ceiling {config.ceiling_n:.0f} N   hold {config.hold_min_s:g}-{config.cap_s:g} s"
     )
 
 
@@ -29,17 +37,21 @@ class RegionPicker(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Back")]
 
-    def __init__(self, regions: Mapping[str, Region], current: str) -> None:
+    def __init__(self, regions: Mapping[str, Region], current: str, preview: Preview) -> None:
         super().__init__()
         self._regions = regions
         self._current = current
+        self._preview = preview
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("Which point are you treating?", classes="dialog-title")
             options = OptionList(
                 *(
-                    Option(f"{region.name:<24} {region_targets(region)}", id=region.id)
+                    Option(
+                        f"{region.name:<24} {region_targets(self._preview(region.id))}",
+                        id=region.id,
+                    )
                     for region in self._regions.values()
                 )
             )

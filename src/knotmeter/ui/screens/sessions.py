@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from knotmeter.charts import ChartStyle, HoldMark, TraceMarks, Zones, trace_chart
-from knotmeter.core.config import PipelineConfig
+from knotmeter.core.prescription import Prescription, Rx, prescribe
 from knotmeter.core.regions import UnknownRegion
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import KnotmeterError
@@ -179,9 +179,11 @@ def _zones(conn: sqlite3.Connection, region: str, when: datetime) -> Zones:
     if own is not None:
         return Zones((own.band_low_n, own.band_high_n), own.ceiling_n)
     try:
-        config = PipelineConfig.for_region(region)
+        prescribed = prescribe(Rx(region))
     except UnknownRegion:  # left the region list since: no zones to draw
         return Zones((0.0, 0.0), 0.0)
+    assert isinstance(prescribed, Prescription)  # a region's defaults always prescribe
+    config = prescribed.config
     return Zones((config.band_low_n, config.band_high_n), config.ceiling_n)
 
 
