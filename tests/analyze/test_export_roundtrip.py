@@ -25,6 +25,7 @@ from knotmeter.core.config import PipelineConfig
 from knotmeter.core.provenance import SourceKind
 from knotmeter.session import Session
 from knotmeter.store import SessionStore, default_db_path
+from tests.screened import none_apply
 
 pytestmark = pytest.mark.pty
 
@@ -49,7 +50,7 @@ async def record_session(link: Path) -> int:
     )
     config = PipelineConfig.for_region(REGION, target_s=float(TARGET_S))
     with SessionStore(default_db_path()) as store:
-        session = Session(source, config, store=store)
+        session = Session(source, config, store=store, screening=none_apply())
         runner = asyncio.create_task(session.run())
         deadline = time.monotonic() + 60.0
         while session.state.t < TOOL_S or session.state.hold.active:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,9 @@ from firmware_host.source import CoachAim, LinkChanged, LinkState, SourceEvent, 
 from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.screening import ITEMS
 from knotmeter.session import Session
-from knotmeter.store import SessionStore
+from knotmeter.store import ScreeningRecord, SessionStore
 
 BATCH = 20
 
@@ -61,7 +63,14 @@ class EndlessPress:
 async def main(db: Path) -> None:
     with SessionStore(db) as store:
         source = EndlessPress()
-        session = Session(source, PipelineConfig.for_region("upper-trapezius"), store=store)
+        session = Session(
+            source,
+            PipelineConfig.for_region("upper-trapezius"),
+            store=store,
+            screening=ScreeningRecord(
+                datetime.now(UTC), dict.fromkeys((i.id for i in ITEMS), False), False
+            ),
+        )
 
         def acknowledged() -> int:
             health = session.store_health

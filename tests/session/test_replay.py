@@ -20,6 +20,7 @@ from knotmeter.replay import BATCH_S, ReplaySource
 from knotmeter.session import Session, SessionEvent
 from knotmeter.sources import open_source
 from knotmeter.store import SessionStore, SourceKind
+from tests.screened import none_apply
 
 TraceMaker = Callable[[float, list[tuple[float, float, float]]], tuple[Path, SampleBatch]]
 ONE_PRESS = [(1.0, 3.0, 52.0)]
@@ -153,7 +154,11 @@ async def test_a_replayed_sitting_matches_the_live_pipeline_and_is_stored_as_rep
     config = PipelineConfig.for_region("upper-trapezius", target_s=5.0)
     with SessionStore(tmp_path / "k.sqlite3") as store:
         session = Session(
-            ReplaySource(path, speed=math.inf), config, store=store, clock=FakeTime().clock
+            ReplaySource(path, speed=math.inf),
+            config,
+            store=store,
+            clock=FakeTime().clock,
+            screening=none_apply(),
         )
         assert (session.label, session.kind, session.source.kind) == (
             "REPLAY",
@@ -204,7 +209,9 @@ async def test_a_paused_session_stops_a_replay_without_calling_it_silence(
     trace_file: TraceMaker,
 ) -> None:
     path, _ = trace_file(20.0, ONE_PRESS)
-    session = Session(ReplaySource(path), PipelineConfig.for_region("upper-trapezius"))
+    session = Session(
+        ReplaySource(path), PipelineConfig.for_region("upper-trapezius"), screening=none_apply()
+    )
     moved = asyncio.Event()
     session.watch(moved.set)
     running = asyncio.create_task(session.run())

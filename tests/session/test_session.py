@@ -38,11 +38,13 @@ from knotmeter.core.events import (
 )
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.prescription import Prescription, Rx, prescribe
 from knotmeter.core.samples import FloatArray, SampleBatch
 from knotmeter.core.tools import Tool
 from knotmeter.replay import ReplaySource
-from knotmeter.session import Session, SessionEvent, region_config
+from knotmeter.session import Session, SessionEvent
 from knotmeter.store import SessionStore, SourceKind
+from tests.screened import none_apply
 
 RATE_HZ = 80.0
 REGION = "upper-trapezius"  # band 40-65 N, ceiling 110 N
@@ -164,7 +166,7 @@ async def test_events_fan_out_in_order(hand_source: HandSource) -> None:
         samples(4.0, 4.5, 130.0),  # over the ceiling
         samples(4.5, 6.0, 0.0),  # released
     ]
-    running = Running(Session(hand_source, config(), clock=ManualClock()))
+    running = Running(Session(hand_source, config(), clock=ManualClock(), screening=none_apply()))
     hand_source.push(LinkChanged(0.0, LinkState.LIVE), info, *presses[:3])
     hand_source.push(BatteryStatus(3.0, 3700), *presses[3:])
     await running.stop()
@@ -190,7 +192,9 @@ async def test_alarm_reaches_subscribers_while_the_crossing_batch_is_fed(
     and before the batch is written to disk (the writer thread stores it later)."""
     crossing = samples(2.0, 2.5, 130.0)
     with SessionStore(tmp_path / "k.sqlite3") as store:
-        session = Session(hand_source, config(), store=store, clock=ManualClock())
+        session = Session(
+            hand_source, config(), store=store, clock=ManualClock(), screening=none_apply()
+        )
         assert session.session_id is not None
         at_alarm: list[tuple[int, float, int]] = []
 
@@ -215,7 +219,7 @@ async def test_alarm_reaches_subscribers_while_the_crossing_batch_is_fed(
 
 async def test_silence_raises_signal_lost_from_the_watchdog(hand_source: HandSource) -> None:
     clock = ManualClock()
-    running = Running(Session(hand_source, config(), clock=clock))
+    running = Running(Session(hand_source, config(), clock=clock, screening=none_apply()))
     hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 1.0, 30.0))
     await hand_source.drained()
     last_t = running.session.state.t
@@ -238,7 +242,9 @@ async def test_link_down_raises_signal_lost_at_once_and_pauses_the_hold(
     hand_source: HandSource, down: LinkState
 ) -> None:
     clock = ManualClock()
-    running = Running(Session(hand_source, config(target_s=60.0), clock=clock))
+    running = Running(
+        Session(hand_source, config(target_s=60.0), clock=clock, screening=none_apply())
+    )
     before, after = samples(0.0, 4.0, 52.0), samples(4.3, 8.0, 52.0)  # a 0.3 s outage
     hand_source.push(LinkChanged(0.0, LinkState.LIVE), before)
     await hand_source.drained()
@@ -273,7 +279,11 @@ async def test_pain_ratings_land_on_the_right_hold_rows(
     path, _ = trace_file(40.0, [(1.0, 8.0, 52.0), (13.0, 8.0, 52.0), (25.0, 8.0, 52.0)])
     with SessionStore(tmp_path / "k.sqlite3") as store:
         session = Session(
-            ReplaySource(path, speed=math.inf), config(), store=store, clock=ManualClock()
+            ReplaySource(path, speed=math.inf),
+            config(),
+            store=store,
+            clock=ManualClock(),
+            screening=none_apply(),
         )
         holds: list[Event] = []
 
@@ -301,14 +311,16 @@ def test_pain_outside_1_to_10_is_refused_even_without_a_store(
     hand_source: HandSource, score: int
 ) -> None:
     with pytest.raises(ValueError, match="1-10"):
-        Session(hand_source, config(), clock=ManualClock()).rate_pain(score)
+        Session(hand_source, config(), clock=ManualClock(), screening=none_apply()).rate_pain(score)
 
 
 async def test_next_point_ends_the_hold_under_the_old_region(
     hand_source: HandSource, tmp_path: Path
 ) -> None:
     with SessionStore(tmp_path / "k.sqlite3") as store:
-        running = Running(Session(hand_source, config(), store=store, clock=ManualClock()))
+        running = Running(
+            Session(hand_source, config(), store=store, clock=ManualClock(), screening=none_apply())
+        )
         hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 3.0, 52.0))
         await hand_source.drained()
         running.session.set_region("masseter")
@@ -324,7 +336,9 @@ def test_next_point_keeps_a_users_hold_target_and_resets_band_and_ceiling(
     hand_source: HandSource, target_s: float | None, kept: float
 ) -> None:
     start = PipelineConfig.for_region(REGION, band=(30.0, 50.0), ceiling_n=90.0, target_s=target_s)
-    session = Session(hand_source, start, clock=ManualClock(), hold_target_s=target_s)
+    session = Session(
+        hand_source, start, clock=ManualClock(), hold_target_s=target_s, screening=none_apply()
+    )
     session.set_region("masseter")
     masseter = PipelineConfig.for_region("masseter")  # band 10-18 N, ceiling 25 N, 30 s
     assert session.pipeline.config == dataclasses.replace(masseter, target_s=kept)
@@ -339,7 +353,9 @@ async def test_a_tool_that_turns_out_simulated_relabels_the_session(tmp_path: Pa
     ):
         # Opened as a plain port: only the tool's SIM- serial number gives it away.
         source = SerialSource("serial:ttyKNOT0", str(server.link_path), BinaryDriver())
-        session = Session(source, config(), store=store, clock=ManualClock())
+        session = Session(
+            source, config(), store=store, clock=ManualClock(), screening=none_apply()
+        )
         labelled_at_start = session.label
         at_info: list[str | None] = []
 
@@ -363,7 +379,7 @@ def stored_kind(db: Path) -> str:
 
 
 async def test_tare_is_software_only(hand_source: HandSource) -> None:
-    running = Running(Session(hand_source, config(), clock=ManualClock()))
+    running = Running(Session(hand_source, config(), clock=ManualClock(), screening=none_apply()))
     hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 2.0, 4.0))
     await hand_source.drained()
     assert await running.session.tare()  # HandSource.tare would raise if called
@@ -378,7 +394,13 @@ async def test_close_keeps_a_hold_cut_short_and_the_samples(
 ) -> None:
     with SessionStore(tmp_path / "k.sqlite3") as store:
         running = Running(
-            Session(hand_source, config(target_s=60.0), store=store, clock=ManualClock())
+            Session(
+                hand_source,
+                config(target_s=60.0),
+                store=store,
+                clock=ManualClock(),
+                screening=none_apply(),
+            )
         )
         hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 6.0, 52.0))
         await hand_source.drained()
@@ -397,7 +419,7 @@ async def test_close_keeps_a_hold_cut_short_and_the_samples(
 async def test_a_broken_subscriber_does_not_silence_the_others(
     hand_source: HandSource, caplog: pytest.LogCaptureFixture
 ) -> None:
-    session = Session(hand_source, config(), clock=ManualClock())
+    session = Session(hand_source, config(), clock=ManualClock(), screening=none_apply())
 
     def broken(event: SessionEvent) -> None:
         raise RuntimeError("widget gone")
@@ -412,7 +434,7 @@ async def test_a_broken_subscriber_does_not_silence_the_others(
 
 
 async def test_unsubscribe_stops_delivery(hand_source: HandSource) -> None:
-    session = Session(hand_source, config(), clock=ManualClock())
+    session = Session(hand_source, config(), clock=ManualClock(), screening=none_apply())
     late: list[SessionEvent] = []
     unsubscribe = session.subscribe(late.append)
     running = Running(session)
@@ -425,16 +447,25 @@ async def test_unsubscribe_stops_delivery(hand_source: HandSource) -> None:
     assert BatteryStatus(1.0, 3600) in running.seen
 
 
-def test_a_point_with_measured_targets_uses_them(tmp_path: Path) -> None:
+async def test_a_point_with_measured_targets_uses_them(
+    hand_source: HandSource, tmp_path: Path
+) -> None:
     """The person's band and ceiling from a PPT measurement replace the region's defaults."""
+    default = prescribe(Rx("masseter"))
+    assert isinstance(default, Prescription)
     with SessionStore(tmp_path / "sessions.db") as store:
-        assert region_config(REGION, store=store) == PipelineConfig.for_region(REGION)
         store.save_targets(PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0))
-        config = region_config(REGION, target_s=30.0, store=store)
+        session = Session(
+            hand_source, Rx(REGION, target_s=30.0), store=store, screening=none_apply()
+        )
+        config = session.config
         assert (config.band_low_n, config.band_high_n, config.ceiling_n, config.target_s) == (
             45.0, 49.5, 63.0, 30.0,
         )  # fmt: skip
-        assert region_config("masseter", store=store) == PipelineConfig.for_region("masseter")
+        assert session.provenance.band == "yours"
+        session.set_region("masseter")
+        assert session.config == default.config
+        await session.close()
 
 
 class BrokenLink(HandSource):
@@ -448,7 +479,7 @@ class BrokenLink(HandSource):
 
 async def test_a_source_that_dies_never_leaves_the_link_saying_live() -> None:
     source = BrokenLink()
-    session = Session(source, config(), clock=ManualClock())
+    session = Session(source, config(), clock=ManualClock(), screening=none_apply())
     seen: list[SessionEvent] = []
     session.subscribe(seen.append)
     source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 1.0, 52.0))
@@ -466,7 +497,9 @@ async def test_measured_targets_serve_the_point_before_the_disk_has_them(
     """Going back to a point measured this sitting uses its targets even while the
     writer is still queuing them (a locked store)."""
     with SessionStore(tmp_path / "k.sqlite3") as store:
-        session = Session(hand_source, config(), store=store, clock=ManualClock())
+        session = Session(
+            hand_source, config(), store=store, clock=ManualClock(), screening=none_apply()
+        )
         with contextlib.closing(sqlite3.connect(store.path, isolation_level=None)) as other:
             other.execute("BEGIN IMMEDIATE")
             session.use_targets(PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0))
@@ -491,7 +524,7 @@ async def test_a_points_targets_follow_the_tool_in_use(
     hook = PersonalTargets(REGION, 30.0, 30.0, 33.0, 42.0, tool=Tool.HOOK.value)
     with SessionStore(tmp_path / "k.sqlite3") as store:
         store.save_targets(ball)
-        session = Session(hand_source, region_config(REGION, store=store), store=store)
+        session = Session(hand_source, Rx(REGION), store=store, screening=none_apply())
         assert session.pipeline.config.ceiling_n == 63.0
         session.set_tool(Tool.HOOK)
         hook_default = session.pipeline.config.ceiling_n
@@ -511,7 +544,7 @@ async def test_a_tools_range_caps_the_ceiling_and_a_clip_is_too_hard(
     drops under 90 % of the range, and a reading at full scale is a hard alarm."""
     info = DeviceInfo("1.0", "KM-9", "hx711", RATE_HZ, full_scale_n=150.0)
     glutes = PipelineConfig.for_region("gluteus-medius")
-    running = Running(Session(hand_source, glutes, clock=ManualClock()))
+    running = Running(Session(hand_source, glutes, clock=ManualClock(), screening=none_apply()))
     hand_source.push(LinkChanged(0.0, LinkState.LIVE), info, samples(0.0, 1.0, 0.0))
     await hand_source.drained()
     config = running.session.config

@@ -36,6 +36,7 @@ from knotmeter.sound import (
     follow,
     player_command,
 )
+from tests.screened import none_apply
 from tests.session.recording_player import Heard, heard, reads
 from tests.session.test_session import HandSource, ManualClock, Running, samples
 
@@ -186,7 +187,10 @@ class Followed:
         self.source = HandSource()
         self.clock = ManualClock()
         session = Session(
-            self.source, config or PipelineConfig.for_region(REGION), clock=self.clock
+            self.source,
+            config or PipelineConfig.for_region(REGION),
+            clock=self.clock,
+            screening=none_apply(),
         )
         follow(session, speaker)
         self.running = Running(session)

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.prescription import Rx
 from knotmeter.errors import BadInput
-from knotmeter.session import Session, region_config
+from knotmeter.session import Session
 from knotmeter.sources import open_source
+from tests.screened import none_apply
 
 pytestmark = pytest.mark.pty
 KNOTMETER = str(Path(sys.executable).with_name("knotmeter"))
@@ -41,7 +43,7 @@ to_band = 0.45
 async def session(tmp_path: Path) -> AsyncIterator[Session]:
     profile = tmp_path / "quick.toml"
     profile.write_text(QUICK_CALM)
-    session = Session(open_source(f"sim:{profile}"), region_config("upper-trapezius"))
+    session = Session(open_source(f"sim:{profile}"), Rx("upper-trapezius"), screening=none_apply())
     running = asyncio.create_task(session.run())
     yield session
     await session.close()

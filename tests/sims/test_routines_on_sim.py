@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from knotmeter.core.plans import get_plan, load_plans
+from knotmeter.core.prescription import Rx
 from knotmeter.core.routine import Step
-from knotmeter.session import Session, region_config
+from knotmeter.session import Session
 from knotmeter.sources import open_source
 from knotmeter.ui import ForceFormat, KnotmeterApp
+from tests.screened import none_apply
 
 pytestmark = pytest.mark.pty
 TARGET_S = 2.0
@@ -47,8 +49,14 @@ to_n = 0.0
 async def _run_to_done(plan_id: str, profile: Path) -> list[str]:
     """Run one routine in its own app; return the regions pressed, in order."""
     plan = get_plan(plan_id)
-    config = region_config(plan.points[0].region.id, target_s=TARGET_S)
-    session = Session(open_source(f"sim:{profile}"), config, hold_target_s=TARGET_S, plan=plan)
+    config = Rx(plan.points[0].region.id, target_s=TARGET_S)
+    session = Session(
+        open_source(f"sim:{profile}"),
+        config,
+        hold_target_s=TARGET_S,
+        plan=plan,
+        screening=none_apply(),
+    )
     app = KnotmeterApp(session=session, fmt=ForceFormat())
     routine = session.routine
     assert routine is not None

@@ -158,7 +158,13 @@ def build_rig(store_dir: Path, plan: Plan | None = None, *, device: bool = False
     )
     config = PipelineConfig.for_region(REGION, target_s=TARGET_S)
     session = Session(  # a frozen clock: silence never accrues
-        source, config, store=store, clock=lambda: 0.0, hold_target_s=TARGET_S, plan=plan
+        source,
+        config,
+        store=store,
+        clock=lambda: 0.0,
+        hold_target_s=TARGET_S,
+        plan=plan,
+        screening=none_apply(),
     )
     app = KnotmeterApp(session=session, fmt=ForceFormat())
     return Rig(source, session, app, store)
@@ -193,6 +199,6 @@ def session_for() -> Callable[[str], Session]:
 
     def connect(moniker: str) -> Session:
         config = PipelineConfig.for_region(REGION, target_s=TARGET_S)
-        return Session(ScriptedSource(moniker), config, clock=lambda: 0.0)
+        return Session(ScriptedSource(moniker), config, clock=lambda: 0.0, screening=none_apply())
 
     return connect
