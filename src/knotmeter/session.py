@@ -36,7 +36,7 @@ from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.prescription import Prescription, Provenance, Refused, Rx, prescribe
-from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
+from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged, StepRefused
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
 from knotmeter.core.screening import LightProfile
@@ -482,15 +482,26 @@ class Session:
 
     # -- the routine and the person's commands ---------------------------------------
 
-    def advance_routine(self) -> None:
-        """The person's "next" in the routine (warm-up done, spot found, move done, skip)."""
-        if self.routine is not None:
-            self._settle(self.routine.advance(self.pipeline.state.t))
+    def advance_routine(self) -> StepRefused | None:
+        """The person's "next" in the routine (warm-up done, spot found, move done, skip),
+        or why not (a hold is running: "next" would throw the point away)."""
+        return (
+            None
+            if self.routine is None
+            else self._step(self.routine.advance(self.pipeline.state.t))
+        )
 
-    def back_routine(self) -> None:
+    def back_routine(self) -> StepRefused | None:
         """The person's "back" in the routine (to the start of the point, or the one before)."""
-        if self.routine is not None:
-            self._settle(self.routine.back(self.pipeline.state.t))
+        return (
+            None if self.routine is None else self._step(self.routine.back(self.pipeline.state.t))
+        )
+
+    def _step(self, got: list[RoutineEvent] | StepRefused) -> StepRefused | None:
+        if isinstance(got, StepRefused):
+            return got
+        self._settle(got)
+        return None
 
     @property
     def paused(self) -> bool:

@@ -23,7 +23,11 @@ from knotmeter.core import (
 from knotmeter.core.plans import Move, Plan, PlanPoint, get_plan
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import (
+    AT_WARM_UP,
+    HOLD_RUNNING_BACK,
+    HOLD_RUNNING_NEXT,
     REP_S,
+    ROUTINE_DONE,
     WARM_UP_S,
     HoldCounted,
     Routine,
@@ -31,6 +35,7 @@ from knotmeter.core.routine import (
     RoutineState,
     Step,
     StepChanged,
+    StepRefused,
 )
 from knotmeter.core.tools import Tool
 from tests.core.conftest import PressMaker
@@ -85,7 +90,7 @@ def test_a_routine_runs_from_warm_up_to_done() -> None:
     assert routine.advance(300.0) == [StepChanged(300.0, Step.RETEST, None, None)]
     assert routine.state.instruction.startswith("Retest: Open wide")
     assert routine.advance(320.0) == [StepChanged(320.0, Step.DONE, None, None)]
-    assert routine.advance(330.0) == []
+    assert routine.advance(330.0) == ROUTINE_DONE
     assert routine.feed(hold(340.0, complete=True)) == []
     assert where(routine) == (Step.DONE, None, 0)
 
@@ -117,8 +122,9 @@ def test_next_during_a_hold_short_of_its_target_does_not_skip_the_point() -> Non
     routine.advance(1.0)
     routine.feed([HoldStarted(2.0)])
     assert routine.state.hold_open
-    assert routine.advance(30.0) == []
-    assert routine.back(30.0) == []
+    assert routine.advance(30.0) == HOLD_RUNNING_NEXT
+    assert routine.back(30.0) == HOLD_RUNNING_BACK
+    assert "A hold is running" in HOLD_RUNNING_NEXT.reason
     assert where(routine) == (Step.PRESS, 0, 0)
 
 
@@ -134,7 +140,7 @@ def test_a_hold_from_the_previous_point_does_not_count_for_the_next() -> None:
 
 def test_back_steps_to_the_start_of_the_point_then_the_one_before() -> None:
     routine = Routine(get_plan("jaw"), 0.0)
-    assert routine.back(0.5) == []
+    assert routine.back(0.5) == AT_WARM_UP
     assert routine.state.countdown_s == WARM_UP_S
     routine.advance(1.0)
     routine.feed(hold(2.0, complete=False))
@@ -192,7 +198,9 @@ def test_the_routine_drives_a_live_pipeline_like_the_dashboard(press: PressMaker
     def run(batch: SampleBatch) -> None:
         follow(routine.feed(pipeline.feed(batch)))
 
-    follow(routine.advance(0.0))
+    started = routine.advance(0.0)
+    assert not isinstance(started, StepRefused)
+    follow(started)
     # A 10 s press in the masseter's 10-18 N band: short of 30 s, press again.
     run(press([(0.0, 0.0), (1.0, 14.0), (11.0, 14.0), (12.0, 0.0), (15.0, 0.0)]))
     assert where(routine) == (Step.PRESS, 0, 0)
@@ -224,8 +232,15 @@ plans = st.lists(
 )
 
 Action = Callable[[Routine, float], list[RoutineEvent]]
+
+
+def steps(got: list[RoutineEvent] | StepRefused) -> list[RoutineEvent]:
+    """A refused "next" moves nothing (its words are tested above)."""
+    return [] if isinstance(got, StepRefused) else got
+
+
 ACTIONS: dict[str, Action] = {
-    "next": lambda routine, t: routine.advance(t),
+    "next": lambda routine, t: steps(routine.advance(t)),
     "started": lambda routine, t: routine.feed([HoldStarted(t)]),
     "completed": lambda routine, t: routine.feed([HoldCompleted(t, 60.0)]),
     "ended_complete": lambda routine, t: routine.feed([ended(t, complete=True)]),

@@ -67,6 +67,21 @@ RoutineEvent = StepChanged | HoldCounted
 
 
 @dataclass(slots=True, frozen=True)
+class StepRefused:
+    """The person's "next" or "back" was refused: ``reason`` says why and what to do."""
+
+    reason: str
+
+
+HOLD_RUNNING_NEXT = StepRefused(
+    "A hold is running: finish it or lift off first (n would skip the point)"
+)
+HOLD_RUNNING_BACK = StepRefused("A hold is running: lift off first, then b goes back a step")
+AT_WARM_UP = StepRefused("This is the routine's first step: nothing to go back to")
+ROUTINE_DONE = StepRefused("The routine is done: q ends the session and shows its summary")
+
+
+@dataclass(slots=True, frozen=True)
 class RoutineState:
     """The routine as a screen draws it; replaced (never mutated) on every change.
 
@@ -170,17 +185,17 @@ class Routine:
             self._state = self._snapshot()
         return out
 
-    def advance(self, t: float) -> list[RoutineEvent]:
+    def advance(self, t: float) -> list[RoutineEvent] | StepRefused:
         """The person's "next": warm-up done, spot found, skip this point, move done, finish.
 
         While pressing, "next" after the hold in progress reached its target counts
         that hold (the person is done with it; its ``HoldEnded`` is then ignored); during
-        a hold short of its target it does nothing (the point is not thrown away);
+        a hold short of its target it is refused (the point is not thrown away);
         between holds it skips the point (after the last point, on to the follow-up).
         """
         out: list[RoutineEvent] = []
         if self._hold_open and self._press is not _Press.EASE_OFF:
-            return out
+            return HOLD_RUNNING_NEXT
         match self._step:
             case Step.WARM_UP:
                 self._start_point(0, t, out)
@@ -197,22 +212,22 @@ class Routine:
             case Step.RETEST:
                 self._enter(Step.DONE, t, out)
             case Step.DONE:
-                return out
+                return ROUTINE_DONE
         self._state = self._snapshot()
         return out
 
-    def back(self, t: float) -> list[RoutineEvent]:
+    def back(self, t: float) -> list[RoutineEvent] | StepRefused:
         """The person's "back": to the start of this point (from press), to the previous
         point (from find), to the warm-up (from the first point's find), to the last
         point (from the move or the retest), to the move (from done). Nothing during a
-        hold."""
+        hold (each refusal says why)."""
         out: list[RoutineEvent] = []
         if self._hold_open:
-            return out
+            return HOLD_RUNNING_BACK
         last = len(self.plan.points) - 1
         match self._step:
             case Step.WARM_UP:
-                return out
+                return AT_WARM_UP
             case Step.FIND if self._index == 0:
                 self._index = None
                 self._enter(Step.WARM_UP, t, out)

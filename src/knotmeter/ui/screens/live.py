@@ -18,7 +18,6 @@ limit held back. A steady press then costs a handful of paints a second.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import gc
 import math
 import time
@@ -46,10 +45,10 @@ from knotmeter.core.modes import Mode
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.prescription import Refused
 from knotmeter.core.regions import load_regions
-from knotmeter.core.routine import HoldCounted, Step, StepChanged
+from knotmeter.core.routine import HoldCounted, Step, StepChanged, StepRefused
 from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
 from knotmeter.core.screening import STOP_WHILE_HOLDING, LightProfile
-from knotmeter.core.state import CoachState, HoldState
+from knotmeter.core.state import CoachState
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.history import days_of_holds
@@ -125,7 +124,6 @@ class LiveScreen(Screen[None]):
         self.fmt = fmt
         self.paused = False
         self.far: bool | None = None  # None: chosen by size at the first resize
-        self._point_t = -math.inf  # holds started before this belong to an earlier point
         self._frame_period_s = 1 / frame_hz
         self._frame_t = -math.inf  # when the last frame was drawn (monotonic seconds)
         self._frame_due = False
@@ -244,9 +242,7 @@ class LiveScreen(Screen[None]):
                 self.redraw()  # the refusal stands, or the range capped the targets
             case HoldCompleted():
                 self.notify(EASE_OFF_INSTRUCTION)
-            case StepChanged(t=t, step=step):
-                if step is Step.FIND:
-                    self._point_t = t  # the hold panel starts afresh on a new point
+            case StepChanged(step=step):
                 if step is Step.RETEST:
                     self.notify(RATE_AT_RETEST, timeout=15)
                 self.redraw()  # a new point has its own band, ceiling and hold
@@ -307,18 +303,10 @@ class LiveScreen(Screen[None]):
         hold = state.hold
         peak = hold.peak_n if hold.started_t is not None else None
         self._readout.show(state.force_n, peak, self.fmt)
-        self._hold.show(self._this_points(hold), state.t, (state.pressing_s, state.pressing_cap_s))
+        self._hold.show(hold, state.t, (state.pressing_s, state.pressing_cap_s))
         self._trace.show((state.band_low_n, state.band_high_n), state.ceiling_n, self.fmt)
         self._draw_rate(state)
         self._draw_far(state)
-
-    def _this_points(self, hold: HoldState) -> HoldState:
-        """The hold, unless it belongs to the point before: then no hold yet here."""
-        if hold.started_t is None or hold.started_t >= self._point_t:
-            return hold
-        return dataclasses.replace(
-            hold, active=False, started_t=None, in_band_s=0.0, peak_n=0.0, complete=False
-        )
 
     def _draw_rate(self, state: CoachState) -> None:
         """The live rate beside the gauge while the force rises (``fast_ramp`` judges it)."""
@@ -331,7 +319,7 @@ class LiveScreen(Screen[None]):
         if not self.far:
             return
         self._far_force.show(self.fmt.number(state.force_n).strip())
-        hold = self._this_points(state.hold)
+        hold = state.hold
         left = max(0.0, hold.target_s - hold.in_band_s)
         self._far_hold.show(f"{math.ceil(left)}")
         if hold.complete:
@@ -466,22 +454,15 @@ class LiveScreen(Screen[None]):
         return action not in ROUTINE_ACTIONS or self.session.routine is not None
 
     def action_next_step(self) -> None:
-        """``n``: refused while a hold at this point runs short of its target, so "I found
-        it" never throws the point away (the routine refuses; the screen says why)."""
-        if self._hold_running():
-            self.notify("A hold is running: finish it or lift off first (n would skip the point)")
-            return
-        self.session.advance_routine()
+        """``n``: the routine's next step, or why not (it never throws a point away)."""
+        self._say_refused(self.session.advance_routine())
 
     def action_back_step(self) -> None:
-        if self._hold_running():
-            self.notify("A hold is running: lift off first, then b goes back a step")
-            return
-        self.session.back_routine()
+        self._say_refused(self.session.back_routine())
 
-    def _hold_running(self) -> bool:
-        routine = self.session.routine
-        return routine is not None and routine.state.hold_open and not routine.state.hold_reached
+    def _say_refused(self, refused: StepRefused | None) -> None:
+        if refused is not None:
+            self.notify(refused.reason)
 
     async def action_tare(self) -> None:
         result = await self.session.tare()
@@ -520,7 +501,7 @@ class LiveScreen(Screen[None]):
 
     def action_pain(self, score: int) -> None:
         """Rate the hold in progress, or the last one; before any hold, say so."""
-        if self._this_points(self.session.state.hold).started_t is None:
+        if self.session.state.hold.started_t is None:
             self.notify(
                 "No hold to rate yet: press into the band first, then rate it 1-10 (0 is 10)"
             )
