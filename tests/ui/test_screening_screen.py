@@ -9,12 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 import pytest
 from textual.app import App
-from textual.screen import Screen
 from textual.widgets import Static
 
 from knotmeter.core.pipeline import PipelineConfig
@@ -25,6 +23,7 @@ from knotmeter.core.screening import ITEMS, STOP_WHILE_HOLDING
 from knotmeter.session import Session
 from knotmeter.store import ScreeningRecord, SessionStore
 from knotmeter.ui import ForceFormat, KnotmeterApp
+from knotmeter.ui.commands import palette
 from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.screens.screening import ScreeningScreen
 from tests.screened import none_apply
@@ -194,8 +193,7 @@ async def test_the_palette_answers_again_and_switches_the_light_profile(
         assert fresh.session.config.ceiling_n == pytest.approx(ceiling / 2)
         fresh.session.set_tool(fresh.session.tool)  # rebuilt from the unlit config: once
         assert fresh.session.config.ceiling_n == pytest.approx(ceiling / 2)
-        screen = cast("Screen[object]", fresh.app.screen)
-        commands = [c.title for c in fresh.app.get_system_commands(screen)]
+        commands = [entry.title for entry in palette(fresh.app.screen)]
         assert "Screening" in commands
 
 

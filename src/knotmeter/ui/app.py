@@ -12,29 +12,22 @@ import dataclasses
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
-from knotmeter.core.modes import Mode
-from knotmeter.core.regions import load_regions
-from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.session import Session
-from knotmeter.store import Moment, ScreeningRecord
-from knotmeter.ui.commands import COMMANDS
+from knotmeter.store import ScreeningRecord
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.live import FRAME_HZ, LiveScreen
 from knotmeter.ui.screens.picker import Discover, ToolPicker
-from knotmeter.ui.screens.regions import region_targets
 from knotmeter.ui.screens.screening import ScreeningScreen
-from knotmeter.ui.screens.sessions import SessionsScreen
 from knotmeter.ui.summary import SessionSummary
 
 ENDING_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
@@ -223,61 +216,6 @@ class KnotmeterApp(App[None]):
             return None
         self.notify(f"Screenshot saved to {saved}", timeout=10)
         return saved
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if not isinstance(screen, LiveScreen):
-            return
-        for command in COMMANDS:
-            if command.palette and screen.check_action(command.action, ()):
-                action = partial(screen.run_action, command.action)
-                yield SystemCommand(command.label, command.text, action)
-        for tool in Tool:
-            yield SystemCommand(
-                f"Tool: {tool}",
-                "press with this tool: the band and ceiling follow its contact area",
-                partial(screen.set_tool, tool),
-            )
-        if screen.session.routine is not None:
-            for moment, when in ((Moment.START, "before"), (Moment.RETEST, "after")):
-                yield SystemCommand(
-                    f"Complaint: {when} the routine",
-                    "rate the complaint's pain and function 1-10 (and the retest), for history",
-                    partial(screen.rate_complaint, moment),
-                )
-        for mode in Mode:
-            yield SystemCommand(
-                f"Mode: {mode}",
-                "flare: band ~2-3/10, holds halved; tender: lighter, holds 20-30 s",
-                partial(screen.set_mode, mode),
-            )
-        yield SystemCommand(
-            "Forget your band here",
-            "this point's measured bands (every tool) are forgotten: its default applies",
-            screen.forget_targets,
-        )
-        yield SystemCommand(
-            "Forget all your bands",
-            "every measured band is forgotten: each point's default applies",
-            partial(screen.forget_targets, everywhere=True),
-        )
-        yield SystemCommand(
-            "Screening",
-            "answer the screening again: who should not self-treat, who should go lighter",
-            self.action_screening,
-        )
-        yield SystemCommand(
-            "Sessions",
-            "Past sittings: trace, holds, alarms, pain",
-            lambda: self.push_screen(SessionsScreen.of(screen.session, screen.fmt)),
-        )
-        for region in load_regions().values():
-            yield SystemCommand(
-                f"Treat: {region.name}",
-                region_targets(screen.session.preview(region.id)),
-                partial(screen.set_region, region.id),
-                discover=False,
-            )
 
 
 def _refusal(session: Session, record: ScreeningRecord) -> str | None:

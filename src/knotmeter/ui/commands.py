@@ -2,14 +2,27 @@
 
 The live screen's key bindings, the command palette, the help card and the
 README's key list are all generated from :data:`COMMANDS`, so a new command is one
-line here (and a test fails until the README says the same).
+line here (and a test fails until the README says the same). The palette's groups
+(tools, modes, points, …) are declared here too, in :func:`palette`, and reach the
+palette through one Textual ``COMMANDS`` provider, :class:`LiveCommands`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Protocol, runtime_checkable
 
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from knotmeter.core.modes import Mode
+from knotmeter.core.regions import load_regions
+from knotmeter.core.tools import Tool
+from knotmeter.session import Session
+from knotmeter.store import Moment
+from knotmeter.ui.screens.regions import region_targets
 
 
 @dataclass(slots=True, frozen=True)
@@ -107,3 +120,112 @@ def readme_keys() -> str:
     lines = [f"- `{c.shown_key}` {c.text}" for c in COMMANDS]
     lines.append("- `ctrl+p` the command palette: every command above, the points, the tools")
     return "\n".join(lines)
+
+
+@runtime_checkable
+class PaletteTarget(Protocol):
+    """What the palette's entries run on: the live screen."""
+
+    session: Session
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None: ...
+    async def run_action(self, action: str) -> None: ...
+    def set_tool(self, tool: Tool) -> None: ...
+    def set_mode(self, mode: Mode) -> None: ...
+    def set_region(self, region_id: str) -> None: ...
+    def forget_targets(self, *, everywhere: bool = False) -> None: ...
+    def rate_complaint(self, moment: Moment) -> None: ...
+    def open_sessions(self) -> None: ...
+
+
+@dataclass(slots=True, frozen=True)
+class PaletteEntry:
+    """One palette line: its title, what it does, and what it runs. ``discover``: listed
+    before anything is typed (the points are found by typing)."""
+
+    title: str
+    help: str
+    run: Callable[[], object]
+    discover: bool = True
+
+
+def palette(screen: PaletteTarget) -> list[PaletteEntry]:
+    """Every palette entry of the live screen: the commands, then the groups."""
+    entries = [
+        PaletteEntry(c.label, c.text, partial(screen.run_action, c.action))
+        for c in COMMANDS
+        if c.palette and screen.check_action(c.action, ())
+    ]
+    entries += [
+        PaletteEntry(
+            f"Tool: {tool}",
+            "press with this tool: the band and ceiling follow its contact area",
+            partial(screen.set_tool, tool),
+        )
+        for tool in Tool
+    ]
+    if screen.session.routine is not None:
+        entries += [
+            PaletteEntry(
+                f"Complaint: {when} the routine",
+                "rate the complaint's pain and function 1-10 (and the retest), for history",
+                partial(screen.rate_complaint, moment),
+            )
+            for moment, when in ((Moment.START, "before"), (Moment.RETEST, "after"))
+        ]
+    entries += [
+        PaletteEntry(
+            f"Mode: {mode}",
+            "flare: band ~2-3/10, holds halved; tender: lighter, holds 20-30 s",
+            partial(screen.set_mode, mode),
+        )
+        for mode in Mode
+    ]
+    entries += [
+        PaletteEntry(
+            "Forget your band here",
+            "this point's measured bands (every tool) are forgotten: its default applies",
+            screen.forget_targets,
+        ),
+        PaletteEntry(
+            "Forget all your bands",
+            "every measured band is forgotten: each point's default applies",
+            partial(screen.forget_targets, everywhere=True),
+        ),
+        PaletteEntry(
+            "Screening",
+            "answer the screening again: who should not self-treat, who should go lighter",
+            partial(screen.run_action, "app.screening"),
+        ),
+        PaletteEntry("Sessions", "Past sittings: trace, holds, alarms, pain", screen.open_sessions),
+    ]
+    entries += [
+        PaletteEntry(
+            f"Treat: {region.name}",
+            region_targets(screen.session.preview(region.id)),
+            partial(screen.set_region, region.id),
+            discover=False,
+        )
+        for region in load_regions().values()
+    ]
+    return entries
+
+
+class LiveCommands(Provider):
+    """The live screen's palette: :func:`palette`'s entries, found by fuzzy match."""
+
+    def _entries(self) -> list[PaletteEntry]:
+        screen = self.screen
+        return palette(screen) if isinstance(screen, PaletteTarget) else []
+
+    async def discover(self) -> Hits:
+        for entry in self._entries():
+            if entry.discover:
+                yield DiscoveryHit(entry.title, entry.run, help=entry.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for entry in self._entries():
+            score = matcher.match(entry.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(entry.title), entry.run, help=entry.help)

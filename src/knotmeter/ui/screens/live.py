@@ -21,12 +21,14 @@ import asyncio
 import gc
 import math
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.command import Provider
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
@@ -54,13 +56,14 @@ from knotmeter.errors import KnotmeterError
 from knotmeter.history import days_of_holds
 from knotmeter.session import DeviceInfo, LinkChanged, Session, SessionEvent, TargetsRefused
 from knotmeter.store import Moment
-from knotmeter.ui.commands import ROUTINE_ACTIONS, bindings
+from knotmeter.ui.commands import ROUTINE_ACTIONS, LiveCommands, bindings
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.history import HISTORY_DAYS, HistoryScreen
 from knotmeter.ui.screens.outcome import OutcomeScreen
 from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
+from knotmeter.ui.screens.sessions import SessionsScreen
 from knotmeter.ui.summary import SummaryTally
 from knotmeter.ui.widgets import (
     AlarmBanner,
@@ -117,6 +120,7 @@ class LiveScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings()]  # declared in ui/commands.py
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {LiveCommands}
 
     def __init__(self, session: Session, fmt: ForceFormat, *, frame_hz: float = FRAME_HZ) -> None:
         super().__init__()
@@ -585,6 +589,10 @@ class LiveScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    def open_sessions(self) -> None:
+        """Past sittings (the palette's Sessions)."""
+        self.app.push_screen(SessionsScreen.of(self.session, self.fmt))
 
 
 def light_label(light: LightProfile | None) -> str:
