@@ -1,12 +1,5 @@
-"""One sitting with one tool: the glue between a source, the pipeline and consumers.
-
-The session drains the source: every batch goes through the pipeline, then its
-events go to subscribers at once (the alarm path waits for no screen and no disk),
-then samples and events are queued for the store's writer thread, which never makes
-the session wait (:attr:`Session.store_health` says how saving goes). Screens peek at
-:attr:`Session.state` at their own frame rate. Commands (tare, next point, pain
-rating) are the only way back into the pipeline.
-"""
+"""One sitting with one tool: the sequence from a source through the pipeline to its
+consumers (see :class:`Session`); the parts it sequences decide."""
 
 from __future__ import annotations
 
@@ -35,7 +28,14 @@ from knotmeter.core.modes import Mode
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
 from knotmeter.core.ppt import PersonalTargets
-from knotmeter.core.prescription import Prescription, Provenance, Refused, Rx, prescribe
+from knotmeter.core.prescription import (
+    Prescription,
+    Provenance,
+    Refused,
+    Rx,
+    light_refusal,
+    prescribe,
+)
 from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged, StepRefused
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
@@ -44,6 +44,7 @@ from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
+from knotmeter.fanout import Fanout
 from knotmeter.store import (
     Moment,
     SaveState,
@@ -66,6 +67,7 @@ __all__ = [
     "SessionEvent",
     "StoreHealth",
     "Subscriber",
+    "TargetsChanged",
     "TargetsRefused",
     "Watcher",
 ]
@@ -77,6 +79,8 @@ the silence it finds is past the limit (the pipeline's test is strict)."""
 LINK_DOWN = frozenset({LinkState.NO_DATA, LinkState.RECONNECTING})
 
 _log = logging.getLogger(__name__)
+
+NO_HOLD_YET = Refused("No hold to rate yet: press into the band first, then rate it 1-10 (0 is 10)")
 
 
 @runtime_checkable
@@ -96,12 +100,28 @@ class TargetsRefused:
     reason: str
 
 
+@dataclass(slots=True, frozen=True)
+class TargetsChanged:
+    """The coach presses by new targets (a new point, tool, range, mode, profile or a
+    go-lighter step): a screen redraws what it shows of them."""
+
+    t: float
+
+
 class NotScreened(KnotmeterError):
     """A session that would coach a live tool was started without a screening decision
     that allows it: a bug in the entry point, which must ask ``core/screening`` first."""
 
 
-SessionEvent = Event | LinkChanged | BatteryStatus | DeviceInfo | RoutineEvent | TargetsRefused
+SessionEvent = (
+    Event
+    | LinkChanged
+    | BatteryStatus
+    | DeviceInfo
+    | RoutineEvent
+    | TargetsChanged
+    | TargetsRefused
+)
 Subscriber = Callable[[SessionEvent], None]
 Watcher = Callable[[], None]
 
@@ -151,8 +171,7 @@ class Session:
         self.routine = None if plan is None else Routine(plan, 0.0)
         self.store = store
         self._clock = clock
-        self._subscribers: list[Subscriber] = []
-        self._watchers: list[Watcher] = []
+        self._fanout: Fanout[SessionEvent] = Fanout(_log)
         self._link = LinkState.CONNECTING
         self._link_detail = ""
         self._battery_mv: int | None = None
@@ -291,7 +310,7 @@ class Session:
         Callbacks run on the event loop inside the ingest path: they must be quick
         (post a message, set a flag). Returns the function that unsubscribes.
         """
-        return _register(self._subscribers, callback)
+        return self._fanout.subscribe(callback)
 
     def watch(self, callback: Watcher) -> Callable[[], None]:
         """Call ``callback`` each time a batch has moved :attr:`state` on, after its events;
@@ -300,7 +319,7 @@ class Session:
 
         The same rules as :meth:`subscribe`. Returns the function that stops watching.
         """
-        return _register(self._watchers, callback)
+        return self._fanout.watch(callback)
 
     async def run(self) -> None:
         """Drain the source until it closes, watching for silence meanwhile.
@@ -325,7 +344,7 @@ class Session:
         finally:
             if self._link is not LinkState.CLOSED:  # never "live" over a stopped readout
                 self._link = LinkState.CLOSED
-                self._emit(LinkChanged(self.pipeline.state.t, LinkState.CLOSED))
+                self._fanout.emit(LinkChanged(self.pipeline.state.t, LinkState.CLOSED))
             watchdog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watchdog
@@ -343,6 +362,11 @@ class Session:
     def light(self) -> LightProfile | None:
         """The light profile the screening switched on, or ``None`` (standard targets)."""
         return self._rx.light
+
+    @property
+    def ratings(self) -> dict[float | None, int]:
+        """This sitting's pain ratings, one per hold (by its start), corrections applied."""
+        return dict(self._log.ratings)
 
     @property
     def own_targets(self) -> PersonalTargets | None:
@@ -425,13 +449,17 @@ class Session:
         got = prescribe(rx)
         if isinstance(got, Refused):
             self.refusal = got
-            self._emit(TargetsRefused(self._now, got.reason))
+            self._fanout.emit(TargetsRefused(self._now, got.reason))
             if not fact:
                 return [], got
             self._rx = rx
             return self._reconfigure(replace(self.config, full_scale_n=rx.full_scale_n)), got
+        if rx.region_id != self._rx.region_id:
+            self._hold_t = None  # the holds before belong to the point before
         self._rx, self.provenance, self.refusal = rx, got.provenance, None
-        return self._reconfigure(got.config), None
+        changes = self._reconfigure(got.config)
+        self._fanout.emit(TargetsChanged(self._now))
+        return changes, None
 
     def _reconfigure(self, config: PipelineConfig) -> list[RoutineEvent]:
         changes = self._publish(self.pipeline.stop_hold(), None)
@@ -454,18 +482,9 @@ class Session:
     def light_refusal(self, light: LightProfile | None) -> str | None:
         """Why this session cannot be coached under ``light`` (a neck or face point, now
         or in the routine), or ``None``."""
-        if light is None:
-            return None
-        points = [self.config.region]
-        if self.routine is not None:
-            points += [point.region for point in self.routine.plan.points]
-        barred = list(dict.fromkeys(r.name for r in points if not light.allows(r.id)))
-        if not barred:
-            return None
-        return (
-            f"{', '.join(barred)}: neck or face points, which the lighter coaching rules out; "
-            "start on another point or routine (`knotmeter --region`, `--plan`)"
-        )
+        plan = [] if self.routine is None else [p.region for p in self.routine.plan.points]
+        refused = light_refusal(light, [self.config.region, *plan])
+        return None if refused is None else refused.reason
 
     def apply_screening(self, screening: ScreeningRecord) -> Refused | None:
         """Press by ``screening``'s decision from now on (its light profile, if any), and
@@ -525,20 +544,21 @@ class Session:
         if isinstance(self.source, Pausable):
             self.source.pause(paused)
 
-    def rate_pain(self, score: int) -> None:
-        """Rate the current or last hold 1-10 (``ValueError`` outside); a second rating of
-        the same hold replaces the first, and takes back its go-lighter step if it falls
-        under 7/10.
+    def rate_pain(self, score: int) -> Refused | None:
+        """Rate this point's current or last hold 1-10 (``ValueError`` outside); a second
+        rating of the same hold replaces the first, and takes back its go-lighter step if
+        it falls under 7/10. Refused before any hold at this point.
 
         "Current" is as subscribers saw it: a rating given while handling a
-        ``HoldStarted`` goes to that hold. Before any hold, it waits for the first.
+        ``HoldStarted`` goes to that hold.
         """
         check_pain_score(score)
-        if (
-            self._log.rate(self._hold_t, self._rx.region_id, score) < 0 and self._rx.lighter
-        ):  # a correction: the step it took goes back
+        if self._hold_t is None:
+            return NO_HOLD_YET
+        if self._log.rate(self._hold_t, self._rx.region_id, score) < 0 and self._rx.lighter:
             self._change(replace(self._rx, lighter=self._rx.lighter - 1))
         self._settle(())
+        return None
 
     def record_outcome(self, moment: Moment, outcome: Outcome) -> None:
         """The complaint rated at the routine's start or retest, kept with this session
@@ -573,23 +593,23 @@ class Session:
                     self._last_t = self._now = float(item.t[-1])
                     self._last_arrival = self._clock()
                 self._settle(self._publish(events, item))
-                self._call_watchers()
+                self._fanout.call_watchers()
             case LinkChanged(state=state, detail=detail):
                 self._link = state
                 self._link_detail = detail
-                self._emit(item)
+                self._fanout.emit(item)
                 if state in LINK_DOWN and self._last_t is not None:
                     self._now = self._source_now()
                     self._settle(self._publish(self.pipeline.link_lost(self._now), None))
-                    self._call_watchers()
+                    self._fanout.call_watchers()
             case BatteryStatus(millivolts=millivolts):
                 self._battery_mv = millivolts
-                self._emit(item)
+                self._fanout.emit(item)
             case DeviceInfo():
                 self._info = item
                 if item.full_scale_n != self._rx.full_scale_n:  # the same point, in range
                     self._change(replace(self._rx, full_scale_n=item.full_scale_n), fact=True)
-                self._emit(item)
+                self._fanout.emit(item)
             case KindChanged(kind=kind):
                 self._follow_kind(kind)
 
@@ -638,7 +658,7 @@ class Session:
                 continue
             self._now = self._source_now()
             self._settle(self._publish(self.pipeline.tick(self._now), None))
-            self._call_watchers()
+            self._fanout.call_watchers()
             await asyncio.sleep(limit)
 
     def _publish(self, events: Sequence[Event], batch: SampleBatch | None) -> list[RoutineEvent]:
@@ -648,7 +668,7 @@ class Session:
         for event in events:
             if isinstance(event, HoldStarted):
                 self._hold_t = event.t
-            self._emit(event)
+            self._fanout.emit(event)
         if self._writer is not None:
             self._writer.record(batch, events, region=self.pipeline.config.region.id)
         if self.routine is None or not events:
@@ -666,7 +686,7 @@ class Session:
                 change = due.popleft()
                 if isinstance(change, StepChanged) and change.step is Step.FIND:
                     due.extend(self._to_routine_point(change))
-                self._emit(change)
+                self._fanout.emit(change)
             elif self._log.lighter_due and not self.pipeline.state.hold.active:
                 self._log.take_lighter_step()  # the next hold here starts a level lower
                 due.extend(self._prescribe(replace(self._rx, lighter=self._rx.lighter + 1))[0])
@@ -679,32 +699,3 @@ class Session:
         point = self.routine.plan.points[change.point_index]
         hold_s = (point.hold_min_s, point.hold_max_s)
         return self._prescribe(self._at_point(point.region.id, point.tool, hold_s[0], hold_s))[0]
-
-    def _call_watchers(self) -> None:
-        for watcher in tuple(self._watchers):
-            _call_safely(watcher)
-
-    def _emit(self, event: SessionEvent) -> None:
-        for callback in tuple(self._subscribers):
-            _call_safely(callback, event)
-
-
-def _register(
-    callbacks: list[Callable[..., None]], callback: Callable[..., None]
-) -> Callable[[], None]:
-    """Add ``callback``; return the function that removes it (twice is harmless)."""
-    callbacks.append(callback)
-
-    def remove() -> None:
-        with contextlib.suppress(ValueError):
-            callbacks.remove(callback)
-
-    return remove
-
-
-def _call_safely(callback: Callable[..., None], *args: object) -> None:
-    """One broken consumer must not silence the alarm for the others: log, carry on."""
-    try:
-        callback(*args)
-    except Exception:
-        _log.exception("session callback %r failed on %r", callback, args)

@@ -42,7 +42,7 @@ from knotmeter.core.prescription import Prescription, Rx, prescribe
 from knotmeter.core.samples import FloatArray, SampleBatch
 from knotmeter.core.tools import Tool
 from knotmeter.replay import ReplaySource
-from knotmeter.session import Session, SessionEvent
+from knotmeter.session import Session, SessionEvent, TargetsChanged
 from knotmeter.store import SessionStore, SourceKind
 from tests.screened import none_apply
 
@@ -324,7 +324,8 @@ async def test_next_point_ends_the_hold_under_the_old_region(
         hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 3.0, 52.0))
         await hand_source.drained()
         running.session.set_region("masseter")
-        assert isinstance(running.seen[-1], HoldEnded)
+        assert isinstance(running.seen[-2], HoldEnded)  # ended before the move
+        assert isinstance(running.seen[-1], TargetsChanged)
         assert running.session.state.ceiling_n == PipelineConfig.for_region("masseter").ceiling_n
         await running.stop()
         (hold,) = store.holds(kinds=[SourceKind.SIMULATED])

@@ -28,6 +28,7 @@ this tool's 30 N range is too small for the upper trapezius: band 40-65 N; use a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,11 +36,11 @@ from knotmeter.core.config import RANGE_FRACTION, PipelineConfig, limits_for
 from knotmeter.core.errors import CoachInputError
 from knotmeter.core.modes import Mode, apply_mode, one_level_lighter
 from knotmeter.core.ppt import PersonalTargets
-from knotmeter.core.regions import get_region
+from knotmeter.core.regions import Region, get_region
 from knotmeter.core.screening import LightProfile, apply_light_profile
 from knotmeter.core.tools import Tool
 
-__all__ = ["Prescription", "Provenance", "Refused", "Rx", "prescribe"]
+__all__ = ["Prescription", "Provenance", "Refused", "Rx", "light_refusal", "prescribe"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -159,3 +160,17 @@ def prescribe(rx: Rx) -> Prescription | Refused:
         personal=personal,
     )
     return Prescription(config, provenance)
+
+
+def light_refusal(light: LightProfile | None, points: Sequence[Region]) -> Refused | None:
+    """Why ``points`` (a session's point and its routine's) cannot be coached under the
+    light profile (neck or face points, named once each), or ``None``."""
+    if light is None:
+        return None
+    barred = list(dict.fromkeys(r.name for r in points if not light.allows(r.id)))
+    if not barred:
+        return None
+    return Refused(
+        f"{', '.join(barred)}: neck or face points, which the lighter coaching rules out; "
+        "start on another point or routine (`knotmeter --region`, `--plan`)"
+    )

@@ -74,7 +74,8 @@ class SummaryTally:
     """Counts a session's holds, alarms and pain ratings as they happen.
 
     A hold is filed under the point it started on (a point change ends the open hold
-    after the session has moved to the next point).
+    after the session has moved to the next point). Pain is the session's one rating per
+    hold (a correction replaces the earlier), filed under that hold's point.
     """
 
     def __init__(self, session: Session) -> None:
@@ -82,7 +83,7 @@ class SummaryTally:
         self._points: dict[str, PointTally] = {}
         self._alarms: Counter[str] = Counter()
         self._open_region: str | None = None
-        self._last_region: str | None = None
+        self._hold_regions: dict[float | None, str] = {}  # each hold's point, by its start
         self._first_t = math.nan
         self.unsubscribe = session.subscribe(self._follow)
 
@@ -93,7 +94,9 @@ class SummaryTally:
         match event:
             case HoldStarted(t=t):
                 region = self._session.config.region.id
-                self._open_region = self._last_region = region
+                self._open_region = region
+                self._hold_regions.setdefault(None, region)  # a rating before any hold
+                self._hold_regions[t] = region
                 self._point(region).holds_started += 1
                 if math.isnan(self._first_t):
                     self._first_t = t
@@ -108,13 +111,13 @@ class SummaryTally:
             case _:
                 pass
 
-    def rate_pain(self, score: int) -> None:
-        """A pain key: filed with the hold it rates (the open one, else the last)."""
-        region = self._open_region or self._last_region
-        if region is not None:
-            self._point(region).pain.append(score)
-
     def summary(self, duration_s: float) -> SessionSummary:
+        for point in self._points.values():
+            point.pain = []
+        for hold_t, score in self._session.ratings.items():
+            region = self._hold_regions.get(hold_t)
+            if region is not None:
+                self._point(region).pain.append(score)
         return SessionSummary(
             duration_s=duration_s,
             points=list(self._points.values()),

@@ -49,12 +49,19 @@ from knotmeter.core.prescription import Refused
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged, StepRefused
 from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
-from knotmeter.core.screening import STOP_WHILE_HOLDING, LightProfile
+from knotmeter.core.screening import STOP_WHILE_HOLDING
 from knotmeter.core.state import CoachState
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.history import days_of_holds
-from knotmeter.session import DeviceInfo, LinkChanged, Session, SessionEvent, TargetsRefused
+from knotmeter.session import (
+    DeviceInfo,
+    LinkChanged,
+    Session,
+    SessionEvent,
+    TargetsChanged,
+    TargetsRefused,
+)
 from knotmeter.store import Moment
 from knotmeter.ui.commands import ROUTINE_ACTIONS, LiveCommands, bindings
 from knotmeter.ui.display import ForceFormat
@@ -65,6 +72,7 @@ from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.screens.sessions import SessionsScreen
 from knotmeter.ui.summary import SummaryTally
+from knotmeter.ui.title import MODE_NOTES, title_text
 from knotmeter.ui.widgets import (
     AlarmBanner,
     BigText,
@@ -101,11 +109,6 @@ RISING_N_PER_S = 3.0
 """The live rate shows beside the gauge while the force rises faster than this."""
 
 
-MODE_NOTES: dict[Mode, str] = {
-    Mode.FLARE: "FLARE: lighter (2-3/10), holds halved",
-    Mode.TENDER: "TENDER: lighter, holds 20-30 s",
-}
-"""What the title says of a mode other than normal."""
 RATE_AT_START = "Before you start: o rates the complaint (pain and function 1-10), for history"
 RATE_AT_RETEST = "Retest done? o rates the complaint: pain, function and better, same or worse"
 
@@ -242,7 +245,7 @@ class LiveScreen(Screen[None]):
                 self._draw_banner()
                 self._draw_status()
                 self._draw_instruction(self.session.state)
-            case TargetsRefused() | DeviceInfo():
+            case TargetsChanged() | TargetsRefused() | DeviceInfo():
                 self.redraw()  # the refusal stands, or the range capped the targets
             case HoldCompleted():
                 self.notify(EASE_OFF_INSTRUCTION)
@@ -383,35 +386,7 @@ class LiveScreen(Screen[None]):
             self._instruction.set_classes(f"zone-{zone}")
 
     def _draw_title(self) -> None:
-        """Label, point, tool and targets, and the notes that qualify them: a ceiling capped
-        to the tool's range, a hold target shorter than advised."""
-        config = self.session.config
-        state = self.session.state
-        fmt = self.fmt
-        region = config.region
-        own = self.session.provenance.personal
-        measured = None if own is None else own.measured_on
-        whose = (
-            " (default)"
-            if own is None or self.session.provenance.band == "default"
-            else " (yours)"
-            if measured is None
-            else f" (yours, measured {measured.day} {measured:%b})"
-        )
-        mode = MODE_NOTES.get(self.session.mode, "")
-        parts = [self.session.label or "", light_label(self.session.light), mode, region.name]
-        parts.append(state.tool)
-        parts.append(f"band {fmt.number(config.band_low_n)}-{fmt.text(config.band_high_n)}{whose}")
-        ceiling = f"ceiling {fmt.text(state.ceiling_n)}"
-        if state.ceiling_capped and state.full_scale_n is not None:
-            ceiling += f" (capped: the tool reads to {fmt.text(state.full_scale_n)})"
-        parts.append(ceiling)
-        hold = f"hold {config.target_s:.0f} s"
-        advised_low, advised_high = state.advised_hold_s
-        if config.target_s < advised_low:
-            hold += f", shorter than advised ({advised_low:.0f}-{advised_high:.0f} s)"
-        parts.append(hold)
-        self._title.update("  ·  ".join(part for part in parts if part))
+        self._title.update(title_text(self.session, self.fmt))
 
     def _draw_routine(self) -> None:
         routine = self.session.routine
@@ -504,14 +479,11 @@ class LiveScreen(Screen[None]):
         self.redraw()
 
     def action_pain(self, score: int) -> None:
-        """Rate the hold in progress, or the last one; before any hold, say so."""
-        if self.session.state.hold.started_t is None:
-            self.notify(
-                "No hold to rate yet: press into the band first, then rate it 1-10 (0 is 10)"
-            )
+        """Rate the hold in progress, or the last one here; before any, the session says so."""
+        refused = self.session.rate_pain(score)
+        if refused is not None:
+            self.notify(refused.reason)
             return
-        self.session.rate_pain(score)
-        self.tally.rate_pain(score)
         if score < HOLD_PAIN_TOO_HIGH:
             self.notify(f"Pain {score}/10 logged with this hold")
             return
@@ -593,12 +565,3 @@ class LiveScreen(Screen[None]):
     def open_sessions(self) -> None:
         """Past sittings (the palette's Sessions)."""
         self.app.push_screen(SessionsScreen.of(self.session, self.fmt))
-
-
-def light_label(light: LightProfile | None) -> str:
-    """The light profile in a few words for the title (empty without one)."""
-    if light is None:
-        return ""
-    if light.bone_rule:
-        return "LIGHT PROFILE: ceilings halved (40 % over ribs and spine)"
-    return "LIGHT PROFILE: ceilings halved"
