@@ -9,8 +9,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Protocol, runtime_checkable
+from dataclasses import replace
 
 from firmware_host.source import (
     BatteryStatus,
@@ -43,8 +42,16 @@ from knotmeter.core.screening import LightProfile
 from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
-from knotmeter.errors import KnotmeterError
 from knotmeter.fanout import Fanout
+from knotmeter.session_events import (
+    NotScreened,
+    Pausable,
+    SessionEvent,
+    Subscriber,
+    TargetsChanged,
+    TargetsRefused,
+    Watcher,
+)
 from knotmeter.store import (
     Moment,
     SaveState,
@@ -71,6 +78,7 @@ __all__ = [
     "TargetsRefused",
     "Watcher",
 ]
+# The session's own events and interfaces live beside it (``session_events.py``).
 
 SILENCE_SLACK_S = 0.01
 """The watchdog wakes this long after the newest sample turns ``signal_lost_s`` old, so
@@ -81,49 +89,6 @@ LINK_DOWN = frozenset({LinkState.NO_DATA, LinkState.RECONNECTING})
 _log = logging.getLogger(__name__)
 
 NO_HOLD_YET = Refused("No hold to rate yet: press into the band first, then rate it 1-10 (0 is 10)")
-
-
-@runtime_checkable
-class Pausable(Protocol):
-    """A source that can stop and go on (a recording); a live tool cannot."""
-
-    def pause(self, paused: bool) -> None: ...
-
-
-@dataclass(slots=True, frozen=True)
-class TargetsRefused:
-    """A change of point, tool, range, mode or profile the prescription refused: the coach
-    keeps the targets it had (with the tool's range, so saturation still fires) and the
-    screen shows ``reason`` until a change is prescribed."""
-
-    t: float
-    reason: str
-
-
-@dataclass(slots=True, frozen=True)
-class TargetsChanged:
-    """The coach presses by new targets (a new point, tool, range, mode, profile or a
-    go-lighter step): a screen redraws what it shows of them."""
-
-    t: float
-
-
-class NotScreened(KnotmeterError):
-    """A session that would coach a live tool was started without a screening decision
-    that allows it: a bug in the entry point, which must ask ``core/screening`` first."""
-
-
-SessionEvent = (
-    Event
-    | LinkChanged
-    | BatteryStatus
-    | DeviceInfo
-    | RoutineEvent
-    | TargetsChanged
-    | TargetsRefused
-)
-Subscriber = Callable[[SessionEvent], None]
-Watcher = Callable[[], None]
 
 
 class Session:
@@ -190,17 +155,9 @@ class Session:
         self._log = SittingLog(store, None)  # the writer comes once the first point is set
         self.refusal: Refused | None = None
         """The standing refusal of the last change, until a change is prescribed."""
-        if isinstance(start, PipelineConfig):
-            config = start
-            self._rx = Rx(
-                config.region.id,
-                tool=config.tool,
-                full_scale_n=config.full_scale_n,
-                hold_s=(config.hold_min_s, config.cap_s),
-                target_s=config.target_s,
-                override_s=hold_target_s,
-            )
-            self.provenance = Provenance("default", config.ceiling_capped, config.ceiling_n)
+        if isinstance(start, PipelineConfig):  # coached as given until the first change
+            config, self._rx = start, replace(Rx.of(start), override_s=hold_target_s)
+            self.provenance = Provenance("default", start.ceiling_capped, start.ceiling_n)
         else:
             rx = start if hold_target_s is None else replace(start, override_s=hold_target_s)
             rx = replace(rx, personal=self._log.targets(rx.region_id, rx.tool))

@@ -71,6 +71,12 @@ class Rx:
     personal: PersonalTargets | None = None
     lighter: int = 0
 
+    @classmethod
+    def of(cls, config: PipelineConfig) -> Rx:
+        """What a given config's point, tool, range and holds would be prescribed from."""
+        hold_s = (config.hold_min_s, config.cap_s)
+        return cls(config.region.id, config.tool, config.full_scale_n, hold_s, config.target_s)
+
 
 @dataclass(slots=True, frozen=True)
 class Provenance:
