@@ -520,8 +520,8 @@ class Session:
     def record_outcome(self, moment: Moment, outcome: Outcome) -> None:
         """The complaint rated at the routine's start or retest, kept with this session
         under the routine's plan (without a routine there is no plan to judge)."""
-        if self.routine is not None and self._writer is not None:
-            self._writer.record_outcome(self.routine.plan.id, moment, outcome)
+        if self.routine is not None:
+            self._log.record_outcome(self.routine.plan.id, moment, outcome)
 
     async def close(self) -> None:
         """Stop the source, wait for the drain to end, and close the session's record:
@@ -592,7 +592,7 @@ class Session:
         if kind is not self._kind:
             self._kind = kind
             if self._writer is not None:
-                self._writer.set_kind(kind)
+                self._writer.submit(lambda r: r.set_kind(kind))
 
     def _source_now(self) -> float:
         """Now on the source's timeline: the newest sample plus host time since it came."""

@@ -51,7 +51,7 @@ def test_answers_changed_mid_session_go_through_the_writer(tmp_path: Path) -> No
         writer = store.begin_writer(
             source="sim:calm", kind=SourceKind.SIMULATED, region="gluteus-medius"
         )
-        writer.save_screening(none_apply(NOW))
+        writer.submit(lambda r: r.save_screening(none_apply(NOW)))
         assert writer.close().unsaved() is None
         assert store.latest_screening() == none_apply(NOW)
 

@@ -123,7 +123,7 @@ def test_quitting_onto_a_lock_that_stays_gives_up_after_the_timeout(store: Sessi
     writer = begin(store)
     with write_lock(store.path):
         writer.record(batch(0, 500), [], region=REGION)
-        writer.rate_pain(4, None)
+        writer.submit(lambda r: r.rate_pain(4, None))
         start = time.monotonic()
         health = writer.close(timeout_s=0.3)
         waited = time.monotonic() - start

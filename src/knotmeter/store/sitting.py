@@ -18,16 +18,17 @@ calls for a go-lighter step or takes one back (a correction under 7/10):
 from __future__ import annotations
 
 from knotmeter.core.ppt import PersonalTargets
-from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
+from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, Outcome
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
-from knotmeter.store.records import ScreeningRecord
+from knotmeter.store.records import Moment, ScreeningRecord
 from knotmeter.store.store import SessionStore
 from knotmeter.store.writer import StoreWriter
 
 
 class SittingLog:
-    """The sitting's targets, ratings and screening, submitted through one writer."""
+    """The sitting's targets, ratings, outcomes and screening: each submitted once,
+    through the writer, and read back from here before the store has them."""
 
     def __init__(self, store: SessionStore | None, writer: StoreWriter | None) -> None:
         self._store = store
@@ -57,7 +58,7 @@ class SittingLog:
     def save_targets(self, targets: PersonalTargets) -> None:
         self._measured[targets.region_id, targets.tool] = targets
         if self._writer is not None:
-            self._writer.save_targets(targets)
+            self._writer.submit(lambda r: r.save_targets(targets))
 
     def forget_targets(self, region_id: str | None) -> None:
         """Forget one point's measured targets (every tool), or every point's (``None``)."""
@@ -67,12 +68,12 @@ class SittingLog:
         else:
             self._measured.update(((region_id, tool.value), None) for tool in Tool)
         if self._writer is not None:
-            self._writer.forget_targets(region_id)
+            self._writer.submit(lambda r: r.forget_targets(region_id))
 
     def save_screening(self, screening: ScreeningRecord) -> None:
         self.screening = screening
         if self._writer is not None:
-            self._writer.save_screening(screening)
+            self._writer.submit(lambda r: r.save_screening(screening))
 
     def rate(self, hold_t: float | None, region_id: str, score: int) -> int:
         """Keep ``score`` as the hold's one rating; returns the go-lighter step to take
@@ -80,7 +81,7 @@ class SittingLog:
         """
         self.ratings[hold_t] = score
         if self._writer is not None:
-            self._writer.rate_pain(score, hold_t)
+            self._writer.submit(lambda r: r.rate_pain(score, hold_t))
         if score >= HOLD_PAIN_TOO_HIGH:
             if hold_t not in self._lightened:
                 self._lightened[hold_t] = region_id
@@ -93,6 +94,10 @@ class SittingLog:
             self.lighter_due -= 1
             return 0
         return -1 if lightened == region_id else 0
+
+    def record_outcome(self, plan_id: str, moment: Moment, outcome: Outcome) -> None:
+        if self._writer is not None:
+            self._writer.submit(lambda r: r.record_outcome(plan_id, moment, outcome))
 
     def take_lighter_step(self) -> None:
         self.lighter_due -= 1

@@ -37,13 +37,11 @@ from enum import StrEnum
 from pathlib import Path
 
 from knotmeter.core.events import Event
-from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
-from knotmeter.core.scores import Outcome
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.db import StoreWriteError, connect
 from knotmeter.store.recorder import SessionRecorder
-from knotmeter.store.records import Moment, ScreeningRecord, SourceKind
+from knotmeter.store.records import SourceKind
 
 RETRY_BUSY_S = 0.05
 RETRY_FAILED_S = 0.5
@@ -180,30 +178,11 @@ class StoreWriter:
             kept = tuple(events)
             self._put(count, len(kept), lambda r: r.record(batch, kept, region=region))
 
-    def rate_pain(self, score: int, hold_start_t: float | None) -> None:
+    def submit(self, apply: Callable[[SessionRecorder], None]) -> None:
+        """Queue one record's write (a rating, targets, screening, an outcome, the kind),
+        applied to the session's recorder after every write queued before it."""
         with self._cond:
-            self._put(0, 1, lambda r: r.rate_pain(score, hold_start_t))
-
-    def set_kind(self, kind: SourceKind) -> None:
-        with self._cond:
-            self._put(0, 1, lambda r: r.set_kind(kind))
-
-    def save_targets(self, targets: PersonalTargets) -> None:
-        with self._cond:
-            self._put(0, 1, lambda r: r.save_targets(targets))
-
-    def save_screening(self, screening: ScreeningRecord) -> None:
-        with self._cond:
-            self._put(0, 1, lambda r: r.save_screening(screening))
-
-    def record_outcome(self, plan_id: str, moment: Moment, outcome: Outcome) -> None:
-        with self._cond:
-            self._put(0, 1, lambda r: r.record_outcome(plan_id, moment, outcome))
-
-    def forget_targets(self, region_id: str | None) -> None:
-        """Forget measured targets, after every save queued before this."""
-        with self._cond:
-            self._put(0, 1, lambda r: r.forget_targets(region_id))
+            self._put(0, 1, apply)
 
     def close(self, *, timeout_s: float = CLOSE_TIMEOUT_S) -> StoreHealth:
         """Finish the session row after everything queued (a hold still running was ended
