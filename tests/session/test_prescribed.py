@@ -7,6 +7,7 @@ go-lighter step composed twice, and a rebuild dropped the go-lighter step.
 
 from __future__ import annotations
 
+import doctest
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +19,7 @@ from knotmeter.core.prescription import Refused, Rx
 from knotmeter.core.screening import ITEMS, Group
 from knotmeter.core.tools import Tool
 from knotmeter.session import NotScreened, Session, TargetsRefused
-from knotmeter.store import ScreeningRecord, SourceKind
+from knotmeter.store import ScreeningRecord, SourceKind, sitting
 from tests.screened import none_apply
 from tests.session.test_session import (
     RATE_HZ,
@@ -158,3 +159,9 @@ async def test_a_replay_needs_no_screening() -> None:
     source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 1.0, 0.0))
     await source.drained()
     await running.stop()
+
+
+def test_the_sitting_logs_docstring_examples() -> None:
+    result = doctest.testmod(sitting)
+    assert result.failed == 0
+    assert result.attempted > 0
