@@ -123,6 +123,7 @@ def measure_latency(
 ) -> tuple[list[float], list[float]]:
     """Milliseconds from each crossing to the first byte of its too-hard clip: all of
     them, and those of the crossings that came while the in-band clip was playing."""
+    from tests.screened import none_apply
     from tests.session.recording_player import heard
 
     source = PacedSource(crossings)
@@ -130,7 +131,9 @@ def measure_latency(
     async def run() -> None:
         speaker = kind.open([sys.executable, str(PLAYER), str(out)])
         assert speaker is not None
-        session = Session(source, PipelineConfig.for_region("upper-trapezius"))
+        session = Session(
+            source, PipelineConfig.for_region("upper-trapezius"), screening=none_apply()
+        )
         follow(session, speaker)
         await session.run()
         speaker.close()

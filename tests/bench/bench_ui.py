@@ -40,6 +40,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -47,6 +48,9 @@ from firmware_host.source import CoachAim, Source, SourceEvent
 from knotmeter.core.events import AlarmKind, AlarmRaised
 from knotmeter.core.samples import SampleBatch
 from knotmeter.store.paths import DB_NAME
+
+if TYPE_CHECKING:
+    from knotmeter.store import ScreeningRecord
 
 SIZE = (100, 32)
 RATE_HZ = 80.0
@@ -85,17 +89,22 @@ to_n = 50.0
 # --- running the app in a terminal ------------------------------------------------------
 
 
-def screen_none_apply(db: Path) -> None:
-    """Record "none applies" to the screening (``knotmeter screening --none-apply``), so
-    the dashboard goes straight to the live screen."""
+def none_apply() -> ScreeningRecord:
+    """ "None applies" to the screening, as ``knotmeter screening --none-apply`` records it."""
     from datetime import UTC, datetime
 
     from knotmeter.core.screening import ITEMS
-    from knotmeter.store import ScreeningRecord, SessionStore
+    from knotmeter.store import ScreeningRecord
+
+    return ScreeningRecord(datetime.now(UTC), {item.id: False for item in ITEMS}, False)
+
+
+def screen_none_apply(db: Path) -> None:
+    """Record "none applies", so the dashboard goes straight to the live screen."""
+    from knotmeter.store import SessionStore
 
     with SessionStore(db) as store:
-        answers = {item.id: False for item in ITEMS}
-        store.save_screening(ScreeningRecord(datetime.now(UTC), answers, False))
+        store.save_screening(none_apply())
 
 
 class Terminal:
@@ -253,7 +262,7 @@ def session_child(moniker: str, seconds: float) -> None:
     async def run() -> None:
         with SessionStore() as store:
             config = PipelineConfig.for_region("upper-trapezius")
-            session = Session(open_source(moniker), config, store=store)
+            session = Session(open_source(moniker), config, store=store, screening=none_apply())
             task = asyncio.create_task(session.run())
             await asyncio.sleep(seconds)
             await session.close()
