@@ -33,3 +33,4 @@ async def test_a_30_n_board_on_the_upper_trapezius_is_refused_and_too_hard(rig: 
         instruction = str(rig.screen.query_one("#instruction", Static).render())
         assert instruction == REFUSED_INSTRUCTION
         assert INSTRUCTIONS[Zone.BELOW] not in instruction
+        assert "press" not in str(rig.screen.query_one("#far-hold-caption", Static).render())

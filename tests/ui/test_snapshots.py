@@ -15,7 +15,7 @@ import pytest
 from textual.pilot import Pilot
 
 from knotmeter.core.plans import get_plan
-from knotmeter.session import LinkState
+from knotmeter.session import DeviceInfo, LinkState
 from tests.ui.conftest import build_rig
 
 if TYPE_CHECKING:
@@ -101,3 +101,18 @@ def test_views_without_colour(
         assert snap_compare(rig.app, terminal_size=(80, 24), run_before=_in_view(rig, far))
     finally:
         rig.store.close()
+
+
+def test_live_screen_with_targets_refused(rig: Rig, snap_compare: SnapCompare) -> None:
+    """A 30 N tool on the upper trapezius pinned at its limit (issue 20): the refusal
+    stands as a hard line under the banner, the banner says too hard, and the
+    instruction never pushes toward the band."""
+
+    async def pin_a_small_tool(pilot: Pilot[None]) -> None:
+        rig.link(LinkState.LIVE)
+        rig.source.push(DeviceInfo("text", "", "text", 80.0, full_scale_n=30.0))
+        await rig.step(pilot, 0.0, 1.0)
+        await rig.step(pilot, 30.0, 2.0)
+        assert rig.session.refusal is not None
+
+    assert snap_compare(rig.app, terminal_size=SIZE, run_before=pin_a_small_tool)

@@ -333,6 +333,8 @@ class LiveScreen(Screen[None]):
             caption = "HOLD COMPLETE\nease off slowly"
         elif hold.active:
             caption = f"s left in band\nof {hold.target_s:.0f} s"
+        elif self.session.refusal is not None:  # no band this tool can coach here
+            caption = "no targets here\nsee above"
         else:
             caption = "s in band to hold\npress into the band"
         self._far_hold_caption.set(caption)
