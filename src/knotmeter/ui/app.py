@@ -223,6 +223,7 @@ class KnotmeterApp(App[None]):
         may not exist) and say where."""
         try:
             saved = self.save_screenshot(filename, path or str(self.screenshot_dir), time_format)
+            os.chmod(saved, 0o600)  # the screen shows health data: private, like the store
         except OSError as err:
             self.notify(f"Screenshot not saved: {err}", severity="error", timeout=10)
             return None

@@ -326,7 +326,7 @@ class LiveScreen(Screen[None]):
         """The far view: the force, the zone's word, the hold time left, all large."""
         if not self.far:
             return
-        self._far_force.show(self.fmt.number(state.force_n).strip())
+        self._far_force.show(self.fmt.reading(state.force_n).strip())
         hold = self._this_points(state.hold)
         left = max(0.0, hold.target_s - hold.in_band_s)
         self._far_hold.show(f"{math.ceil(left)}")
