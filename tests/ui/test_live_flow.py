@@ -91,6 +91,10 @@ async def test_n_during_a_running_hold_keeps_the_point(routine_rig: Rig) -> None
         assert (routine.state.step, routine.state.point_index) == (Step.FIND, 1)
         await pilot.press("b")  # back to the point before
         assert (routine.state.step, routine.state.point_index) == (Step.FIND, 0)
+        summary = rig.screen.tally.summary(rig.session.span_s)
+        assert summary.routine is not None
+        assert summary.routine.endswith(": stopped at find the spot, point 1 of 2")
+        assert f"  routine: {summary.routine}" in summary.lines()
 
 
 async def test_the_hold_panel_starts_afresh_on_the_next_point(routine_rig: Rig) -> None:
