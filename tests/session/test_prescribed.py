@@ -8,6 +8,7 @@ go-lighter step composed twice, and a rebuild dropped the go-lighter step.
 from __future__ import annotations
 
 import doctest
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -94,11 +95,12 @@ async def test_a_painful_hold_under_the_light_profile_lightens_once() -> None:
     await source.drained()
     assert coach.rx.lighter == 1
     assert coach.config.ceiling_n == pytest.approx(32.6, abs=0.05)
-    for rebuild in (
+    rebuilds: list[Callable[[], Refused | None]] = [
         lambda: coach.set_mode(Mode.NORMAL),
         lambda: coach.set_tool(Tool.BALL),
-        lambda: coach.forget_targets(),
-    ):
+        coach.forget_targets,
+    ]
+    for rebuild in rebuilds:
         assert rebuild() is None
         assert coach.config.ceiling_n == pytest.approx(32.6, abs=0.05)
     await running.stop()

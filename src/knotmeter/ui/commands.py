@@ -156,31 +156,18 @@ def palette(screen: PaletteTarget) -> list[PaletteEntry]:
         for c in COMMANDS
         if c.palette and screen.check_action(c.action, ())
     ]
-    entries += [
-        PaletteEntry(
-            f"Tool: {tool}",
-            "press with this tool: the band and ceiling follow its contact area",
-            partial(screen.set_tool, tool),
-        )
-        for tool in Tool
-    ]
+    tool_help = "press with this tool: the band and ceiling follow its contact area"
+    mode_help = "flare: band ~2-3/10, holds halved; tender: lighter, holds 20-30 s"
+    entries += [PaletteEntry(f"Tool: {t}", tool_help, partial(screen.set_tool, t)) for t in Tool]
+    entries += [PaletteEntry(f"Mode: {m}", mode_help, partial(screen.set_mode, m)) for m in Mode]
     if screen.session.routine is not None:
+        complaint = "rate the complaint's pain and function 1-10 (and the retest), for history"
         entries += [
             PaletteEntry(
-                f"Complaint: {when} the routine",
-                "rate the complaint's pain and function 1-10 (and the retest), for history",
-                partial(screen.rate_complaint, moment),
+                f"Complaint: {when} the routine", complaint, partial(screen.rate_complaint, m)
             )
-            for moment, when in ((Moment.START, "before"), (Moment.RETEST, "after"))
+            for m, when in ((Moment.START, "before"), (Moment.RETEST, "after"))
         ]
-    entries += [
-        PaletteEntry(
-            f"Mode: {mode}",
-            "flare: band ~2-3/10, holds halved; tender: lighter, holds 20-30 s",
-            partial(screen.set_mode, mode),
-        )
-        for mode in Mode
-    ]
     entries += [
         PaletteEntry(
             "Forget your band here",
