@@ -10,6 +10,7 @@ from __future__ import annotations
 import doctest
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,7 @@ from knotmeter.core.prescription import Refused, Rx
 from knotmeter.core.screening import ITEMS, Group
 from knotmeter.core.tools import Tool
 from knotmeter.session import NotScreened, Session, TargetsRefused
-from knotmeter.store import ScreeningRecord, SourceKind, sitting
+from knotmeter.store import ScreeningRecord, SessionStore, SourceKind, sitting
 from tests.screened import none_apply
 from tests.session.test_session import (
     RATE_HZ,
@@ -167,3 +168,23 @@ def test_the_sitting_logs_docstring_examples() -> None:
     result = doctest.testmod(sitting)
     assert result.failed == 0
     assert result.attempted > 0
+
+
+async def test_a_corrected_rating_is_the_one_the_store_keeps(tmp_path: Path) -> None:
+    """History and export read the store's hold rows: one row, with the corrected rating."""
+    source = HandSource()
+    with SessionStore(tmp_path / "k.sqlite3") as store:
+        coach = Session(
+            source, Rx("rhomboids"), store=store, clock=ManualClock(), screening=none_apply()
+        )
+        running = Running(coach)
+        source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 2.0, 50.0))
+        await source.drained()
+        coach.rate_pain(10)
+        coach.rate_pain(2)
+        source.push(samples(2.0, 4.0, 0.0))
+        await source.drained()
+        await running.stop()
+        rows = store.holds(kinds=[SourceKind.SIMULATED])
+    assert [row.pain for row in rows] == [2]
+    assert coach.rx.lighter == 0
