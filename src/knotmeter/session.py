@@ -315,27 +315,9 @@ class Session:
             self._stopped.set()
 
     @property
-    def tool(self) -> Tool:
-        return self._rx.tool
-
-    @property
-    def mode(self) -> Mode:
-        return self._rx.mode
-
-    @property
-    def light(self) -> LightProfile | None:
-        """The light profile the screening switched on, or ``None`` (standard targets)."""
-        return self._rx.light
-
-    @property
     def ratings(self) -> dict[float | None, int]:
         """This sitting's pain ratings, one per hold (by its start), corrections applied."""
         return dict(self._log.ratings)
-
-    @property
-    def own_targets(self) -> PersonalTargets | None:
-        """The person's measured targets the coach presses by now, if any."""
-        return self.provenance.personal
 
     async def tare(self) -> TareResult:
         """Zero the force if the tool is still and unloaded; the result says why not.

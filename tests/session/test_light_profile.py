@@ -75,7 +75,7 @@ def test_the_light_profile_applies_once_whatever_the_order(
         do(lit, move)
         if not isinstance(move, Answer):
             do(plain, move)
-    light = lit.light
+    light = lit.rx.light
     expected = plain.config if light is None else apply_light_profile(plain.config, light)
     got = lit.config
     assert got.region == expected.region

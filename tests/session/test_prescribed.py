@@ -77,7 +77,7 @@ def test_a_tool_the_range_refuses_leaves_tool_and_pipeline_as_they_were() -> Non
     refused = coach.set_tool(Tool.BALL)
     assert isinstance(refused, Refused)
     assert "50 N range is too small for the upper trapezius" in refused.reason
-    assert coach.tool is Tool.HOOK
+    assert coach.rx.tool is Tool.HOOK
     assert coach.config == before
     assert coach.config.tool is Tool.HOOK
 

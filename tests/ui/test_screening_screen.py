@@ -191,7 +191,7 @@ async def test_the_palette_answers_again_and_switches_the_light_profile(
         assert isinstance(fresh.app.screen, LiveScreen)
         assert "LIGHT PROFILE" in title(fresh.app)
         assert fresh.session.config.ceiling_n == pytest.approx(ceiling / 2)
-        fresh.session.set_tool(fresh.session.tool)  # rebuilt from the unlit config: once
+        fresh.session.set_tool(fresh.session.rx.tool)  # rebuilt from the unlit config: once
         assert fresh.session.config.ceiling_n == pytest.approx(ceiling / 2)
         commands = [entry.title for entry in palette(fresh.app.screen)]
         assert "Screening" in commands

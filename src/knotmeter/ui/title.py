@@ -32,8 +32,8 @@ def title_text(session: Session, fmt: ForceFormat) -> str:
         if measured is None
         else f" (yours, measured {measured.day} {measured:%b})"
     )
-    mode = MODE_NOTES.get(session.mode, "")
-    parts = [session.label or "", light_label(session.light), mode, session.config.region.name]
+    mode = MODE_NOTES.get(session.rx.mode, "")
+    parts = [session.label or "", light_label(session.rx.light), mode, session.config.region.name]
     parts.append(state.tool)
     parts.append(f"band {fmt.number(state.band_low_n)}-{fmt.text(state.band_high_n)}{whose}")
     ceiling = f"ceiling {fmt.text(state.ceiling_n)}"
