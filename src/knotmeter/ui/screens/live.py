@@ -453,16 +453,16 @@ class LiveScreen(Screen[None]):
 
     def set_tool(self, tool: Tool) -> None:
         """Press with another tool: its limits for this point (the palette's Tool: …)."""
-        if self._refused_change(self.session.set_tool(tool)):
-            return
-        self.notify(f"Tool: {tool}; this point's band and ceiling follow it")
+        said = f"Tool: {tool}; this point's band and ceiling follow it"
+        self._changed(self.session.set_tool(tool), said)
 
-    def _refused_change(self, refused: Refused | None) -> bool:
-        """Redraw after a change of targets; say why, if it was refused."""
+    def _changed(self, refused: Refused | None, said: str | None = None) -> None:
+        """Redraw after a change of targets; say why it was refused, else ``said``."""
         self.redraw()
         if refused is not None:
             self.notify(refused.reason, severity="error", timeout=15)
-        return refused is not None
+        elif said is not None:
+            self.notify(said)
 
     def action_region(self) -> None:
         current = self.session.config.region.id
@@ -476,7 +476,7 @@ class LiveScreen(Screen[None]):
     def set_region(self, region_id: str) -> None:
         """Move on to another point: its band, ceiling and hold target; a point the light
         profile rules out is refused with the reason."""
-        self._refused_change(self.session.set_region(region_id))
+        self._changed(self.session.set_region(region_id))
 
     def action_units(self) -> None:
         self.fmt = self.fmt.next()
@@ -527,12 +527,12 @@ class LiveScreen(Screen[None]):
     def _measured(self, targets: PersonalTargets | None) -> None:
         if targets is None:
             return
-        if self._refused_change(self.session.use_targets(targets)):
-            return
-        self.notify(
-            f"Your band is {self.fmt.number(targets.band_low_n)}-"
-            f"{self.fmt.text(targets.band_high_n)} here, ceiling {self.fmt.text(targets.ceiling_n)}"
+        fmt = self.fmt
+        said = (
+            f"Your band is {fmt.number(targets.band_low_n)}-{fmt.text(targets.band_high_n)} "
+            f"here, ceiling {fmt.text(targets.ceiling_n)}"
         )
+        self._changed(self.session.use_targets(targets), said)
 
     def action_rate_complaint(self) -> None:
         """``o``: the complaint before the routine, or, from its retest on, after it."""
@@ -552,16 +552,14 @@ class LiveScreen(Screen[None]):
 
     def set_mode(self, mode: Mode) -> None:
         """Flare, tender or normal from now on: the band, ceiling and holds follow."""
-        if self._refused_change(self.session.set_mode(mode)):
-            return
-        self.notify(f"Mode: {MODE_NOTES.get(mode, 'normal band and holds')}")
+        said = f"Mode: {MODE_NOTES.get(mode, 'normal band and holds')}"
+        self._changed(self.session.set_mode(mode), said)
 
     def forget_targets(self, *, everywhere: bool = False) -> None:
         """Forget the measured band here (or everywhere): the defaults apply again."""
-        if self._refused_change(self.session.forget_targets(everywhere=everywhere)):
-            return
         where = "every point" if everywhere else self.session.config.region.name
-        self.notify(f"Measured bands forgotten on {where}: the default band applies")
+        said = f"Measured bands forgotten on {where}: the default band applies"
+        self._changed(self.session.forget_targets(everywhere=everywhere), said)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
