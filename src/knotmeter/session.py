@@ -29,6 +29,7 @@ from firmware_host.source import (
 )
 from firmware_host.source import LinkChanged as LinkChanged  # re-exported: screens learn
 from firmware_host.source import LinkState as LinkState  # link state from the session
+from knotmeter.core.cadence import FramePeriod
 from knotmeter.core.errors import CoachInputError
 from knotmeter.core.events import Event, HoldStarted
 from knotmeter.core.modes import Mode, apply_mode, one_level_lighter
@@ -169,6 +170,7 @@ class Session:
         self._now = 0.0  # source time the session last judged (see ``now``)
         self._hold_t: float | None = None  # start of the hold subscribers last heard of
         self._last_arrival = 0.0
+        self._period = FramePeriod()  # how often the source is heard from: its silence limit
         self._running = False
         self._stopped = asyncio.Event()
         self._closed = False
@@ -567,6 +569,8 @@ class Session:
                 if len(item):
                     self._last_t = self._now = float(item.t[-1])
                     self._last_arrival = self._clock()
+                    period = self._period.update(float(item.t[0]), self._last_t, len(item))
+                    self.pipeline.allow_frames(period)
                 self._settle(self._publish(events, item))
                 self._call_watchers()
             case LinkChanged(state=state, detail=detail):
@@ -619,13 +623,14 @@ class Session:
         return self._last_t + (self._clock() - self._last_arrival)
 
     async def _watch_silence(self) -> None:
-        """Look for silence when the newest sample turns ``signal_lost_s`` old.
+        """Look for silence when the newest sample turns as old as the source's silence
+        limit (``signal_lost_s``, or 1.5 of its frame periods: ``core/cadence.py``).
 
         While samples flow this wakes about twice a second; polling at a fixed
         period would wake the loop many times a second to find nothing.
         """
         while True:
-            limit = self.pipeline.config.signal_lost_s
+            limit = self.pipeline.silence_limit_s
             if self.paused and isinstance(self.source, Pausable):
                 self._last_arrival = self._clock()  # a stopped recording is not a dead link
             quiet_s = 0.0 if self._last_t is None else self._clock() - self._last_arrival

@@ -181,7 +181,7 @@ class Pipeline:
             return events
         self._remember(batch)
         if batch.lost > 0 and self._t is not None:
-            lost_s = self.config.signal_lost_s
+            lost_s = self._signal.limit_s
             if t_list[0] - self._t > lost_s:
                 self._alarm(_SIGNAL_LOST, self._signal.silence(math.inf), self._t + lost_s, events)
             self._alarm(_SIGNAL_LOST, self._signal.sequence_gap(), t_list[0], events)
@@ -203,12 +203,12 @@ class Pipeline:
     def tick(self, t: float) -> list[Event]:
         """Time ``t`` passed on the source timeline with no new samples.
 
-        Raises ``signal_lost`` once the silence exceeds ``signal_lost_s``, dated at the
+        Raises ``signal_lost`` once the silence exceeds :attr:`silence_limit_s`, dated at the
         moment it did; the first sample to arrive clears it.
         """
         events: list[Event] = []
         if self._t is not None:
-            lost_s = self.config.signal_lost_s
+            lost_s = self._signal.limit_s
             self._alarm(_SIGNAL_LOST, self._signal.silence(t - self._t), self._t + lost_s, events)
             self._now = max(t, self._now or t)
             self._latch.seen(self._now)
@@ -294,6 +294,17 @@ class Pipeline:
 
     # -- views --------------------------------------------------------------------
 
+    def allow_frames(self, frame_s: float) -> None:
+        """The source is heard from every ``frame_s`` (its frame period, ``core/cadence.py``,
+        told by whoever watches it arrive): silences up to 1.5 of them are its rhythm."""
+        self._signal.allow(frame_s)
+
+    @property
+    def silence_limit_s(self) -> float:
+        """The silence that raises ``signal_lost`` for this source now: ``signal_lost_s``,
+        or 1.5 of its frame periods where longer (``guards/signal.py``)."""
+        return self._signal.limit_s
+
     @property
     def calibration(self) -> Calibration:
         """The offset and scale in use now (tare and auto-zero move the offset)."""
@@ -366,7 +377,7 @@ class Pipeline:
         gate, hold, sawing = self._gate, self._hold, self._sawing
         ceiling, full_scale, over_band = self._ceiling, self._full_scale, self._over_band
         ramp, pressing, bad_zero, latch = self._ramp, self._pressing, self._bad_zero, self._latch
-        lost_s, still = signal.lost_s, self.config.still_rate_n_per_s
+        lost_s, still = signal.limit_s, self.config.still_rate_n_per_s
         hold_paused = self._hold_paused
         tp: float = self._t  # type: ignore[assignment]  # feed() set it before any run
         for t, f in zip(t_list, f_list, strict=True):
