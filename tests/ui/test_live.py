@@ -576,3 +576,20 @@ async def test_the_complaint_is_rated_and_kept_with_the_routines_session(
         (6, 4, None),
         (10, 5, Retest.BETTER),
     ]
+
+
+async def test_sound_off_shows_on_the_status_line_and_the_banner(rig: Rig) -> None:
+    """No event says the player stopped: the next detail paint shows it, in both places."""
+    note: list[str | None] = [None]
+    rig.session.report_sound(lambda: note[0])
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        banner = rig.screen.query_one(AlarmBanner)
+        status = rig.screen.query_one(StatusLine)
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 52.0, 1.0)
+        assert "SOUND OFF" not in text_of(status)
+        note[0] = "SOUND OFF: the player stopped"
+        rig.screen.draw_frame()
+        assert "SOUND OFF: the player stopped" in text_of(status)
+        assert banner.lines == ("SOUND OFF: the player stopped",)
+        assert banner.severity == "link"

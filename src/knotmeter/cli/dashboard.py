@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,6 +230,11 @@ def launch(
             cleanup.callback(speaker.close)
         notice = NO_PLAYER if view.sound and speaker is None else None
         first_hold_s = None if first is None else first.hold_min_s
+        apps: list[KnotmeterApp] = []  # the terminal bell, once the app is there
+
+        def bell() -> None:
+            for running in apps:
+                running.bell()
         config = region_config(
             view.region, target_s=view.target_s or first_hold_s, store=store, aim=aim
         )
@@ -244,7 +250,7 @@ def launch(
             if view.mode is not Mode.NORMAL:
                 session.set_mode(view.mode)
             if speaker is not None:
-                follow(session, speaker)
+                follow(session, speaker, bell=bell)
             return session
 
         if moniker is None:
@@ -258,9 +264,13 @@ def launch(
         else:
             app = KnotmeterApp(session=connect(moniker), fmt=fmt, notice=notice)
         app.screenshot_dir = view.screenshot_dir or app.screenshot_dir
+        apps.append(app)
         app.run()
     if app.summary is not None:
         print("\n".join(app.summary.lines()))
+    if speaker is not None and speaker.off_at is not None:
+        stopped = time.strftime("%H:%M:%S", time.localtime(speaker.off_at))
+        print(f"Sound stopped at {stopped}: the player stopped (alarms rang the bell after)")
     _say_what_was_not_saved(app.session)
     return app.return_code or 0
 

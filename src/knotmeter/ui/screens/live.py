@@ -285,6 +285,7 @@ class LiveScreen(Screen[None]):
         if not details:
             return
         self._draw_status()
+        self._draw_banner()  # sound may have gone off since (no event says so)
         self._draw_routine()
         if state != self._detailed_state and not self.paused:
             self._detailed_state = state
@@ -435,7 +436,7 @@ class LiveScreen(Screen[None]):
             self._routine.show(routine.state, self.session.state.t)
 
     def _draw_banner(self) -> None:
-        self._banner.show(self._alarms, self.session.link)
+        self._banner.show(self._alarms, self.session.link, self.session.sound_note or "")
 
     def _draw_status(self) -> None:
         stats = self.session.stats
@@ -444,13 +445,15 @@ class LiveScreen(Screen[None]):
                 kind=self.session.label or "",
                 moniker=self.session.moniker,
                 link=self.session.link,
-                rate_hz=round(stats.rate_hz),
+                rate_hz=round(self.session.rate_hz),
                 lost=stats.lost,
                 bad_frames=stats.bad_frames,
                 battery_mv=self.session.battery_mv,
                 paused=self.paused,
                 saving=saving_text(self.session.store_health),
                 detail=self.session.link_detail,
+                sound=self.session.sound_note or "",
+                clock=self.session.clock_note or "",
             )
         )
 

@@ -40,6 +40,10 @@ class StatusReport:
     """From :func:`saving_text`: "" while every sample is being saved."""
     detail: str = ""
     """The source's own words while the link is not live (why it cannot connect)."""
+    sound: str = ""
+    """"SOUND OFF: …" once the cues cannot be heard (``Session.sound_note``)."""
+    clock: str = ""
+    """A source whose clock looks wrong, and why (``Session.clock_note``)."""
 
 
 class StatusLine(TextLine):
@@ -59,6 +63,8 @@ class StatusLine(TextLine):
             LINK_TEXTS[report.link],
             *([report.detail] if report.detail and report.link is not LinkState.LIVE else []),
             *([report.saving] if report.saving else []),
+            *([report.sound] if report.sound else []),
+            *([report.clock] if report.clock else []),
             f"{report.rate_hz} Hz",
             f"lost {report.lost}",
         ]
