@@ -8,14 +8,17 @@ person would; the cues go to a stand-in sound card that records what it was fed
 from __future__ import annotations
 
 import shlex
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from knotmeter.core.events import Cue
-from knotmeter.sound import CHUNK_BYTES, PLAYER_ENV, clip
+from knotmeter.sound import BACKOFF_S, CHUNK_BYTES, PLAYER_ENV, SOUND_OFF, clip
+from tests.serial.conftest import LineDevice
 from tests.session.recording_player import heard
 from tests.tmux_screen import Tmux, knotmeter_script
 
@@ -70,6 +73,22 @@ def test_a_jab_inside_one_76_sample_frame_is_shown_and_heard(tmux: Tmux, tmp_pat
     quit_cleanly(tmux, exit_file)
 
 
+def test_a_dying_player_is_restarted_then_sound_off_is_said(tmux: Tmux, tmp_path: Path) -> None:
+    """The player takes 10 ms of sound and exits, every time it is started (each start
+    logged): the speaker starts it again with backoff, then gives up; the banner and the
+    status line say SOUND OFF, and the exit summary says when sound stopped."""
+    starts, out = tmp_path / "starts.log", tmp_path / "played.raw"
+    player = tmp_path / "dying-player.sh"
+    player.write_text(f"echo started >> {starts}\nhead -c {CHUNK_BYTES} >> {out}\n")
+    exit_file = start(tmux, tmp_path, "sim:calm", {PLAYER_ENV: f"sh {player}"})
+    tmux.wait_for(  # on the banner and on the status line
+        lambda: tmux.screen().count(SOUND_OFF) == 2, "SOUND OFF, twice", timeout_s=40
+    )
+    assert len(starts.read_text().splitlines()) == 1 + len(BACKOFF_S)
+    quit_cleanly(tmux, exit_file)
+    tmux.wait_for(lambda: "Sound stopped at" in tmux.screen(), "the exit summary", timeout_s=10)
+
+
 def test_full_calm_frames_never_say_signal_lost(tmux: Tmux, tmp_path: Path) -> None:
     """76-sample frames at 80 Hz come 0.95 s apart. Before the watchdog allowed a source
     its own frame period, SIGNAL LOST came and went about once a second; 15 s (15 frames)
@@ -83,3 +102,38 @@ def test_full_calm_frames_never_say_signal_lost(tmux: Tmux, tmp_path: Path) -> N
         time.sleep(0.05)
     assert "sim:calm?frame=76" in tmux.screen()
     quit_cleanly(tmux, exit_file)
+
+
+def test_a_board_read_with_the_wrong_time_unit_is_named_and_timed_by_arrival(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    """A text board prints ``t,force`` with t in seconds, about 80 lines a second, and is
+    read with ``time=us``: 80 MHz on its stamps. The status line names the option and
+    the likely cause, and the zone follows the press within seconds (timed by arrival)
+    instead of lagging by many."""
+    short = Path(tempfile.mkdtemp(prefix="km", dir="/tmp"))  # the status line has room
+    link = short / "ttyB"
+    lines = [
+        f"{k * 0.0125:.4f},{0.0 if k < 160 else 52.0:.1f}\n".encode() for k in range(80 * 60)
+    ]
+    device = LineDevice(link, lines=lines, period_s=0.0125)
+    try:
+        exit_file = tmp_path / "exit-status"
+        tmux.start(
+            shlex.join([knotmeter_script(), "--source", f"serial:{link}?format=text&time=us"]),
+            # COLUMNS and LINES too: under pytest they may say 80x24, and the app believes them
+            env={"KNOTMETER_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200", "LINES": "32"},
+            exit_file=exit_file,
+            size=(200, 32),
+        )
+        tmux.wait_for(
+            lambda: "time=us looks wrong: 80 MHz stamped" in tmux.screen(),
+            "the clock named on the status line",
+            timeout_s=20,
+        )
+        tmux.wait_for(lambda: "IN BAND" in tmux.screen(), "the zone following", timeout_s=8)
+        assert "80000000 Hz" not in tmux.screen()
+        quit_cleanly(tmux, exit_file)
+    finally:
+        device.close()
+        shutil.rmtree(short, ignore_errors=True)

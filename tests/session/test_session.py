@@ -551,3 +551,42 @@ async def test_a_tools_range_caps_the_ceiling_and_a_clip_is_too_hard(
     assert AlarmKind.SATURATION in running.session.state.alarms
     assert AlarmKind.OVER_CEILING in running.session.state.alarms
     await running.stop()
+
+
+async def test_a_clock_stamped_a_million_times_too_fast_is_named_and_timed_by_arrival(
+    hand_source: HandSource,
+) -> None:
+    """A text board read with ``time=us`` while it prints seconds: 80 samples a second
+    arrive stamped 80 MHz. The session names it and times it by arrival, so 95 s in the
+    band reach the hold limit (90 s) as on any tool."""
+    hand_source.moniker = "serial:/dev/ttyUSB0?format=text&time=us"
+    clock = ManualClock()
+    session = Session(hand_source, config(), clock=clock)
+    running = Running(session)
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE))
+    for i in range(95 * 8):  # 10 samples every 0.125 s
+        batch = samples(i * 0.125, (i + 1) * 0.125, 52.0 if i > 8 else 0.0)
+        hand_source.push(SampleBatch(batch.t * 1e-6, batch.force_n))
+        await hand_source.drained()
+        clock.now += 0.125
+    assert session.clock_note == (
+        "time=us looks wrong: 80 MHz stamped, 80 Hz arriving (timed by arrival)"
+    )
+    assert session.rate_hz == pytest.approx(80.0)
+    assert session.state.t > 90.0  # on the arrival timeline
+    assert AlarmKind.LONG_HOLD in session.state.alarms
+    await running.stop()
+
+
+async def test_a_sound_clock_is_left_alone(hand_source: HandSource) -> None:
+    clock = ManualClock()
+    session = Session(hand_source, config(), clock=clock)
+    running = Running(session)
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE))
+    for i in range(40):
+        hand_source.push(samples(i * 0.125, (i + 1) * 0.125, 52.0))
+        await hand_source.drained()
+        clock.now += 0.125
+    assert session.clock_note is None
+    assert session.state.t == pytest.approx(40 * 0.125 - 1 / RATE_HZ)
+    await running.stop()

@@ -61,10 +61,10 @@ class StatusLine(TextLine):
         parts += [
             report.moniker,
             LINK_TEXTS[report.link],
+            *([report.clock] if report.clock else []),
             *([report.detail] if report.detail and report.link is not LinkState.LIVE else []),
             *([report.saving] if report.saving else []),
             *([report.sound] if report.sound else []),
-            *([report.clock] if report.clock else []),
             f"{report.rate_hz} Hz",
             f"lost {report.lost}",
         ]
