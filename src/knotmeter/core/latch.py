@@ -42,6 +42,9 @@ HARD_HOLD_S = 1.5
 SOFT_HOLD_S = 1.0
 """A soft alarm, likewise."""
 
+PEAK_KINDS = frozenset({AlarmKind.OVER_CEILING, AlarmKind.SATURATION})
+"""Alarms about how hard the press is: their peak follows the force while they last (a
+per-sample cost paid only then; a long ``long_hold`` costs nothing per sample)."""
 NOT_LATCHED = frozenset({AlarmKind.SIGNAL_LOST})
 """Shown only while active (see above)."""
 
@@ -52,7 +55,8 @@ _RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
 class LatchedAlarm:
     """An alarm being shown: active (``cleared_t`` is ``None``) or latched after it cleared.
 
-    ``peak_n``: the highest spike-rejected force while it was active (what raised it).
+    ``peak_n``: for a too-hard alarm (``PEAK_KINDS``), the highest spike-rejected force
+    while it was active (what raised it); for the others, the force when it was raised.
     """
 
     kind: AlarmKind
@@ -84,13 +88,14 @@ class _Entry:
 
 
 class AlarmLatch:
-    """Recent alarms, one entry per kind; ``active`` while any of them has not cleared."""
+    """Recent alarms, one entry per kind; ``following`` while a too-hard one is active
+    (then :meth:`follow` wants every force)."""
 
-    __slots__ = ("_entries", "active")
+    __slots__ = ("_entries", "following")
 
     def __init__(self) -> None:
         self._entries: dict[AlarmKind, _Entry] = {}
-        self.active = 0
+        self.following = 0
 
     def raised(self, kind: AlarmKind, t: float, force_n: float) -> None:
         entry = self._entries.get(kind)
@@ -101,25 +106,29 @@ class AlarmLatch:
             entry.peak_n = max(entry.peak_n, force_n)
         else:
             return
-        self.active += 1
+        if kind in PEAK_KINDS:
+            self.following += 1
 
     def follow(self, force_n: float) -> None:
         """The newest spike-rejected force, while an alarm is active: its peak."""
         for entry in self._entries.values():
-            if entry.cleared_t is None and force_n > entry.peak_n:
+            if entry.kind in PEAK_KINDS and entry.cleared_t is None and force_n > entry.peak_n:
                 entry.peak_n = force_n
 
     def cleared(self, kind: AlarmKind, t: float) -> None:
         entry = self._entries.get(kind)
         if entry is not None and entry.cleared_t is None:
             entry.cleared_t = t
-            self.active -= 1
+            if kind in PEAK_KINDS:
+                self.following -= 1
             if kind in NOT_LATCHED:
                 del self._entries[kind]
 
     def seen(self, t: float) -> None:
         """A batch (or a look at a silence) ended at ``t``: what it raised has been
         revealed from now; what has been shown long enough is forgotten."""
+        if not self._entries:  # the common case, once per batch: nothing to do
+            return
         for kind, entry in list(self._entries.items()):
             if entry.seen_t is None:
                 entry.seen_t = t

@@ -427,7 +427,7 @@ class Pipeline:
                     alarm(_SAWING, c, t, events)
             if (c := bad_zero.update(t, m)) is not None:
                 alarm(_BAD_ZERO, c, t, events)
-            if latch.active:
+            if latch.following:
                 latch.follow(m)
             # Slow auto-zero: only a small residual, only while released and still (the
             # newest sample too: a press starting now is not drift).
