@@ -273,7 +273,7 @@ class Session:
 
     @property
     def sound_note(self) -> str | None:
-        """"SOUND OFF: …" once the cues can no longer be heard; ``None`` while they can
+        """ "SOUND OFF: …" once the cues can no longer be heard; ``None`` while they can
         (or nobody plays them: the dashboard says so when it starts)."""
         return self._sound_note()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,7 +42,7 @@ def test_every_jab_is_shown_and_cued_whatever_the_frame(
     cues: list[Cue] = []
     peaks: list[float] = []
     bounds = [0, *range(offset % frame or frame, len(stream), frame), len(stream)]
-    for start, stop in zip(bounds, bounds[1:], strict=False):
+    for start, stop in itertools.pairwise(bounds):
         events = pipeline.feed(SampleBatch(stream.t[start:stop], stream.force_n[start:stop]))
         raised += [e for e in events if isinstance(e, AlarmRaised)]
         for event in events:
@@ -77,7 +79,8 @@ def test_a_latched_alarm_outlasts_the_batch_that_revealed_it_by_its_hold() -> No
     pipeline.feed(SampleBatch(stream.t[232:308], stream.force_n[232:308]))  # to 3.8375 s
     state = pipeline.state
     (latched,) = [a for a in state.shown if a.kind is AlarmKind.OVER_CEILING]
-    assert latched.cleared_t is not None and latched.cleared_t < state.t
+    assert latched.cleared_t is not None
+    assert latched.cleared_t < state.t
     assert state.shown_force_n >= CONFIG.ceiling_n > state.force_n
     end = state.t
     pipeline.tick(end + HARD_HOLD_S - 0.01)

@@ -58,7 +58,7 @@ def test_a_jab_inside_one_76_sample_frame_is_shown_and_heard(tmux: Tmux, tmp_pat
     def jab_shown() -> bool:
         screen = tmux.screen()
         screens.append(screen)
-        banner, _, below = screen.partition("TOO HARD: RELEASE NOW")
+        _banner, _, below = screen.partition("TOO HARD: RELEASE NOW")
         # The banner comes in the alarm's own call, the zone word and the digits with
         # the next frame (a few ms later): wait for all three.
         return bool(below) and "TOO HARD" in below and "peak 14" in below
@@ -113,9 +113,7 @@ def test_a_board_read_with_the_wrong_time_unit_is_named_and_timed_by_arrival(
     instead of lagging by many."""
     short = Path(tempfile.mkdtemp(prefix="km", dir="/tmp"))  # the status line has room
     link = short / "ttyB"
-    lines = [
-        f"{k * 0.0125:.4f},{0.0 if k < 160 else 52.0:.1f}\n".encode() for k in range(80 * 60)
-    ]
+    lines = [f"{k * 0.0125:.4f},{0.0 if k < 160 else 52.0:.1f}\n".encode() for k in range(80 * 60)]
     device = LineDevice(link, lines=lines, period_s=0.0125)
     try:
         exit_file = tmp_path / "exit-status"

@@ -144,7 +144,8 @@ async def test_a_jab_inside_one_batch_is_shown_with_its_force(rig: Rig) -> None:
         rig.t = float(t[-1])
         await rig.drawn(pilot)
         rig.screen.draw_frame()
-        assert banner.severity == "hard" and "TOO HARD" in banner.lines[0]
+        assert banner.severity == "hard"
+        assert "TOO HARD" in banner.lines[0]
         assert rig.session.state.zone != "over_ceiling"
         assert rig.session.state.shown_force_n >= 140.0
         far = rig.screen.query_one("#far-force", BigText)

@@ -122,7 +122,8 @@ def test_the_hold_limit_says_release_and_starts_no_new_hold(
         await rig.step(pilot, 30.0, 2.5)  # a dip past the grace ends the hold
         await rig.step(pilot, 52.0, 2.0)  # back in the band: no new hold
         state = rig.session.state
-        assert state.zone == "in_band" and not state.hold.active
+        assert state.zone == "in_band"
+        assert not state.hold.active
         assert AlarmKind.LONG_HOLD in state.alarms
 
     assert snap_compare(rig.app, terminal_size=SIZE, run_before=reach_the_limit)

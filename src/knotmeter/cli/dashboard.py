@@ -235,6 +235,7 @@ def launch(
         def bell() -> None:
             for running in apps:
                 running.bell()
+
         config = region_config(
             view.region, target_s=view.target_s or first_hold_s, store=store, aim=aim
         )
