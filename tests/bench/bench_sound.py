@@ -3,7 +3,8 @@
 A real :class:`~knotmeter.session.Session` (upper trapezius: band 40-65 N, ceiling
 110 N) is fed by a paced source, one 80 Hz sample per batch at its time, like a tool
 on a USB port: a rest at 0 N, a press into the band, then over the ceiling after a
-random 30-300 ms, so most crossings come while the in-band clip is playing. The cues
+random 30-300 ms, so most crossings come while a softer clip is playing (the "ease
+off" of the press's fast ramp, latched for a second, or the in-band one). The cues
 go through :func:`knotmeter.sound.follow` to a player process that reads PCM no
 faster than a sound card plays and stamps every read (``tests/session/
 recording_player.py``).
@@ -127,7 +128,7 @@ def measure_latency(
     kind: type[Speaker], crossings: int, out: Path
 ) -> tuple[list[float], list[float]]:
     """Milliseconds from each crossing to the first byte of its too-hard clip: all of
-    them, and those of the crossings that came while the in-band clip was playing."""
+    them, and those of the crossings that came while a softer clip was playing."""
     from tests.session.recording_player import heard
 
     source = PacedSource(crossings)
@@ -151,7 +152,7 @@ def measure_latency(
             continue
         latencies.append(1000 * (too_hard.t - crossed))
         last = [h for h in clips if h.t < crossed][-1:]
-        if any(h.key is Cue.IN_BAND and crossed < h.t + clip_s(h.key) for h in last):
+        if any(h.key is not Cue.TOO_HARD and crossed < h.t + clip_s(h.key) for h in last):
             in_band.append(latencies[-1])
     return latencies, in_band
 
@@ -187,7 +188,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def column(values: list[float], q: float, width: int = 9) -> str:
     """The ``q``th percentile, right-aligned, or "-" where no crossing fell in the
-    subset (a quiet machine reacts before the in-band clip starts: nothing to show)."""
+    subset (a quiet machine may react before a softer clip starts: nothing to show)."""
     return f"{percentile(values, q):>{width}.1f}" if values else f"{'-':>{width}}"
 
 
@@ -215,7 +216,7 @@ def main() -> None:
         }
 
     print(f"too-hard cue: crossing sample's arrival -> first byte at the player ({SAMPLE_HZ:g} Hz)")
-    print(f"{'':<34}{'all crossings':^32}{'during an in-band clip':^23}")
+    print(f"{'':<34}{'all crossings':^32}{'during a softer clip':^23}")
     header = f"{'n':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
     print(f"{'speaker':<33}{header}{header[:-9]}")
     names = {Speaker: "10 ms chunks, cut short (now)", WholeClipSpeaker: "whole clips (baseline)"}

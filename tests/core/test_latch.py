@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import doctest
 import itertools
+from types import ModuleType
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knotmeter.core import AlarmKind, Pipeline, PipelineConfig, SampleBatch
+from knotmeter.core import (
+    AlarmKind,
+    Pipeline,
+    PipelineConfig,
+    SampleBatch,
+    cadence,
+    clock_check,
+    latch,
+)
 from knotmeter.core.cues import CueSchedule
 from knotmeter.core.events import AlarmCleared, AlarmRaised, Cue, Zone
+from knotmeter.core.guards import signal
 from knotmeter.core.latch import HARD_HOLD_S, SOFT_HOLD_S
 
 CONFIG = PipelineConfig.for_region("upper-trapezius")  # band 40-65 N, ceiling 110 N
@@ -91,3 +103,11 @@ def test_a_latched_alarm_outlasts_the_batch_that_revealed_it_by_its_hold() -> No
 
 def test_soft_alarms_latch_for_a_second() -> None:
     assert SOFT_HOLD_S == 1.0 < HARD_HOLD_S == 1.5
+
+
+@pytest.mark.parametrize("module", [latch, cadence, clock_check, signal])
+def test_docstring_streams(module: ModuleType) -> None:
+    """The example streams in the latch's, cadence's, clock check's and signal's docs."""
+    result = doctest.testmod(module)
+    assert result.failed == 0
+    assert result.attempted > 0
