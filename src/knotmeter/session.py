@@ -21,6 +21,8 @@ from firmware_host.source import (
 )
 from firmware_host.source import LinkChanged as LinkChanged  # re-exported: screens learn
 from firmware_host.source import LinkState as LinkState  # link state from the session
+from knotmeter.core.cadence import FramePeriod
+from knotmeter.core.clock_check import ArrivalClock, ClockCheck, rate_text
 from knotmeter.core.errors import CoachInputError
 from knotmeter.core.events import Event, HoldStarted
 from knotmeter.core.modes import Mode
@@ -146,6 +148,10 @@ class Session:
         self._now = 0.0  # source time the session last judged (see ``now``)
         self._hold_t: float | None = None  # start of the hold subscribers last heard of
         self._last_arrival = 0.0
+        self._period = FramePeriod()  # how often the source is heard from: its silence limit
+        self._sound_note: Callable[[], str | None] = lambda: None
+        self._clock_check = ClockCheck()
+        self._arrival_clock: ArrivalClock | None = None  # once the source's clock is wrong
         self._running = False
         self._stopped = asyncio.Event()
         self._closed = False
@@ -267,6 +273,16 @@ class Session:
         if self._closed_health is not None or self._writer is None:
             return self._closed_health
         return self._writer.health
+
+    def report_sound(self, note: Callable[[], str | None]) -> None:
+        """Whoever plays this session's cues says here how sound goes (``sound.follow``)."""
+        self._sound_note = note
+
+    @property
+    def sound_note(self) -> str | None:
+        """ "SOUND OFF: …" once the cues can no longer be heard; ``None`` while they can
+        (or nobody plays them: the dashboard says so when it starts)."""
+        return self._sound_note()
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback`` with every event, synchronously, the moment it happens.
@@ -534,12 +550,15 @@ class Session:
     ) -> None:
         match item:
             case SampleBatch():
+                item = self._timed(item)
                 events = self.pipeline.feed(item)
                 if len(item):
                     if self._first_t is None:
                         self._first_t = float(item.t[0])
                     self._last_t = self._now = float(item.t[-1])
                     self._last_arrival = self._clock()
+                    period = self._period.update(float(item.t[0]), self._last_t, len(item))
+                    self.pipeline.allow_frames(period)
                 self._settle(self._publish(events, item))
                 self._fanout.call_watchers()
             case LinkChanged(state=state, detail=detail):
@@ -560,6 +579,45 @@ class Session:
                 self._fanout.emit(item)
             case KindChanged(kind=kind):
                 self._follow_kind(kind)
+
+    @property
+    def clock_note(self) -> str | None:
+        """Names a source whose stamps are far off its arrivals (``core/clock_check.py``),
+        with the likely cause, e.g. "time=us looks wrong: 80 MHz stamped, 80 Hz arriving";
+        ``None`` while its clock is believed."""
+        verdict = self._clock_check.verdict
+        if verdict is None:
+            return None
+        options = self.moniker.partition("?")[2].split("&")
+        time_option = next((option for option in options if option.startswith("time=")), None)
+        who = f"{time_option} looks wrong" if time_option else "the tool's clock looks wrong"
+        stamped, arriving = rate_text(verdict.stamped_hz), rate_text(verdict.arrival_hz)
+        return f"{who}: {stamped} stamped, {arriving} arriving (timed by arrival)"
+
+    @property
+    def rate_hz(self) -> float:
+        """Samples a second: the source's count, or the arrival rate where its clock is wrong."""
+        verdict = self._clock_check.verdict
+        return self.stats.rate_hz if verdict is None else verdict.arrival_hz
+
+    def _timed(self, batch: SampleBatch) -> SampleBatch:
+        """Clock sanity: a live source whose stamped rate is far off its arrival rate is
+        timed by arrival from then on, so the hold limit and pressing time still work (a
+        recording plays at any speed: its own clock is the only one)."""
+        if not len(batch) or self._kind is SourceKind.REPLAY:
+            return batch
+        if self._arrival_clock is not None:
+            return self._arrival_clock.retime(batch, self._clock())
+        arrival = self._clock()
+        stamped_s = float(batch.t[-1]) - (
+            float(batch.t[0]) if self._last_t is None else self._last_t
+        )
+        if self._clock_check.update(len(batch), stamped_s, arrival) is None:
+            return batch
+        assert self._last_t is not None  # a verdict needs batches before this one
+        _log.warning("%s: %s", self.moniker, self.clock_note)
+        self._arrival_clock = ArrivalClock(last_t=self._last_t, arrival_t=self._last_arrival)
+        return self._arrival_clock.retime(batch, arrival)
 
     def _aim_source(self) -> None:
         """Tell the source what is coached now: real tools ignore it, the simulated person
@@ -591,13 +649,14 @@ class Session:
         return self._last_t + (self._clock() - self._last_arrival)
 
     async def _watch_silence(self) -> None:
-        """Look for silence when the newest sample turns ``signal_lost_s`` old.
+        """Look for silence when the newest sample turns as old as the source's silence
+        limit (``signal_lost_s``, or 1.5 of its frame periods: ``core/cadence.py``).
 
         While samples flow this wakes about twice a second; polling at a fixed
         period would wake the loop many times a second to find nothing.
         """
         while True:
-            limit = self.pipeline.config.signal_lost_s
+            limit = self.pipeline.silence_limit_s
             if self.paused and isinstance(self.source, Pausable):
                 self._last_arrival = self._clock()  # a stopped recording is not a dead link
             quiet_s = 0.0 if self._last_t is None else self._clock() - self._last_arrival

@@ -14,6 +14,13 @@ on a condition, with no timer at all. The pipe is non-blocking, so the thread ne
 stalls either: a player more than a pipe's worth behind loses the clip. Nothing here
 blocks the event loop, and the alarm banner and the terminal bell do not depend on
 sound at all.
+
+The speaker watches its player: one that exits, errors or stays blocked for
+``BLOCKED_S`` is started again after a backoff (``BACKOFF_S``). A player that keeps
+dying within ``STABLE_S`` of its start is given up after the last backoff: sound is
+then off for good, :attr:`Speaker.off_note` says so (the status line and the banner
+show it), hard cues ring the terminal bell instead (:func:`follow`), and
+:attr:`Speaker.off_at` says when, for the exit summary.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from typing import Self
 
 import numpy as np
 
-from knotmeter.core.cues import URGENCY, CueSchedule
+from knotmeter.core.cues import HARD_CUES, URGENCY, CueSchedule
 from knotmeter.core.events import Cue, HoldCompleted
 from knotmeter.session import Session, SessionEvent
 
@@ -69,6 +76,14 @@ LEAD_S = 2 * CHUNK_S
 RANK = {cue: rank for rank, cue in enumerate(URGENCY)}
 CLOSE_S = 2.0
 """On close, the clip in progress (and one waiting) may play out for this long."""
+BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 4.0)
+"""Waits before each restart of a player that died young; past the last, sound is off.
+A cue lost to a restart costs at most a repeat (the too-hard cue comes every 0.25 s)."""
+STABLE_S = 10.0
+"""A player that ran this long before dying starts the backoff afresh."""
+BLOCKED_S = 2.0
+"""A player that takes nothing for this long (a pipe's worth behind) is hung: restarted."""
+SOUND_OFF = "SOUND OFF: the player stopped"
 
 
 @cache
@@ -110,13 +125,23 @@ class Speaker:
         dropped: cues lost because the player was gone, or too far behind to catch up.
     """
 
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
-        assert process.stdin is not None
-        self._process = process
-        self._stdin = process.stdin
-        self._fd = process.stdin.fileno()
-        os.set_blocking(self._fd, False)
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        command: Sequence[str] | None = None,
+        *,
+        backoff_s: Sequence[float] = BACKOFF_S,
+    ) -> None:
+        self._command = None if command is None else list(command)
+        self._backoff_s = tuple(backoff_s)
+        self._take(process)
         self.dropped = 0
+        self.restarts = 0
+        self.off_at: float | None = None
+        """When sound went off for good (``time.time()``), for the exit summary."""
+        self._failures = 0  # deaths in a row, each within STABLE_S of its start
+        self._dead = False  # the player is gone: restart it before the next chunk
+        self._blocked_since: float | None = None
         self._wake = threading.Condition()  # guards everything below
         self._cue: Cue | None = None  # the clip being fed
         self._rest = memoryview(b"")  # its part not fed yet
@@ -128,26 +153,30 @@ class Speaker:
         self._feeder.start()
 
     @classmethod
-    def open(cls, command: Sequence[str] | None = None) -> Self | None:
+    def open(
+        cls, command: Sequence[str] | None = None, *, backoff_s: Sequence[float] = BACKOFF_S
+    ) -> Self | None:
         """Start the player; ``None`` when there is none (the caller says sound is off)."""
         command = command if command is not None else player_command()
         if command is None:
             return None
-        try:
-            process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
-        except OSError:
-            return None
-        return cls(process)
+        process = _spawn(command)
+        return None if process is None else cls(process, command, backoff_s=backoff_s)
+
+    @property
+    def off_note(self) -> str | None:
+        """:data:`SOUND_OFF` once the player is given up; ``None`` while sound works."""
+        return None if self.off_at is None else SOUND_OFF
 
     def play(self, cue: Cue) -> bool:
-        """Start (or queue) ``cue``'s clip; ``False`` (and counted) if the player is gone."""
+        """Start (or queue) ``cue``'s clip; ``False`` (and counted) once sound is off for
+        good. A player found gone is restarted first (by the feeder, after its backoff)."""
         with self._wake:
-            if self._gone or self._closing or self._process.poll() is not None:
+            if self._gone or self._closing or self.off_at is not None:
                 self.dropped += 1
                 return False
+            if not self._dead and self._process.poll() is not None:
+                self._died()  # it left while there was nothing to play
             if self._cue is None or RANK[cue] <= RANK[self._cue]:
                 self._start(cue)
             else:
@@ -172,6 +201,48 @@ class Speaker:
             self._process.kill()
             self._process.wait()
 
+    def _take(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdin is not None
+        self._process = process
+        self._stdin = process.stdin
+        self._fd = process.stdin.fileno()
+        os.set_blocking(self._fd, False)
+        self._started_at = time.monotonic()
+
+    def _died(self) -> None:
+        """The player exited, errored or hung: the feeder restarts it before the next chunk."""
+        self._dead = True
+        self._blocked_since = None
+        if time.monotonic() - self._started_at >= STABLE_S:
+            self._failures = 0
+        self._wake.notify()
+
+    def _revive(self) -> bool:
+        """Start the player again after its backoff (the lock is let go meanwhile);
+        ``False`` when there is nothing more to do: closing, or sound off for good."""
+        if self._command is None or self._failures >= len(self._backoff_s):
+            self.off_at = time.time()
+            self._rest, self._waiting = memoryview(b""), None
+            return False
+        deadline = time.monotonic() + self._backoff_s[self._failures]
+        self._failures += 1
+        while not self._closing and (left := deadline - time.monotonic()) > 0:
+            self._wake.wait(left)
+        if self._closing:
+            return False
+        old, command = self._process, self._command
+        self._wake.release()
+        try:
+            _stop(old)
+            process = _spawn(command)
+        finally:
+            self._wake.acquire()
+        if process is not None:
+            self._take(process)
+            self._dead = False
+            self.restarts += 1
+        return True
+
     def _start(self, cue: Cue | None) -> None:
         self._cue = cue
         self._rest = memoryview(b"" if cue is None else clip(cue))
@@ -181,6 +252,10 @@ class Speaker:
         asleep on the condition, with no timer, while there is nothing to play."""
         with self._wake:
             while not self._gone:
+                if self._dead:
+                    if not self._revive():
+                        return
+                    continue
                 if not self._rest:
                     self._start(self._waiting)
                     self._waiting = None
@@ -204,17 +279,50 @@ class Speaker:
         except BlockingIOError:  # a pipe's worth (over a second) behind: lose this clip
             self.dropped += 1
             self._rest = memoryview(b"")
-        except OSError:  # the player is gone
-            self.dropped += 1
-            self._gone = True
+            if self._blocked_since is None:
+                self._blocked_since = now
+            elif now - self._blocked_since >= BLOCKED_S:  # hung: start it again
+                self._died()
+        except OSError:  # the player is gone: this clip goes on once it is back
+            self._rest = memoryview(bytes(chunk) + bytes(self._rest))
+            self._died()
         else:
+            self._blocked_since = None
             self._played_by = max(self._played_by, now) + CHUNK_S
 
 
-def follow(session: Session, speaker: Speaker) -> Callable[[], None]:
+def _spawn(command: Sequence[str]) -> subprocess.Popen[bytes] | None:
+    try:
+        return subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+    except OSError:
+        return None
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """End a player that is gone or hung, without waiting on it."""
+    if process.stdin is not None:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+    if process.poll() is None:
+        process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=1.0)
+
+
+def follow(
+    session: Session, speaker: Speaker, *, bell: Callable[[], None] | None = None
+) -> Callable[[], None]:
     """Play ``session``'s cues on ``speaker`` as the session judges (each batch, and each
-    look at a silence); returns the function that stops. No timer of its own."""
+    look at a silence); returns the function that stops. No timer of its own.
+
+    Once sound is off for good, each hard cue rings ``bell`` (the terminal bell) instead,
+    and the session tells its screens so (:meth:`Session.report_sound`).
+    """
     schedule = CueSchedule()
+    session.report_sound(lambda: speaker.off_note)
     completed = False
 
     def on_event(event: SessionEvent) -> None:
@@ -225,8 +333,8 @@ def follow(session: Session, speaker: Speaker) -> Callable[[], None]:
         nonlocal completed
         cue = schedule.update(session.state, session.now, hold_completed=completed)
         completed = False
-        if cue is not None:
-            speaker.play(cue)
+        if cue is not None and not speaker.play(cue) and cue in HARD_CUES and bell is not None:
+            bell()
 
     unsubscribe = session.subscribe(on_event)
     unwatch = session.watch(on_state)

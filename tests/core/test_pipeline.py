@@ -397,3 +397,29 @@ def test_a_paused_hold_earns_no_time_but_pressing_time_and_alarms_go_on() -> Non
     t3 = np.arange(20.0, 25.0, 0.0125)
     pipeline.feed(SampleBatch(t3, np.full(t3.size, 52.0)))
     assert pipeline.state.hold.in_band_s > earned + 3.0
+
+
+def test_no_hold_starts_at_the_hold_limit_until_the_point_has_rested() -> None:
+    """``long_hold`` stands: back in the band starts no hold (nothing counts down) until
+    the point has rested; after the rest, the next press into the band starts one."""
+    import numpy as np
+
+    from knotmeter.core import HoldStarted, Pipeline, PipelineConfig, SampleBatch
+    from knotmeter.core.events import AlarmKind
+
+    config = PipelineConfig.for_region("upper-trapezius", target_s=30.0)
+    pipeline = Pipeline(config)
+
+    def press(force_n: float, seconds: float) -> list[object]:
+        t0 = pipeline.state.t if pipeline.state.samples else 0.0
+        t = t0 + np.arange(1, round(seconds * 80) + 1) / 80
+        return list(pipeline.feed(SampleBatch(t, np.full(t.shape, force_n))))
+
+    press(52.0, 88.0)
+    press(30.0, 3.0)  # a dip past the grace: the hold ends; pressing time goes on
+    assert AlarmKind.LONG_HOLD in pipeline.state.alarms
+    assert not any(isinstance(e, HoldStarted) for e in press(52.0, 5.0))
+    assert not pipeline.state.hold.active
+    press(0.0, config.rest_s + 1.0)  # rested
+    assert AlarmKind.LONG_HOLD not in pipeline.state.alarms
+    assert any(isinstance(e, HoldStarted) for e in press(52.0, 2.0))

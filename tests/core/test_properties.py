@@ -67,7 +67,9 @@ def test_any_split_into_batches_gives_the_same_events_and_state(
     for start, stop in itertools.pairwise(bounds):
         got += split.feed(SampleBatch(whole.t[start:stop], whole.force_n[start:stop]))
     assert got == expected
-    assert split.state == one.state
+    # Only the latch may differ: it counts from the end of the batch that revealed an
+    # alarm (core/latch.py), so a person sees it for its whole hold time.
+    assert dataclasses.replace(split.state, shown=()) == dataclasses.replace(one.state, shown=())
 
 
 @given(

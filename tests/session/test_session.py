@@ -224,16 +224,45 @@ async def test_silence_raises_signal_lost_from_the_watchdog(hand_source: HandSou
     await hand_source.drained()
     last_t = running.session.state.t
 
+    # One batch of a second: the source's frames are a second long, 1.5 s is its rhythm.
+    assert running.session.pipeline.silence_limit_s == pytest.approx(1.5, abs=0.02)
     clock.now += 2.0  # the tool goes quiet; no sample, no link event
     alarm = await running.wait_for(is_alarm(AlarmKind.SIGNAL_LOST))
     assert isinstance(alarm, AlarmRaised)
-    assert alarm.t == pytest.approx(last_t + config().signal_lost_s)
+    assert alarm.t == pytest.approx(last_t + running.session.pipeline.silence_limit_s)
     assert AlarmKind.SIGNAL_LOST in running.session.state.alarms
 
     hand_source.push(samples(3.0, 3.5, 30.0))  # data again: cleared
     await hand_source.drained()
     assert AlarmKind.SIGNAL_LOST not in running.session.state.alarms
     assert any(isinstance(e, AlarmCleared) for e in running.seen)
+    await running.stop()
+
+
+@pytest.mark.slow
+async def test_full_frames_never_raise_signal_lost_but_a_real_gap_does(
+    hand_source: HandSource,
+) -> None:
+    """76-sample frames at 80 Hz come 0.95 s apart: the watchdog allows 1.5 of them
+    (1.425 s), so their rhythm never raises SIGNAL LOST, and a 2 s gap still does, dated
+    within max(0.5 s, 1.5 frame periods) of the last sample."""
+    clock = ManualClock()
+    running = Running(Session(hand_source, config(), clock=clock))
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE))
+    frame_s = 76 / RATE_HZ
+    for i in range(4):
+        hand_source.push(samples(i * frame_s, (i + 1) * frame_s, 52.0))
+        await hand_source.drained()
+        clock.now += frame_s
+    last_t = running.session.state.t
+    assert running.session.pipeline.silence_limit_s == pytest.approx(1.5 * frame_s)
+    clock.now += 1.3 - frame_s  # a late frame, still within its rhythm
+    await asyncio.sleep(1.5)  # the watchdog has looked (it wakes within the limit)
+    assert not any(is_alarm(AlarmKind.SIGNAL_LOST)(e) for e in running.seen)
+    clock.now += 0.7  # 2 s since the last frame: a real gap
+    alarm = await running.wait_for(is_alarm(AlarmKind.SIGNAL_LOST))
+    assert isinstance(alarm, AlarmRaised)
+    assert alarm.t - last_t <= max(0.5, 1.5 * frame_s) + 1e-9
     await running.stop()
 
 
@@ -555,4 +584,43 @@ async def test_a_tools_range_caps_the_ceiling_and_a_clip_is_too_hard(
     await hand_source.drained()
     assert AlarmKind.SATURATION in running.session.state.alarms
     assert AlarmKind.OVER_CEILING in running.session.state.alarms
+    await running.stop()
+
+
+async def test_a_clock_stamped_a_million_times_too_fast_is_named_and_timed_by_arrival(
+    hand_source: HandSource,
+) -> None:
+    """A text board read with ``time=us`` while it prints seconds: 80 samples a second
+    arrive stamped 80 MHz. The session names it and times it by arrival, so 95 s in the
+    band reach the hold limit (90 s) as on any tool."""
+    hand_source.moniker = "serial:/dev/ttyUSB0?format=text&time=us"
+    clock = ManualClock()
+    session = Session(hand_source, config(), clock=clock)
+    running = Running(session)
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE))
+    for i in range(95 * 8):  # 10 samples every 0.125 s
+        batch = samples(i * 0.125, (i + 1) * 0.125, 52.0 if i > 8 else 0.0)
+        hand_source.push(SampleBatch(batch.t * 1e-6, batch.force_n))
+        await hand_source.drained()
+        clock.now += 0.125
+    assert session.clock_note == (
+        "time=us looks wrong: 80 MHz stamped, 80 Hz arriving (timed by arrival)"
+    )
+    assert session.rate_hz == pytest.approx(80.0)
+    assert session.state.t > 90.0  # on the arrival timeline
+    assert AlarmKind.LONG_HOLD in session.state.alarms
+    await running.stop()
+
+
+async def test_a_sound_clock_is_left_alone(hand_source: HandSource) -> None:
+    clock = ManualClock()
+    session = Session(hand_source, config(), clock=clock)
+    running = Running(session)
+    hand_source.push(LinkChanged(0.0, LinkState.LIVE))
+    for i in range(40):
+        hand_source.push(samples(i * 0.125, (i + 1) * 0.125, 52.0))
+        await hand_source.drained()
+        clock.now += 0.125
+    assert session.clock_note is None
+    assert session.state.t == pytest.approx(40 * 0.125 - 1 / RATE_HZ)
     await running.stop()

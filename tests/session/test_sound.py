@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from firmware_host.source import LinkChanged, LinkState
+from knotmeter import sound
 from knotmeter.core.alarms import ALARM_TABLE
 from knotmeter.core.config import PipelineConfig
 from knotmeter.core.cues import HARD_CUES, REPEAT_S
@@ -31,6 +32,7 @@ from knotmeter.sound import (
     NOTES,
     PLAYER_ENV,
     RATE_HZ,
+    SOUND_OFF,
     Speaker,
     clip,
     follow,
@@ -153,25 +155,64 @@ async def test_a_more_urgent_cue_cuts_the_clip_short(speaker: NotingSpeaker, pla
     assert stream(played).endswith(clip(Cue.TOO_HARD))
 
 
-def test_a_player_that_died_costs_a_dropped_cue_not_a_crash() -> None:
-    speaker = Speaker.open([sys.executable, "-c", "pass"])
+def test_a_player_that_cannot_start_again_turns_sound_off_with_a_note() -> None:
+    """A player that is gone and fails every restart: after the backoff sound is off for
+    good, the note says so, and every later cue is dropped (the caller rings the bell)."""
+    speaker = Speaker.open([sys.executable, "-c", "pass"], backoff_s=(0.01, 0.02))
     assert speaker is not None
     speaker._process.wait()  # it read nothing and left
+    assert speaker.play(Cue.TOO_HARD)  # noticed here: restarted (and dies again)
+    deadline = time.monotonic() + DEADLINE_S
+    while speaker.off_note is None:
+        assert time.monotonic() < deadline, "the dying player was never given up"
+        speaker.play(Cue.TOO_HARD)
+        time.sleep(0.01)
+    assert speaker.off_note == SOUND_OFF
+    assert speaker.off_at is not None
+    assert speaker.restarts >= 1
     assert not speaker.play(Cue.TOO_HARD)
-    assert speaker.dropped == 1
+    assert speaker.dropped >= 1
     speaker.close()
 
 
-async def test_a_player_that_dies_mid_clip_stops_the_feed_not_the_caller() -> None:
-    speaker = Speaker.open([sys.executable, "-c", f"import os; os.read(0, {CHUNK_BYTES})"])
+async def test_a_player_that_dies_mid_clip_is_started_again(tmp_path: Path) -> None:
+    """The first player takes one chunk and leaves; the next one is the recording card:
+    the clip that was cut goes on there, and later cues are heard."""
+    played = tmp_path / "played.raw"
+    script = tmp_path / "player.sh"
+    first = tmp_path / "first-done"
+    script.write_text(
+        f"if [ -e {first} ]; then exec {sys.executable} {PLAYER} {played}; fi\n"
+        f"touch {first}; head -c {CHUNK_BYTES} >/dev/null\n"
+    )
+    speaker = Speaker.open(["sh", str(script)], backoff_s=(0.01,))
     assert speaker is not None
     assert speaker.play(Cue.NO_DATA)
     deadline = time.monotonic() + DEADLINE_S
-    while speaker.play(Cue.NO_DATA):  # each call returns at once; false once it is gone
-        assert time.monotonic() < deadline, "the dead player was never noticed"
+    while speaker.restarts < 1:
+        assert time.monotonic() < deadline, "the dead player was never restarted"
         await asyncio.sleep(0.01)
+    assert speaker.play(Cue.TOO_HARD)
+    await wait_heard(played, Cue.TOO_HARD)
+    assert speaker.off_note is None
     speaker.close()
     assert not speaker._feeder.is_alive()
+
+
+def test_a_hung_player_is_started_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A player that reads nothing (a pipe's worth behind for BLOCKED_S) is killed and
+    started again."""
+    monkeypatch.setattr(sound, "BLOCKED_S", 0.2)
+    speaker = Speaker.open([sys.executable, "-c", "import time; time.sleep(60)"], backoff_s=(0.01,))
+    assert speaker is not None
+    hung = speaker._process
+    deadline = time.monotonic() + DEADLINE_S
+    while speaker.restarts < 1:
+        assert time.monotonic() < deadline, "the hung player was never restarted"
+        speaker.play(Cue.LONG_HOLD)
+        time.sleep(0.05)
+    assert hung.poll() is not None  # killed
+    speaker.close()
 
 
 def test_no_player_means_no_speaker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -252,7 +293,7 @@ async def test_a_link_down_is_heard_at_once_and_every_two_seconds(
 async def test_a_silent_tool_is_heard_without_any_link_event(rig: Followed, played: Path) -> None:
     await wait_heard(played, Cue.IN_BAND)
     await rig.source.drained()
-    rig.clock.now += 1.0
+    rig.clock.now += 2.0  # past 1.5 of the rig's 1 s batches: the source's own rhythm
     await wait_heard(played, Cue.NO_DATA)
 
 
@@ -266,3 +307,28 @@ async def test_too_hard_cuts_the_in_band_cue_short(
     in_band, too_hard, *_ = await wait_heard(played, Cue.TOO_HARD)
     assert too_hard.key is Cue.TOO_HARD
     assert fed_s(in_band, too_hard) <= speaker.fed_at_most_s(Cue.IN_BAND, Cue.TOO_HARD)
+
+
+async def test_hard_cues_ring_the_bell_once_sound_is_off() -> None:
+    speaker = Speaker.open([sys.executable, "-c", "pass"], backoff_s=())
+    assert speaker is not None
+    speaker._process.wait()
+    speaker.play(Cue.IN_BAND)  # found gone, and with no restart left: sound off
+    deadline = time.monotonic() + DEADLINE_S
+    while speaker.off_note is None:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.01)
+    bells: list[None] = []
+    source, clock = HandSource(), ManualClock()
+    session = Session(source, PipelineConfig.for_region(REGION), clock=clock)
+    follow(session, speaker, bell=lambda: bells.append(None))
+    running = Running(session)
+    assert session.sound_note == SOUND_OFF
+    source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 1.0, 52.0))
+    await source.drained()
+    assert not bells  # the in-band cue is no alarm
+    source.push(samples(1.0, 1.5, 125.0))
+    await source.drained()
+    assert bells
+    await running.stop()
+    speaker.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import Digits, OptionList, Static
@@ -14,6 +15,7 @@ from knotmeter.core.events import AlarmKind, AlarmRaised, HoldEnded, HoldStarted
 from knotmeter.core.modes import Mode, apply_mode
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.routine import Step
+from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Retest
 from knotmeter.core.tools import Tool
 from knotmeter.core.units import Unit
@@ -28,7 +30,7 @@ from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.screens.outcome import OutcomeScreen
 from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
-from knotmeter.ui.widgets import AlarmBanner, HoldPanel, StatusLine
+from knotmeter.ui.widgets import AlarmBanner, BigText, HoldPanel, StatusLine
 from tests.ui.conftest import REGION
 
 if TYPE_CHECKING:
@@ -117,10 +119,39 @@ async def test_over_ceiling_alarm_shows_in_the_same_call_and_clears(
         await rig.until(pilot, lambda: bool(seen_on_banner))
         assert seen_on_banner == [True]
         assert len(bells) == 1
-        await rig.hold(pilot, 52.0, 1.5)
+        await rig.hold(pilot, 52.0, 1.0)
         assert AlarmKind.OVER_CEILING not in rig.session.state.alarms
+        rig.screen.draw_frame()
+        assert banner.severity == "hard"  # latched: shown 1.5 s after it clears
+        await rig.hold(pilot, 52.0, 1.0)
+        rig.screen.draw_frame()
         assert banner.severity == ""
         assert len(bells) == 1
+
+
+async def test_a_jab_inside_one_batch_is_shown_with_its_force(rig: Rig) -> None:
+    """A 0.4 s jab 30 % over the ceiling inside one 76-sample frame: the banner, the
+    zone word and the digits show it (its force, not the calm one at the batch's end)."""
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        banner = rig.screen.query_one(AlarmBanner)
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 52.0, 2.0)
+        n = 76
+        t = rig.t + np.arange(1, n + 1) / 80.0
+        force = np.full(n, 52.0)
+        force[20:52] = 143.0
+        rig.source.push(SampleBatch(t=t, force_n=force))
+        rig.t = float(t[-1])
+        await rig.drawn(pilot)
+        rig.screen.draw_frame()
+        assert banner.severity == "hard"
+        assert "TOO HARD" in banner.lines[0]
+        assert rig.session.state.zone != "over_ceiling"
+        assert rig.session.state.shown_force_n >= 140.0
+        far = rig.screen.query_one("#far-force", BigText)
+        zone = rig.screen.query_one("#zone", Static)
+        assert "TOO HARD" in text_of(zone)
+        assert far.text.startswith("14")
 
 
 async def test_a_dead_link_is_never_hidden(rig: Rig) -> None:
@@ -546,3 +577,20 @@ async def test_the_complaint_is_rated_and_kept_with_the_routines_session(
         (6, 4, None),
         (10, 5, Retest.BETTER),
     ]
+
+
+async def test_sound_off_shows_on_the_status_line_and_the_banner(rig: Rig) -> None:
+    """No event says the player stopped: the next detail paint shows it, in both places."""
+    note: list[str | None] = [None]
+    rig.session.report_sound(lambda: note[0])
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        banner = rig.screen.query_one(AlarmBanner)
+        status = rig.screen.query_one(StatusLine)
+        rig.link(LinkState.LIVE)
+        await rig.hold(pilot, 52.0, 1.0)
+        assert "SOUND OFF" not in text_of(status)
+        note[0] = "SOUND OFF: the player stopped"
+        rig.screen.draw_frame()
+        assert "SOUND OFF: the player stopped" in text_of(status)
+        assert banner.lines == ("SOUND OFF: the player stopped",)
+        assert banner.severity == "link"

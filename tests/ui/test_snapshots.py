@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 from textual.pilot import Pilot
 
+from knotmeter.core.events import AlarmKind
 from knotmeter.core.plans import get_plan
 from knotmeter.session import DeviceInfo, LinkState
 from tests.ui.conftest import build_rig
@@ -116,3 +117,28 @@ def test_live_screen_with_targets_refused(rig: Rig, snap_compare: SnapCompare) -
         assert rig.session.refusal is not None
 
     assert snap_compare(rig.app, terminal_size=SIZE, run_before=pin_a_small_tool)
+
+
+def test_the_hold_limit_says_release_and_starts_no_new_hold(
+    rig: Rig, snap_compare: SnapCompare
+) -> None:
+    """At the hold limit the banner, the zone word and the instruction all say release,
+    and pressing back into the band starts no hold (nothing counts down) until the rest."""
+
+    async def reach_the_limit(pilot: Pilot[None]) -> None:
+        rig.link(LinkState.LIVE)
+        for force, seconds in APPROACH:
+            await rig.step(pilot, force, seconds)
+        for force, seconds in ((52.0, 40.0), (30.0, 3.0), (52.0, 46.0)):
+            rig.press(force, seconds)
+            await rig.drawn(pilot)
+        state = rig.session.state
+        assert AlarmKind.LONG_HOLD in state.alarms
+        await rig.step(pilot, 30.0, 2.5)  # a dip past the grace ends the hold
+        await rig.step(pilot, 52.0, 2.0)  # back in the band: no new hold
+        state = rig.session.state
+        assert state.zone == "in_band"
+        assert not state.hold.active
+        assert AlarmKind.LONG_HOLD in state.alarms
+
+    assert snap_compare(rig.app, terminal_size=SIZE, run_before=reach_the_limit)

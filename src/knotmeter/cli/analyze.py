@@ -213,7 +213,7 @@ class _Cues:
         self.previous: float | None = None
 
     def feed(self, batch: SampleBatch, events: list[Event], lines: list[dict[str, object]]) -> None:
-        pipeline, lost_s = self.pipeline, self.pipeline.config.signal_lost_s
+        pipeline, lost_s = self.pipeline, self.pipeline.silence_limit_s
 
         def judge(new: list[Event], t: float) -> None:
             events.extend(new)

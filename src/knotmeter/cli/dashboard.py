@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,6 +234,11 @@ def launch(
         if speaker is not None:
             cleanup.callback(speaker.close)
         notice = NO_PLAYER if view.sound and speaker is None else None
+        apps: list[KnotmeterApp] = []  # the terminal bell, once the app is there
+
+        def bell() -> None:
+            for running in apps:
+                running.bell()
 
         def connect(moniker: str) -> Session:
             session = Session(
@@ -243,7 +249,7 @@ def launch(
                 plan=view.plan,
             )
             if speaker is not None:
-                follow(session, speaker)
+                follow(session, speaker, bell=bell)
             return session
 
         if moniker is None:
@@ -257,9 +263,13 @@ def launch(
         else:
             app = KnotmeterApp(session=connect(moniker), fmt=fmt, notice=notice)
         app.screenshot_dir = view.screenshot_dir or app.screenshot_dir
+        apps.append(app)
         app.run()
     if app.summary is not None:
         print("\n".join(app.summary.lines()))
+    if speaker is not None and speaker.off_at is not None:
+        stopped = time.strftime("%H:%M:%S", time.localtime(speaker.off_at))
+        print(f"Sound stopped at {stopped}: the player stopped (alarms rang the bell after)")
     _say_what_was_not_saved(app.session)
     return app.return_code or 0
 

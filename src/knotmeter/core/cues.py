@@ -11,9 +11,10 @@ by a timer of its own.
 
 Rules, first match wins:
 
-1. the most urgent active *hard* alarm (``core/alarms.py``, in ``PRIORITY`` order) plays
-   its cue at once and every ``REPEAT_S`` while it lasts; nothing softer is heard then
-   (so the in-band cue stops while ``long_hold`` is active);
+1. the most urgent shown *hard* alarm (``core/alarms.py``, in ``PRIORITY`` order; shown
+   means active or latched after clearing, ``core/latch.py``, so a jab inside one batch
+   is heard too) plays its cue at once and every ``REPEAT_S`` while it lasts; nothing
+   softer is heard then (so the in-band cue stops while ``long_hold`` is active);
 2. a completed hold is announced once;
 3. the most urgent soft alarm's cue (``fast_ramp``, ``sawing``, ``over_band``: "ease off");
 4. the smoothed zone: over the band (or the ceiling, should its alarm have cleared)
@@ -62,7 +63,7 @@ def alarm_cue(alarms: frozenset[AlarmKind]) -> Cue | None:
 def level_cue(state: CoachState) -> Cue | None:
     """The cue that repeats while ``state`` lasts: a hard alarm's, else a soft alarm's
     (``fast_ramp`` and ``sawing`` sound "ease off" even inside the band), else the zone's."""
-    lead = most_urgent(state.alarms)
+    lead = most_urgent(state.shown_alarms)
     if lead is not None:
         return ALARM_TABLE[lead].cue
     return _ZONE_CUES.get(state.zone)

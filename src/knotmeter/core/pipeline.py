@@ -11,9 +11,12 @@ It composes one small part per stage and per guard, in this order, for every sam
    trusted zero (``Zero.lift_n``)
 7. ``guards/full_scale.py`` ``saturation``, on the reported value and the ADC's flag
 8. ``zones.py``           the zone, with hysteresis; a hold starts on entering the band
+   (never while ``long_hold`` stands: the point must rest first)
 9. ``guards/over_band.py``, ``guards/ramp.py``, ``pressing.py`` (``long_hold``)
 10. ``hold.py`` end, or ``guards/sawing.py`` while it lasts
 11. ``guards/bad_zero.py``, then the slow auto-zero while the tool rests
+12. ``latch.py``          every alarm, with its peak force, stays shown a while after
+    it clears (and after the batch that revealed it ended): :attr:`CoachState.shown`
 
 State lives in the parts between batches, so any split of a stream into batches gives
 identical events and state. Every default is documented in :mod:`knotmeter.core.config`
@@ -46,6 +49,7 @@ from knotmeter.core.guards.ramp import FastRampAlarm
 from knotmeter.core.guards.sawing import SawingAlarm
 from knotmeter.core.guards.signal import SignalWatch
 from knotmeter.core.hold import HoldTimer
+from knotmeter.core.latch import AlarmLatch
 from knotmeter.core.pressing import PressingTime
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.smoother import OneEuro
@@ -117,6 +121,8 @@ class Pipeline:
         self._samples = 0
         self._lost = 0
         self._active: set[AlarmKind] = set()
+        self._latch = AlarmLatch()
+        self._now: float | None = None  # the last time judged: newest sample, or a tick
         self._hold_paused = False  # the person paused the session: the hold stops accruing
         self._recent: deque[SampleBatch] = deque()  # batches reaching into tare's window
         self.config = config
@@ -175,7 +181,7 @@ class Pipeline:
             return events
         self._remember(batch)
         if batch.lost > 0 and self._t is not None:
-            lost_s = self.config.signal_lost_s
+            lost_s = self._signal.limit_s
             if t_list[0] - self._t > lost_s:
                 self._alarm(_SIGNAL_LOST, self._signal.silence(math.inf), self._t + lost_s, events)
             self._alarm(_SIGNAL_LOST, self._signal.sequence_gap(), t_list[0], events)
@@ -190,18 +196,22 @@ class Pipeline:
             t_list, f_list = t_list[1:], f_list[1:]
         self._run(t_list, f_list, batch.saturated, events)
         self._samples += len(t_list)
+        self._now = self._t
+        self._latch.seen(self._t)
         return events
 
     def tick(self, t: float) -> list[Event]:
         """Time ``t`` passed on the source timeline with no new samples.
 
-        Raises ``signal_lost`` once the silence exceeds ``signal_lost_s``, dated at the
+        Raises ``signal_lost`` once the silence exceeds :attr:`silence_limit_s`, dated at the
         moment it did; the first sample to arrive clears it.
         """
         events: list[Event] = []
         if self._t is not None:
-            lost_s = self.config.signal_lost_s
+            lost_s = self._signal.limit_s
             self._alarm(_SIGNAL_LOST, self._signal.silence(t - self._t), self._t + lost_s, events)
+            self._now = max(t, self._now or t)
+            self._latch.seen(self._now)
         return events
 
     def link_lost(self, t: float) -> list[Event]:
@@ -212,6 +222,7 @@ class Pipeline:
         """
         events: list[Event] = []
         self._alarm(_SIGNAL_LOST, self._signal.link_down(), t, events)
+        self._latch.seen(max(t, self._now or t))
         return events
 
     def pause_hold(self, paused: bool) -> None:
@@ -283,6 +294,17 @@ class Pipeline:
 
     # -- views --------------------------------------------------------------------
 
+    def allow_frames(self, frame_s: float) -> None:
+        """The source is heard from every ``frame_s`` (its frame period, ``core/cadence.py``,
+        told by whoever watches it arrive): silences up to 1.5 of them are its rhythm."""
+        self._signal.allow(frame_s)
+
+    @property
+    def silence_limit_s(self) -> float:
+        """The silence that raises ``signal_lost`` for this source now: ``signal_lost_s``,
+        or 1.5 of its frame periods where longer (``guards/signal.py``)."""
+        return self._signal.limit_s
+
     @property
     def calibration(self) -> Calibration:
         """The offset and scale in use now (tare and auto-zero move the offset)."""
@@ -312,6 +334,7 @@ class Pipeline:
             pressing_s=self._pressing.pressed_s,
             pressing_cap_s=cfg.cap_s,
             advised_hold_s=(cfg.hold_min_s, cfg.cap_s),
+            shown=self._latch.shown(self._now if self._now is not None else 0.0),
         )
 
     # -- internals ----------------------------------------------------------------
@@ -322,9 +345,11 @@ class Pipeline:
             return
         if change:
             self._active.add(kind)
+            self._latch.raised(kind, t, self._raw)
             events.append(AlarmRaised(t, kind, self._raw))
         else:
             self._active.discard(kind)
+            self._latch.cleared(kind, t)
             events.append(AlarmCleared(t, kind))
 
     def _remember(self, batch: SampleBatch) -> None:
@@ -351,8 +376,8 @@ class Pipeline:
         signal, zero, spikes, smooth = self._signal, self._zero, self._spikes, self._smooth
         gate, hold, sawing = self._gate, self._hold, self._sawing
         ceiling, full_scale, over_band = self._ceiling, self._full_scale, self._over_band
-        ramp, pressing, bad_zero = self._ramp, self._pressing, self._bad_zero
-        lost_s, still = signal.lost_s, self.config.still_rate_n_per_s
+        ramp, pressing, bad_zero, latch = self._ramp, self._pressing, self._bad_zero, self._latch
+        lost_s, still = signal.limit_s, self.config.still_rate_n_per_s
         hold_paused = self._hold_paused
         tp: float = self._t  # type: ignore[assignment]  # feed() set it before any run
         for t, f in zip(t_list, f_list, strict=True):
@@ -382,7 +407,8 @@ class Pipeline:
                 if new != was:
                     events.append(ZoneChanged(t, ZONES[new]))
                 if not hold.active:
-                    hold.on_zone(t, was, new, m, events)
+                    if not pressing.active:  # at the hold limit no hold starts until rested
+                        hold.on_zone(t, was, new, m, events)
                     if hold.active:
                         sawing.start(y)
                 else:
@@ -401,6 +427,8 @@ class Pipeline:
                     alarm(_SAWING, c, t, events)
             if (c := bad_zero.update(t, m)) is not None:
                 alarm(_BAD_ZERO, c, t, events)
+            if latch.following:
+                latch.follow(m)
             # Slow auto-zero: only a small residual, only while released and still (the
             # newest sample too: a press starting now is not drift).
             if zone == RELEASED and -still < rate < still:

@@ -30,6 +30,13 @@ without colour)."""
 
 EASE_OFF_INSTRUCTION = "Hold complete: ease off slowly, then rate the pain 1-10 (0 is 10)"
 
+HOLD_LIMIT_INSTRUCTION = "Hold limit reached: release now, then let this point rest"
+REST_INSTRUCTION = "Resting: stay off this point until the hold limit clears, or move on"
+RELEASE_WORD = "RELEASE"
+REST_WORD = "RESTING"
+"""At the hold limit (``long_hold``) the zone band and the instruction say release, then
+rest: no new hold starts here until the point has rested (``core/pressing.py``)."""
+
 PAUSED_INSTRUCTION = "PAUSED: p goes on (alarms still work)"
 
 STALE_WORD = "NOT LIVE"

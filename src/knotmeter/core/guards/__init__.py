@@ -13,5 +13,5 @@ emits an event only on a change. Severity, banner and cue of each kind are in
 | ``over_band.py`` | ``over_band`` | over the band for over 0.5 s |
 | ``ramp.py`` | ``fast_ramp`` | rising faster than the point's ramp limit |
 | ``sawing.py`` | ``sawing`` | grinding back and forth during a hold |
-| ``signal.py`` | ``signal_lost`` | silence, a sequence gap or a dropped link |
+| ``signal.py`` | ``signal_lost`` | silence past max(0.5 s, 1.5 frames), a gap, a dropped link |
 """

@@ -92,9 +92,13 @@ from knotmeter.ui.widgets.status import saving_text
 from knotmeter.ui.wording import (
     DEAD_LINK_BANNERS,
     EASE_OFF_INSTRUCTION,
+    HOLD_LIMIT_INSTRUCTION,
     INSTRUCTIONS,
     PAUSED_INSTRUCTION,
     REFUSED_INSTRUCTION,
+    RELEASE_WORD,
+    REST_INSTRUCTION,
+    REST_WORD,
     STALE_INSTRUCTION,
     STALE_WORD,
     ZONE_WORDS,
@@ -139,7 +143,7 @@ class LiveScreen(Screen[None]):
         self._alarms: frozenset[AlarmKind] = frozenset()
         self._drawn_state: CoachState | None = None
         self._detailed_state: CoachState | None = None
-        self._instruction_shown: tuple[Zone, bool, bool, bool, str] | None = None
+        self._instruction_shown: tuple[Zone, bool, bool, bool, str, bool] | None = None
         self._title = Static(id="title")
         self._zone = TextLine(id="zone", classes="far-only")
         self._far_force = BigText(id="far-force")
@@ -236,12 +240,14 @@ class LiveScreen(Screen[None]):
         """Runs inside the session's ingest path: show alarms now, ring for hard ones."""
         match event:
             case AlarmRaised(kind=kind):
-                self._alarms |= {kind}
+                # The state after the whole batch, with every alarm it raised latched
+                # (core/latch.py): a jab raised and cleared in one batch still shows.
+                self._alarms = self.session.state.shown_alarms
                 if kind in HARD_ALARMS:
                     self.app.bell()
                 self._draw_banner()
-            case AlarmCleared(kind=kind):
-                self._alarms -= {kind}
+            case AlarmCleared():
+                self._alarms = self.session.state.shown_alarms
                 self._draw_banner()
             case LinkChanged():
                 self._draw_banner()
@@ -282,13 +288,14 @@ class LiveScreen(Screen[None]):
         state = self.session.state
         if state != self._drawn_state:
             self._drawn_state = state
-            self._alarms = state.alarms
+            self._alarms = state.shown_alarms
             self._draw_banner()
             if not self.paused:
                 self._draw_motion(state)
         if not details:
             return
         self._draw_status()
+        self._draw_banner()  # sound may have gone off since (no event says so)
         self._draw_routine()
         if state != self._detailed_state and not self.paused:
             self._detailed_state = state
@@ -302,7 +309,11 @@ class LiveScreen(Screen[None]):
 
     def _draw_gauge(self, state: CoachState, *, fine: bool) -> None:
         reading = GaugeReading(
-            state.force_n, state.zone, state.band_low_n, state.band_high_n, state.ceiling_n
+            state.shown_force_n,
+            state.shown_zone,
+            state.band_low_n,
+            state.band_high_n,
+            state.ceiling_n,
         )
         self._gauge.show(reading, self.fmt, fine=fine)
 
@@ -311,7 +322,7 @@ class LiveScreen(Screen[None]):
         self._draw_gauge(state, fine=True)
         hold = state.hold
         peak = hold.peak_n if hold.started_t is not None else None
-        self._readout.show(state.force_n, peak, self.fmt)
+        self._readout.show(state.shown_force_n, peak, self.fmt)
         self._hold.show(hold, state.t, (state.pressing_s, state.pressing_cap_s))
         self._trace.show((state.band_low_n, state.band_high_n), state.ceiling_n, self.fmt)
         self._draw_rate(state)
@@ -327,11 +338,13 @@ class LiveScreen(Screen[None]):
         """The far view: the force, the zone's word, the hold time left, all large."""
         if not self.far:
             return
-        self._far_force.show(self.fmt.reading(state.force_n).strip())
+        self._far_force.show(self.fmt.reading(state.shown_force_n).strip())
         hold = state.hold
         left = max(0.0, hold.target_s - hold.in_band_s)
         self._far_hold.show(f"{math.ceil(left)}")
-        if hold.complete:
+        if AlarmKind.LONG_HOLD in state.shown_alarms:
+            caption = "HOLD LIMIT\nrelease and rest"
+        elif hold.complete:
             caption = "HOLD COMPLETE\nease off slowly"
         elif hold.active:
             caption = f"s left in band\nof {hold.target_s:.0f} s"
@@ -352,12 +365,14 @@ class LiveScreen(Screen[None]):
     def _draw_instruction(self, state: CoachState) -> None:
         """The zone's instruction (ease off once the hold is complete, whatever the zone),
         unless the readings are stale: then say that instead. The far view's zone band
-        says the zone in a word."""
-        zone = state.zone
+        says the zone in a word; at the hold limit both say release, then rest."""
+        zone = state.shown_zone
         done = state.hold.complete and state.hold.active
         holding = state.hold.active and not done
         refusal = self.session.refusal
-        shown = (zone, self.session.link in DEAD_LINK_BANNERS, done, holding, str(refusal))
+        limit = AlarmKind.LONG_HOLD in state.shown_alarms
+        dead = self.session.link in DEAD_LINK_BANNERS
+        shown = (zone, dead, done, holding, str(refusal), limit)
         if shown == self._instruction_shown:
             return
         self._instruction_shown = shown
@@ -369,7 +384,8 @@ class LiveScreen(Screen[None]):
             return
         self._zone.set_classes(f"far-only zone-{zone}")
         self._zone.set(ZONE_WORDS[zone])
-        if refusal is not None:  # never "press a little more" toward a band it cannot coach
+        too_hard = zone is Zone.OVER_CEILING or AlarmKind.SATURATION in state.shown_alarms
+        if refusal is not None and not too_hard:  # never "press a little more" toward it
             self._instruction.set(REFUSED_INSTRUCTION)
             self._instruction.set_classes("zone-over_ceiling")
             self._zone.set("NO TARGETS")
@@ -379,6 +395,12 @@ class LiveScreen(Screen[None]):
             self._instruction.set_classes("stale")
             self._zone.set(STALE_WORD)
             self._zone.set_classes("far-only stale")
+        elif limit and zone is not Zone.OVER_CEILING:
+            resting = zone is Zone.RELEASED
+            self._instruction.set(REST_INSTRUCTION if resting else HOLD_LIMIT_INSTRUCTION)
+            self._instruction.set_classes("zone-over_ceiling")
+            self._zone.set(REST_WORD if resting else RELEASE_WORD)
+            self._zone.set_classes("far-only zone-over_ceiling")
         elif done and zone is not Zone.OVER_CEILING:
             self._instruction.set(EASE_OFF_INSTRUCTION)
             self._instruction.set_classes("zone-complete")
@@ -398,7 +420,7 @@ class LiveScreen(Screen[None]):
             self._routine.show(routine.state, self.session.state.t)
 
     def _draw_banner(self) -> None:
-        self._banner.show(self._alarms, self.session.link)
+        self._banner.show(self._alarms, self.session.link, self.session.sound_note or "")
 
     def _draw_refusal(self) -> None:
         refusal = self.session.refusal
@@ -412,13 +434,15 @@ class LiveScreen(Screen[None]):
                 kind=self.session.label or "",
                 moniker=self.session.moniker,
                 link=self.session.link,
-                rate_hz=round(stats.rate_hz),
+                rate_hz=round(self.session.rate_hz),
                 lost=stats.lost,
                 bad_frames=stats.bad_frames,
                 battery_mv=self.session.battery_mv,
                 paused=self.paused,
                 saving=saving_text(self.session.store_health),
                 detail=self.session.link_detail,
+                sound=self.session.sound_note or "",
+                clock=self.session.clock_note or "",
             )
         )
 

@@ -18,12 +18,15 @@ from knotmeter.session import LinkState
 from knotmeter.ui.wording import ALARM_BANNERS, DEAD_LINK_BANNERS
 
 
-def banner_for(alarms: frozenset[AlarmKind], link: LinkState) -> tuple[str, tuple[str, ...]]:
-    """``(severity, lines)``: every active alarm, hard ones first, then a dead link, then
-    the soft ones (``by_priority`` within each).
+def banner_for(
+    alarms: frozenset[AlarmKind], link: LinkState, sound: str = ""
+) -> tuple[str, tuple[str, ...]]:
+    """``(severity, lines)``: every alarm shown, hard ones first, then a dead link, then
+    sound being off (``sound``: its words, "" while it works), then the soft ones
+    (``by_priority`` within each).
 
     A dead link stands in for ``signal_lost``, which it explains; severity is that of
-    the first line: ``hard``, ``soft``, ``link`` or ``""`` (nothing to say).
+    the first line: ``hard``, ``soft``, ``link`` (a dead link or no sound) or ``""``.
     """
     link_line = DEAD_LINK_BANNERS.get(link)
     if link_line is not None:
@@ -31,12 +34,13 @@ def banner_for(alarms: frozenset[AlarmKind], link: LinkState) -> tuple[str, tupl
     ordered = by_priority(alarms)
     hard = [ALARM_BANNERS[kind] for kind in ordered if kind in HARD_ALARMS]
     soft = [ALARM_BANNERS[kind] for kind in ordered if kind not in HARD_ALARMS]
-    lines = (*hard, *([] if link_line is None else [link_line]), *soft)
+    notes = [line for line in (link_line, sound) if line]
+    lines = (*hard, *notes, *soft)
     if not lines:
         return "", ()
     if hard:
         return "hard", lines
-    return ("link" if link_line is not None else "soft"), lines
+    return ("link" if notes else "soft"), lines
 
 
 def banner_rows(lines: tuple[str, ...], height: int) -> list[str]:
@@ -60,8 +64,8 @@ class AlarmBanner(Widget):
         self.severity = ""
         self.lines: tuple[str, ...] = ()
 
-    def show(self, alarms: frozenset[AlarmKind], link: LinkState) -> None:
-        severity, lines = banner_for(alarms, link)
+    def show(self, alarms: frozenset[AlarmKind], link: LinkState, sound: str = "") -> None:
+        severity, lines = banner_for(alarms, link, sound)
         if (severity, lines) != (self.severity, self.lines):
             self.severity, self.lines = severity, lines
             self.refresh()

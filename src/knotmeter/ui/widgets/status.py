@@ -40,6 +40,10 @@ class StatusReport:
     """From :func:`saving_text`: "" while every sample is being saved."""
     detail: str = ""
     """The source's own words while the link is not live (why it cannot connect)."""
+    sound: str = ""
+    """"SOUND OFF: …" once the cues cannot be heard (``Session.sound_note``)."""
+    clock: str = ""
+    """A source whose clock looks wrong, and why (``Session.clock_note``)."""
 
 
 class StatusLine(TextLine):
@@ -77,8 +81,10 @@ def status_parts(report: StatusReport) -> list[tuple[int, str]]:
     parts += [
         (3, report.moniker),
         (0, LINK_TEXTS[report.link]),
+        *([(1, report.clock)] if report.clock else []),
         *([(1, report.detail)] if report.detail and report.link is not LinkState.LIVE else []),
         *([(1, report.saving)] if report.saving else []),
+        *([(0, report.sound)] if report.sound else []),
         (4, f"{report.rate_hz} Hz"),
         (5, f"lost {report.lost}"),
     ]
