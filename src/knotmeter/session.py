@@ -35,6 +35,7 @@ from knotmeter.core.modes import Mode, apply_mode, one_level_lighter
 from knotmeter.core.pipeline import Pipeline, PipelineConfig
 from knotmeter.core.plans import Plan
 from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.regions import get_region
 from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, Outcome
@@ -419,20 +420,27 @@ class Session:
             return self._screening
         return self.store.latest_screening()
 
+    def points(self) -> tuple[str, ...]:
+        """The region ids this sitting presses: the point now and the routine's."""
+        points = [self._unlit.region.id]
+        if self.routine is not None:
+            points += [point.region.id for point in self.routine.plan.points]
+        return tuple(dict.fromkeys(points))
+
     def light_refusal(self, light: LightProfile | None) -> str | None:
-        """Why this session cannot be coached under ``light`` (a neck or face point, now
-        or in the routine), or ``None``."""
+        """Why this session cannot be coached under ``light`` (a point it rules out, now
+        or in the routine), with what remains to press, or ``None``."""
         if light is None:
             return None
-        points = [self._unlit.region]
-        if self.routine is not None:
-            points += [point.region for point in self.routine.plan.points]
-        barred = list(dict.fromkeys(r.name for r in points if not light.allows(r.id)))
+        points = [get_region(region_id) for region_id in self.points()]
+        barred = [f"{r.name} ({light.barred_why(r.id)})" for r in points if not light.allows(r.id)]
         if not barred:
             return None
+        left = [f"{r.name} (`knotmeter --region {r.id}`)" for r in points if light.allows(r.id)]
+        remains = f"you can still press {', '.join(left)}" if left else "start on another point"
         return (
-            f"{', '.join(barred)}: neck or face points, which the lighter coaching rules out; "
-            "start on another point or routine (`knotmeter --region`, `--plan`)"
+            f"{'; '.join(barred)}: the lighter coaching rules these out; {remains}, or "
+            "choose another routine (`knotmeter --plan`)"
         )
 
     def apply_screening(self, screening: ScreeningRecord) -> None:

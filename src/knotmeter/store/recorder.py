@@ -36,14 +36,18 @@ def delete_targets(conn: sqlite3.Connection, region_id: str | None) -> int:
 def insert_screening(conn: sqlite3.Connection, screening: ScreeningRecord) -> None:
     """One set of screening answers, with the light profile they switched on (if any)."""
     light = screening.outcome.light
+    clearance = screening.clearance
     conn.execute(
-        "INSERT INTO screenings (answered_at, answers_json, cleared_by_clinician, light_json)"
-        " VALUES (?, ?, ?, ?)",
+        "INSERT INTO screenings (answered_at, answers_json, cleared_by_clinician, light_json,"
+        " all_answered_at, cleared_who, cleared_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             screening.answered_at.timestamp(),
             json.dumps(dict(screening.answers)),
-            int(screening.cleared_by_clinician),
+            int(clearance is not None),
             None if light is None else json.dumps(list(light.because)),
+            None if screening.all_answered_at is None else screening.all_answered_at.timestamp(),
+            None if clearance is None else clearance.who,
+            None if clearance is None else clearance.on.isoformat(),
         ),
     )
 

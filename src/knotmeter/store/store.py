@@ -37,7 +37,7 @@ from knotmeter.store.recorder import (
     insert_screening,
     insert_targets,
 )
-from knotmeter.store.records import HoldRecord, ScreeningRecord, SourceKind
+from knotmeter.store.records import HoldRecord, ScreeningRecord, SourceKind, screening_record
 from knotmeter.store.writer import StoreWriter
 
 SECONDS_PER_DAY = 86_400.0
@@ -201,14 +201,13 @@ class SessionStore(AbstractContextManager["SessionStore"]):
         caller's question: :meth:`ScreeningRecord.current`)."""
         with failures(self.path, "read"):
             row = self._conn.execute(
-                "SELECT answered_at, answers_json, cleared_by_clinician FROM screenings"
+                "SELECT answered_at, answers_json, cleared_by_clinician, all_answered_at,"
+                " cleared_who, cleared_on FROM screenings"
                 " ORDER BY answered_at DESC, rowid DESC LIMIT 1"
             ).fetchone()
         if row is None:
             return None
-        answered_at, answers_json, cleared = row
-        answers = {str(key): bool(value) for key, value in json.loads(answers_json).items()}
-        return ScreeningRecord(datetime.fromtimestamp(answered_at, tz=UTC), answers, bool(cleared))
+        return screening_record(*row)
 
     def save_summary(self, session_id: int, summary: Mapping[str, object]) -> None:
         """Keep a finished session's summary (JSON) with it; a second one replaces it."""

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from knotmeter.core.errors import CoachInputError
 from knotmeter.core.modes import Mode
 from knotmeter.core.regions import load_regions
+from knotmeter.core.screening import ITEMS
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.session import Session
@@ -132,7 +133,9 @@ class KnotmeterApp(App[None]):
         self._go_live(session)
 
     def _go_live(self, session: Session) -> None:
-        """The live screen, after the screening unless current answers allow coaching.
+        """The live screen, after the screening items due now (every item the first
+        time and after 30 days; the acute ones every sitting; the neck, jaw and shoulder
+        ones when such a routine starts) unless current answers allow coaching.
 
         A session without a store (tests, embedding) has nowhere to keep answers and
         is not screened; the dashboard always has one.
@@ -142,14 +145,19 @@ class KnotmeterApp(App[None]):
         except KnotmeterError as err:  # asked again, rather than coaching unscreened
             self.notify(f"Screening answers not read: {err}", severity="warning", timeout=10)
             stored = None
-        if stored is not None and not stored.current(datetime.now(UTC)):
-            stored = None  # older than 30 days: asked again
+        now = datetime.now(UTC)
+        if stored is not None and not stored.current(now):
+            stored = None  # older than 30 days, or the questions changed: asked again
+        due = ITEMS if stored is None else stored.due(now, session.points())
         if session.store is None or (
-            stored is not None and stored.outcome.coaching and _refusal(session, stored) is None
+            stored is not None
+            and not due
+            and stored.outcome_at(now).coaching
+            and _refusal(session, stored) is None
         ):
             self._screened(session, stored)
             return
-        screen = ScreeningScreen(lambda record: _refusal(session, record), stored=stored)
+        screen = ScreeningScreen(lambda record: _refusal(session, record), stored=stored, items=due)
         self.push_screen(screen, partial(self._screened, session))
 
     def _screened(self, session: Session, record: ScreeningRecord | None) -> None:
