@@ -261,7 +261,7 @@ class KnotmeterApp(App[None]):
         for mode in Mode:
             yield SystemCommand(
                 f"Mode: {mode}",
-                "flare: band ~2-3/10, holds halved; tender: lighter, holds 20-30 s",
+                "flare: the band's lightest slice, holds halved; tender: a lighter slice, 20-30 s",
                 partial(screen.set_mode, mode),
             )
         yield SystemCommand(

@@ -44,7 +44,7 @@ from knotmeter.core.events import (
     Zone,
 )
 from knotmeter.core.modes import Mode
-from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.ppt import LOW_PPT_ADVICE, PersonalTargets, remeasure_due
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged
 from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
@@ -99,8 +99,8 @@ RISING_N_PER_S = 3.0
 
 
 MODE_NOTES: dict[Mode, str] = {
-    Mode.FLARE: "FLARE: lighter (2-3/10), holds halved",
-    Mode.TENDER: "TENDER: lighter, holds 20-30 s",
+    Mode.FLARE: "FLARE: the band's lightest slice, holds halved",
+    Mode.TENDER: "TENDER: a lighter slice of the band, holds 20-30 s",
 }
 """What the title says of a mode other than normal."""
 RATE_AT_START = "Before you start: o rates the complaint (pain and function 1-10), for history"
@@ -395,6 +395,10 @@ class LiveScreen(Screen[None]):
             if measured is None
             else f" (yours, measured {measured.day} {measured:%b})"
         )
+        if own is not None:
+            today = datetime.now().astimezone().date()
+            due = remeasure_due(own, today, flare=self.session.mode is Mode.FLARE)
+            whose += "" if due is None else f" ({due})"
         mode = MODE_NOTES.get(self.session.mode, "")
         parts = [self.session.label or "", light_label(self.session.light), mode, region.name]
         parts.append(state.tool)
@@ -546,10 +550,14 @@ class LiveScreen(Screen[None]):
         if targets is None:
             return
         self.session.use_targets(targets)
+        if targets.low:  # REFERENCE §7: a low threshold is coached in tender mode
+            self.session.set_mode(Mode.TENDER)
         self.redraw()
         self.notify(
             f"Your band is {self.fmt.number(targets.band_low_n)}-"
             f"{self.fmt.text(targets.band_high_n)} here, ceiling {self.fmt.text(targets.ceiling_n)}"
+            + (f". {LOW_PPT_ADVICE}" if targets.low else ""),
+            timeout=15 if targets.low else 5,
         )
 
     def action_rate_complaint(self) -> None:
