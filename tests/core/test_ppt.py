@@ -39,7 +39,8 @@ def test_the_first_press_is_dropped_and_the_band_runs_to_midway_to_tolerance() -
     assert targets.ppt_n == pytest.approx(45.0)
     assert (targets.band_low_n, targets.band_high_n) == pytest.approx((45.0, (45 + tolerance) / 2))
     assert targets.ceiling_n == pytest.approx(tolerance)
-    assert targets.trials == (80.0, 44.0, 46.0) and not targets.low
+    assert targets.trials == (80.0, 44.0, 46.0)
+    assert not targets.low
 
 
 def test_a_low_repeatable_ppt_is_a_result_at_or_under_it() -> None:
@@ -85,7 +86,8 @@ def test_targets_keep_every_rule_or_are_refused(
     assert ceiling >= 1.15 * high * (1 - 1e-9)
     assert ppt >= MIN_PPT_N
     if ppt < low_ppt_n(region, tool):  # never a band above a low measured PPT
-        assert high <= ppt * (1 + 1e-9) and targets.low
+        assert high <= ppt * (1 + 1e-9)
+        assert targets.low
     else:
         assert low <= ppt <= high
 

@@ -61,7 +61,7 @@ def test_the_missing_items_are_all_there() -> None:
 
 @pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.id)
 def test_one_question_per_item_no_a_or_b(item: object) -> None:
-    question = re.sub(r"\(.*?\)", "", getattr(item, "question"))  # examples may list
+    question = re.sub(r"\(.*?\)", "", item.question)  # examples may list
     assert " or " not in question
     assert question.endswith("?")
 
@@ -78,7 +78,9 @@ def test_acute_items_are_the_four_named() -> None:
 
 def test_none_apply_means_standard_coaching() -> None:
     outcome = decide(NONE_APPLY, today=TODAY)
-    assert outcome.coaching and outcome.tier is None and outcome.light is None
+    assert outcome.coaching
+    assert outcome.tier is None
+    assert outcome.light is None
 
 
 @pytest.mark.parametrize("item_id", EMERGENCY)
@@ -96,7 +98,8 @@ def test_a_red_flag_stops_coaching_until_a_clearance_in_force(item_id: str) -> N
     answers = NONE_APPLY | {item_id: True}
     assert not decide(answers, today=TODAY).coaching
     cleared = decide(answers, today=TODAY, clearance=Clearance("Dr Lee", TODAY - timedelta(6)))
-    assert cleared.coaching and cleared.cleared_by_clinician
+    assert cleared.coaching
+    assert cleared.cleared_by_clinician
     stale = decide(answers, today=TODAY, clearance=Clearance("Dr Lee", TODAY - timedelta(7)))
     assert not stale.coaching, "a clearance holds 7 days, then it is asked again"
 
@@ -116,14 +119,16 @@ def test_a_red_flag_stops_coaching_until_a_clearance_in_force(item_id: str) -> N
 def test_a_bad_clearance_is_refused_in_one_line(who: str, on: str, words: str) -> None:
     refused = parse_clearance(who, on, TODAY)
     assert isinstance(refused, ClearanceRefused)
-    assert words in refused.words and "\n" not in refused.words
+    assert words in refused.words
+    assert "\n" not in refused.words
 
 
 @given(st.text(max_size=30), st.text(max_size=30))
 def test_any_typed_clearance_is_a_value_never_an_exception(who: str, on: str) -> None:
     result = parse_clearance(who, on, TODAY)
     if isinstance(result, Clearance):
-        assert result.valid_on(TODAY) and result.who.strip()
+        assert result.valid_on(TODAY)
+        assert result.who.strip()
 
 
 def test_unknown_or_missing_answers_are_refused() -> None:
@@ -183,7 +188,8 @@ def test_no_neck_or_face_points_under_the_light_profile(region_id: str) -> None:
 
 def test_neuropathy_bars_the_foot_and_the_measurement() -> None:
     light = LightProfile(("diabetic-neuropathy",))
-    assert not light.allows("foot-intrinsics") and not light.measures
+    assert not light.allows("foot-intrinsics")
+    assert not light.measures
     assert light.allows("gastrocnemius-soleus")
     assert LightProfile(("blood-thinners",)).measures
 

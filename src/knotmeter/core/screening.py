@@ -36,7 +36,7 @@ The light profile (REFERENCE §2 and §7), our mapping region → rule:
 (True, True)
 >>> outcome.light.allows("suboccipitals"), outcome.light.ceiling_factor("rhomboids")
 (False, 0.5)
->>> decide(no | {"bladder-bowel": True}, today=date(2026, 12, 8)).tier
+>>> decide(no | {"bladder-control": True}, today=date(2026, 12, 8)).tier
 <Tier.EMERGENCY: 'emergency'>
 """
 
