@@ -523,7 +523,7 @@ class Session:
             self.source.pause(paused)
 
     def rate_pain(self, score: int) -> None:
-        """Log a 1-10 pain rating with the current or last hold; ``ValueError`` outside 1-10.
+        """Log a 0-10 pain rating with the current or last hold; ``ValueError`` outside 0-10.
 
         "Current" is as subscribers saw it: a rating given while handling a
         ``HoldStarted`` goes to that hold. Before any hold, it waits for the first.

@@ -295,7 +295,7 @@ class Routine:
             case Step.RETEST, _:
                 return f"Retest: {self.plan.retest}; then n"
             case _:
-                return "Routine done: note your pain and function, 1-10"
+                return "Routine done: note your pain and function, 0-10"
 
     def _press_instruction(self, point: PlanPoint) -> str:
         """The hold's length is the hold panel's to say (it knows the real target)."""

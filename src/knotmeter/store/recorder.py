@@ -24,7 +24,7 @@ from knotmeter.core.scores import Outcome
 from knotmeter.store.db import transaction
 from knotmeter.store.records import Moment, ScreeningRecord, SourceKind
 
-PAIN_SCORES = range(1, 11)
+PAIN_SCORES = range(0, 11)
 
 
 def delete_targets(conn: sqlite3.Connection, region_id: str | None) -> int:
@@ -71,9 +71,9 @@ def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_
 
 
 def check_pain_score(score: int) -> None:
-    """Pain is rated 1-10 (``core.scores``); anything else is a caller's bug."""
+    """Pain is rated 0-10 (NPRS, ``core.scores``); anything else is a caller's bug."""
     if score not in PAIN_SCORES:
-        raise ValueError(f"pain rating must be 1-10, got {score}")
+        raise ValueError(f"pain rating must be 0-10, got {score}")
 
 
 class SessionRecorder:
@@ -197,7 +197,7 @@ class SessionRecorder:
         return cursor.lastrowid
 
     def rate_pain(self, score: int, hold_start_t: float | None) -> None:
-        """Log a 1-10 rating with the hold that started at ``hold_start_t``.
+        """Log a 0-10 rating with the hold that started at ``hold_start_t``.
 
         ``None`` means the first hold, not started yet. A rating for a hold whose row
         is not written yet is kept until it is; a new rating replaces the old one.

@@ -255,7 +255,7 @@ class KnotmeterApp(App[None]):
             for moment, when in ((Moment.START, "before"), (Moment.RETEST, "after")):
                 yield SystemCommand(
                     f"Complaint: {when} the routine",
-                    "rate the complaint's pain and function 1-10 (and the retest), for history",
+                    "rate the complaint's pain and function 0-10 (and the retest), for history",
                     partial(screen.rate_complaint, moment),
                 )
         for mode in Mode:

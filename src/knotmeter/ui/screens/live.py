@@ -47,7 +47,7 @@ from knotmeter.core.modes import Mode
 from knotmeter.core.ppt import LOW_PPT_ADVICE, PersonalTargets, remeasure_due
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged
-from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
+from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, RETEST_NOTES, Outcome
 from knotmeter.core.screening import STOP_WHILE_HOLDING, LightProfile
 from knotmeter.core.state import CoachState, HoldState
 from knotmeter.core.tools import Tool
@@ -103,7 +103,7 @@ MODE_NOTES: dict[Mode, str] = {
     Mode.TENDER: "TENDER: a lighter slice of the band, holds 20-30 s",
 }
 """What the title says of a mode other than normal."""
-RATE_AT_START = "Before you start: o rates the complaint (pain and function 1-10), for history"
+RATE_AT_START = "Before you start: o rates the complaint (pain and function 0-10), for history"
 RATE_AT_RETEST = "Retest done? o rates the complaint: pain, function and better, same or worse"
 
 
@@ -505,7 +505,7 @@ class LiveScreen(Screen[None]):
         """Rate the hold in progress, or the last one; before any hold, say so."""
         if self._this_points(self.session.state.hold).started_t is None:
             self.notify(
-                "No hold to rate yet: press into the band first, then rate it 1-10 (0 is 10)"
+                "No hold to rate yet: press into the band first, then rate it 0-10 (x is 10)"
             )
             return
         self.session.rate_pain(score)
@@ -571,10 +571,16 @@ class LiveScreen(Screen[None]):
         """Ask the complaint's pain and function (and the retest), kept with the session."""
         self.app.push_screen(
             OutcomeScreen(moment, datetime.now().astimezone().date()),
-            lambda outcome: (
-                None if outcome is None else self.session.record_outcome(moment, outcome)
-            ),
+            lambda outcome: self._rated(moment, outcome),
         )
+
+    def _rated(self, moment: Moment, outcome: Outcome | None) -> None:
+        """Keep the rating; after a retest, say modestly what one retest means."""
+        if outcome is None:
+            return
+        self.session.record_outcome(moment, outcome)
+        if outcome.retest is not None:
+            self.notify(RETEST_NOTES[outcome.retest], timeout=10)
 
     def set_mode(self, mode: Mode) -> None:
         """Flare, tender or normal from now on: the band, ceiling and holds follow."""
