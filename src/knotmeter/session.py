@@ -535,6 +535,12 @@ class Session:
             self._lighter_due = True
             self._settle(())
 
+    def start_lighter(self) -> None:
+        """Bruising or soreness over 24 h after the last session: the next holds start a
+        level lighter (as after a hold rated 7/10 or more)."""
+        self._lighter_due = True
+        self._settle(())
+
     def record_outcome(self, moment: Moment, outcome: Outcome) -> None:
         """The complaint rated at the routine's start or retest, kept with this session
         under the routine's plan (without a routine there is no plan to judge)."""

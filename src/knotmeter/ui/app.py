@@ -22,6 +22,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from knotmeter.core.aftercare import Aftercare
 from knotmeter.core.errors import CoachInputError
 from knotmeter.core.modes import Mode
 from knotmeter.core.regions import load_regions
@@ -32,6 +33,7 @@ from knotmeter.session import Session
 from knotmeter.store import Moment, ScreeningRecord
 from knotmeter.ui.commands import COMMANDS
 from knotmeter.ui.display import ForceFormat
+from knotmeter.ui.screens.aftercare import AftercareScreen
 from knotmeter.ui.screens.live import FRAME_HZ, LiveScreen
 from knotmeter.ui.screens.picker import Discover, ToolPicker
 from knotmeter.ui.screens.regions import region_targets
@@ -176,6 +178,21 @@ class KnotmeterApp(App[None]):
             return
         self._live_since = time.monotonic()
         self.push_screen(LiveScreen(session, self._fmt, frame_hz=self._frame_hz))
+        if session.store is not None and _aftercare_due(self, session):
+            self.push_screen(AftercareScreen(), partial(self._aftercare, session))
+
+    def _aftercare(self, session: Session, answers: Aftercare | None) -> None:
+        """Keep the answers; bruising or long soreness start the holds a level lighter."""
+        if answers is None or session.store is None:
+            return
+        if answers.lighter:
+            session.start_lighter()
+        if answers.advice is not None:
+            self.notify(answers.advice, timeout=15)
+        try:
+            session.store.save_aftercare(answers, datetime.now(UTC))
+        except KnotmeterError as err:
+            self.notify(f"Answers not saved: {err}", severity="warning")
 
     def action_screening(self) -> None:
         """The palette's "Screening": answer again; escape keeps the answers there were."""
@@ -291,6 +308,16 @@ class KnotmeterApp(App[None]):
                 partial(screen.set_region, region.id),
                 discover=False,
             )
+
+
+def _aftercare_due(app: KnotmeterApp, session: Session) -> bool:
+    """A session ended since the last bruising and soreness answers (unread: not asked)."""
+    assert session.store is not None
+    try:
+        return session.store.aftercare_due()
+    except KnotmeterError as err:
+        app.notify(f"Past sessions not read: {err}", severity="warning")
+        return False
 
 
 def _refusal(session: Session, record: ScreeningRecord) -> str | None:
