@@ -55,6 +55,7 @@ class ScreeningScreen(ModalScreen[ScreeningRecord | None]):
     Dismissed with the answers when they allow coaching, or ``None`` on escape.
     """
 
+    AUTO_FOCUS = ""  # the answer keys are the screen's; the fields only while typing
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n", "answer(False)", "No"),
@@ -160,6 +161,7 @@ class ScreeningScreen(ModalScreen[ScreeningRecord | None]):
             record.answered_at, record.answers, True, clearance, record.all_answered_at
         )
         self.typing = False
+        self.set_focus(None)
         self._decide(cleared)
         self._draw()
 
@@ -172,6 +174,7 @@ class ScreeningScreen(ModalScreen[ScreeningRecord | None]):
     def action_cancel(self) -> None:
         if self.typing:  # back to the verdict, nothing taken
             self.typing = False
+            self.set_focus(None)
             self._draw()
         elif self._cancellable and self.verdict is None and self.refused is None:
             self.dismiss(None)
