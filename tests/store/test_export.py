@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from knotmeter.cli import main
+from knotmeter.core.clearance import Clearance
 from knotmeter.errors import KnotmeterError
 from knotmeter.export import TABLES, _Staging
 from knotmeter.store import ScreeningRecord, SessionStore, SourceKind, default_db_path
@@ -145,7 +146,8 @@ def seed_screened() -> list[int]:
         [Sitting(days_ago, "jaw", 20.0, 3) for days_ago in (5.0, 3.0, 1.0)],
         now=now,
     )
-    standard = ScreeningRecord(at(now, 4.0), none_apply().answers, True)
+    cleared = Clearance("Dr Lee", at(now, 4.0).date())
+    standard = ScreeningRecord(at(now, 4.0), none_apply().answers, True, cleared)
     lighter = ScreeningRecord(at(now, 1.0, 5.0), {**none_apply().answers, "pregnancy": True}, False)
     with SessionStore(default_db_path()) as store:
         store.save_screening(standard)
