@@ -329,12 +329,13 @@ class Session:
         a hold target is how long the user holds any point, so it carries over.
 
         Raises:
-            CoachInputError: a neck or face point under the light profile.
+            CoachInputError: a point the light profile rules out (``barred_why``).
         """
-        if self._light is not None and not self._light.allows(region_id):
+        why = None if self._light is None else self._light.barred_why(region_id)
+        if why is not None:
             raise CoachInputError(
-                f"{region_id} is a neck or face point: not under the lighter coaching your "
-                "screening answers asked for; choose another point"
+                f"{region_id} is {why}: not under the lighter coaching your screening "
+                "answers asked for; choose another point"
             )
         self._settle(self._move_to(region_id, target_s, hold_s))
 
