@@ -35,6 +35,8 @@ TIER_HEADINGS = {
     Tier.LIGHTER: "These do not stop coaching, but make it lighter:",
 }
 
+DAY_NEXT = "now the day they cleared you, then enter    escape: back to the verdict"
+
 Refusal = Callable[[ScreeningRecord], str | None]
 """Why coaching cannot start under these answers for the session at hand, or ``None``."""
 
@@ -148,6 +150,7 @@ class ScreeningScreen(ModalScreen[ScreeningRecord | None]):
         event.stop()
         if event.input is self._who:
             self._on.focus()
+            self._progress.update(DAY_NEXT)
             return
         if self.verdict is None:
             return
