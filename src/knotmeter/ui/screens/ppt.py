@@ -95,18 +95,17 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
                 yield Static("Escape to leave.")
                 return
             yield Static(
-                f"{TRIALS} separate presses (at most {MAX_PRESSES}), each from a lift-off: "
-                "press slowly and tap space the moment it first hurts, then lift off and "
-                "rest. The first press teaches the feel and is not counted. Never past "
-                f"{self.fmt.text(self.measurement.cap_n)}, your ceiling here. Nothing hurts "
-                "up to it: n. Escape cancels."
+                f"{TRIALS} presses (at most {MAX_PRESSES}), each from a lift-off: press "
+                "slowly, space at the first pain, lift off, rest; the first is not counted. "
+                f"Never past {self.fmt.text(self.measurement.cap_n)}, your ceiling here; no "
+                "pain up to it: n. Escape cancels."
             )
             yield Static(STOP_RULES, id="stop-rules")
             yield Static(id="message")
+            yield Static(id="result")  # beside the message: in sight however tall the rest
             yield Static(id="ramp")
             yield Static(id="taps")
             yield Static(id="refusal")
-            yield Static(id="result")
 
     def on_mount(self) -> None:
         if self.refused is not None:
