@@ -24,6 +24,7 @@ from knotmeter.core.screening import (
     Asked,
     LightProfile,
     ScreeningError,
+    ScreeningItem,
     Tier,
     answers_current,
     apply_light_profile,
@@ -60,7 +61,7 @@ def test_the_missing_items_are_all_there() -> None:
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.id)
-def test_one_question_per_item_no_a_or_b(item: object) -> None:
+def test_one_question_per_item_no_a_or_b(item: ScreeningItem) -> None:
     question = re.sub(r"\(.*?\)", "", item.question)  # examples may list
     assert " or " not in question
     assert question.endswith("?")
