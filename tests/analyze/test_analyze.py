@@ -101,9 +101,8 @@ def test_the_summary_counts_holds_and_alarms(
     assert [hold["complete"] for hold in holds] == [True, False]
     assert summary["holds"] == 2
     assert summary["complete_holds"] == 1
-    assert (
-        summary["credit"] == ["short", "short"]
-    )  # both pressed above the band's middle    assert summary["alarms"]["over_ceiling"] == 1  # the press, not the spike at 75 s
+    assert summary["credit"] == ["short", "short"]  # both pressed above the band's middle
+    assert summary["alarms"]["over_ceiling"] == 1  # the press, not the spike at 75 s
     assert summary["alarms"]["signal_lost"] == 1
     assert set(summary["alarms"]) == {kind.value for kind in AlarmKind}
     assert summary["duration_s"] == pytest.approx(119.9875)

@@ -199,4 +199,5 @@ def _print_plan_chart(name: str, rated: Sequence[Outcome], since: date, today: d
     from knotmeter.charts import PlanDays, plan_charts
 
     style = _chart_style()
-    _print_drawn(plan_charts(PlanDays(name, days_of_ratings(rated), since, today), style), style)
+    shown = [day for day in days_of_ratings(rated) if day.day >= since]  # the chart's window
+    _print_drawn(plan_charts(PlanDays(name, shown, since, today), style), style)

@@ -537,7 +537,8 @@ class LiveScreen(Screen[None]):
         region = self.session.config.region
         try:
             holds = [] if store is None else store.holds(region=region.id, days=HISTORY_DAYS)
-            complaints = {} if store is None else store.outcomes(days=HISTORY_DAYS)
+            # a plan is judged from its first rating (REFERENCE §7), however old
+            complaints = {} if store is None else store.outcomes(days=math.inf)
         except KnotmeterError as err:  # a store damaged mid-session: coaching goes on
             self.notify(f"No history: {err}", severity="error", timeout=15)
             return
