@@ -256,3 +256,22 @@ async def test_a_hold_start_shows_the_stop_rules(fresh: Unscreened) -> None:
         assert isinstance(live, LiveScreen)
         live.draw_frame()
         assert STOP_WHILE_HOLDING in text(fresh.app, "#instruction")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0])
+async def test_no_key_sequence_crashes_the_screening_or_skips_it(tmp_path: Path, seed: int) -> None:
+    """Random keys (answers, back, clearance, restart, escape, enter, typing): the app
+    never crashes, and the live screen comes only after answers that allow coaching."""
+    rng = np.random.default_rng(seed)
+    keys = ["y", "n", "b", "c", "r", "escape", "enter", "tab", "a", "1", "space"]
+    built = build(tmp_path)
+    async with built.app.run_test(size=SIZE) as pilot:
+        for key in rng.choice(keys, size=400, p=[0.3, 0.4, *[0.3 / 9] * 9]):
+            await pilot.press(str(key))
+            if isinstance(built.app.screen, LiveScreen):
+                stored = built.store.latest_screening()
+                assert stored is not None
+                assert stored.outcome_at(datetime.now(UTC)).coaching
+                break
+    built.store.close()

@@ -127,6 +127,8 @@ class ScreeningScreen(ModalScreen[ScreeningRecord | None]):
         return True
 
     def action_answer(self, applies: bool) -> None:
+        if len(self.answers) >= len(self._items):  # a key after the last, while dismissing
+            return
         item = self._items[len(self.answers)]
         self.answers[item.id] = applies
         if len(self.answers) == len(self._items):
