@@ -37,6 +37,8 @@ class AftercareScreen(ModalScreen[Aftercare]):
             yield Static("y: yes    n: no    (mild soreness gone within a day is expected)")
 
     def action_answer(self, yes: bool) -> None:
+        if len(self.answers) >= len(QUESTIONS):  # a key after the last, while dismissing
+            return
         self.answers.append(yes)
         if len(self.answers) < len(QUESTIONS):
             self._question.update(QUESTIONS[len(self.answers)])
