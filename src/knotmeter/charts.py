@@ -149,9 +149,9 @@ def force_chart(plt: Plot, point: PointDays, style: ChartStyle, scale: ForceScal
 
 
 def pain_chart(plt: Plot, point: PointDays, style: ChartStyle) -> None:
-    """Mean pain rating per day, 1-10: is the point easing?"""
+    """Mean pain rating per day, 0-10: is the point easing?"""
     x, y = _per_day(point, [d.pain for d in point.days])
-    plt.title(f"{point.name}: mean pain (1-10)")
+    plt.title(f"{point.name}: mean pain (0-10)")
     if x:
         marker = style.marker("braille", "*")
         plt.plot(x, y, marker=marker, color=style.tint("orange"), label="pain")
@@ -186,9 +186,9 @@ RETEST_ROW = 0.0
 
 
 def plan_chart(plt: Plot, plan: PlanDays, style: ChartStyle) -> None:
-    """The complaint's pain and function per day (the mean of the day's ratings, 1-10),
+    """The complaint's pain and function per day (the mean of the day's ratings, 0-10),
     each retest lettered on its day along the bottom: is the plan working?"""
-    plt.title(f"{plan.name}: the complaint's pain and function (1-10), and retests")
+    plt.title(f"{plan.name}: the complaint's pain and function (0-10), and retests")
     x = [float((d.day - plan.first).days) for d in plan.days]
     for label, plain, color, values in (
         ("pain", "*", "orange", [d.pain for d in plan.days]),

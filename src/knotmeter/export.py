@@ -48,7 +48,11 @@ class ExportFormat(StrEnum):
 
 
 README_WIDTH = 88
-OLD_PAIN = "; ratings given before pain was 1-10 were 0-9 and may be 0"
+OLD_PAIN = (
+    "; kept as stored: ratings given before pain was 0-10 (NPRS) were 1-10, and earlier "
+    "still 0-9 (the key 0 then meant 10)"
+)
+OLD_COMPLAINT = "; kept as stored: ratings given before the 0-10 scale were 1-10"
 
 
 @dataclass(slots=True, frozen=True)
@@ -118,7 +122,7 @@ HOLDS = Table(
         Column("peak_n", "highest force, newtons"),
         Column("mean_n", "mean force while pressing, newtons"),
         Column("complete", "1 if it reached its in-band target, 0 if not"),
-        Column("pain_1_10", f"the pain rating given with it, 1-10{OLD_PAIN}; empty if none"),
+        Column("pain_0_10", f"the pain rating given with it, 0-10{OLD_PAIN}; empty if none"),
     ),
 )
 ALARMS = Table(
@@ -133,13 +137,13 @@ ALARMS = Table(
 )
 PAIN = Table(
     "pain_ratings",
-    "one 1-10 pain rating, with the hold it was given for",
+    "one 0-10 pain rating, with the hold it was given for",
     (
         Column("session_id", "the session it belongs to"),
         Column("hold_id", "the hold rated (see holds)"),
         Column("region", "the point"),
         Column("start_t_s", "the hold's start on the tool's clock, seconds"),
-        Column("pain_1_10", f"the rating, 1 (barely) to 10 (the worst){OLD_PAIN}"),
+        Column("pain_0_10", f"the rating, 0 (none) to 10 (the worst imaginable){OLD_PAIN}"),
     ),
 )
 OUTCOMES = Table(
@@ -150,8 +154,15 @@ OUTCOMES = Table(
         Column("plan", "the plan's id (knotmeter plans lists them)"),
         Column("recorded_at_utc", "when, ISO 8601 UTC"),
         Column("moment", "start (before the routine) or retest (after it)"),
-        Column("pain_1_10", "the complaint's pain, 1 (barely there) to 10 (the worst)"),
-        Column("function_1_10", "what it lets you do, 1 (hardly anything) to 10 (all I need)"),
+        Column(
+            "pain_0_10",
+            f"the complaint's pain, 0 (none) to 10 (the worst imaginable){OLD_COMPLAINT}",
+        ),
+        Column(
+            "function_0_10",
+            "the activity it limits most, 0 (cannot do it) to 10 (as before the problem)"
+            + OLD_COMPLAINT,
+        ),
         Column(
             "retest",
             "the limited motion after the routine: better, same or worse; empty if not retested",
@@ -340,7 +351,7 @@ def readme() -> str:
         "knotmeter export: one CSV file per table, comma-separated, UTF-8, header row first.",
         "Empty cell = not known. Times on the tool's clock restart at 0 each session;",
         "*_utc columns are wall-clock times. Units are in the column names",
-        "(_s seconds, _n newtons, _1_10 a rating from 1 to 10).",
+        "(_s seconds, _n newtons, _0_10 a rating from 0 to 10).",
         "",
         "samples.csv of a one-session export (--session ID) is a trace for",
         "`knotmeter analyze samples.csv --region ID`; for several sessions, take one",

@@ -151,7 +151,8 @@ def plan_lines(plan: Plan, outcomes: Sequence[Outcome], today: date) -> list[str
     tally = retest_tally(outcomes)
     if any(tally.values()):
         lines.append("retest " + ", ".join(f"{kind} {n}" for kind, n in tally.items()))
-    per_week = sessions_per_week((o.on for o in outcomes), today)
+    sessions = {o.session if o.session is not None else id(o): o.on for o in outcomes}
+    per_week = sessions_per_week(sessions.values(), today)  # sessions, not rated days
     low, high = plan.per_week
     lines.append(
         frequency_note(per_week, plan.per_week)

@@ -10,6 +10,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from firmware_host.source import (
     BatteryStatus,
@@ -90,7 +91,7 @@ LINK_DOWN = frozenset({LinkState.NO_DATA, LinkState.RECONNECTING})
 
 _log = logging.getLogger(__name__)
 
-NO_HOLD_YET = Refused("No hold to rate yet: press into the band first, then rate it 1-10 (0 is 10)")
+NO_HOLD_YET = Refused("No hold to rate yet: press into the band first, then rate it 0-10 (x is 10)")
 
 
 class Session:
@@ -259,7 +260,10 @@ class Session:
     def screened(self) -> bool:
         """Coaching is allowed: a replay, or screening answers that allow it this sitting."""
         record = self._log.screening
-        return not self.coaches or (record is not None and record.outcome.coaching)
+        if not self.coaches:
+            return True
+        # Today's decision: a clinician's clearance lapses after 7 days, even mid-sitting.
+        return record is not None and record.outcome_at(datetime.now(UTC)).coaching
 
     @property
     def session_id(self) -> int | None:
@@ -441,6 +445,13 @@ class Session:
             return self._log.screening
         return self.store.latest_screening()
 
+    def points(self) -> tuple[str, ...]:
+        """The region ids this sitting presses: the point now and the routine's."""
+        points = [self.config.region.id]
+        if self.routine is not None:
+            points += [point.region.id for point in self.routine.plan.points]
+        return tuple(dict.fromkeys(points))
+
     def light_refusal(self, light: LightProfile | None) -> str | None:
         """Why this session cannot be coached under ``light`` (a neck or face point, now
         or in the routine), or ``None``."""
@@ -507,7 +518,7 @@ class Session:
             self.source.pause(paused)
 
     def rate_pain(self, score: int) -> Refused | None:
-        """Rate this point's current or last hold 1-10 (``ValueError`` outside); a second
+        """Rate this point's current or last hold 0-10 (``ValueError`` outside); a second
         rating of the same hold replaces the first, and takes back its go-lighter step if
         it falls under 7/10. Refused before any hold at this point.
 
@@ -521,6 +532,12 @@ class Session:
             self._change(replace(self._rx, lighter=self._rx.lighter - 1))
         self._settle(())
         return None
+
+    def start_lighter(self) -> None:
+        """Bruising or soreness over 24 h after the last session: the next holds start a
+        level lighter (as after a hold rated 7/10 or more)."""
+        self._log.lighter_due += 1
+        self._settle(())
 
     def record_outcome(self, moment: Moment, outcome: Outcome) -> None:
         """The complaint rated at the routine's start or retest, kept with this session

@@ -36,6 +36,7 @@ EVENT_KEYS = {
         "t",
         "holds",
         "complete_holds",
+        "credit",
         "alarms",
         "duration_s",
         "region",
@@ -57,7 +58,7 @@ def trace(tmp_path: Path) -> Path:
     t = np.arange(0.0, 120.0, 0.0125)
     knots = (
         [0, 2, 4, 70, 71, 80, 81, 85, 85.5, 90, 91, 120],
-        [0, 0, 52, 52, 0, 0, 52, 52, 120, 120, 0, 0],
+        [0, 0, 55, 55, 0, 0, 55, 55, 120, 120, 0, 0],  # above the band's middle
     )
     force = np.interp(t, *knots) + np.random.default_rng(4).normal(0.0, 0.8, t.size)
     force[np.searchsorted(t, 75.0)] = 400.0
@@ -100,6 +101,7 @@ def test_the_summary_counts_holds_and_alarms(
     assert [hold["complete"] for hold in holds] == [True, False]
     assert summary["holds"] == 2
     assert summary["complete_holds"] == 1
+    assert summary["credit"] == ["short", "short"]  # both pressed above the band's middle
     assert summary["alarms"]["over_ceiling"] == 1  # the press, not the spike at 75 s
     assert summary["alarms"]["signal_lost"] == 1
     assert set(summary["alarms"]) == {kind.value for kind in AlarmKind}

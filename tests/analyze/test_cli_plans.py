@@ -38,8 +38,8 @@ def test_the_listing_names_every_plan_with_its_schedule_points_holds_and_moves(
         assert all(move.label in then for move in plan.moves)
     assert "  2. Rhomboids                3 x 60 s" in lines
     assert (
-        "desk-shoulder      Desk shoulder and mid-back  (3-4 sessions a week, 6-12 min each)"
-        in lines
+        "desk-shoulder      Desk shoulder and mid-back  (3-4 sessions a week tapering to weekly "
+        "(a fresh flare: 1-2 a day for 3-5 days), 6-12 min each)" in lines
     )
 
 
@@ -52,8 +52,9 @@ def test_one_plan_in_full_has_warm_up_cues_and_retest(capsys: pytest.CaptureFixt
     assert f"Retest: {plan.retest}" in out
     assert "1. Upper trapezius (upper-trapezius): 1 x 60-90 s" in out
     assert "about 4/10" in out
-    assert "Sessions: 3-4 sessions a week, 6-12 min each" in out
-    assert "Then: 10 slow chin nods; nose-over-to-armpit stretch, one side at a time: 20 s" in out
+    assert "Sessions: 3-4 sessions a week tapering to weekly" in out
+    stretch = "levator stretch, nose toward the opposite armpit, each side: 20 s"
+    assert f"Then: 10 slow chin nods; {stretch}" in out
     assert out.count("chin nods") == 1  # once for the routine, not after every point
     assert "desk-shoulder" not in out
 

@@ -22,8 +22,9 @@ def test_alternate_days_for_two_weeks_is_3_5_a_week() -> None:
     assert sessions_per_week(ago(*range(1, 14, 2)), TODAY) == pytest.approx(3.5)
 
 
-def test_two_sittings_on_one_day_count_once() -> None:
-    assert sessions_per_week(ago(0, 0, 2), TODAY) == pytest.approx(2.0)  # one week old
+def test_sessions_count_not_days() -> None:
+    """REFERENCE §7: a flare's two sittings a day are two sessions."""
+    assert sessions_per_week(ago(0, 0, 2), TODAY) == pytest.approx(3.0)  # one week old
 
 
 def test_a_new_plan_is_judged_on_the_days_it_has_had() -> None:
@@ -41,9 +42,10 @@ def test_the_note_says_when_the_rate_is_off_the_plan() -> None:
 
 
 @given(st.lists(st.integers(-5, 60), max_size=40))
-def test_the_rate_is_bounded_by_one_a_day(offsets: list[int]) -> None:
+def test_the_rate_counts_every_session_in_the_window(offsets: list[int]) -> None:
     rate = sessions_per_week(ago(*offsets), TODAY)
-    assert 0.0 <= rate <= 7.0
+    inside = [d for d in offsets if 0 <= d < 14]
+    assert 0.0 <= rate <= len(inside) * 7 / 7
 
 
 def test_the_retest_tally_counts_each_kind() -> None:

@@ -7,10 +7,24 @@ from types import ModuleType
 
 import pytest
 
-from knotmeter.core import adherence, adjust, modes, ppt, ppt_measure, scores, screening
+from knotmeter.core import (
+    adherence,
+    adjust,
+    aftercare,
+    clearance,
+    credit,
+    modes,
+    ppt,
+    ppt_measure,
+    scores,
+    screening,
+)
 
 
-@pytest.mark.parametrize("module", [adherence, adjust, modes, ppt, ppt_measure, scores, screening])
+@pytest.mark.parametrize(
+    "module",
+    [adherence, adjust, aftercare, clearance, credit, modes, ppt, ppt_measure, scores, screening],
+)
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

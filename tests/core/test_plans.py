@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from knotmeter.core.config import PipelineConfig
 from knotmeter.core.plans import (
     Move,
     PlansFileError,
@@ -15,6 +16,7 @@ from knotmeter.core.plans import (
     parse_plans,
 )
 from knotmeter.core.regions import load_regions
+from knotmeter.core.tools import Tool
 
 # Line numbers matter: the bad-file cases below name them.
 GOOD = """\
@@ -84,9 +86,37 @@ def test_the_routines_ship_with_their_reference_points() -> None:
     headache = get_plan("tension-headache")
     assert headache.moves == (
         Move("slow chin nods", reps=10),
-        Move("nose-over-to-armpit stretch, one side at a time", seconds=20.0),
+        Move("levator stretch, nose toward the opposite armpit, each side", seconds=20.0),
     )
-    assert headache.schedule_label == "3-4 sessions a week, 6-12 min each"
+    assert get_plan("desk-shoulder").moves[-1] == headache.moves[-1]  # the same stretch
+    assert headache.schedule_label == (
+        "3-4 sessions a week tapering to weekly (a fresh flare: 1-2 a day for 3-5 days), "
+        "6-12 min each"
+    )
+
+
+def test_the_cues_keep_off_nerves_bone_pulses_and_tendons() -> None:
+    """REFERENCE §7 "Plans and cues": each cue names where to stay off."""
+    cue = {p.region.id: p.cue for plan in load_plans().values() for p in plan.points}
+    assert "off the bone" in cue["levator-scapulae"]
+    assert "radial tunnel" in cue["forearm-extensors"]
+    assert "inner elbow bump" in cue["forearm-flexors"]
+    assert "crease" in cue["forearm-flexors"]
+    assert "pulse" in cue["temporalis"]
+    assert "heel cord" in cue["gastrocnemius-soleus"]
+    assert "finger-widths below" in cue["gluteus-medius"]
+    assert "wall" in cue["gluteus-medius"]
+
+
+def test_forearm_points_name_their_tool_and_scale_to_it() -> None:
+    for plan_id in ("tennis-elbow", "golfers-elbow"):
+        (point,) = get_plan(plan_id).points
+        assert point.tool is Tool.THUMB
+        assert point.cue.startswith("Thumb")
+        assert "ball" not in point.cue
+    config = PipelineConfig.for_region("forearm-extensors", tool=Tool.THUMB)
+    assert (round(config.band_low_n), round(config.band_high_n)) == (13, 24)
+    assert round(config.ceiling_n) == 37
 
 
 def test_every_shipped_point_is_a_known_region_held_inside_its_range() -> None:

@@ -18,7 +18,7 @@ DAY = date(2026, 12, 2)
 
 
 def measurement() -> PptMeasurement:
-    return PptMeasurement(TRAPS, Tool.BALL, release_n=RELEASE_N, measured_on=DAY)
+    return PptMeasurement(TRAPS, Tool.BALL, release_n=RELEASE_N, cap_n=110.0, measured_on=DAY)
 
 
 def ramp(m: PptMeasurement, t: float, to_n: float, rate: float, hz: float = 20.0) -> float:
@@ -129,11 +129,35 @@ def test_presses_that_never_agree_fail_the_measurement() -> None:
     assert m.view.result is None
 
 
-def test_too_light_a_tap_is_a_failed_trial() -> None:
-    m = measurement()
-    view = press(m, 0.0, 18.0)
-    assert view.refusal is not None
-    assert "under the 20 N" in view.refusal
+def test_a_low_repeatable_threshold_is_a_result_in_tender_mode() -> None:
+    """REFERENCE §7: 17 N on the upper trapezius is a result, not a failed measurement."""
+    m = PptMeasurement(TRAPS, Tool.BALL, release_n=2.0, cap_n=55.0, measured_on=DAY)
+    t = 0.0
+    for force in (18.0, 17.0, 17.0):
+        assert press(m, t, force).refusal is None
+        t += 60.0
+    view = m.view
+    assert view.phase is PptPhase.DONE
+    assert view.result is not None
+    assert view.result.low
+    assert view.result.band_high_n <= 17.0
+    assert "clinician" in view.message
+
+
+def test_at_most_five_presses_refused_ones_included() -> None:
+    m = PptMeasurement(TRAPS, Tool.BALL, release_n=2.0, cap_n=55.0, measured_on=DAY)
+    t = 0.0
+    for _ in range(5):
+        press(m, t, 60.0)  # past the light ceiling: refused
+        t += 60.0
+    assert m.view.phase is PptPhase.FAILED
+    assert "5 presses" in (m.view.refusal or "")
+
+
+def test_a_tap_at_the_sessions_ceiling_is_refused() -> None:
+    m = PptMeasurement(TRAPS, Tool.BALL, release_n=2.0, cap_n=55.0, measured_on=DAY)
+    view = press(m, 0.0, 56.0)
+    assert "at or past your ceiling on Upper trapezius (55 N)" in (view.refusal or "")
     assert view.trials_n == ()
 
 
@@ -143,7 +167,7 @@ def test_no_pain_keeps_the_defaults_and_says_so() -> None:
     view = m.no_pain(10.0)
     assert view.phase is PptPhase.KEPT_DEFAULTS
     assert view.result is None
-    assert "default targets stay" in view.message
+    assert "your targets stay" in view.message
     assert m.tap(11.0).phase is PptPhase.KEPT_DEFAULTS  # finished: nothing more counts
 
 

@@ -42,7 +42,10 @@ def test_the_twelve_regions_ship_with_their_reference_numbers() -> None:
         "upper-trapezius", "Upper trapezius", 40.0, 65.0, 110.0, 60.0, 90.0, 7.0
     )
     assert get_region("gluteus-medius").hold_max_s == 90.0  # REFERENCE §1: 60-90 s
-    assert get_region("masseter").ceiling_n == 25.0
+    masseter = get_region("masseter")  # REFERENCE §7: jaw 8-15 N, ceiling 20 N
+    assert (masseter.band_low_n, masseter.band_high_n, masseter.ceiling_n) == (8.0, 15.0, 20.0)
+    assert get_region("gastrocnemius-soleus").ceiling_n == 150.0
+    assert get_region("foot-intrinsics").ceiling_n == 110.0
     for region in regions.values():
         assert 0 < region.band_low_n < region.band_high_n < region.ceiling_n
         assert 0 < region.hold_min_s <= region.hold_max_s

@@ -117,7 +117,10 @@ def test_a_point_with_several_spots_presses_until_each_hold_completes() -> None:
         HoldCounted(351.0, 1, 3, 3),
         StepChanged(351.0, Step.MOVE, None, None),
     ]
-    assert routine.state.instruction == "Move: 10 wall slides; then n"
+    assert routine.state.instruction == (
+        "Move: 10 wall slides; then levator stretch, nose toward the opposite armpit, "
+        "each side: 20 s; then n"
+    )
 
 
 def test_next_during_a_hold_short_of_its_target_does_not_skip_the_point() -> None:

@@ -1,13 +1,14 @@
 """End to end (issue 13): the real ``knotmeter --sim`` on a fresh data dir, in tmux.
 
-The screening comes before the live screen; a red flag leads to no coaching (the
-reason and the advice to ask a clinician, never the live screen); go-lighter answers
-show the light profile and halved ceilings on the live screen.
+The screening comes before the live screen; an emergency sign is never lifted by a key
+(REFERENCE §7); a red flag needs a typed clearance naming who and when; go-lighter
+answers show the light profile and halved ceilings on the live screen.
 """
 
 from __future__ import annotations
 
 import shlex
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -51,17 +52,50 @@ def quit_cleanly(tmux: Tmux, exit_file: Path) -> None:
     assert exit_file.read_text().strip() == "0", tmux.screen()
 
 
-def test_a_red_flag_leads_to_no_coaching(tmux: Tmux, tmp_path: Path) -> None:
+def test_an_emergency_cannot_be_lifted_by_any_key_the_verdict_offers(
+    tmux: Tmux, tmp_path: Path
+) -> None:
     exit_file = start_fresh(tmux, tmp_path)
-    answer(tmux, "bladder-bowel")
+    answer(tmux, "bladder-control")
+    tmux.wait_for(lambda: "Seek care today" in tmux.screen(), "the verdict", timeout_s=10)
+    assert "cleared me" not in tmux.screen(), "no clearance is offered for an emergency"
+    for key in ("c", "y", "n", "b", "Escape", "Enter", "Space", "Tab"):
+        tmux.keys(key)
+        assert "Seek care today" in tmux.screen()
+    tmux.keys("r")  # answer again: the questions from the first, one at a time
+    tmux.wait_for(lambda: ITEMS[0].question in tmux.screen(), "asked again", timeout_s=10)
+    assert "SIMULATED" not in tmux.screen()
+    tmux.keys("y")  # one key answers one question, never the whole verdict
+    assert "SIMULATED" not in tmux.screen()
+    tmux.keys("q")
+    tmux.wait_for(exit_file.exists, "exit after q", timeout_s=10)
+    with SessionStore(tmp_path / "data" / DB_NAME, read_only=True) as store:
+        assert store.latest_screening() is None, "nothing coached, nothing recorded"
+
+
+def test_a_red_flag_needs_a_typed_clearance(tmux: Tmux, tmp_path: Path) -> None:
+    exit_file = start_fresh(tmux, tmp_path)
+    answer(tmux, "trauma")
     tmux.wait_for(lambda: "No coaching for now" in tmux.screen(), "the verdict", timeout_s=10)
-    screen = tmux.screen()
-    assert "seek care today" in screen
-    assert "my clinician cleared me" in screen
-    assert "SIMULATED" not in screen
+    tmux.keys("c")
+    tmux.wait_for(lambda: "Type who cleared you" in tmux.screen(), "the fields", timeout_s=10)
+    tmux.keys("-l", "Dr Lee")
+    tmux.keys("Enter")
+    tmux.wait_for(lambda: "now the day" in tmux.screen(), "the day's field", timeout_s=10)
+    tmux.keys("-l", "2999-01-01")
+    tmux.keys("Enter")
+    tmux.wait_for(lambda: "in the future" in tmux.screen(), "the refusal", timeout_s=10)
+    assert "SIMULATED" not in tmux.screen()
+    tmux.keys("C-u")  # clear the date field
+    tmux.keys("-l", datetime.now(UTC).date().isoformat())
+    tmux.keys("Enter")
+    tmux.wait_for(lambda: "SIMULATED" in tmux.screen(), "the live screen", timeout_s=15)
     quit_cleanly(tmux, exit_file)
     with SessionStore(tmp_path / "data" / DB_NAME, read_only=True) as store:
-        assert store.latest_screening() is None, "no answers kept, asked again next time"
+        stored = store.latest_screening()
+    assert stored is not None
+    assert stored.clearance is not None
+    assert stored.clearance.who == "Dr Lee"
 
 
 def test_go_lighter_answers_show_halved_ceilings(tmux: Tmux, tmp_path: Path) -> None:

@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 
 from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.core.regions import load_regions
-from knotmeter.core.screening import NECK_AND_FACE, apply_light_profile
+from knotmeter.core.screening import CALF, FOOT, NECK_AND_FACE, apply_light_profile
 from knotmeter.core.tools import Tool
 from knotmeter.session import Session
 from knotmeter.store import ScreeningRecord
 from tests.screened import none_apply
 from tests.ui.conftest import ScriptedSource
 
-ALLOWED = sorted(set(load_regions()) - NECK_AND_FACE)
-LIGHTER = ["blood-thinners", "diabetic-neuropathy", "osteoporosis", "pregnancy", "face-jaw"]
+ALLOWED = sorted(set(load_regions()) - NECK_AND_FACE - FOOT - CALF)  # never barred
+LIGHTER = ["blood-thinners", "diabetic-neuropathy", "osteoporosis", "pregnancy", "dental-work"]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from knotmeter.store import SessionStore, SourceKind
 from tests.screened import none_apply
 
 TraceMaker = Callable[[float, list[tuple[float, float, float]]], tuple[Path, SampleBatch]]
-ONE_PRESS = [(1.0, 3.0, 52.0)]
+ONE_PRESS = [(1.0, 3.0, 55.0)]
 
 
 class FakeTime:
@@ -150,7 +150,7 @@ def test_file_moniker_without_a_path_says_what_to_write() -> None:
 async def test_a_replayed_sitting_matches_the_live_pipeline_and_is_stored_as_replay(
     trace_file: TraceMaker, tmp_path: Path
 ) -> None:
-    path, trace = trace_file(12.0, [(1.0, 8.0, 52.0)])
+    path, trace = trace_file(12.0, [(1.0, 8.0, 55.0)])
     config = PipelineConfig.for_region("upper-trapezius", target_s=5.0)
     with SessionStore(tmp_path / "k.sqlite3") as store:
         session = Session(

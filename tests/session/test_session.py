@@ -162,7 +162,7 @@ async def test_events_fan_out_in_order(hand_source: HandSource) -> None:
     presses = [
         samples(0.0, 1.0, 0.0),
         samples(1.0, 2.0, lambda t: 50.0 * (t - 1.0)),  # ramp into the band
-        samples(2.0, 4.0, 52.0),
+        samples(2.0, 4.0, 55.0),
         samples(4.0, 4.5, 130.0),  # over the ceiling
         samples(4.5, 6.0, 0.0),  # released
     ]
@@ -274,7 +274,7 @@ async def test_link_down_raises_signal_lost_at_once_and_pauses_the_hold(
     running = Running(
         Session(hand_source, config(target_s=60.0), clock=clock, screening=none_apply())
     )
-    before, after = samples(0.0, 4.0, 52.0), samples(4.3, 8.0, 52.0)  # a 0.3 s outage
+    before, after = samples(0.0, 4.0, 55.0), samples(4.3, 8.0, 55.0)  # a 0.3 s outage
     hand_source.push(LinkChanged(0.0, LinkState.LIVE), before)
     await hand_source.drained()
     assert running.session.state.hold.active
@@ -305,7 +305,7 @@ async def test_link_down_raises_signal_lost_at_once_and_pauses_the_hold(
 async def test_pain_ratings_land_on_the_right_hold_rows(
     trace_file: Callable[..., tuple[Path, SampleBatch]], tmp_path: Path
 ) -> None:
-    path, _ = trace_file(40.0, [(1.0, 8.0, 52.0), (13.0, 8.0, 52.0), (25.0, 8.0, 52.0)])
+    path, _ = trace_file(40.0, [(1.0, 8.0, 55.0), (13.0, 8.0, 55.0), (25.0, 8.0, 55.0)])
     with SessionStore(tmp_path / "k.sqlite3") as store:
         session = Session(
             ReplaySource(path, speed=math.inf),
@@ -335,11 +335,11 @@ async def test_pain_ratings_land_on_the_right_hold_rows(
     assert all(h.complete and h.region == REGION for h in rows)
 
 
-@pytest.mark.parametrize("score", [-1, 0, 11])
-def test_pain_outside_1_to_10_is_refused_even_without_a_store(
+@pytest.mark.parametrize("score", [-1, 11])
+def test_pain_outside_0_to_10_is_refused_even_without_a_store(
     hand_source: HandSource, score: int
 ) -> None:
-    with pytest.raises(ValueError, match="1-10"):
+    with pytest.raises(ValueError, match="0-10"):
         Session(hand_source, config(), clock=ManualClock(), screening=none_apply()).rate_pain(score)
 
 
@@ -350,7 +350,7 @@ async def test_next_point_ends_the_hold_under_the_old_region(
         running = Running(
             Session(hand_source, config(), store=store, clock=ManualClock(), screening=none_apply())
         )
-        hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 3.0, 52.0))
+        hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 3.0, 55.0))
         await hand_source.drained()
         running.session.set_region("masseter")
         assert isinstance(running.seen[-2], HoldEnded)  # ended before the move
@@ -432,7 +432,7 @@ async def test_close_keeps_a_hold_cut_short_and_the_samples(
                 screening=none_apply(),
             )
         )
-        hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 6.0, 52.0))
+        hand_source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 6.0, 55.0))
         await hand_source.drained()
         await running.stop()
         (hold,) = store.holds(kinds=[SourceKind.SIMULATED])
@@ -443,7 +443,7 @@ async def test_close_keeps_a_hold_cut_short_and_the_samples(
     assert (hold.end_t, hold.in_band_s, hold.peak_n, hold.mean_n, hold.complete) == (
         ended.t, ended.in_band_s, ended.peak_n, ended.mean_n, False,
     )  # fmt: skip
-    assert hold.mean_n == pytest.approx(52.0, abs=1.0)
+    assert hold.mean_n == pytest.approx(55.0, abs=1.0)
 
 
 async def test_a_broken_subscriber_does_not_silence_the_others(
@@ -512,7 +512,7 @@ async def test_a_source_that_dies_never_leaves_the_link_saying_live() -> None:
     session = Session(source, config(), clock=ManualClock(), screening=none_apply())
     seen: list[SessionEvent] = []
     session.subscribe(seen.append)
-    source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 1.0, 52.0))
+    source.push(LinkChanged(0.0, LinkState.LIVE), samples(0.0, 1.0, 55.0))
     source._queue.put_nowait(None)  # the end of what the link delivers
     with pytest.raises(OSError, match="went away"):
         await session.run()

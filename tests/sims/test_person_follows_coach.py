@@ -31,10 +31,10 @@ duration_s = 0.3
 to_n = 0.0
 [[segment]]
 duration_s = 1.5
-to_band = 0.45
+to_band = 0.6
 [[segment]]
 duration_hold = 3.0
-to_band = 0.45
+to_band = 0.6
 """
 """Calm with short rests, so a re-aimed person is back in a band within about 2 s."""
 
@@ -67,10 +67,10 @@ async def _steady_in(session: Session, low: float, high: float, within: float = 
 async def test_the_person_follows_the_point_and_the_personal_band(session: Session) -> None:
     await _steady_in(session, 40.0, 65.0)  # upper trapezius, the default
     session.set_region("masseter")  # what a routine's next point does
-    await _steady_in(session, 10.0, 18.0)
-    assert session.state.band_low_n == 10.0
-    session.use_targets(PersonalTargets("masseter", 20.0, 20.0, 24.0, 25.0))
-    await _steady_in(session, 20.0, 24.0)
+    await _steady_in(session, 8.0, 15.0)  # REFERENCE §7: jaw 8-15 N
+    assert session.state.band_low_n == 8.0
+    session.use_targets(PersonalTargets("masseter", 12.0, 12.0, 15.0, 18.0))
+    await _steady_in(session, 12.0, 15.0)
 
 
 def test_sim_serial_presses_for_the_region_and_tool_it_is_given(tmp_path: Path) -> None:

@@ -33,10 +33,10 @@ duration_s = 0.3
 to_n = 0.0
 [[segment]]
 duration_s = 1.2
-to_band = 0.45
+to_band = 0.6
 [[segment]]
 duration_hold = 1.5
-to_band = 0.45
+to_band = 0.6
 [[segment]]
 duration_s = 0.4
 to_n = 0.0

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from knotmeter.cli import main
+from knotmeter.core.clearance import Clearance
 from knotmeter.errors import KnotmeterError
 from knotmeter.export import TABLES, _Staging
 from knotmeter.store import ScreeningRecord, SessionStore, SourceKind, default_db_path
@@ -86,7 +87,7 @@ def test_csv_export_is_a_private_folder_of_documented_tables(
     holds = rows(out / "holds.csv")
     pain = rows(out / "pain_ratings.csv")
     assert len(holds) == 28
-    assert [row["pain_1_10"] for row in pain] == [row["pain_1_10"] for row in holds]
+    assert [row["pain_0_10"] for row in pain] == [row["pain_0_10"] for row in holds]
     alarms = rows(out / "alarms.csv")
     assert {row["kind"] for row in alarms} >= {"over_ceiling"}, "the day it overshot"
 
@@ -108,8 +109,8 @@ def test_json_export_has_the_same_tables_one_object_per_line(
     assert list(by_table)[-2:] == ["pain_ratings", "outcomes"]
     assert by_table["sessions"][0]["kind"] == "simulated", "asked for by id: exported, labelled"
     assert set(by_table["samples"][0]) == {"t_s", "force_n", "session_id"}
-    assert by_table["holds"][0]["pain_1_10"] == 9
-    assert [(o["moment"], o["pain_1_10"], o["retest"]) for o in by_table["outcomes"]] == [
+    assert by_table["holds"][0]["pain_0_10"] == 9
+    assert [(o["moment"], o["pain_0_10"], o["retest"]) for o in by_table["outcomes"]] == [
         ("start", 10, None),
         ("retest", 9, "better"),
     ], "asked for by id: a simulated session's ratings too"
@@ -126,7 +127,7 @@ def test_outcomes_are_exported_with_their_session_plan_and_moment(
     first_start, first_retest = outcomes[:2]
     assert first_start["session_id"] == first_retest["session_id"] == str(seeded[0])
     assert first_start["plan"] == "tension-headache"
-    assert (first_start["pain_1_10"], first_start["function_1_10"]) == ("8", "3")
+    assert (first_start["pain_0_10"], first_start["function_0_10"]) == ("8", "3")
     assert first_start["retest"] == "", "no retest at the start"
     assert first_retest["retest"] == "same"
     assert first_start["recorded_at_utc"] < first_retest["recorded_at_utc"]
@@ -145,7 +146,8 @@ def seed_screened() -> list[int]:
         [Sitting(days_ago, "jaw", 20.0, 3) for days_ago in (5.0, 3.0, 1.0)],
         now=now,
     )
-    standard = ScreeningRecord(at(now, 4.0), none_apply().answers, True)
+    cleared = Clearance("Dr Lee", at(now, 4.0).date())
+    standard = ScreeningRecord(at(now, 4.0), none_apply().answers, True, cleared)
     lighter = ScreeningRecord(at(now, 1.0, 5.0), {**none_apply().answers, "pregnancy": True}, False)
     with SessionStore(default_db_path()) as store:
         store.save_screening(standard)

@@ -27,7 +27,7 @@ def test_charts_follow_each_points_table_in_plain_characters_when_piped(
     for title in (
         "Masseter: seconds in band per hold (mean of the day)",
         "Masseter: mean and peak force (kgf) against the band",
-        "Masseter: mean pain (1-10)",
+        "Masseter: mean pain (0-10)",
     ):
         assert out.index(title) > table_end
     assert "oo mean" in out, "series told apart by marker, and named"
@@ -51,7 +51,7 @@ def test_each_plans_chart_follows_its_lines(capsys: pytest.CaptureFixture[str]) 
     for name, start, end in zip(plans, starts, [*starts[1:], len(out)], strict=True):
         plan = out[start:end]
         lines_end = plan.index("sessions a week")
-        title = plan.index(f"{name}: the complaint's pain and function (1-10), and retests")
+        title = plan.index(f"{name}: the complaint's pain and function (0-10), and retests")
         assert title > lines_end, "the chart comes after the plan's lines"
         assert "** pain" in plan
         assert "++ function" in plan

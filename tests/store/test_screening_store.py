@@ -90,7 +90,9 @@ def test_answers_typed_in_are_recorded_with_the_clinician(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     replies = ["yes" if item.id in ("trauma", "osteoporosis") else "n" for item in ITEMS]
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join([*replies, "Y"]) + "\n"))
+    cleared_on = datetime.now(UTC).date().isoformat()
+    typed = [*replies, "Y", "Dr Lee, GP", cleared_on]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(typed) + "\n"))
     assert main(["screening"]) == 0
     out = capsys.readouterr().out
     assert "pain after trauma" in out
@@ -98,8 +100,38 @@ def test_answers_typed_in_are_recorded_with_the_clinician(
     with SessionStore(read_only=True) as store:
         stored = store.latest_screening()
     assert stored is not None
-    assert stored.cleared_by_clinician
+    assert stored.clearance is not None
+    assert stored.clearance.who == "Dr Lee, GP"
     assert stored.outcome.coaching
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [("", "is empty"), ("2999-01-01", "in the future"), ("2000-01-01", "older than 7 days")],
+)
+def test_a_bad_typed_clearance_is_one_line_exit_2_nothing_recorded(when: str, message: str) -> None:
+    replies = ["y" if item.id == "trauma" else "n" for item in ITEMS]
+    done = subprocess.run(
+        [knotmeter_script(), "screening"], input="\n".join([*replies, "y", "Dr Lee", when]) + "\n",
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert message in done.stderr
+    assert not default_db_path().exists()
+
+
+def test_an_emergency_is_not_lifted_on_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    replies = ["y" if item.id == "saddle-numbness" else "n" for item in ITEMS]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(replies) + "\n"))
+    assert main(["screening"]) == 0  # no clearance is asked: nothing lifts it
+    assert "Seek care today" in capsys.readouterr().out
+    with SessionStore(read_only=True) as store:
+        stored = store.latest_screening()
+    assert stored is not None
+    assert not stored.outcome.coaching
 
 
 @pytest.mark.parametrize(

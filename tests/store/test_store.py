@@ -162,11 +162,12 @@ def test_pain_finds_its_hold_by_start_time_even_before_the_row_exists(
     assert [h.pain for h in store.holds()] == [4, 2]
 
 
-@pytest.mark.parametrize("score", [-1, 0, 11, 42])
-def test_pain_outside_1_to_10_is_refused(store: SessionStore, score: int) -> None:
+@pytest.mark.parametrize("score", [-1, 11, 42])
+def test_pain_outside_0_to_10_is_refused(store: SessionStore, score: int) -> None:
     recorder = store.begin_session(source="sim:x", kind=SourceKind.SIMULATED, region=REGION)
-    with pytest.raises(ValueError, match="1-10"):
+    with pytest.raises(ValueError, match="0-10"):
         recorder.rate_pain(score, None)
+    recorder.rate_pain(0, None)  # no pain is a rating (NPRS 0-10)
 
 
 def test_alarms_are_kept(store: SessionStore, tmp_path: Path) -> None:
@@ -238,6 +239,6 @@ def test_a_first_version_store_is_migrated_and_keeps_its_sessions(tmp_path: Path
         store.save_targets(PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0))
         assert store.targets(REGION) is not None
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
     conn.close()

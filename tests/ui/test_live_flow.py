@@ -32,7 +32,7 @@ def text_of(widget: Static) -> str:
 async def test_f_switches_between_the_far_and_near_views(rig: Rig) -> None:
     async with rig.app.run_test(size=(100, 32)) as pilot:
         rig.link(LinkState.LIVE)
-        await rig.hold(pilot, 52.0, 1.0)
+        await rig.hold(pilot, 55.0, 1.0)
         assert rig.screen.far
         assert rig.screen.query_one("#far-main").display
         assert not rig.screen.query_one("#top").display
@@ -52,7 +52,7 @@ async def test_a_small_terminal_starts_in_the_near_view(rig: Rig) -> None:
 async def test_the_far_digits_are_a_quarter_of_the_height(rig: Rig, height: int) -> None:
     async with rig.app.run_test(size=(120, height)) as pilot:
         rig.link(LinkState.LIVE)
-        await rig.hold(pilot, 52.0, 0.5)
+        await rig.hold(pilot, 55.0, 0.5)
         assert rig.screen.query_one("#far-force").size.height >= height / 4
 
 
@@ -67,7 +67,7 @@ async def test_a_pain_key_before_any_hold_says_there_is_none(rig: Rig) -> None:
 async def test_tare_on_a_loaded_tool_says_why_not(rig: Rig) -> None:
     async with rig.app.run_test(size=(100, 32)) as pilot:
         rig.link(LinkState.LIVE)
-        await rig.hold(pilot, 52.0, 3.0)
+        await rig.hold(pilot, 55.0, 3.0)
         await pilot.press("t")
         await pilot.pause()
         assert any(notice.startswith("Not tared") for notice in notices(rig.app))
@@ -79,14 +79,14 @@ async def test_n_during_a_running_hold_keeps_the_point(routine_rig: Rig) -> None
     async with rig.app.run_test(size=(100, 32)) as pilot:
         await pilot.press("n")  # warm-up done
         rig.link(LinkState.LIVE)
-        await rig.hold(pilot, 52.0, 2.0)  # a hold starts: find -> press by itself
+        await rig.hold(pilot, 55.0, 2.0)  # a hold starts: find -> press by itself
         routine = rig.session.routine
         assert routine is not None
         assert (routine.state.step, routine.state.point_index) == (Step.PRESS, 0)
         await pilot.press("n")
         assert (routine.state.step, routine.state.point_index) == (Step.PRESS, 0)
         assert any("A hold is running" in notice for notice in notices(rig.app))
-        await rig.hold(pilot, 52.0, 4.0)  # complete
+        await rig.hold(pilot, 55.0, 4.0)  # complete
         await rig.hold(pilot, 0.0, 2.0)  # released: on to the next point by itself
         assert (routine.state.step, routine.state.point_index) == (Step.FIND, 1)
         await pilot.press("b")  # back to the point before
@@ -103,7 +103,7 @@ async def test_the_hold_panel_starts_afresh_on_the_next_point(routine_rig: Rig) 
         await pilot.press("f")  # near view: the hold panel
         await pilot.press("n")
         rig.link(LinkState.LIVE)
-        await rig.hold(pilot, 52.0, 6.0)
+        await rig.hold(pilot, 55.0, 6.0)
         panel = rig.screen.query_one("#hold", Static)
         assert "HOLD COMPLETE" in text_of(panel)
         await rig.hold(pilot, 0.0, 2.0)  # released: the next point starts afresh
@@ -113,7 +113,7 @@ async def test_the_hold_panel_starts_afresh_on_the_next_point(routine_rig: Rig) 
 async def test_pause_stops_the_session_and_says_so(rig: Rig) -> None:
     async with rig.app.run_test(size=(100, 32)) as pilot:
         rig.link(LinkState.LIVE)
-        await rig.hold(pilot, 52.0, 1.0)
+        await rig.hold(pilot, 55.0, 1.0)
         await pilot.press("p")
         assert rig.session.paused
         assert "PAUSED" in text_of(rig.screen.query_one("#instruction", Static))
@@ -155,7 +155,7 @@ def _svgs_in(directory: Path) -> list[str]:
 async def test_q_keeps_the_summary_with_the_session(rig: Rig) -> None:
     async with rig.app.run_test(size=(100, 32)) as pilot:
         rig.link(LinkState.LIVE)
-        await rig.hold(pilot, 52.0, 6.0)
+        await rig.hold(pilot, 55.0, 6.0)
         await rig.hold(pilot, 0.0, 2.0)
         await pilot.press("7")
         await rig.hold(pilot, 130.0, 0.5)

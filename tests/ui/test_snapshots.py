@@ -34,7 +34,7 @@ APPROACH = [(0.0, 1.0), (20.0, 1.5), (35.0, 1.5)]
     [
         ("released", 0.0),
         ("below", 30.0),
-        ("in_band", 52.0),
+        ("in_band", 55.0),
         ("over_band", 80.0),
         ("over_ceiling", 125.0),
     ],
@@ -46,7 +46,7 @@ def test_live_screen_in_each_zone(
         rig.link(LinkState.LIVE)
         for force, seconds in APPROACH:
             await rig.step(pilot, force, seconds)
-        await rig.step(pilot, 52.0, 3.0)
+        await rig.step(pilot, 55.0, 3.0)
         await rig.step(pilot, force_n, 2.0)
         assert rig.session.state.zone == zone
 
@@ -56,7 +56,7 @@ def test_live_screen_in_each_zone(
 def test_live_screen_with_no_data(rig: Rig, snap_compare: SnapCompare) -> None:
     async def lose_the_link(pilot: Pilot[None]) -> None:
         rig.link(LinkState.LIVE)
-        await rig.step(pilot, 52.0, 2.0)
+        await rig.step(pilot, 55.0, 2.0)
         rig.link(LinkState.NO_DATA)
         await rig.until(pilot, lambda: rig.session.link is LinkState.NO_DATA)
         rig.screen.draw_frame()
@@ -68,7 +68,7 @@ async def _press_too_hard(rig: Rig, pilot: Pilot[None]) -> None:
     rig.link(LinkState.LIVE)
     for force, seconds in APPROACH:
         await rig.step(pilot, force, seconds)
-    await rig.step(pilot, 52.0, 3.0)
+    await rig.step(pilot, 55.0, 3.0)
     await rig.step(pilot, 125.0, 1.0)
     assert rig.session.state.zone == "over_ceiling"
 

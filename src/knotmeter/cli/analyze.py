@@ -143,6 +143,7 @@ def _summary(
         "t": seconds(last_t),
         "holds": len(holds),
         "complete_holds": sum(hold.complete for hold in holds),
+        "credit": [_credit_rule(config, hold) for hold in holds],
         "alarms": {kind.value: raised[kind] for kind in AlarmKind},
         "duration_s": seconds(last_t - first_t),
         "region": config.region.id,
@@ -154,6 +155,19 @@ def _summary(
         "target_s": seconds(config.target_s),
         "longest_hold_s": seconds(config.cap_s),
     }
+
+
+def _credit_rule(config: PipelineConfig, hold: HoldEnded) -> str:
+    """Which hold the credit rule applied (``core/credit.py``): "short" or "long"."""
+    return "short" if hold.needed_s == config.target_s else "long"
+
+
+def _credit(config: PipelineConfig, hold: HoldEnded) -> str:
+    """The credit rule in words: which hold applied and why (Hou 2002)."""
+    middle = (config.band_low_n + config.band_high_n) / 2
+    if _credit_rule(config, hold) == "short":
+        return f"short hold {config.target_s:g} s: mean in band at or above {middle:.3g} N"
+    return f"long hold {config.cap_s:g} s: mean in band under the band's middle {middle:.3g} N"
 
 
 def _print_json(lines: list[dict[str, object]], summary: dict[str, object]) -> None:
@@ -185,7 +199,7 @@ def _print_text(trace: Path, config: PipelineConfig, events: list[Event], sample
         print(
             f"  {number}. {hold.start:.1f}-{hold.t:.1f} s: in band {hold.in_band_s:.1f} s, "
             f"over band {hold.over_band_s:.1f} s, peak {hold.peak_n:.1f} N, "
-            f"mean {hold.mean_n:.1f} N ({verdict})"
+            f"mean {hold.mean_n:.1f} N ({verdict}; {_credit(config, hold)})"
         )
     alarms = [event for event in events if isinstance(event, AlarmRaised)]
     if not alarms:

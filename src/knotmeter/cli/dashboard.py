@@ -99,7 +99,7 @@ def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
     parser.add_argument(
         "--flare",
         action="store_true",
-        help="a flare-up: the band lowered to about 2-3/10, holds (and --target) halved",
+        help="a flare-up: the lightest slice of the band, holds (and --target) halved",
     )
     parser.add_argument(
         "--sound",

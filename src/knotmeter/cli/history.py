@@ -15,7 +15,6 @@ import os
 import shutil
 import sys
 import textwrap
-import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -34,7 +33,7 @@ from knotmeter.history import (
     table_lines,
 )
 from knotmeter.store import SessionStore, SourceKind, default_db_path
-from knotmeter.store.reads import days_before, outcomes, reading
+from knotmeter.store.reads import outcomes, reading
 
 if TYPE_CHECKING:
     from knotmeter.charts import ChartStyle, Draw
@@ -167,8 +166,8 @@ def run(args: argparse.Namespace) -> int:
     kinds = tuple(SourceKind) if args.all else (SourceKind.DEVICE,)
     with SessionStore(path, read_only=True) as store:
         holds = store.holds(region=region, days=days_back, kinds=kinds)
-    with reading(path) as conn:
-        complaints = outcomes(conn, days_before(time.time(), days_back), kinds)
+    with reading(path) as conn:  # a plan is judged from its first rating (REFERENCE §7)
+        complaints = outcomes(conn, 0.0, kinds)
     days = days_of_holds(holds)
     if args.json:
         _print_json(days, unit)
@@ -200,4 +199,5 @@ def _print_plan_chart(name: str, rated: Sequence[Outcome], since: date, today: d
     from knotmeter.charts import PlanDays, plan_charts
 
     style = _chart_style()
-    _print_drawn(plan_charts(PlanDays(name, days_of_ratings(rated), since, today), style), style)
+    shown = [day for day in days_of_ratings(rated) if day.day >= since]  # the chart's window
+    _print_drawn(plan_charts(PlanDays(name, shown, since, today), style), style)

@@ -1,9 +1,10 @@
 """Sessions a week against the plan's frequency, and the retest's tally.
 
-A plan advises ``per_week`` sessions (``plans.toml``: 3-4, i.e. alternate days). The
-rate is counted over whole weeks back from ``today`` (at most ``WEEKS`` of them, never
-before the first session), as distinct days with a session: two sittings on one day
-are one session's worth of tissue load, not two.
+A plan advises ``per_week`` sessions for a chronic complaint (``plans.toml``: 3-4,
+tapering to weekly; a fresh flare is 1-2 a day for 3-5 days instead). The rate is
+counted over whole weeks back from ``today`` (at most ``WEEKS`` of them, never before
+the first session), as sessions, one date per session (REFERENCE §7: count sessions,
+not days with a rating): two sittings on one day are two sessions.
 
 >>> from datetime import date
 >>> days = [date(2026, 11, d) for d in (2, 4, 6, 9, 11, 13)]
@@ -25,13 +26,13 @@ WEEKS = 2
 
 
 def sessions_per_week(days: Iterable[date], today: date) -> float:
-    """Distinct session days a week over the last ``WEEKS`` weeks up to ``today``.
+    """Sessions a week (one date per session) over the last ``WEEKS`` weeks up to ``today``.
 
     Counted from the first session if that is more recent (a one-week-old plan is
     judged on its one week), and over at least one week.
     """
     window_start = today - timedelta(days=7 * WEEKS - 1)
-    seen = {day for day in days if window_start <= day <= today}
+    seen = [day for day in days if window_start <= day <= today]
     if not seen:
         return 0.0
     span_days = max(7, (today - max(window_start, min(seen))).days + 1)

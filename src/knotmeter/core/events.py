@@ -86,6 +86,9 @@ class HoldEnded:
     peak_n: float
     mean_n: float
     complete: bool
+    needed_s: float | None = None
+    """In-band seconds the hold needed (``core/credit.py``): the point's short hold when
+    its mean in-band force was at or above the band's middle, else its long hold."""
 
 
 Event = ZoneChanged | AlarmRaised | AlarmCleared | HoldStarted | HoldCompleted | HoldEnded

@@ -1,7 +1,9 @@
 """The hold timer: one continuous press on one point, and the in-band time it earned.
 
 A hold starts when the smoothed force enters the band. Only in-band time accrues
-toward the target (over-band time is kept apart); a dip below the band shorter than
+toward the target (over-band time is kept apart), and the target is the credit rule's
+(``core/credit.py``, Hou 2002): the short hold with a mean in-band force at or above the
+band's middle, else the long hold; a dip below the band shorter than
 the grace keeps the hold, and so does a lift-off shorter than ``release_s``. The
 interval since the previous sample belongs to the zone the force was in.
 
@@ -16,6 +18,7 @@ interval since the previous sample belongs to the zone the force was in.
 
 from __future__ import annotations
 
+from knotmeter.core.credit import HoldCredit
 from knotmeter.core.events import Event, HoldCompleted, HoldEnded, HoldStarted
 from knotmeter.core.state import HoldState
 from knotmeter.core.zones import IN_BAND, RELEASED
@@ -25,16 +28,25 @@ class HoldTimer:
     """Times the hold in progress and remembers the last one for the screen."""
 
     __slots__ = (
-        "_count", "_left_t", "_released_t", "_total", "active", "cap_s", "complete",
-        "grace_s", "in_band_s", "last", "over_band_s", "peak_n", "release_s", "start",
-        "target_s",
+        "_count", "_credit", "_credited_s", "_left_t", "_released_t", "_total", "active", "cap_s",
+        "complete", "grace_s", "in_band_s", "last", "mid_n", "over_band_s", "peak_n",
+        "release_s", "start", "target_s",
     )  # fmt: skip
 
     def __init__(
-        self, *, target_s: float, grace_s: float, release_s: float, cap_s: float = 90.0
+        self,
+        *,
+        target_s: float,
+        grace_s: float,
+        release_s: float,
+        cap_s: float = 90.0,
+        mid_n: float = 0.0,
     ) -> None:
         self.target_s = target_s
         self.cap_s = cap_s
+        self.mid_n = mid_n  # the band's middle: the credit rule's line (0: short hold always)
+        self._credit = HoldCredit(short_s=target_s, long_s=cap_s, mid_n=mid_n)
+        self._credited_s = target_s  # what the hold needed when it completed
         self.grace_s = grace_s
         self.release_s = release_s
         self.active = False
@@ -58,11 +70,11 @@ class HoldTimer:
         if counts:
             if zone == IN_BAND:
                 self.in_band_s += dt
-                if not self.complete and self.in_band_s >= self.target_s:
+                self._credit.update(force_n, dt)
+                if not self.complete and self._credit.reached(self.in_band_s):
                     self.complete = True
-                    events.append(
-                        HoldCompleted(t - (self.in_band_s - self.target_s), self.target_s)
-                    )
+                    needed = self._credited_s = self._credit.needed_s
+                    events.append(HoldCompleted(t - min(dt, self.in_band_s - needed), needed))
             elif zone > IN_BAND:
                 self.over_band_s += dt
         if zone != RELEASED:
@@ -78,6 +90,9 @@ class HoldTimer:
                 self.active, self.start, self.complete = True, t, False
                 self.in_band_s = self.over_band_s = self._total = 0.0
                 self.peak_n, self._count = force_n, 0
+                self._credit = HoldCredit(
+                    short_s=self.target_s, long_s=self.cap_s, mid_n=self.mid_n
+                )
                 events.append(HoldStarted(t))
         elif old >= IN_BAND:
             self._left_t = t
@@ -107,6 +122,7 @@ class HoldTimer:
                 peak_n=self.peak_n,
                 mean_n=mean,
                 complete=self.complete,
+                needed_s=self._credited_s if self.complete else self._credit.needed_s,
             )
         )
         self.active = False
@@ -126,7 +142,7 @@ class HoldTimer:
             started_t=self.start,
             in_band_s=self.in_band_s,
             over_band_s=self.over_band_s,
-            target_s=self.target_s,
+            target_s=self._credit.needed_s if self.in_band_s > 0 else self.target_s,
             cap_s=self.cap_s,
             peak_n=self.peak_n,
             complete=self.complete,

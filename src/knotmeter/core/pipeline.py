@@ -143,6 +143,7 @@ class Pipeline:
             grace_s=config.grace_s,
             release_s=config.release_s,
             cap_s=config.cap_s,
+            mid_n=(config.band_low_n + config.band_high_n) / 2,  # the credit rule's line
         )
         self._ceiling = CeilingAlarm(
             ceiling_n=config.ceiling_n, clear_fraction=config.ceiling_clear_fraction

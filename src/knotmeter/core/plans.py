@@ -22,6 +22,9 @@ from knotmeter.core.tomlfile import ID, TableLines, number, pair, read_toml
 from knotmeter.core.tools import Tool, parse_tool
 
 SCHEMA = 2
+FLARE_PER_DAY = (1, 2)
+FLARE_DAYS = (3, 5)
+"""A fresh flare: 1-2 sessions a day for 3-5 days (REFERENCE §1), instead of ``per_week``."""
 _PLAN_FIELDS = frozenset(
     {"id", "name", "purpose", "warm_up", "retest", "point", "moves", "per_week", "session_min"}
 )
@@ -83,9 +86,15 @@ class Plan:
 
     @property
     def schedule_label(self) -> str:
-        """How often and how long: "3-4 sessions a week, 6-12 min each"."""
+        """How often and how long, by mode (REFERENCE §1, §7): chronic 3-4 a week tapering
+        to weekly, a fresh flare 1-2 a day for 3-5 days."""
         (week_low, week_high), (min_low, min_high) = self.per_week, self.session_min
-        return f"{week_low}-{week_high} sessions a week, {min_low:g}-{min_high:g} min each"
+        (day_low, day_high), (days_low, days_high) = FLARE_PER_DAY, FLARE_DAYS
+        return (
+            f"{week_low}-{week_high} sessions a week tapering to weekly (a fresh flare: "
+            f"{day_low}-{day_high} a day for {days_low}-{days_high} days), "
+            f"{min_low:g}-{min_high:g} min each"
+        )
 
 
 class PlansFileError(CoachInputError):

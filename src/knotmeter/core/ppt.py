@@ -9,12 +9,17 @@ on the tool itself, with ``a`` the contact area in cm²:
   middle (a held plateau wanders that much): where it would be, the *low* edge comes
   down to 9/11 of the top. The top is the pressure the trials found to work at
   60-90 s; going under the PPT is only lighter, never riskier.
-- ceiling = min(tolerance, the region's ceiling for the tool, 85 % of the tool's
-  range), raised to 15 % above the band's top when the tolerance sits closer than
-  that; when even that would pass the region's ceiling or the range, the PPT is
-  refused (keep the defaults).
-- a PPT below 5 N or below half the region's default band low (scaled to the tool) is
-  a failed measurement: the tool was not on the spot, or too light to read.
+- ceiling = min(tolerance, the cap), raised to 15 % above the band's top when the
+  tolerance sits closer than that; when even that would pass the cap, the PPT is
+  refused. The cap is the session's effective ceiling (light profile, tool, range:
+  ``PipelineConfig.ceiling_n``), never the region's default (REFERENCE §7).
+- a *low* PPT (REFERENCE §7): any PPT of 5 N or more whose presses agree is a result.
+  Under half the region's default band low (scaled to the tool), where the rule above
+  would have called it a failed measurement, the band is 0.8-1.0 x PPT, coached in
+  tender mode, with the advice to see a clinician (widespread low thresholds can mean
+  central sensitisation). No band is ever above a measured PPT's own band.
+- a measured band is offered for re-measuring after ``REMEASURE_DAYS`` days or a flare
+  (day-to-day reliability of a PPT is moderate, ICC ~0.76-0.79).
 
 The contact area ``a`` is the smaller of the tool's and the region row's (fingertips on
 the jaw are ~1 cm² whatever the tool word), the same rule as ``tools.limit_scale``:
@@ -22,9 +27,13 @@ the jaw are ~1 cm² whatever the tool word), the same rule as ``tools.limit_scal
 >>> from knotmeter.core.regions import get_region
 >>> round(contact_area_cm2(get_region("upper-trapezius"), Tool.BALL), 1)
 7.0
->>> t = targets_from_ppt(get_region("upper-trapezius"), Tool.BALL, 45.0)
+>>> trap = get_region("upper-trapezius")
+>>> t = targets_from_ppt(trap, Tool.BALL, 45.0, cap_n=110.0)
 >>> round(t.band_low_n, 1), round(t.band_high_n, 1), round(t.ceiling_n, 1)
 (45.0, 55.7, 66.4)
+>>> low = targets_from_ppt(trap, Tool.BALL, 17.0, cap_n=110.0)
+>>> round(low.band_low_n, 1), round(low.band_high_n, 1), low.low
+(13.6, 17.0, True)
 """
 
 from __future__ import annotations
@@ -35,14 +44,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from knotmeter.core.adjust import widened_low
-from knotmeter.core.config import BAND_HEADROOM, RANGE_FRACTION
+from knotmeter.core.config import BAND_HEADROOM
 from knotmeter.core.regions import Region
 from knotmeter.core.tools import CONTACT_AREA_CM2, Tool, limit_scale
 
 TRIALS = 3
 """Presses in a measurement; the first is dropped (it mostly teaches the feel)."""
 MAX_PRESSES = 5
-"""A retake adds a press; this many without two agreeing ends the measurement."""
+"""At most this many presses in an attempt, refused ones included (REFERENCE §7)."""
 AGREEMENT = 0.25
 """The two kept presses agree when the larger is at most 25 % above the smaller."""
 TOLERANCE_RATIO = 1.2
@@ -51,7 +60,14 @@ TOLERANCE_OFFSET_N = 4.7
 MIN_PPT_N = 5.0
 """Under this a load cell's noise is a large part of the reading."""
 MIN_PPT_FRACTION = 0.5
-"""A PPT under half the region's default band low (for the tool) is not a measurement."""
+"""A PPT under half the region's default band low (for the tool) is a *low* threshold."""
+LOW_BAND = (0.8, 1.0)
+"""A low threshold's band, as fractions of the PPT (REFERENCE §7)."""
+REMEASURE_DAYS = 14
+LOW_PPT_ADVICE = (
+    "Your threshold here is low: the band is kept at or under it, in tender mode. "
+    "See a clinician: thresholds low in many places can mean sensitised nerves."
+)
 RAMP_N_PER_S_CM = 5.0
 """Ramp while looking for the first pain: 50 kPa/s, 5 N/s per √cm² of contact."""
 
@@ -77,6 +93,20 @@ class PersonalTargets:
     trials: tuple[float, ...] = ()
     measured_on: date | None = None
 
+    @property
+    def low(self) -> bool:
+        """A low threshold: the band sits at or under the PPT (tender mode, see a clinician)."""
+        return self.band_high_n <= self.ppt_n * (1 + 1e-9)
+
+
+def remeasure_due(targets: PersonalTargets, today: date, *, flare: bool) -> str | None:
+    """Why a measured band should be measured again, or ``None``."""
+    if flare:
+        return "a flare changes what the tissue takes: measure your band again (c)"
+    if targets.measured_on is not None and (today - targets.measured_on).days >= REMEASURE_DAYS:
+        return f"measured over {REMEASURE_DAYS} days ago: measure your band again (c)"
+    return None
+
 
 def contact_area_cm2(region: Region, tool: Tool) -> float:
     """The contact through which ``tool`` loads ``region``, cm² (never above the row's)."""
@@ -93,37 +123,26 @@ def tolerance_n(region: Region, tool: Tool, ppt_n: float) -> float:
     return TOLERANCE_RATIO * ppt_n + TOLERANCE_OFFSET_N * math.sqrt(contact_area_cm2(region, tool))
 
 
-def ceiling_cap_n(region: Region, tool: Tool, full_scale_n: float | None = None) -> float:
-    """The highest ceiling allowed: the region's for the tool, under 85 % of the range."""
-    cap = region.ceiling_n * limit_scale(tool, region.contact_cm2)
-    return cap if full_scale_n is None else min(cap, RANGE_FRACTION * full_scale_n)
+def low_ppt_n(region: Region, tool: Tool) -> float:
+    """Under this a threshold is *low*: half the region's default band low for the tool."""
+    return MIN_PPT_FRACTION * region.band_low_n * limit_scale(tool, region.contact_cm2)
 
 
-def ppt_floor_n(region: Region, tool: Tool) -> float:
-    """The lowest force that counts as a pain threshold for this region and tool."""
-    scaled_low = region.band_low_n * limit_scale(tool, region.contact_cm2)
-    return max(MIN_PPT_N, MIN_PPT_FRACTION * scaled_low)
-
-
-def check_tap(
-    region: Region, tool: Tool, force_n: float, full_scale_n: float | None = None
-) -> None:
+def check_tap(region: Region, force_n: float, cap_n: float) -> None:
     """Refuse one press's first-pain force that cannot be a threshold.
 
     Raises:
-        PptError: no force, too light to be a threshold, or at or past the ceiling.
+        PptError: no force, under 5 N (noise), or at or past the cap.
     """
-    floor = ppt_floor_n(region, tool)
-    cap = ceiling_cap_n(region, tool, full_scale_n)
-    if not math.isfinite(force_n) or force_n < floor:
+    if not math.isfinite(force_n) or force_n < MIN_PPT_N:
         raise PptError(
-            f"{force_n:.0f} N is under the {floor:.0f} N a threshold on {region.name} can be: "
+            f"{force_n:.0f} N is under the {MIN_PPT_N:.0f} N a threshold can be read at: "
             "put the tool on the spot and press until it first hurts"
         )
-    if force_n >= cap:
+    if force_n >= cap_n:
         raise PptError(
-            f"{force_n:.0f} N is at or past the {region.name} ceiling ({cap:.0f} N): "
-            "if nothing hurt up to it, choose 'no pain' and keep the default targets"
+            f"{force_n:.0f} N is at or past your ceiling on {region.name} ({cap_n:.0f} N): "
+            "if nothing hurt up to it, choose 'no pain'; your targets stay"
         )
 
 
@@ -149,31 +168,32 @@ def targets_from_ppt(
     tool: Tool,
     ppt_n: float,
     *,
-    full_scale_n: float | None = None,
+    cap_n: float,
     trials: tuple[float, ...] = (),
     measured_on: date | None = None,
 ) -> PersonalTargets:
     """Band and ceiling from one PPT by the rules in the module docstring.
 
     Raises:
-        PptError: a PPT that is a failed measurement, or one so high that the band with
-            its 15 % headroom would pass the region's ceiling or the tool's range.
+        PptError: a PPT under 5 N (noise), or one so high that the band with its 15 %
+            headroom would pass the cap.
     """
-    floor = ppt_floor_n(region, tool)
-    if not math.isfinite(ppt_n) or ppt_n < floor:
+    if not math.isfinite(ppt_n) or ppt_n < MIN_PPT_N:
         raise PptError(
-            f"a threshold of {ppt_n:.1f} N on {region.name} is under {floor:.0f} N: a failed "
-            "measurement (tool off the spot, or too light to read); measure again"
+            f"a threshold of {ppt_n:.1f} N is under {MIN_PPT_N:.0f} N: too light to read "
+            "(tool off the spot?); measure again"
         )
     tolerance = tolerance_n(region, tool, ppt_n)
-    high = (ppt_n + tolerance) / 2
-    low = widened_low(ppt_n, high)
-    cap = ceiling_cap_n(region, tool, full_scale_n)
-    ceiling = max(min(tolerance, cap), BAND_HEADROOM * high)
-    if ceiling > cap:
+    if ppt_n < low_ppt_n(region, tool):
+        low, high = LOW_BAND[0] * ppt_n, LOW_BAND[1] * ppt_n
+    else:
+        high = (ppt_n + tolerance) / 2
+        low = widened_low(ppt_n, high)
+    ceiling = max(min(tolerance, cap_n), BAND_HEADROOM * high)
+    if ceiling > cap_n:
         raise PptError(
-            f"first pain at {ppt_n:.0f} N leaves no room under the {region.name} ceiling "
-            f"({cap:.0f} N with this tool): keep the default targets"
+            f"first pain at {ppt_n:.0f} N leaves no room under your ceiling on {region.name} "
+            f"({cap_n:.0f} N): your targets stay"
         )
     return PersonalTargets(
         region.id, ppt_n, low, high, ceiling, tool.value, tuple(trials), measured_on
@@ -184,8 +204,8 @@ def personal_targets(
     region: Region,
     taps_n: Sequence[float],
     *,
+    cap_n: float,
     tool: Tool = Tool.BALL,
-    full_scale_n: float | None = None,
     measured_on: date | None = None,
 ) -> PersonalTargets:
     """Targets from the forces at which separate presses first hurt (first dropped).
@@ -195,13 +215,8 @@ def personal_targets(
             disagreeing (retake), or targets outside the rules (see ``targets_from_ppt``).
     """
     for force in taps_n:
-        check_tap(region, tool, force, full_scale_n)
+        check_tap(region, force, cap_n)
     ppt = kept_ppt_n(taps_n)
     return targets_from_ppt(
-        region,
-        tool,
-        ppt,
-        full_scale_n=full_scale_n,
-        trials=tuple(taps_n),
-        measured_on=measured_on,
+        region, tool, ppt, cap_n=cap_n, trials=tuple(taps_n), measured_on=measured_on
     )

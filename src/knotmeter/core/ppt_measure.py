@@ -3,8 +3,10 @@
 The protocol (REFERENCE §2 "Personal calibration"): separate presses, each ramped at
 about 5 N/s x √(contact cm²) from a lift-off, a tap at the first pain, a lift-off
 under the release level and ~30 s of rest before the next press; three presses, the
-first dropped; the kept two within 25 % of each other, else one more press (up to
-``MAX_PRESSES``). A screen feeds it ``(t, force)`` samples and the person's "tap" and
+first dropped; the kept two within 25 % of each other, else one more press; at most
+``MAX_PRESSES`` presses in all, refused ones included (REFERENCE §7). The cap a tap must
+stay under is the session's effective ceiling (light profile, tool, range), never the
+region's default. A screen feeds it ``(t, force)`` samples and the person's "tap" and
 "no pain" keys and draws the ``PptView`` each call returns.
 
 Rules the machine enforces, each refusal with its reason in ``PptView.refusal``:
@@ -14,10 +16,11 @@ Rules the machine enforces, each refusal with its reason in ``PptView.refusal``:
 - a press is too fast when its force rose faster than 1.5 x the target ramp over the
   last ``JUDGE_WINDOW_S`` before the tap (a quick first contact does not count, a fast
   push to the threshold does); the live rate over ``LIVE_WINDOW_S`` is shown meanwhile;
-- a tap under the threshold floor or at the ceiling is refused (``ppt.check_tap``).
+- a tap under 5 N or at the cap is refused (``ppt.check_tap``); a low but repeatable
+  threshold is a result (``ppt.targets_from_ppt``: band 0.8-1.0 x PPT, tender mode).
 
 >>> from knotmeter.core.regions import get_region
->>> m = PptMeasurement(get_region("upper-trapezius"), Tool.BALL, release_n=16.0)
+>>> m = PptMeasurement(get_region("upper-trapezius"), Tool.BALL, release_n=16.0, cap_n=55.0)
 >>> m.feed(0.0, 0.0).phase
 <PptPhase.READY: 'ready'>
 >>> m.feed(1.0, 20.0).phase
@@ -35,11 +38,11 @@ from datetime import date
 from enum import StrEnum
 
 from knotmeter.core.ppt import (
+    LOW_PPT_ADVICE,
     MAX_PRESSES,
     TRIALS,
     PersonalTargets,
     PptError,
-    ceiling_cap_n,
     check_tap,
     kept_ppt_n,
     ramp_target_n_per_s,
@@ -52,8 +55,6 @@ REST_S = 30.0
 """Rest between presses, from the lift-off (REFERENCE §2)."""
 RAMP_MARGIN = 1.5
 """A ramp over 1.5 x the target is too fast: the tap then lags the first pain."""
-MAX_PRESSES_IN_ALL = 10
-"""Refused presses count too: this many ends the measurement (the tissue has had enough)."""
 LIVE_WINDOW_S = 1.0
 JUDGE_WINDOW_S = 2.0
 
@@ -106,7 +107,8 @@ class PptMeasurement:
     Args:
         release_n: under this force the tool counts as lifted off (the point's release
             level, ``PipelineConfig.release_n``).
-        full_scale_n: the tool's range, if known (caps the ceiling).
+        cap_n: the session's effective ceiling here (``PipelineConfig.ceiling_n``: light
+            profile, tool and range in it): no tap may reach it, no ceiling pass it.
         measured_on: the day stamped on the result.
     """
 
@@ -116,16 +118,15 @@ class PptMeasurement:
         tool: Tool,
         *,
         release_n: float,
-        full_scale_n: float | None = None,
+        cap_n: float,
         measured_on: date | None = None,
     ) -> None:
         self.region = region
         self.tool = tool
         self.release_n = release_n
-        self.full_scale_n = full_scale_n
         self.measured_on = measured_on
         self.target_rate = ramp_target_n_per_s(region, tool)
-        self.cap_n = ceiling_cap_n(region, tool, full_scale_n)
+        self.cap_n = cap_n
         self._phase = PptPhase.LIFT  # a press counts from a lift-off, the first one too
         self._rest_due = False
         self._trials: list[float] = []
@@ -197,15 +198,18 @@ class PptMeasurement:
                     f"that press rose at {judged:.0f} N/s, too fast to tap in time: lift off, "
                     f"rest, and press at about {self.target_rate:.0f} N/s"
                 )
-            check_tap(self.region, self.tool, force, self.full_scale_n)
+            check_tap(self.region, force, self.cap_n)
         except PptError as err:
             self._refusal = str(err)
         else:
             self._refusal = None
             self._trials.append(force)
             self._finish_if_measured()
-        if self._presses >= MAX_PRESSES_IN_ALL and self._phase not in FINISHED:
-            self._fail("too many refused presses: stop for today and measure another day")
+        if self._presses >= MAX_PRESSES and self._phase not in FINISHED:
+            self._fail(
+                f"{MAX_PRESSES} presses without a threshold: stop for today and measure "
+                "another day; your targets stay"
+            )
         return self.view
 
     def no_pain(self, t: float) -> PptView:
@@ -241,7 +245,7 @@ class PptMeasurement:
                 self.region,
                 self.tool,
                 ppt,
-                full_scale_n=self.full_scale_n,
+                cap_n=self.cap_n,
                 trials=tuple(self._trials),
                 measured_on=self.measured_on,
             )
@@ -290,9 +294,11 @@ class PptMeasurement:
                 return "Lift off fully"
             case PptPhase.REST:
                 return f"Rest: {self._rest_left():.0f} s before press {done + 1}"
+            case PptPhase.DONE if self._result is not None and self._result.low:
+                return f"Measured. {LOW_PPT_ADVICE}"
             case PptPhase.DONE:
                 return "Measured: these are your targets"
             case PptPhase.KEPT_DEFAULTS:
-                return f"No pain up to the ceiling ({self.cap_n:.0f} N): the default targets stay"
+                return f"No pain up to your ceiling ({self.cap_n:.0f} N): your targets stay"
             case PptPhase.FAILED:
-                return "No targets from this measurement: the default targets stay"
+                return "No targets from this measurement: your targets stay"

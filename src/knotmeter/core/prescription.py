@@ -111,10 +111,11 @@ class Refused:
 def prescribe(rx: Rx) -> Prescription | Refused:
     """The point's targets from ``rx``, in the documented order, or why not."""
     region = get_region(rx.region_id)
-    if rx.light is not None and not rx.light.allows(region.id):
+    why = None if rx.light is None else rx.light.barred_why(region.id)
+    if why is not None:
         return Refused(
-            f"{region.name} is a neck or face point: not under the lighter coaching your "
-            "screening answers asked for; choose another point"
+            f"{region.name} is {why}: not under the lighter coaching your screening answers "
+            "asked for; choose another point"
         )
     personal = rx.personal
     if personal is not None and (personal.region_id, personal.tool) != (region.id, rx.tool):
@@ -170,13 +171,17 @@ def prescribe(rx: Rx) -> Prescription | Refused:
 
 def light_refusal(light: LightProfile | None, points: Sequence[Region]) -> Refused | None:
     """Why ``points`` (a session's point and its routine's) cannot be coached under the
-    light profile (neck or face points, named once each), or ``None``."""
+    light profile (each barred point named once, with why), and what remains to press;
+    ``None`` when all can be."""
     if light is None:
         return None
-    barred = list(dict.fromkeys(r.name for r in points if not light.allows(r.id)))
+    unique = list({region.id: region for region in points}.values())
+    barred = [f"{r.name} ({light.barred_why(r.id)})" for r in unique if not light.allows(r.id)]
     if not barred:
         return None
+    left = [f"{r.name} (`knotmeter --region {r.id}`)" for r in unique if light.allows(r.id)]
+    remains = f"you can still press {', '.join(left)}" if left else "start on another point"
     return Refused(
-        f"{', '.join(barred)}: neck or face points, which the lighter coaching rules out; "
-        "start on another point or routine (`knotmeter --region`, `--plan`)"
+        f"{'; '.join(barred)}: the lighter coaching rules these out; {remains}, or "
+        "choose another routine (`knotmeter --plan`)"
     )

@@ -267,7 +267,9 @@ def _outcome_record(row: tuple[Any, ...]) -> OutcomeRecord:
     session_id, plan, recorded_at, moment, pain, function, retest = row
     at = datetime.fromtimestamp(recorded_at, UTC)
     on = at.astimezone().date()  # the person's day, as history groups it
-    outcome = Outcome(on, Score(pain), Score(function), None if retest is None else Retest(retest))
+    outcome = Outcome(
+        on, Score(pain), Score(function), None if retest is None else Retest(retest), session_id
+    )
     return OutcomeRecord(session_id, plan, at, Moment(moment), outcome)
 
 

@@ -24,7 +24,7 @@ from knotmeter.core.scores import Outcome
 from knotmeter.store.db import transaction
 from knotmeter.store.records import Moment, ScreeningRecord, SourceKind
 
-PAIN_SCORES = range(1, 11)
+PAIN_SCORES = range(0, 11)
 
 
 def delete_targets(conn: sqlite3.Connection, region_id: str | None) -> int:
@@ -36,14 +36,18 @@ def delete_targets(conn: sqlite3.Connection, region_id: str | None) -> int:
 def insert_screening(conn: sqlite3.Connection, screening: ScreeningRecord) -> None:
     """One set of screening answers, with the light profile they switched on (if any)."""
     light = screening.outcome.light
+    clearance = screening.clearance
     conn.execute(
-        "INSERT INTO screenings (answered_at, answers_json, cleared_by_clinician, light_json)"
-        " VALUES (?, ?, ?, ?)",
+        "INSERT INTO screenings (answered_at, answers_json, cleared_by_clinician, light_json,"
+        " all_answered_at, cleared_who, cleared_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             screening.answered_at.timestamp(),
             json.dumps(dict(screening.answers)),
-            int(screening.cleared_by_clinician),
+            int(clearance is not None),
             None if light is None else json.dumps(list(light.because)),
+            None if screening.all_answered_at is None else screening.all_answered_at.timestamp(),
+            None if clearance is None else clearance.who,
+            None if clearance is None else clearance.on.isoformat(),
         ),
     )
 
@@ -67,9 +71,9 @@ def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_
 
 
 def check_pain_score(score: int) -> None:
-    """Pain is rated 1-10 (``core.scores``); anything else is a caller's bug."""
+    """Pain is rated 0-10 (NPRS, ``core.scores``); anything else is a caller's bug."""
     if score not in PAIN_SCORES:
-        raise ValueError(f"pain rating must be 1-10, got {score}")
+        raise ValueError(f"pain rating must be 0-10, got {score}")
 
 
 class SessionRecorder:
@@ -193,7 +197,7 @@ class SessionRecorder:
         return cursor.lastrowid
 
     def rate_pain(self, score: int, hold_start_t: float | None) -> None:
-        """Log a 1-10 rating with the hold that started at ``hold_start_t``.
+        """Log a 0-10 rating with the hold that started at ``hold_start_t``.
 
         ``None`` means the first hold, not started yet. A rating for a hold whose row
         is not written yet is kept until it is; a new rating replaces the old one.

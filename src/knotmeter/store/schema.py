@@ -124,6 +124,35 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX screenings_by_time ON screenings (answered_at);
     """,
+    """
+    -- Screening tiers (REFERENCE §7): a red flag is lifted only by a typed clearance,
+    -- who and when (valid 7 days); the acute items are asked every sitting, so a row
+    -- also says when every item was last answered (NULL: at answered_at).
+    ALTER TABLE screenings ADD COLUMN all_answered_at REAL;
+    ALTER TABLE screenings ADD COLUMN cleared_who TEXT;
+    ALTER TABLE screenings ADD COLUMN cleared_on TEXT;  -- ISO date
+    -- The complaint's pain (NPRS) and function (PSFS) are 0-10: rebuild for the CHECK.
+    -- Ratings made on the old 1-10 scale are kept as they were stored.
+    CREATE TABLE outcomes_0_10 (
+        session_id  INTEGER NOT NULL REFERENCES sessions (id),
+        plan        TEXT NOT NULL,
+        recorded_at REAL NOT NULL,
+        moment      TEXT NOT NULL CHECK (moment IN ('start', 'retest')),
+        pain        INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+        function    INTEGER NOT NULL CHECK (function BETWEEN 0 AND 10),
+        retest      TEXT CHECK (retest IN ('better', 'same', 'worse'))
+    );
+    INSERT INTO outcomes_0_10 SELECT * FROM outcomes;
+    DROP TABLE outcomes;
+    ALTER TABLE outcomes_0_10 RENAME TO outcomes;
+    CREATE INDEX outcomes_by_plan_time ON outcomes (plan, recorded_at);
+    -- Bruising and next-day soreness after a sitting, asked at the next one.
+    CREATE TABLE aftercare (
+        asked_at    REAL NOT NULL,              -- wall clock, Unix seconds (UTC)
+        bruising    INTEGER NOT NULL CHECK (bruising IN (0, 1)),
+        sore_over_24h INTEGER NOT NULL CHECK (sore_over_24h IN (0, 1))
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from knotmeter.core.aftercare import Aftercare
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
@@ -37,7 +38,7 @@ from knotmeter.store.recorder import (
     insert_screening,
     insert_targets,
 )
-from knotmeter.store.records import HoldRecord, ScreeningRecord, SourceKind
+from knotmeter.store.records import HoldRecord, ScreeningRecord, SourceKind, screening_record
 from knotmeter.store.writer import StoreWriter
 
 SECONDS_PER_DAY = 86_400.0
@@ -201,14 +202,30 @@ class SessionStore(AbstractContextManager["SessionStore"]):
         caller's question: :meth:`ScreeningRecord.current`)."""
         with failures(self.path, "read"):
             row = self._conn.execute(
-                "SELECT answered_at, answers_json, cleared_by_clinician FROM screenings"
+                "SELECT answered_at, answers_json, cleared_by_clinician, all_answered_at,"
+                " cleared_who, cleared_on FROM screenings"
                 " ORDER BY answered_at DESC, rowid DESC LIMIT 1"
             ).fetchone()
         if row is None:
             return None
-        answered_at, answers_json, cleared = row
-        answers = {str(key): bool(value) for key, value in json.loads(answers_json).items()}
-        return ScreeningRecord(datetime.fromtimestamp(answered_at, tz=UTC), answers, bool(cleared))
+        return screening_record(*row)
+
+    def aftercare_due(self) -> bool:
+        """A session ended after the last bruising and soreness answers (or there are
+        none yet): ask them now."""
+        with failures(self.path, "read"):
+            row = self._conn.execute("SELECT max(ended_at) FROM sessions").fetchone()
+            asked = self._conn.execute("SELECT max(asked_at) FROM aftercare").fetchone()
+        ended, last_asked = row[0], asked[0]
+        return ended is not None and (last_asked is None or last_asked < ended)
+
+    def save_aftercare(self, aftercare: Aftercare, asked_at: datetime) -> None:
+        """Keep the bruising and soreness answers about the last session."""
+        with transaction(self._conn, self.path) as conn:
+            conn.execute(
+                "INSERT INTO aftercare (asked_at, bruising, sore_over_24h) VALUES (?, ?, ?)",
+                (asked_at.timestamp(), int(aftercare.bruising), int(aftercare.sore_over_24h)),
+            )
 
     def save_summary(self, session_id: int, summary: Mapping[str, object]) -> None:
         """Keep a finished session's summary (JSON) with it; a second one replaces it."""

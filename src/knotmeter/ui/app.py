@@ -20,10 +20,13 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from knotmeter.core.aftercare import Aftercare
+from knotmeter.core.screening import ITEMS
 from knotmeter.errors import KnotmeterError
 from knotmeter.session import Session
 from knotmeter.store import ScreeningRecord
 from knotmeter.ui.display import ForceFormat
+from knotmeter.ui.screens.aftercare import AftercareScreen
 from knotmeter.ui.screens.live import FRAME_HZ, LiveScreen
 from knotmeter.ui.screens.picker import Discover, ToolPicker
 from knotmeter.ui.screens.screening import ScreeningScreen
@@ -122,9 +125,11 @@ class KnotmeterApp(App[None]):
         self._go_live(session)
 
     def _go_live(self, session: Session) -> None:
-        """The live screen, after the screening unless the session was built screened (a
-        replay needs none) or current answers allow coaching (``core/screening`` decides:
-        the session refuses to run unscreened)."""
+        """The live screen, after the screening items due now (every item the first
+        time and after 30 days; the acute ones every sitting; the neck, jaw and shoulder
+        ones when such a routine starts) unless current answers allow coaching. A session
+        built screened (a replay needs none) goes straight on; ``core/screening`` decides,
+        and the session refuses to run unscreened."""
         if session.screened:
             self._screened(session, None)
             return
@@ -133,12 +138,19 @@ class KnotmeterApp(App[None]):
         except KnotmeterError as err:  # asked again, rather than coaching unscreened
             self.notify(f"Screening answers not read: {err}", severity="warning", timeout=10)
             stored = None
-        if stored is not None and not stored.current(datetime.now(UTC)):
-            stored = None  # older than 30 days: asked again
-        if stored is not None and stored.outcome.coaching and _refusal(session, stored) is None:
+        now = datetime.now(UTC)
+        if stored is not None and not stored.current(now):
+            stored = None  # older than 30 days, or the questions changed: asked again
+        due = ITEMS if stored is None else stored.due(now, session.points())
+        if (
+            stored is not None
+            and not due
+            and stored.outcome_at(now).coaching
+            and _refusal(session, stored) is None
+        ):
             self._screened(session, stored)
             return
-        screen = ScreeningScreen(lambda record: _refusal(session, record), stored=stored)
+        screen = ScreeningScreen(lambda record: _refusal(session, record), stored=stored, items=due)
         self.push_screen(screen, partial(self._screened, session))
 
     def _screened(self, session: Session, record: ScreeningRecord | None) -> None:
@@ -153,6 +165,21 @@ class KnotmeterApp(App[None]):
             live.redraw()
             return
         self.push_screen(LiveScreen(session, self._fmt, frame_hz=self._frame_hz))
+        if session.store is not None and _aftercare_due(self, session):
+            self.push_screen(AftercareScreen(), partial(self._aftercare, session))
+
+    def _aftercare(self, session: Session, answers: Aftercare | None) -> None:
+        """Keep the answers; bruising or long soreness start the holds a level lighter."""
+        if answers is None or session.store is None:
+            return
+        if answers.lighter:
+            session.start_lighter()
+        if answers.advice is not None:
+            self.notify(answers.advice, timeout=15)
+        try:
+            session.store.save_aftercare(answers, datetime.now(UTC))
+        except KnotmeterError as err:
+            self.notify(f"Answers not saved: {err}", severity="warning")
 
     def action_screening(self) -> None:
         """The palette's "Screening": answer again; escape keeps the answers there were."""
@@ -214,6 +241,16 @@ class KnotmeterApp(App[None]):
             return None
         self.notify(f"Screenshot saved to {saved}", timeout=10)
         return saved
+
+
+def _aftercare_due(app: KnotmeterApp, session: Session) -> bool:
+    """A session ended since the last bruising and soreness answers (unread: not asked)."""
+    assert session.store is not None
+    try:
+        return session.store.aftercare_due()
+    except KnotmeterError as err:
+        app.notify(f"Past sessions not read: {err}", severity="warning")
+        return False
 
 
 def _refusal(session: Session, record: ScreeningRecord) -> str | None:

@@ -24,6 +24,9 @@ from knotmeter.session import Session
 from knotmeter.store import Moment
 from knotmeter.ui.screens.regions import region_targets
 
+TEN_KEY = "x"
+"""The key for a rating of 10 (the Roman ten): 0-9 are the digits, one key a rating."""
+
 
 @dataclass(slots=True, frozen=True)
 class Command:
@@ -31,8 +34,8 @@ class Command:
 
     Attributes:
         key: the key (Textual's name for it: ``question_mark``), or ``0`` for the pain
-            keys ``1``-``9`` and ``0`` for 10 (``action`` then takes the score:
-            ``pain({digit})``): one key a rating, for a person leaning on a ball.
+            keys ``0``-``9`` and ``x`` (the Roman ten) for 10 (``action`` then takes the
+            score: ``pain({digit})``): one key a rating, for a person leaning on a ball.
         action: the screen action it runs (``app.…`` for the app's).
         label: its name in the footer and the palette.
         text: what it does, in the help card, the palette and the README.
@@ -52,7 +55,7 @@ class Command:
         """The key as a person reads it."""
         if self.key == "question_mark":
             return "?"
-        return "1-9, 0" if self.key == "0" else self.key
+        return "0-9, x" if self.key == "0" else self.key
 
     @property
     def is_digits(self) -> bool:
@@ -65,12 +68,13 @@ class Command:
                     self.key, self.action, self.label, show=self.footer, key_display=self.shown_key
                 )
             ]
-        first = Binding("0", self.action.format(digit=10), self.label, key_display="1-9,0")
+        first = Binding("0", self.action.format(digit=0), self.label, key_display="0-9,x")
         rest = [
             Binding(str(n), self.action.format(digit=n), f"{self.label} {n}", show=False)
             for n in range(1, 10)
         ]
-        return [first, *rest]
+        ten = Binding(TEN_KEY, self.action.format(digit=10), f"{self.label} 10", show=False)
+        return [first, *rest, ten]
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -83,7 +87,7 @@ COMMANDS: tuple[Command, ...] = (
         "p", "pause", "Pause", "pause: the hold stops counting, a replay stops; alarms work", True
     ),
     Command("f", "toggle_view", "Far/near", "far view (big digits) or near view (detail)", True),
-    Command("0", "pain({digit})", "Pain", "rate this hold's pain 1-10 (0 is 10)", True, False),
+    Command("0", "pain({digit})", "Pain", "rate this hold's pain 0-10 (x is 10)", True, False),
     Command("r", "region", "Region", "choose the point being treated"),
     Command("u", "units", "Units", "switch units: N, kgf, lbf (and pressure with an area)"),
     Command("h", "history", "History", "this point's last two weeks: holds, force, pain"),
@@ -92,7 +96,7 @@ COMMANDS: tuple[Command, ...] = (
         "o",
         "rate_complaint",
         "Complaint",
-        "rate the complaint 1-10, pain and function (with --plan): before the routine, "
+        "rate the complaint 0-10, pain and function (with --plan): before the routine, "
         "and after it with the retest",
         palette=False,  # the palette offers "Complaint: before / after the routine"
     ),
@@ -149,6 +153,14 @@ class PaletteEntry:
     discover: bool = True
 
 
+MODE_HELP: dict[Mode, str] = {
+    Mode.NORMAL: "the point's own band and holds",
+    Mode.FLARE: "a flare-up: the band's lightest slice, holds halved",
+    Mode.TENDER: "tender all over: a lighter slice of the band, holds of 20-30 s",
+}
+"""Each palette Mode entry says what it does (one description each)."""
+
+
 def palette(screen: PaletteTarget) -> list[PaletteEntry]:
     """Every palette entry of the live screen: the commands, then the groups."""
     entries = [
@@ -157,11 +169,10 @@ def palette(screen: PaletteTarget) -> list[PaletteEntry]:
         if c.palette and screen.check_action(c.action, ())
     ]
     tool_help = "press with this tool: the band and ceiling follow its contact area"
-    mode_help = "flare: band ~2-3/10, holds halved; tender: lighter, holds 20-30 s"
     entries += [PaletteEntry(f"Tool: {t}", tool_help, partial(screen.set_tool, t)) for t in Tool]
-    entries += [PaletteEntry(f"Mode: {m}", mode_help, partial(screen.set_mode, m)) for m in Mode]
+    entries += [PaletteEntry(f"Mode: {m}", MODE_HELP[m], partial(screen.set_mode, m)) for m in Mode]
     if screen.session.routine is not None:
-        complaint = "rate the complaint's pain and function 1-10 (and the retest), for history"
+        complaint = "rate the complaint's pain and function 0-10 (and the retest), for history"
         entries += [
             PaletteEntry(
                 f"Complaint: {when} the routine", complaint, partial(screen.rate_complaint, m)

@@ -6,14 +6,17 @@ and the pipeline's state, so the band in the title is the band on the gauge.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from knotmeter.core.modes import Mode
+from knotmeter.core.ppt import remeasure_due
 from knotmeter.core.screening import LightProfile
 from knotmeter.session import Session
 from knotmeter.ui.display import ForceFormat
 
 MODE_NOTES: dict[Mode, str] = {
-    Mode.FLARE: "FLARE: lighter (2-3/10), holds halved",
-    Mode.TENDER: "TENDER: lighter, holds 20-30 s",
+    Mode.FLARE: "FLARE: the band's lightest slice, holds halved",
+    Mode.TENDER: "TENDER: a lighter slice of the band, holds 20-30 s",
 }
 """What the title says of a mode other than normal."""
 
@@ -32,6 +35,10 @@ def title_text(session: Session, fmt: ForceFormat) -> str:
         if measured is None
         else f" (yours, measured {measured.day} {measured:%b})"
     )
+    if own is not None and provenance.band == "yours":
+        today = datetime.now().astimezone().date()
+        due = remeasure_due(own, today, flare=session.rx.mode is Mode.FLARE)
+        whose += "" if due is None else f" ({due})"
     mode = MODE_NOTES.get(session.rx.mode, "")
     parts = [session.label or "", light_label(session.rx.light), mode, session.config.region.name]
     parts.append(state.tool)

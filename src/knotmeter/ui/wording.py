@@ -28,7 +28,7 @@ ZONE_WORDS: dict[Zone, str] = {
 """The far view's zone band: one word, readable from where the person presses (and
 without colour)."""
 
-EASE_OFF_INSTRUCTION = "Hold complete: ease off slowly, then rate the pain 1-10 (0 is 10)"
+EASE_OFF_INSTRUCTION = "Hold complete: ease off slowly, then rate the pain 0-10 (x is 10)"
 
 HOLD_LIMIT_INSTRUCTION = "Hold limit reached: release now, then let this point rest"
 REST_INSTRUCTION = "Resting: stay off this point until the hold limit clears, or move on"

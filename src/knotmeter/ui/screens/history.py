@@ -106,7 +106,8 @@ class HistoryScreen(ModalScreen[None]):
         for plan, rated in rated_plans(self.complaints):
             lines = plan_lines(plan, rated, self.today)
             yield Static(Text("\n".join(lines)), classes="plan")
-            days = PlanDays(plan.name, days_of_ratings(rated), first, self.today)
+            shown = [day for day in days_of_ratings(rated) if day.day >= first]  # its window
+            days = PlanDays(plan.name, shown, first, self.today)
             for draw in plan_charts(days, ChartStyle()):
                 yield Chart(draw)
 

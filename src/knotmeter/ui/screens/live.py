@@ -44,11 +44,11 @@ from knotmeter.core.events import (
     Zone,
 )
 from knotmeter.core.modes import Mode
-from knotmeter.core.ppt import PersonalTargets
+from knotmeter.core.ppt import LOW_PPT_ADVICE, PersonalTargets
 from knotmeter.core.prescription import Refused
 from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged, StepRefused
-from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH
+from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, RETEST_NOTES, Outcome
 from knotmeter.core.screening import STOP_WHILE_HOLDING
 from knotmeter.core.state import CoachState
 from knotmeter.core.tools import Tool
@@ -115,7 +115,7 @@ RISING_N_PER_S = 3.0
 """The live rate shows beside the gauge while the force rises faster than this."""
 
 
-RATE_AT_START = "Before you start: o rates the complaint (pain and function 1-10), for history"
+RATE_AT_START = "Before you start: o rates the complaint (pain and function 0-10), for history"
 RATE_AT_RETEST = "Retest done? o rates the complaint: pain, function and better, same or worse"
 
 
@@ -537,7 +537,8 @@ class LiveScreen(Screen[None]):
         region = self.session.config.region
         try:
             holds = [] if store is None else store.holds(region=region.id, days=HISTORY_DAYS)
-            complaints = {} if store is None else store.outcomes(days=HISTORY_DAYS)
+            # a plan is judged from its first rating (REFERENCE §7), however old
+            complaints = {} if store is None else store.outcomes(days=math.inf)
         except KnotmeterError as err:  # a store damaged mid-session: coaching goes on
             self.notify(f"No history: {err}", severity="error", timeout=15)
             return
@@ -555,8 +556,12 @@ class LiveScreen(Screen[None]):
         said = (
             f"Your band is {fmt.number(targets.band_low_n)}-{fmt.text(targets.band_high_n)} "
             f"here, ceiling {fmt.text(targets.ceiling_n)}"
+            + (f". {LOW_PPT_ADVICE}" if targets.low else "")
         )
-        self._changed(self.session.use_targets(targets), said)
+        refused = self.session.use_targets(targets)
+        if refused is None and targets.low:  # REFERENCE §7: a low threshold, coached tender
+            refused = self.session.set_mode(Mode.TENDER)
+        self._changed(refused, said)
 
     def action_rate_complaint(self) -> None:
         """``o``: the complaint before the routine, or, from its retest on, after it."""
@@ -569,10 +574,16 @@ class LiveScreen(Screen[None]):
         """Ask the complaint's pain and function (and the retest), kept with the session."""
         self.app.push_screen(
             OutcomeScreen(moment, datetime.now().astimezone().date()),
-            lambda outcome: (
-                None if outcome is None else self.session.record_outcome(moment, outcome)
-            ),
+            lambda outcome: self._rated(moment, outcome),
         )
+
+    def _rated(self, moment: Moment, outcome: Outcome | None) -> None:
+        """Keep the rating; after a retest, say modestly what one retest means."""
+        if outcome is None:
+            return
+        self.session.record_outcome(moment, outcome)
+        if outcome.retest is not None:
+            self.notify(RETEST_NOTES[outcome.retest], timeout=10)
 
     def set_mode(self, mode: Mode) -> None:
         """Flare, tender or normal from now on: the band, ceiling and holds follow."""

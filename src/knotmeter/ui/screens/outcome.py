@@ -1,7 +1,8 @@
 """The complaint rated at a routine's start and at its retest: pain, function, retest.
 
-One key a rating, as on the live screen (1-9, and 0 for 10): the person may still be
-leaning on the tool. History judges the plan by these (``core.scores``).
+One key a rating, as on the live screen (0-9, and x for 10): the person may still be
+leaning on the tool. Pain is 0-10 (NPRS), function 0-10 (PSFS, 10 = as before the
+problem). History judges the plan by these (``core.scores``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from textual.widgets import Static
 
 from knotmeter.core.scores import Outcome, Retest, Score
 from knotmeter.store import Moment
+from knotmeter.ui.commands import TEN_KEY
 
 QUESTIONS = (
-    "Your complaint's pain now, 1-10 (1 barely there, 10 the worst; 0 is 10)",
-    "What you can do with it now, 1-10 (1 hardly use it, 10 all I need; 0 is 10)",
+    "Your complaint's pain now, 0-10 (0 none, 10 the worst imaginable; x is 10)",
+    "The activity it limits most, 0-10 (0 cannot do it, 10 as before the problem; x is 10)",
 )
 RETEST_QUESTION = "The retest against before the routine: b better, s same, w worse"
 RETEST_KEYS = {"b": Retest.BETTER, "s": Retest.SAME, "w": Retest.WORSE}
@@ -30,7 +32,8 @@ class OutcomeScreen(ModalScreen[Outcome | None]):
     """Asks pain, then function, then (at the retest) the retest; escape skips it all."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"score({n or 10})", show=False) for n in range(10)),
+        *(Binding(str(n), f"score({n})", show=False) for n in range(10)),
+        Binding(TEN_KEY, "score(10)", show=False),
         *(Binding(key, f"retest('{key}')", show=False) for key in RETEST_KEYS),
         Binding("escape", "dismiss(None)", "Skip"),
     ]

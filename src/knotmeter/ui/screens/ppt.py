@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from knotmeter.core.ppt import TRIALS, PersonalTargets
+from knotmeter.core.ppt import MAX_PRESSES, TRIALS, PersonalTargets
 from knotmeter.core.ppt_measure import PptMeasurement, PptPhase, PptView
 from knotmeter.core.screening import STOP_RULES
 from knotmeter.session import LinkState, Session
@@ -38,6 +38,10 @@ NOT_YOURS: dict[SourceKind, str] = {
     ),
 }
 """Why the measurement is refused on a source that is not the person's own tool."""
+NO_MEASURING_WITH_NEUROPATHY = (
+    "No threshold measurement with reduced feeling from diabetes: pressing until it hurts "
+    "is not a safe signal when pain warns late. The light profile's band stays."
+)
 
 
 class PptScreen(ModalScreen[PersonalTargets | None]):
@@ -66,12 +70,13 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
         self.fmt = fmt
         self.point = session.config.region
         self.refused = NOT_YOURS.get(session.kind)
-        info = session.info
+        if self.refused is None and session.light is not None and not session.light.measures:
+            self.refused = NO_MEASURING_WITH_NEUROPATHY
         self.measurement = PptMeasurement(
             self.point,
             session.config.tool,
             release_n=session.config.release_n,
-            full_scale_n=None if info is None else info.full_scale_n,
+            cap_n=session.config.ceiling_n,  # light profile, tool and range are in it
             measured_on=today(),
         )
         self.view = self.measurement.view
@@ -90,17 +95,17 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
                 yield Static("Escape to leave.")
                 return
             yield Static(
-                f"{TRIALS} separate presses, each from a lift-off: press slowly and tap space "
-                "the moment it first hurts, then lift off and rest. The first press teaches "
-                "the feel and is not counted. Nothing hurts up to the ceiling: n. "
-                "Escape cancels."
+                f"{TRIALS} presses (at most {MAX_PRESSES}), each from a lift-off: press "
+                "slowly, space at the first pain, lift off, rest; the first is not counted. "
+                f"Never past {self.fmt.text(self.measurement.cap_n)}, your ceiling here; no "
+                "pain up to it: n. Escape cancels."
             )
             yield Static(STOP_RULES, id="stop-rules")
             yield Static(id="message")
+            yield Static(id="result")  # beside the message: in sight however tall the rest
             yield Static(id="ramp")
             yield Static(id="taps")
             yield Static(id="refusal")
-            yield Static(id="result")
 
     def on_mount(self) -> None:
         if self.refused is not None:
@@ -148,7 +153,9 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
                     f"Your band {fmt.number(result.band_low_n)}-{fmt.text(result.band_high_n)}, "
                     f"ceiling {fmt.text(result.ceiling_n)} (defaults "
                     f"{fmt.number(point.band_low_n)}-{fmt.text(point.band_high_n)}, "
-                    f"ceiling {fmt.text(point.ceiling_n)}). Enter keeps it, escape drops it."
+                    f"ceiling {fmt.text(point.ceiling_n)})"
+                    + (", in tender mode" if result.low else "")
+                    + ". Enter keeps it, escape drops it."
                 )
             case PptPhase.KEPT_DEFAULTS | PptPhase.FAILED:
                 return "Nothing is stored. Escape to leave."

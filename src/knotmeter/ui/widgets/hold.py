@@ -33,7 +33,7 @@ def hold_lines(
         left = max(0.0, hold.cap_s - (now_t - hold.started_t))
         footnote = f"release within {int(left)} s"
     elif hold.started_t is not None:
-        footnote = "released: rate the pain 1-10"
+        footnote = "released: rate the pain 0-10"
     else:
         footnote = "press into the band to start"
     if pressing is None:
