@@ -139,8 +139,13 @@ class SessionRecorder:
         with self._write() as conn:
             if batch is not None and len(batch):
                 conn.executemany(
-                    "INSERT INTO samples (session_id, t, force_n) VALUES (?, ?, ?)",
-                    zip(repeat(self.session_id), batch.t.tolist(), batch.force_n.tolist()),
+                    "INSERT INTO samples (session_id, t, force_n, saturated) VALUES (?, ?, ?, ?)",
+                    zip(
+                        repeat(self.session_id),
+                        batch.t.tolist(),
+                        batch.force_n.tolist(),
+                        repeat(int(batch.saturated)),
+                    ),
                 )
             for event in events:
                 self._record_event(conn, event, region)
