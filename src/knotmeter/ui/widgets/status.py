@@ -20,7 +20,9 @@ def saving_text(health: StoreHealth | None) -> str:
         return f"NOT SAVING: {health.reason} — coaching continues"
     if health.state is SaveState.BEHIND:
         return f"saving behind ({health.pending} samples queued)"
-    return f"{health.dropped} samples not saved" if health.dropped else ""
+    if health.dropped:
+        return f"{health.dropped} samples not saved"
+    return health.notice or ""
 
 
 @dataclass(slots=True, frozen=True)
