@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from knotmeter.errors import BadInput, KnotmeterError
 from knotmeter.store.failures import failure
-from knotmeter.store.paths import prepare_private_file, tighten_sidecars
+from knotmeter.store.paths import SIDECARS, prepare_private_file, tighten_sidecars
 from knotmeter.store.schema import SCHEMA_VERSION, check_version, migrate
 
 WRITE_BUSY_TIMEOUT_MS = 2000
@@ -74,6 +74,23 @@ class StoreWriteError(KnotmeterError):
         self.passing = self.failure.passing
         self.reason = self.failure.words
         self.raw = self.failure.raw
+
+
+def drop_stale_sidecars(path: Path) -> None:
+    """Before opening the file now at ``path`` after the one this process had open was
+    deleted or replaced: a ``-wal`` or ``-shm`` still there that this process holds open
+    belongs to the old file, and SQLite would replay the old file's log onto the new one.
+    Unlinked, it lives on for the old connection's last reads; the new file starts its
+    own. A sidecar that came with a replacement (not ours) is left alone."""
+    held: set[tuple[int, int]] = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with suppress(OSError):  # the listing's own descriptor is gone by now
+            st = os.stat(f"/proc/self/fd/{fd}")
+            held.add((st.st_dev, st.st_ino))
+    for suffix in SIDECARS:
+        sidecar = path.with_name(path.name + suffix)
+        if identity(sidecar) in held:
+            sidecar.unlink(missing_ok=True)
 
 
 def connect(

@@ -4,7 +4,8 @@ SQLite's result codes say which layer refused, not always why: ``SQLITE_FULL`` (
 or disk is full") also comes from a full temporary folder (sorts and statement journals
 spill there), a file size limit (``ulimit -f``: a short write is "full" to SQLite), or a
 page limit, on a disk with gigabytes free. So a full store is named only after looking:
-the store's own disk first, then the temporary folder, then the size limit; when none of
+the size limit first (at it, a write is "I/O error" or "full"), then the store's own disk,
+then the temporary folder; when none of
 them is it, the words say the disk has room and the log keeps SQLite's own error. That
 is the "disk full" seen with 79 GB free: the words came from the code alone.
 
@@ -114,6 +115,10 @@ def failure(path: Path, err: sqlite3.Error) -> WriteFailure:
     if code == SQLITE_READONLY_DBMOVED:
         return WriteFailure(Failure.GONE, WORDS[Failure.GONE], raw)
     primary = None if code is None else code & 0xFF
+    if primary in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR) and _at_size_limit(path):
+        limit, _ = resource.getrlimit(resource.RLIMIT_FSIZE)  # EFBIG is an I/O error to SQLite
+        return WriteFailure(Failure.SIZE_LIMIT, WORDS[Failure.SIZE_LIMIT].format(
+            limit=size_text(limit)), raw)  # fmt: skip
     if primary == sqlite3.SQLITE_FULL:
         return _full(path, raw)
     kind = _BY_CODE.get(primary, Failure.OTHER) if primary is not None else Failure.OTHER
@@ -132,13 +137,27 @@ def _full(path: Path, raw: str) -> WriteFailure:
     if temp_free is not None and temp_free < FULL_BELOW_BYTES:
         words = WORDS[Failure.TEMP_FULL].format(temp=temp, free=size_text(temp_free))
         return WriteFailure(Failure.TEMP_FULL, words, raw)
-    limit, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
-    if limit != resource.RLIM_INFINITY:
-        words = WORDS[Failure.SIZE_LIMIT].format(limit=size_text(limit))
-        return WriteFailure(Failure.SIZE_LIMIT, words, raw)
     room = "unknown" if free is None else size_text(free)
     words = WORDS[Failure.FULL_WITH_ROOM].format(where=where, free=room)
     return WriteFailure(Failure.FULL_WITH_ROOM, words, raw)
+
+
+SIZE_LIMIT_SLACK = 64 * 1024
+"""A store file this close to the file size limit is stopped by it (a write is ~4 kB)."""
+
+
+def _at_size_limit(path: Path) -> bool:
+    """Is a file size limit (``ulimit -f``) set, and the store or its log at it?"""
+    limit, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if limit == resource.RLIM_INFINITY:
+        return False
+    for suffix in ("", "-wal"):
+        try:
+            if path.with_name(path.name + suffix).stat().st_size + SIZE_LIMIT_SLACK > limit:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _existing(path: Path) -> Path:

@@ -26,6 +26,7 @@ from knotmeter.store.db import (
     StoreWriteError,
     connect,
     connect_read_only,
+    drop_stale_sidecars,
     failures,
     identity,
     transaction,
@@ -98,6 +99,7 @@ class SessionStore(AbstractContextManager["SessionStore"]):
         was opened (the session's writer carries its session into the new one) is
         reopened, so what is saved here lands beside it, not in the unlinked file."""
         if identity(self.path) != self._identity:
+            drop_stale_sidecars(self.path)
             fresh = connect(self.path)
             self._conn.close()
             self._conn, self._identity = fresh, identity(self.path)

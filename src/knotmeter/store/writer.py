@@ -50,7 +50,7 @@ from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.carry import carry_over
-from knotmeter.store.db import StoreWriteError, connect, identity
+from knotmeter.store.db import StoreWriteError, connect, drop_stale_sidecars, identity
 from knotmeter.store.failures import SPACE, Failure, free_bytes, size_text
 from knotmeter.store.recorder import SessionRecorder
 from knotmeter.store.records import Moment, ScreeningRecord, SourceKind
@@ -292,6 +292,7 @@ class StoreWriter:
         old = self._conn
         assert old is not None
         gone = not self._path.exists()
+        drop_stale_sidecars(self._path)
         fresh = connect(self._path, busy_timeout_ms=WRITER_BUSY_TIMEOUT_MS, check=not gone)
         try:
             recorder = self._recorder
@@ -350,7 +351,6 @@ class StoreWriter:
         self._notice = (
             f"only {size_text(free)} free for the store: about {minutes:.0f} min of recording"
         )
-        self._notes.append(f"{self._notice} on {self._path.parent} at the start")
 
     def _run(self) -> None:
         while True:
