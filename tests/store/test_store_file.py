@@ -247,7 +247,7 @@ def fill(volume: Path) -> Path:
     filler = volume / "filler"
     fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
     try:
-        with pytest.raises(OSError) as full:  # noqa: PT012 (the loop fills it)
+        with pytest.raises(OSError, match="No space left") as full:  # noqa: PT012 (it fills)
             while True:
                 os.write(fd, b"\0" * 4096)
     finally:
