@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 import numpy as np
+import numpy.typing as npt
 
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import BadInput
@@ -56,10 +57,21 @@ def read_trace(path: Path | str) -> SampleBatch:
     Raises:
         BadInput: as :func:`iter_trace`.
     """
+    return read_flagged(path)[0]
+
+
+def read_flagged(path: Path | str) -> tuple[SampleBatch, npt.NDArray[np.bool_]]:
+    """A whole trace as one batch and each sample's ``saturated`` flag (a replay cuts the
+    trace into batches of its own and gives each the flags of its samples).
+
+    Raises:
+        BadInput: as :func:`iter_trace`.
+    """
     batches = list(iter_trace(path))
-    return SampleBatch(
+    whole = SampleBatch(
         np.concatenate([b.t for b in batches]), np.concatenate([b.force_n for b in batches])
     )
+    return whole, np.concatenate([np.full(len(b), b.saturated) for b in batches])
 
 
 def iter_trace(
