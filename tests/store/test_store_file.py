@@ -304,3 +304,28 @@ def test_little_free_space_is_shown_at_start_with_the_time_it_holds(small_volume
     assert " free for the store: about " in notice
     assert 0 < minutes <= 3e6 / BYTES_PER_HOUR * 60 + 1
     writer.close()
+
+
+def test_a_session_missing_from_the_file_at_the_end_is_said(tmp_path: Path) -> None:
+    """Whatever took it (here another program deleting the row), a sitting not in the file
+    at the path after close is named on the exit line rather than silently missing."""
+    path = tmp_path / "knotmeter.sqlite3"
+    SessionStore(path).close()
+    writer = begin(path)
+    writer.record(batch(0), [], region=REGION)
+    until(lambda: writer.health.saved == BATCH, "saved")
+    with closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("DELETE FROM samples")
+        other.execute("DELETE FROM sessions")
+    closed = writer.close()
+    assert closed.report() == [
+        f"this session is not in the store {path}: its row is not in the file"
+    ]
+
+
+def test_a_kept_session_says_nothing_at_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "knotmeter.sqlite3"
+    writer = begin(path)
+    writer.record(batch(0), [], region=REGION)
+    assert writer.close().report() == []
+    assert stored(path) == [(writer.session_id, BATCH)]

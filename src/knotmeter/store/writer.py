@@ -40,9 +40,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import quote
 
 from knotmeter.core.events import Event
 from knotmeter.core.ppt import PersonalTargets
@@ -261,7 +263,26 @@ class StoreWriter:
             self._settle_file()
             self._conn.close()
             self._conn = None
+            self._verify()
         return self.health
+
+    def _verify(self) -> None:
+        """Read the session back from the file at the path, as ``sessions --all`` will: a
+        sitting that printed its summary is listed there, or the exit says why not."""
+        if self._abandoned or self._recorder is None:
+            return  # what was not saved is already counted and said
+        session_id = self._recorder.session_id
+        uri = f"file:{quote(str(self._path.resolve()))}?mode=ro"
+        try:
+            with closing(sqlite3.connect(uri, uri=True)) as conn:
+                row = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        except sqlite3.Error as err:
+            row, why = None, str(err)
+        else:
+            why = "its row is not in the file"
+        if row is None:
+            self._notes.append(f"this session is not in the store {self._path}: {why}")
+            _log.warning("store: session %s missing after close: %s", session_id, why)
 
     def _put(self, samples: int, records: int, apply: Callable[[SessionRecorder], None]) -> None:
         """Queue one write; call with the lock held."""
