@@ -7,7 +7,6 @@ reason where it cannot be mounted), the file size limit is a real rlimit in a ch
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import sqlite3
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from knotmeter.cli.logfile import log_to_data_dir
 from knotmeter.core.events import AlarmKind, AlarmRaised, HoldEnded, HoldStarted
 from knotmeter.core.samples import SampleBatch
 from knotmeter.store import SaveState, SessionStore, SourceKind, StoreWriter
@@ -152,7 +152,6 @@ INJECTED = [
 def test_each_sqlite_failure_has_its_own_words_and_the_raw_error_is_logged(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
     code: int,
     text: str,
     kind: Failure,
@@ -173,14 +172,15 @@ def test_each_sqlite_failure_has_its_own_words_and_the_raw_error_is_logged(
         real(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(recorder.SessionRecorder, "record", fail_once)
-    caplog.set_level(logging.WARNING, logger="knotmeter.store.writer")
+    log = log_to_data_dir()  # as `knotmeter` does first
     writer = begin(path)
     writer.record(batch(0), [], region=REGION)
     until(lambda: writer.health.reason is not None or writer.health.dropped > 0, "the failure")
     seen = writer.health
     assert (seen.reason or seen.lost_because) == WORDS[kind]
-    assert text in caplog.text, "SQLite's own words are in the log"
     writer.close()
+    assert text in log.read_text(), "SQLite's own words are in the log"
+    assert log.stat().st_mode & 0o777 == 0o600
 
 
 def test_full_on_a_disk_with_room_does_not_say_disk_full(tmp_path: Path) -> None:

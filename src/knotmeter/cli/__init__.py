@@ -11,11 +11,12 @@ import argparse
 import importlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from importlib.metadata import version
 from types import ModuleType
 from typing import NoReturn
 
+from knotmeter.cli.logfile import log_to_data_dir
 from knotmeter.cli.pipes import quiet_closed_pipe
 from knotmeter.core.errors import CoachInputError
 from knotmeter.errors import KnotmeterError
@@ -125,7 +126,7 @@ def _takes_value(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def _command(
-    parser: argparse.ArgumentParser, argv: Sequence[str], commands: dict[str, object]
+    parser: argparse.ArgumentParser, argv: Sequence[str], commands: Collection[str]
 ) -> str | None:
     """The sub-command named in ``argv``: the first word that is not an option's value
     (``--source sim`` names no command: ``sim`` is the value)."""
@@ -157,6 +158,7 @@ def values_kept(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    log_to_data_dir()
     parser = build_parser()
     args_list = values_kept(parser, sys.argv[1:] if argv is None else list(argv))
     problem = misplaced_option(parser, args_list)

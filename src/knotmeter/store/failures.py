@@ -59,8 +59,9 @@ WORDS: dict[Failure, str] = {
     Failure.SIZE_LIMIT: "the file size limit ({limit}, ulimit -f) stops the store growing: "
     "raise it",
     Failure.FULL_WITH_ROOM: "SQLite refused more data though {where} has {free} free "
-    "(see the log for its error)",
-    Failure.IO: "disk I/O error on the store: check the disk (the log has the details)",
+    "(knotmeter.log beside the store has its error)",
+    Failure.IO: "disk I/O error on the store: check the disk (knotmeter.log beside the store "
+    "has the details)",
     Failure.LOCKED: "the store is locked by this program's other work (retrying)",
     Failure.BUSY: "the store is locked by another program",
     Failure.READ_ONLY: "the store is read-only: check the file's permissions and its disk",
