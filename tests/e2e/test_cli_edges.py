@@ -53,15 +53,24 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         (["--speed", "2"], "--speed is an option of `knotmeter replay`"),
         (["--speed=2"], "--speed is an option of `knotmeter replay`"),
         (["replay", "t.csv", "--sim"], "--sim is an option of the dashboard"),
+        (["--tool", "spoon"], "knotmeter: --tool: 'spoon' is not one of ball, hook, thumb"),
+        (["history", "--unit", "stone"], "knotmeter: --unit: 'stone' is not one of N, kgf, lbf"),
+        (["sim", "serial", "--rate"], "knotmeter: --rate: expected one argument"),
+        (["frob"], "knotmeter: COMMAND: 'frob' is not one of analyze, record,"),
     ],
 )
-def test_an_option_of_another_command_names_it(
+def test_an_argparse_error_is_one_line_naming_the_option(
     argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """An option of another command, a bad choice, a missing value: one line, exit 2."""
     with pytest.raises(SystemExit) as exited:
         main(argv)
     assert exited.value.code == 2
-    assert says in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert says in err
+    assert err.startswith("knotmeter: ")
+    assert err.count("\n") == 1
+    assert "usage:" not in err
 
 
 def test_kg_per_cm2_in_ascii_is_the_pressure_unit(capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,27 +107,6 @@ def test_every_command_parser_errors_in_one_line_with_exit_2() -> None:
     every = parsers(build_parser())
     assert len(every) > 12
     assert all(isinstance(parser, OneLineParser) for parser in every)
-
-
-@pytest.mark.parametrize(
-    ("argv", "says"),
-    [
-        (["--tool", "spoon"], "knotmeter: --tool: 'spoon' is not one of ball, hook, thumb"),
-        (["history", "--unit", "stone"], "knotmeter: --unit: 'stone' is not one of N, kgf, lbf"),
-        (["sim", "serial", "--rate"], "knotmeter: --rate: expected one argument"),
-        (["frob"], "knotmeter: COMMAND: 'frob' is not one of analyze, record,"),
-    ],
-)
-def test_an_argparse_error_is_one_line(
-    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-    assert exited.value.code == 2
-    err = capsys.readouterr().err
-    assert err.startswith(says)
-    assert err.count("\n") == 1
-    assert "usage:" not in err
 
 
 def test_a_value_starting_with_a_dash_is_a_value_an_option_stays_an_option() -> None:

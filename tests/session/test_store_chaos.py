@@ -11,10 +11,7 @@ and quitting is clean. After the lock, every sample is stored, in order.
 from __future__ import annotations
 
 import asyncio
-import errno
-import os
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -37,6 +34,7 @@ from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.widgets import StatusLine
 from tests.screened import none_apply
 from tests.store.locker import SCRIPT as LOCKER
+from tests.store.volume import fill, small_tmpfs
 from tests.ui.conftest import ScriptedSource
 
 RATE_HZ = 80.0
@@ -175,32 +173,8 @@ async def test_a_5s_write_lock_during_a_hold(tmp_path: Path) -> None:
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 4 MB tmpfs of our own, to fill up (needs root; skipped where mount fails)."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs to fill: {mounted.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def fill(disk: Path) -> None:
-    """Take every free block of ``disk``."""
-    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        with pytest.raises(OSError, match="No space left") as full:  # noqa: PT012 (the loop fills it)
-            while True:
-                os.write(fd, b"\0" * 4096)
-    finally:
-        os.close(fd)
-    assert full.value.errno == errno.ENOSPC
+    with small_tmpfs(tmp_path / "disk", "4m") as disk:
+        yield disk
 
 
 @pytest.mark.slow

@@ -23,9 +23,8 @@ from tests.tmux_screen import PANE, Tmux, knotmeter_script
 pytestmark = pytest.mark.tmux
 
 
-def test_quitting_onto_a_locked_store_is_clean_and_says_what_was_lost(
-    tmux: Tmux, tmp_path: Path
-) -> None:
+def _live_dashboard(tmux: Tmux, tmp_path: Path) -> tuple[Path, Path]:
+    """``knotmeter --sim`` in tmux with its own data dir, once live: (exit file, data dir)."""
     exit_file = tmp_path / "exit-status"
     data = tmp_path / "data"
     tmux.start(
@@ -34,7 +33,13 @@ def test_quitting_onto_a_locked_store_is_clean_and_says_what_was_lost(
         exit_file=exit_file,
     )
     tmux.wait_for(lambda: " live " in tmux.screen(), "live link", timeout_s=15)
+    return exit_file, data
 
+
+def test_quitting_onto_a_locked_store_is_clean_and_says_what_was_lost(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    exit_file, data = _live_dashboard(tmux, tmp_path)
     locker = subprocess.Popen(
         [sys.executable, str(LOCKER), str(data / "knotmeter.sqlite3"), "60"],
         stdout=subprocess.PIPE,
@@ -63,15 +68,8 @@ def test_quitting_onto_a_locked_store_is_clean_and_says_what_was_lost(
 def test_a_store_deleted_by_another_program_mid_session_is_said_and_the_sitting_kept(
     tmux: Tmux, tmp_path: Path
 ) -> None:
-    exit_file = tmp_path / "exit-status"
-    data = tmp_path / "data"
+    exit_file, data = _live_dashboard(tmux, tmp_path)
     store = data / "knotmeter.sqlite3"
-    tmux.start(
-        shlex.join([knotmeter_script(), "--sim", "--sound", "off"]),
-        env={"KNOTMETER_DATA_DIR": str(data)},
-        exit_file=exit_file,
-    )
-    tmux.wait_for(lambda: " live " in tmux.screen(), "live link", timeout_s=15)
     tmux.wait_for(lambda: _samples(store) > 80, "a second of samples stored", timeout_s=15)
     files = [str(store), f"{store}-wal", f"{store}-shm"]
     subprocess.run(["rm", "-f", *files], check=True)  # another program removes the store

@@ -6,7 +6,6 @@ reason where it cannot be mounted), the file size limit is a real rlimit in a ch
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
 import subprocess
@@ -27,6 +26,7 @@ from knotmeter.store import SaveState, SessionStore, SourceKind, StoreWriter
 from knotmeter.store.failures import WORDS, Failure, failure
 from knotmeter.store.reads import reading, sessions
 from knotmeter.store.writer import BYTES_PER_HOUR
+from tests.store.volume import fill, small_tmpfs
 
 REGION = "upper-trapezius"
 RATE_HZ = 80.0
@@ -227,33 +227,9 @@ def test_a_file_size_limit_is_named_as_such(tmp_path: Path) -> None:
 
 @pytest.fixture
 def small_volume(tmp_path: Path) -> Iterator[Path]:
-    """A 3 MB tmpfs of our own (needs root; skipped with the reason where mount fails)."""
-    mount_point = tmp_path / "volume"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", str(mount_point)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a 3 MB tmpfs: {mounted.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def fill(volume: Path) -> Path:
-    """Take every free block of ``volume``; returns the file holding them."""
-    filler = volume / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        with pytest.raises(OSError, match="No space left") as full:  # noqa: PT012 (it fills)
-            while True:
-                os.write(fd, b"\0" * 4096)
-    finally:
-        os.close(fd)
-    assert full.value.errno == errno.ENOSPC
-    return filler
+    """A 3 MB tmpfs of our own, as in the issue (needs root; skipped where mount fails)."""
+    with small_tmpfs(tmp_path / "volume", "3m") as volume:
+        yield volume
 
 
 @pytest.mark.slow
