@@ -13,10 +13,11 @@ has moved (``SQLITE_FCNTL_HAS_MOVED``), so the new file's sidecars are left alon
 from __future__ import annotations
 
 import sqlite3
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from knotmeter.store.db import transaction
+from knotmeter.store.db import StoreWriteError, transaction
 
 _HOLD_COLUMNS = (
     "region, started_at, start_t, end_t, in_band_s, over_band_s, peak_n, mean_n, complete, pain"
@@ -41,12 +42,16 @@ def carry_over(
     Raises:
         StoreWriteError: the copy failed (the new file is left without the session).
     """
-    old.execute("ATTACH DATABASE ? AS fresh", (str(new_path),))
+    try:
+        old.execute("ATTACH DATABASE ? AS fresh", (str(new_path),))
+    except sqlite3.Error as err:
+        raise StoreWriteError(new_path, err) from err
     try:
         with transaction(old, new_path) as conn:
             return _copy(conn, session_id, open_hold)
     finally:
-        old.execute("DETACH DATABASE fresh")
+        with suppress(sqlite3.Error):
+            old.execute("DETACH DATABASE fresh")
 
 
 def _copy(conn: sqlite3.Connection, session_id: int, open_hold: int | None) -> Carried:

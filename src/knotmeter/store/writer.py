@@ -314,7 +314,12 @@ class StoreWriter:
         old = self._conn
         assert old is not None
         gone = not self._path.exists()
-        drop_stale_sidecars(self._path)
+        try:
+            drop_stale_sidecars(self._path)
+        except OSError as err:
+            raise KnotmeterError(
+                f"cannot clear the old store's log beside {self._path}: {err}"
+            ) from err
         fresh = connect(self._path, busy_timeout_ms=WRITER_BUSY_TIMEOUT_MS, check=not gone)
         try:
             recorder = self._recorder
