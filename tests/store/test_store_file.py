@@ -23,6 +23,7 @@ from knotmeter.cli.logfile import log_to_data_dir
 from knotmeter.core.events import AlarmKind, AlarmRaised, HoldEnded, HoldStarted
 from knotmeter.core.samples import SampleBatch
 from knotmeter.store import SaveState, SessionStore, SourceKind, StoreWriter
+from knotmeter.store.db import transaction
 from knotmeter.store.failures import WORDS, Failure, failure
 from knotmeter.store.reads import reading, sessions
 from knotmeter.store.writer import BYTES_PER_HOUR
@@ -166,7 +167,7 @@ def test_each_sqlite_failure_has_its_own_words_and_the_raw_error_is_logged(
     def fail_once(self: recorder.SessionRecorder, *args: object, **kwargs: object) -> None:
         if failures:
             failures.pop()
-            with recorder.transaction(self._conn, self._path) as conn:
+            with transaction(self._conn, self._path) as conn:
                 conn.execute("SELECT 1")
                 raise _error(code, text)
         real(self, *args, **kwargs)  # type: ignore[arg-type]
@@ -241,7 +242,7 @@ def test_forty_seconds_on_a_3_mb_volume_keep_every_sample(small_volume: Path) ->
     for i in range(batches):
         writer.record(batch(i), [], region=REGION)
         if i % 20 == 0:  # a second of samples at a time, as a live session hands them over
-            until(lambda i=i: writer.health.pending == 0, f"batch {i} saved")
+            until(lambda: writer.health.pending == 0, f"batch {i} saved")
     closed = writer.close()
     assert closed.unsaved() is None
     assert closed.saved == batches * BATCH
