@@ -51,3 +51,22 @@ def test_at_80_columns_the_battery_goes_before_the_link_state() -> None:
     assert "battery" not in line
     assert not line.endswith("·")
     assert "battery 4.15 V" in fit_parts(status_parts(report), 200)
+
+
+def test_at_80_columns_not_saving_and_its_reason_stay() -> None:
+    report = StatusReport(
+        kind="SIMULATED",
+        moniker="sim:calm",
+        link=LinkState.LIVE,
+        rate_hz=80,
+        lost=0,
+        bad_frames=0,
+        battery_mv=None,
+        paused=False,
+        saving="NOT SAVING: the store is locked by another program",
+    )
+    assert fit_parts(status_parts(report), 78) == SEPARATOR.join(
+        ["SIMULATED", "live", "NOT SAVING: the store is locked by another program"]
+    )
+    wide = fit_parts(status_parts(report), 200)
+    assert "NOT SAVING: the store is locked by another program  ·  coaching continues" in wide

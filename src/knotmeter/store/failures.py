@@ -53,22 +53,18 @@ class Failure(StrEnum):
 
 
 WORDS: dict[Failure, str] = {
-    Failure.FULL: "disk full ({free} free on {where}): free some space; saving resumes by itself",
-    Failure.TEMP_FULL: "the temporary folder {temp} is full ({free} free): free space there "
-    "or point TMPDIR elsewhere",
-    Failure.SIZE_LIMIT: "the file size limit ({limit}, ulimit -f) stops the store growing: "
-    "raise it",
-    Failure.FULL_WITH_ROOM: "SQLite refused more data though {where} has {free} free "
-    "(knotmeter.log beside the store has its error)",
-    Failure.IO: "disk I/O error on the store: check the disk (knotmeter.log beside the store "
-    "has the details)",
-    Failure.LOCKED: "the store is locked by this program's other work (retrying)",
+    Failure.FULL: "disk full ({free} free)",
+    Failure.TEMP_FULL: "temporary folder {temp} full ({free} free)",
+    Failure.SIZE_LIMIT: "file size limit {limit} reached (ulimit -f)",
+    Failure.FULL_WITH_ROOM: "SQLite says full, the disk has {free} free (see knotmeter.log)",
+    Failure.IO: "disk I/O error (see knotmeter.log)",
+    Failure.LOCKED: "the store is locked by this program",
     Failure.BUSY: "the store is locked by another program",
-    Failure.READ_ONLY: "the store is read-only: check the file's permissions and its disk",
-    Failure.DAMAGED: "the store is damaged: run `knotmeter store --check`",
+    Failure.READ_ONLY: "the store is read-only",
+    Failure.DAMAGED: "the store is damaged (knotmeter store --check)",
     Failure.GONE: "the store file was deleted",
     Failure.REPLACED: "the store file was replaced by another",
-    Failure.CANNOT_OPEN: "the store file cannot be opened: check its folder",
+    Failure.CANNOT_OPEN: "the store file cannot be opened",
     Failure.OTHER: "{raw}",
 }
 """Every kind's words; ``{…}`` are filled from what was found."""
@@ -131,7 +127,7 @@ def _full(path: Path, raw: str) -> WriteFailure:
     where = _existing(path.parent)
     free = _free(where)
     if free is not None and free < FULL_BELOW_BYTES:
-        words = WORDS[Failure.FULL].format(free=size_text(free), where=where)
+        words = WORDS[Failure.FULL].format(free=size_text(free))
         return WriteFailure(Failure.FULL, words, raw)
     temp = Path(os.environ.get("SQLITE_TMPDIR") or tempfile.gettempdir())
     temp_free = _free(_existing(temp))
@@ -139,7 +135,7 @@ def _full(path: Path, raw: str) -> WriteFailure:
         words = WORDS[Failure.TEMP_FULL].format(temp=temp, free=size_text(temp_free))
         return WriteFailure(Failure.TEMP_FULL, words, raw)
     room = "unknown" if free is None else size_text(free)
-    words = WORDS[Failure.FULL_WITH_ROOM].format(where=where, free=room)
+    words = WORDS[Failure.FULL_WITH_ROOM].format(free=room)
     return WriteFailure(Failure.FULL_WITH_ROOM, words, raw)
 
 

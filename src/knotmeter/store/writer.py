@@ -169,6 +169,7 @@ class StoreWriter:
         self._notice: str | None = None
         self._notes: list[str] = []
         self._since_checkpoint = 0
+        self._logged: str | None = None
         try:
             self._ready()
         except KnotmeterError as err:
@@ -272,7 +273,7 @@ class StoreWriter:
         if self._abandoned or self._recorder is None:
             return  # what was not saved is already counted and said
         session_id = self._recorder.session_id
-        uri = f"file:{quote(str(self._path.resolve()))}?mode=ro"
+        uri = f"file:{quote(str(self._path.resolve()))}?mode=rw"  # never creates one
         try:
             with closing(sqlite3.connect(uri, uri=True)) as conn:
                 row = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
@@ -402,6 +403,7 @@ class StoreWriter:
                 self._done(write)
                 self._saved += write.samples
                 self._problem = None
+            self._logged = None
             self._since_checkpoint += 1
             if self._since_checkpoint >= CHECKPOINT_EVERY:
                 self._checkpoint()
@@ -411,7 +413,9 @@ class StoreWriter:
         passing = not isinstance(err, StoreWriteError) or err.passing
         busy = isinstance(err, StoreWriteError) and err.busy
         raw = err.raw if isinstance(err, StoreWriteError) else str(err)
-        _log.warning("store: a write failed: %s", raw)
+        if raw != self._logged:  # a lock retried every 50 ms is one line, not twenty a second
+            self._logged = raw
+            _log.warning("store: a write failed: %s", raw)
         if isinstance(err, StoreWriteError) and err.failure.kind in SPACE:
             self._checkpoint()  # the -wal file may be what fills the disk
         with self._cond:
