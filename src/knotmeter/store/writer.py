@@ -52,8 +52,14 @@ from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.carry import carry_over
-from knotmeter.store.db import StoreWriteError, connect, drop_stale_sidecars, identity
-from knotmeter.store.failures import SPACE, Failure, free_bytes, size_text
+from knotmeter.store.db import (
+    StoreDamaged,
+    StoreWriteError,
+    connect,
+    drop_stale_sidecars,
+    identity,
+)
+from knotmeter.store.failures import SPACE, WORDS, Failure, free_bytes, size_text
 from knotmeter.store.recorder import SessionRecorder
 from knotmeter.store.records import Moment, ScreeningRecord, SourceKind
 
@@ -174,6 +180,7 @@ class StoreWriter:
             self._ready()
         except KnotmeterError as err:
             self._problem = _reason(err)
+            _log.warning("store: %s", err)
         self._warn_if_little_room()
         self._thread = threading.Thread(target=self._run, name="knotmeter-store", daemon=True)
         self._thread.start()
@@ -354,7 +361,7 @@ class StoreWriter:
             self._move_on(closing=True)
         except KnotmeterError as err:
             self._notes.append(
-                f"this session is not in the store {self._path}: {_reason(err)} (the file "
+                f"this session is not in the store {self._path}: {err} (the file "
                 "went away after the last write and a new one could not be written)"
             )
 
@@ -447,5 +454,10 @@ def _count(n: int, what: str) -> str:
 
 
 def _reason(err: KnotmeterError) -> str:
-    """The status line's words: a write's named failure, or why the file cannot be opened."""
-    return err.reason if isinstance(err, StoreWriteError) else str(err)
+    """The status line's words: a write's named failure, or that the file cannot be opened
+    (short, so a narrow status line keeps it; the whole message goes to the log)."""
+    if isinstance(err, StoreWriteError):
+        return err.reason
+    if isinstance(err, StoreDamaged):
+        return WORDS[Failure.DAMAGED]
+    return f"{WORDS[Failure.CANNOT_OPEN]} (see knotmeter.log)"
