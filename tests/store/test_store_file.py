@@ -307,3 +307,35 @@ def test_a_kept_session_says_nothing_at_the_end(tmp_path: Path) -> None:
     writer.record(batch(0), [], region=REGION)
     assert writer.close().report() == []
     assert stored(path) == [(writer.session_id, BATCH)]
+
+
+def test_full_from_a_full_temporary_folder_names_the_folder(
+    small_volume: Path, tmp_path: Path
+) -> None:
+    """SQLite spills a big sort to its temporary folder: with ``TMPDIR`` on a full volume
+    that is SQLITE_FULL while the store's own disk has room (a real child process)."""
+    fill(small_volume)
+    script = textwrap.dedent(
+        f"""
+        import sqlite3
+        from pathlib import Path
+        from knotmeter.store.failures import failure
+        path = Path({str(tmp_path / "k.sqlite3")!r})
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA cache_size = 10")
+        conn.execute("CREATE TABLE t (x)")
+        conn.executemany("INSERT INTO t VALUES (?)", [(str(i) * 50,) for i in range(20000)])
+        conn.commit()
+        try:
+            conn.execute("CREATE TEMP TABLE s AS SELECT x FROM t ORDER BY x DESC")
+        except sqlite3.OperationalError as err:
+            named = failure(path, err)
+            print(named.kind.value, "|", named.words)
+        """
+    )
+    env = {**os.environ, "TMPDIR": str(small_volume)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=True, env=env)  # fmt: skip
+    kind, words = done.stdout.strip().split(" | ")
+    assert kind == Failure.TEMP_FULL.value
+    assert words.startswith(f"temporary folder {small_volume} full (")

@@ -24,7 +24,6 @@ import os
 import resource
 import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -129,14 +128,25 @@ def _full(path: Path, raw: str) -> WriteFailure:
     if free is not None and free < FULL_BELOW_BYTES:
         words = WORDS[Failure.FULL].format(free=size_text(free))
         return WriteFailure(Failure.FULL, words, raw)
-    temp = Path(os.environ.get("SQLITE_TMPDIR") or tempfile.gettempdir())
-    temp_free = _free(_existing(temp))
+    temp = _sqlite_temp_dir()
+    temp_free = _free(temp)
     if temp_free is not None and temp_free < FULL_BELOW_BYTES:
         words = WORDS[Failure.TEMP_FULL].format(temp=temp, free=size_text(temp_free))
         return WriteFailure(Failure.TEMP_FULL, words, raw)
     room = "unknown" if free is None else size_text(free)
     words = WORDS[Failure.FULL_WITH_ROOM].format(free=room)
     return WriteFailure(Failure.FULL_WITH_ROOM, words, raw)
+
+
+def _sqlite_temp_dir() -> Path:
+    """Where SQLite puts its temporary files (sorts, statement journals): the first
+    usable of ``$SQLITE_TMPDIR``, ``$TMPDIR``, ``/var/tmp``, ``/usr/tmp``, ``/tmp``, as its
+    unix VFS looks (read from this process's environment, which SQLite read at start)."""
+    for name in (os.environ.get("SQLITE_TMPDIR"), os.environ.get("TMPDIR"),
+                 "/var/tmp", "/usr/tmp", "/tmp"):  # fmt: skip
+        if name and os.path.isdir(name) and os.access(name, os.W_OK | os.X_OK):
+            return Path(name)
+    return Path.cwd()
 
 
 SIZE_LIMIT_SLACK = 64 * 1024
