@@ -339,3 +339,13 @@ def test_full_from_a_full_temporary_folder_names_the_folder(
     kind, words = done.stdout.strip().split(" | ")
     assert kind == Failure.TEMP_FULL.value
     assert words.startswith(f"temporary folder {small_volume} full (")
+
+
+def test_the_failure_naming_examples_hold() -> None:
+    import doctest
+
+    from knotmeter.store import failures
+
+    result = doctest.testmod(failures)
+    assert result.attempted >= 2
+    assert result.failed == 0
