@@ -105,6 +105,11 @@ SAMPLES = Table(
         Column("t_s", "time on the tool's clock, seconds (restarts each session)"),
         Column("force_n", "force, newtons"),
         Column("session_id", "the session it belongs to"),
+        Column(
+            "saturated",
+            "1 if the tool flagged this reading as at the end of its range (clipped: the"
+            " real force may be higher; the coach calls it too hard), else 0",
+        ),
     ),
 )
 HOLDS = Table(
@@ -200,7 +205,7 @@ def _session_row(s: SessionSummary) -> tuple[Cell, ...]:
 
 
 def _sample_row(s: Sample) -> tuple[Cell, ...]:
-    return seconds(s.t), newtons(s.force_n), s.session_id
+    return seconds(s.t), newtons(s.force_n), s.session_id, int(s.saturated)
 
 
 def _hold_row(h: HoldRecord) -> tuple[Cell, ...]:

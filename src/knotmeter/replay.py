@@ -14,12 +14,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from firmware_host.source import CoachAim, LinkChanged, LinkState, SourceEvent, SourceStats
 from knotmeter.core.provenance import SourceKind
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import BadInput
-from knotmeter.traces import read_trace
+from knotmeter.traces import read_flagged
 
 BATCH_S = 0.05
 """Host seconds between batches, like a BLE or serial link (~20 a second) at any speed.
@@ -58,7 +59,7 @@ class ReplaySource:
         self.speed = speed
         self.moniker = f"file:{self.path}" + ("" if speed == 1.0 else f"?speed={speed:g}")
         self.stats = SourceStats()
-        self._trace = read_trace(self.path)
+        self._trace, self._flags = read_flagged(self.path)
         self._clock = clock
         self._sleep = sleep
         self._closed = False
@@ -79,7 +80,7 @@ class ReplaySource:
         yield LinkChanged(t0, LinkState.LIVE, f"replaying {self.path.name}")
         start = self._clock()
         span_s = BATCH_S * self.speed if math.isfinite(self.speed) else BATCH_S
-        for batch in _cut(self._trace, span_s):
+        for batch in _cut(self._trace, self._flags, span_s):
             end_t = float(batch.t[-1])
             # Emit a batch when its last sample is due, as a link would; a pause while
             # waiting moves the due time on by the pause.
@@ -120,14 +121,17 @@ class ReplaySource:
         self._playing.set()
 
 
-def _cut(trace: SampleBatch, span_s: float) -> Iterator[SampleBatch]:
+def _cut(trace: SampleBatch, flags: npt.NDArray[np.bool_], span_s: float) -> Iterator[SampleBatch]:
     """Split ``trace`` into consecutive batches, each the samples of one ``span_s`` cell of
-    trace time; empty cells are skipped, not counted, so a long gap costs nothing."""
+    trace time; empty cells are skipped, not counted, so a long gap costs nothing. A cell
+    whose samples change their saturation flag is cut there too: one flag per batch."""
     t = trace.t
     t0 = float(t[0])
     lo = 0
     while lo < len(t):
         cell = max(1, math.ceil((float(t[lo]) - t0) / span_s))
         hi = max(lo + 1, int(np.searchsorted(t, t0 + span_s * cell, side="right")))
-        yield SampleBatch(t=t[lo:hi], force_n=trace.force_n[lo:hi])
+        changes = np.flatnonzero(flags[lo + 1 : hi] != flags[lo])
+        hi = lo + 1 + int(changes[0]) if changes.size else hi
+        yield SampleBatch(t=t[lo:hi], force_n=trace.force_n[lo:hi], saturated=bool(flags[lo]))
         lo = hi

@@ -49,6 +49,8 @@ class Moniker:
     def parse(cls, text: str) -> Moniker:
         scheme, sep, rest = text.partition(":")
         if not sep or not scheme:
+            if text in _OPENERS:  # `--source sim`: a scheme without its target
+                raise BadInput(f"source {text!r}: a moniker is SCHEME:TARGET; {_EXAMPLES[text]}")
             raise BadInput(f"source {text!r}: expected SCHEME:TARGET ({_schemes()})")
         target, _, query = rest.partition("?")
         return cls(text, scheme, target, dict(parse_qsl(query, keep_blank_values=True)))
@@ -106,6 +108,15 @@ async def discover_tools(timeout_s: float = 2.0) -> list[DiscoveredTool]:
     for results in await asyncio.gather(*(d(timeout_s) for d in _DISCOVERERS)):
         found.extend(results)
     return sorted(found, key=lambda tool: (not tool.is_knotmeter, tool.transport, tool.moniker))
+
+
+_EXAMPLES = {
+    "serial": "e.g. serial:/dev/ttyACM0 (`knotmeter devices` lists the ports)",
+    "sim": "for the simulated tool use --sim, or --source sim:PROFILE (e.g. sim:calm)",
+    "file": "e.g. file:trace.csv",
+    "ble": "e.g. ble:knotmeter (`knotmeter devices` lists the tools)",
+}
+"""What to type instead of a scheme alone, per scheme (every scheme has its line)."""
 
 
 def _schemes() -> str:

@@ -53,15 +53,24 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         (["--speed", "2"], "--speed is an option of `knotmeter replay`"),
         (["--speed=2"], "--speed is an option of `knotmeter replay`"),
         (["replay", "t.csv", "--sim"], "--sim is an option of the dashboard"),
+        (["--tool", "spoon"], "knotmeter: --tool: 'spoon' is not one of ball, hook, thumb"),
+        (["history", "--unit", "stone"], "knotmeter: --unit: 'stone' is not one of N, kgf, lbf"),
+        (["sim", "serial", "--rate"], "knotmeter: --rate: expected one argument"),
+        (["frob"], "knotmeter: COMMAND: 'frob' is not one of analyze, record,"),
     ],
 )
-def test_an_option_of_another_command_names_it(
+def test_an_argparse_error_is_one_line_naming_the_option(
     argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """An option of another command, a bad choice, a missing value: one line, exit 2."""
     with pytest.raises(SystemExit) as exited:
         main(argv)
     assert exited.value.code == 2
-    assert says in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert says in err
+    assert err.startswith("knotmeter: ")
+    assert err.count("\n") == 1
+    assert "usage:" not in err
 
 
 def test_kg_per_cm2_in_ascii_is_the_pressure_unit(capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,3 +87,46 @@ def test_options_of_a_sub_command_are_its_own() -> None:
     assert misplaced_option(parser, ["sim", "serial", "--link", "/tmp/x", "--rate", "80"]) is None
     assert misplaced_option(parser, ["sim", "ble", "--device", "progressor"]) is None
     assert misplaced_option(parser, ["--link", "/tmp/x"]) is not None
+
+
+def test_every_command_parser_errors_in_one_line_with_exit_2() -> None:
+    """The shared mechanism: every sub-command's parser (and theirs: ``sim serial``) is of
+    the one-line class, so a command added later gets it without asking."""
+    import argparse
+
+    from knotmeter.cli import OneLineParser, build_parser
+
+    def parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+        found = [parser]
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    found += parsers(child)
+        return found
+
+    every = parsers(build_parser())
+    assert len(every) > 12
+    assert all(isinstance(parser, OneLineParser) for parser in every)
+
+
+def test_a_value_starting_with_a_dash_is_a_value_an_option_stays_an_option() -> None:
+    from knotmeter.cli import build_parser, values_kept
+
+    parser = build_parser()
+    assert values_kept(parser, ["analyze", "t.csv", "--band", "-1:60"]) == [
+        "analyze", "t.csv", "--band=-1:60"
+    ]  # fmt: skip
+    assert values_kept(parser, ["analyze", "t.csv", "--band", "--json"]) == [
+        "analyze", "t.csv", "--band", "--json"
+    ]  # fmt: skip
+    assert values_kept(parser, ["--json", "-5"]) == ["--json", "-5"], "a flag takes no value"
+
+
+def test_source_sim_names_no_command_and_every_scheme_has_its_hint(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from knotmeter.sources import _EXAMPLES, _OPENERS
+
+    assert set(_EXAMPLES) == set(_OPENERS)
+    assert main(["--source", "sim"]) == 2
+    assert "for the simulated tool use --sim, or --source sim:PROFILE" in capsys.readouterr().err

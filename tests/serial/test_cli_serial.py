@@ -42,7 +42,7 @@ def test_record_then_analyze_end_to_end(
     summary = capsys.readouterr().out
     assert "lost 0, bad frames 0" in summary
     rows = trace.read_text().splitlines()
-    assert rows[0] == "t_s,force_n"
+    assert rows[0] == "t_s,force_n,saturated"
     assert 380 <= len(rows) - 1 <= 420  # 5 s at 80 Hz
     assert trace.stat().st_mode & 0o777 == 0o600
     assert main(["analyze", str(trace), "--region", "upper-trapezius"]) == 0

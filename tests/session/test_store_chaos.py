@@ -11,10 +11,7 @@ and quitting is clean. After the lock, every sample is stored, in order.
 from __future__ import annotations
 
 import asyncio
-import errno
-import os
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -37,6 +34,7 @@ from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.widgets import StatusLine
 from tests.screened import none_apply
 from tests.store.locker import SCRIPT as LOCKER
+from tests.store.volume import fill, small_tmpfs
 from tests.ui.conftest import ScriptedSource
 
 RATE_HZ = 80.0
@@ -175,32 +173,8 @@ async def test_a_5s_write_lock_during_a_hold(tmp_path: Path) -> None:
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 4 MB tmpfs of our own, to fill up (needs root; skipped where mount fails)."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs to fill: {mounted.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def fill(disk: Path) -> None:
-    """Take every free block of ``disk``."""
-    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        with pytest.raises(OSError, match="No space left") as full:  # noqa: PT012 (the loop fills it)
-            while True:
-                os.write(fd, b"\0" * 4096)
-    finally:
-        os.close(fd)
-    assert full.value.errno == errno.ENOSPC
+    with small_tmpfs(tmp_path / "disk", "4m") as disk:
+        yield disk
 
 
 @pytest.mark.slow
@@ -215,14 +189,15 @@ async def test_a_full_disk_during_a_hold(
         await chaos.press(52.0, 1.0)
         fill(small_disk)
         seen = await hold_through(chaos, pilot, trouble_s=3.0)
-        assert "NOT SAVING: disk full — coaching continues" in seen[-1]
+        assert "NOT SAVING: disk full (" in seen[-1]
         await pilot.press("q")
     assert chaos.app.return_code in (None, 0)
     _say_what_was_not_saved(chaos.session)
     note = capsys.readouterr().err
     assert note.count("\n") == 1
     assert note.startswith("knotmeter: not saved: ")
-    assert note.endswith(" of this session (disk full)\n")
+    assert " of this session (disk full (" in note
+    assert note.endswith(" free))\n")
     chaos.store.close()
 
 

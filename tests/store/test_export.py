@@ -108,7 +108,7 @@ def test_json_export_has_the_same_tables_one_object_per_line(
     assert list(by_table)[:3] == ["sessions", "samples", "holds"]
     assert list(by_table)[-2:] == ["pain_ratings", "outcomes"]
     assert by_table["sessions"][0]["kind"] == "simulated", "asked for by id: exported, labelled"
-    assert set(by_table["samples"][0]) == {"t_s", "force_n", "session_id"}
+    assert set(by_table["samples"][0]) == {"t_s", "force_n", "session_id", "saturated"}
     assert by_table["holds"][0]["pain_0_10"] == 9
     assert [(o["moment"], o["pain_0_10"], o["retest"]) for o in by_table["outcomes"]] == [
         ("start", 10, None),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,7 +36,8 @@ def test_a_dropped_part_never_outranks_a_kept_one(given: list[tuple[int, str]], 
         assert min(dropped) >= max(kept_ranks)
 
 
-def test_at_80_columns_the_battery_goes_before_the_link_state() -> None:
+def simulated(**changes: object) -> StatusReport:
+    """The simulated tool's status, live, with ``changes``."""
     report = StatusReport(
         kind="SIMULATED",
         moniker="sim:calm?region=upper-trapezius&tool=ball",
@@ -45,9 +48,23 @@ def test_at_80_columns_the_battery_goes_before_the_link_state() -> None:
         battery_mv=4150,
         paused=False,
     )
+    return dataclasses.replace(report, **changes)  # type: ignore[arg-type]
+
+
+def test_at_80_columns_the_battery_goes_before_the_link_state() -> None:
+    report = simulated()
     line = fit_parts(status_parts(report), 78)
     assert line.startswith("SIMULATED")
     assert "live" in line
     assert "battery" not in line
     assert not line.endswith("·")
     assert "battery 4.15 V" in fit_parts(status_parts(report), 200)
+
+
+def test_at_80_columns_not_saving_and_its_reason_stay() -> None:
+    report = simulated(saving="NOT SAVING: the store is locked by another program")
+    assert fit_parts(status_parts(report), 78) == SEPARATOR.join(
+        ["SIMULATED", "live", "NOT SAVING: the store is locked by another program"]
+    )
+    wide = fit_parts(status_parts(report), 200)
+    assert "NOT SAVING: the store is locked by another program  ·  coaching continues" in wide

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from importlib.metadata import version
 from types import ModuleType
+from typing import NoReturn
 
+from knotmeter.cli.logfile import log_to_data_dir
 from knotmeter.cli.pipes import quiet_closed_pipe
 from knotmeter.core.errors import CoachInputError
 from knotmeter.errors import KnotmeterError
@@ -34,12 +37,30 @@ SUBCOMMANDS: dict[str, str] = {
 }
 
 
+_INVALID_CHOICE = re.compile(r"(.+): invalid choice: '(.*)' \(choose from (.*)\)")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with the project's bad-input contract: one line naming the option and
+    what to do, exit 2, never the multi-line usage. Sub-commands inherit the class
+    (``add_subparsers`` makes its parsers of the parent's class), so every command,
+    present or future, gets it."""
+
+    def error(self, message: str) -> NoReturn:
+        message = message.removeprefix("argument ")
+        choice = _INVALID_CHOICE.fullmatch(message)
+        if choice is not None:
+            name, value, choices = choice.groups()
+            message = f"{name}: {value!r} is not one of {choices.replace(chr(39), '')}"
+        self.exit(2, f"knotmeter: {message} (see `{self.prog} --help`)\n")
+
+
 def _module(name: str) -> ModuleType:
     return importlib.import_module(f"knotmeter.cli.{name}")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="knotmeter",
         description="Live pressure coaching for an instrumented trigger-point massage tool.",
     )
@@ -73,7 +94,7 @@ def misplaced_option(parser: argparse.ArgumentParser, argv: Sequence[str]) -> st
         root.update(action.option_strings)
         if isinstance(action, argparse._SubParsersAction):
             commands = dict(action.choices)
-    command = next((arg for arg in argv if arg in commands), None)
+    command = _command(parser, argv, commands)
     here = root if command is None else _options(commands[command])
     for arg in argv:
         name = arg.split("=", 1)[0]
@@ -88,9 +109,58 @@ def misplaced_option(parser: argparse.ArgumentParser, argv: Sequence[str]) -> st
     return None
 
 
+def _takes_value(parser: argparse.ArgumentParser) -> set[str]:
+    """The options of ``parser`` (its sub-commands' too) that take exactly one value."""
+    names: set[str] = set()
+    for action in parser._actions:
+        if (
+            action.option_strings
+            and action.nargs is None
+            and isinstance(action, argparse._StoreAction)
+        ):
+            names.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                names |= _takes_value(child)
+    return names
+
+
+def _command(
+    parser: argparse.ArgumentParser, argv: Sequence[str], commands: Collection[str]
+) -> str | None:
+    """The sub-command named in ``argv``: the first word that is not an option's value
+    (``--source sim`` names no command: ``sim`` is the value)."""
+    valued = _takes_value(parser)
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in valued:
+            skip = True
+        elif arg in commands:
+            return arg
+    return None
+
+
+def values_kept(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """``--band -1:60`` as ``--band=-1:60``: argparse takes any word starting with ``-``
+    for an option, so an option's negative value would be "expected one argument"
+    instead of the value's own check. A known option after an option stays an option."""
+    valued, known = _takes_value(parser), _options(parser)
+    out: list[str] = []
+    for arg in argv:
+        previous = out[-1] if out else ""
+        if previous in valued and arg.startswith("-") and arg.split("=", 1)[0] not in known:
+            out[-1] = f"{previous}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    log_to_data_dir()
     parser = build_parser()
-    args_list = sys.argv[1:] if argv is None else list(argv)
+    args_list = values_kept(parser, sys.argv[1:] if argv is None else list(argv))
     problem = misplaced_option(parser, args_list)
     if problem is not None:
         parser.error(problem)

@@ -18,7 +18,7 @@ from pathlib import Path
 from knotmeter.bounds import bounded
 from knotmeter.core.alarms import alarm_words
 from knotmeter.core.config import PipelineConfig
-from knotmeter.core.cues import CueSchedule
+from knotmeter.core.cues import REPEAT_S, CueSchedule, level_cue
 from knotmeter.core.events import AlarmKind, AlarmRaised, Event, HoldCompleted, HoldEnded
 from knotmeter.core.pipeline import Pipeline
 from knotmeter.core.ppt import PersonalTargets
@@ -170,10 +170,6 @@ def _credit(config: PipelineConfig, hold: HoldEnded) -> str:
     return f"long hold {config.cap_s:g} s: mean in band under the band's middle {middle:.3g} N"
 
 
-def _print_json(lines: list[dict[str, object]], summary: dict[str, object]) -> None:
-    sys.stdout.write("".join(json.dumps(line) + "\n" for line in [*lines, summary]))
-
-
 def _describe(config: PipelineConfig) -> str:
     """The effective targets in words: what this trace was judged against."""
     capped = (
@@ -216,34 +212,76 @@ def _records(events: list[Event]) -> list[dict[str, object]]:
     return [dict(event_record(e)) for e in events if not isinstance(e, HoldCompleted)]
 
 
+SPELLED_GAP_S = 60.0
+"""A silence is cued tick by tick for its first minute, as the dashboard plays it; past
+that the repeating cue is one line (``every_s``, ``until``) and the ticks jump to the
+end of the gap, so a trace with a gap of years ends in moments, not in billions of
+ticks and cue lines."""
+
+
+class _Out:
+    """Where the analysis goes as it is made: ``--json`` lines written at once, and only
+    the events the summary or the text report needs kept (holds, alarms), so memory
+    does not grow with the trace's length or its gaps."""
+
+    def __init__(self, *, json_lines: bool) -> None:
+        self.json_lines = json_lines
+        self.kept: list[Event] = []
+
+    def events(self, new: list[Event]) -> None:
+        self.kept += [e for e in new if isinstance(e, HoldEnded | AlarmRaised)]
+        if self.json_lines:
+            self.line(*_records(new))
+
+    def line(self, *records: dict[str, object]) -> None:
+        if records:
+            sys.stdout.write("".join(json.dumps(record) + "\n" for record in records))
+
+
 class _Cues:
     """Feed a trace sample by sample as a live link would, ticking through silences as
     the session's watchdog does, and put the cues the dashboard would play between the
     events (the same :class:`CueSchedule`, fed the same states)."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, out: _Out) -> None:
         self.pipeline = pipeline
+        self.out = out
         self.schedule = CueSchedule()
         self.previous: float | None = None
 
-    def feed(self, batch: SampleBatch, events: list[Event], lines: list[dict[str, object]]) -> None:
-        pipeline, lost_s = self.pipeline, self.pipeline.silence_limit_s
+    def _judge(self, new: list[Event], t: float) -> None:
+        self.out.events(new)
+        completed = any(isinstance(event, HoldCompleted) for event in new)
+        cue = self.schedule.update(self.pipeline.state, t, hold_completed=completed)
+        if cue is not None:
+            self.out.line({"event": "cue", "t": seconds(t), "cue": cue.value})
 
-        def judge(new: list[Event], t: float) -> None:
-            events.extend(new)
-            lines.extend(_records(new))
-            completed = any(isinstance(event, HoldCompleted) for event in new)
-            cue = self.schedule.update(pipeline.state, t, hold_completed=completed)
-            if cue is not None:
-                lines.append({"event": "cue", "t": seconds(t), "cue": cue.value})
+    def _silence(self, since: float, until: float) -> None:
+        """Tick through the silence from the sample at ``since`` to the next at ``until``."""
+        lost_s = self.pipeline.silence_limit_s
+        tick = since + lost_s + SILENCE_SLACK_S
+        spelled = since + SPELLED_GAP_S
+        while tick < until:
+            if tick > spelled:
+                last = tick + (math.ceil((until - tick) / lost_s) - 1) * lost_s
+                cue = level_cue(self.pipeline.state)
+                if last > tick and cue is not None:
+                    self.out.line(
+                        {"event": "cue", "t": seconds(tick), "cue": cue.value,
+                         "every_s": REPEAT_S[cue], "until": seconds(last)}
+                    )  # fmt: skip
+                tick = max(tick, last)
+            self._judge(self.pipeline.tick(tick), tick)
+            tick += lost_s
 
+    def feed(self, batch: SampleBatch) -> None:
         for i, t in enumerate(batch.t.tolist()):
             if self.previous is not None:
-                tick = self.previous + lost_s + SILENCE_SLACK_S
-                while tick < t:
-                    judge(pipeline.tick(tick), tick)
-                    tick += lost_s
-            judge(pipeline.feed(SampleBatch(batch.t[i : i + 1], batch.force_n[i : i + 1])), t)
+                self._silence(self.previous, t)
+            one = SampleBatch(
+                batch.t[i : i + 1], batch.force_n[i : i + 1], saturated=batch.saturated
+            )
+            self._judge(self.pipeline.feed(one), t)
             self.previous = t
 
 
@@ -253,21 +291,16 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput("--cues adds cue lines to the --json stream: use it with --json")
     pipeline = Pipeline(config)
     span = TraceSpan()
-    events: list[Event] = []
-    lines: list[dict[str, object]] = []
-    cues = _Cues(pipeline) if args.cues else None
+    out = _Out(json_lines=args.json)
+    cues = _Cues(pipeline, out) if args.cues else None
     for batch in iter_trace(args.trace, span=span):  # memory flat in the trace's length
         if cues is not None:
-            cues.feed(batch, events, lines)
+            cues.feed(batch)
         else:
-            new = pipeline.feed(batch)
-            events += new
-            lines += _records(new) if args.json else []
-    ended = pipeline.stop_hold()  # a trace that ends mid-press still reports its hold
-    events += ended
-    lines += _records(ended)
+            out.events(pipeline.feed(batch))
+    out.events(pipeline.stop_hold())  # a trace that ends mid-press still reports its hold
     if args.json:
-        _print_json(lines, _summary(config, events, span.first_t, span.last_t))
+        out.line(_summary(config, out.kept, span.first_t, span.last_t))
     else:
-        _print_text(args.trace, config, events, span.samples)
+        _print_text(args.trace, config, out.kept, span.samples)
     return 0

@@ -275,8 +275,8 @@ def launch(
 
 
 def _say_what_was_not_saved(session: Session | None) -> None:
-    """A store failure never fails the run: one line on stderr says what it cost."""
+    """A store failure never fails the run: a line on stderr says what it cost, and one
+    says what happened to the store file (deleted, replaced, little room)."""
     health = None if session is None else session.store_health
-    note = None if health is None else health.unsaved()
-    if note is not None:
+    for note in [] if health is None else health.report():
         print(f"knotmeter: {note}", file=sys.stderr)

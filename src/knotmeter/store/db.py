@@ -14,6 +14,7 @@ file read-only and never need write access or change a mode.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -21,22 +22,29 @@ from pathlib import Path
 from urllib.parse import quote
 
 from knotmeter.errors import BadInput, KnotmeterError
-from knotmeter.store.paths import prepare_private_file, tighten_sidecars
+from knotmeter.store.failures import failure
+from knotmeter.store.paths import SIDECARS, prepare_private_file, tighten_sidecars
 from knotmeter.store.schema import SCHEMA_VERSION, check_version, migrate
 
 WRITE_BUSY_TIMEOUT_MS = 2000
 """How long a write on the opening thread waits for another program's lock."""
+WAL_LIMIT_BYTES = 512 * 1024
+"""The ``-wal`` file is cut back to this after a checkpoint (``journal_size_limit``)."""
+WAL_CHECKPOINT_PAGES = 128
+"""Checkpoint after this many pages (512 kB at 4 kB pages), not SQLite's 1000 (4 MB): the
+WAL is reused from its start after each one, so it stays near this size, and a store on
+a small volume (a 3 MB tmpfs) never fills it with a log it has not yet checkpointed."""
 
-_REASONS = {
-    sqlite3.SQLITE_BUSY: "the store is locked by another program",
-    sqlite3.SQLITE_LOCKED: "the store is locked by another program",
-    sqlite3.SQLITE_FULL: "disk full",
-    sqlite3.SQLITE_READONLY: "the store is read-only",
-    sqlite3.SQLITE_IOERR: "disk error",
-    sqlite3.SQLITE_CANTOPEN: "the store cannot be opened",
-    sqlite3.SQLITE_CORRUPT: "the store is damaged",
-    sqlite3.SQLITE_NOTADB: "the store is damaged",
-}
+
+def identity(path: Path) -> tuple[int, int] | None:
+    """The file at ``path`` (device, inode), or ``None`` if none is there: a store deleted
+    or replaced under an open connection is told by a changed identity. SQLite goes on
+    writing the unlinked file's open descriptors, so only a look at the path can tell."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 class StoreDamaged(BadInput):
@@ -51,28 +59,38 @@ class StoreDamaged(BadInput):
         self.detail = detail
 
 
-_PASSING = frozenset(
-    {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,
-     sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_NOMEM}
-)  # fmt: skip
-"""Failures of the disk or of another program's lock: the same write may work later.
-Anything else (a constraint, damage) fails the same way every time."""
-
-
 class StoreWriteError(KnotmeterError):
-    """A write that did not happen; ``reason`` is the short why shown on screen.
+    """A write that did not happen; ``reason`` is the short why shown on screen
+    (:mod:`knotmeter.store.failures` names it), ``raw`` SQLite's own words for the log.
 
-    ``busy``: another program holds the lock; ``passing``: the same write may work
-    later (busy, disk full, I/O), so it is worth retrying.
+    ``busy``: a lock held elsewhere; ``passing``: the same write may work later (busy,
+    disk full, I/O, the file gone), so it is worth retrying.
     """
 
     def __init__(self, path: Path, err: sqlite3.Error) -> None:
         super().__init__(f"cannot write to the session store {path}: {err}")
-        code = getattr(err, "sqlite_errorcode", None)
-        primary = None if code is None else code & 0xFF
-        self.busy = primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-        self.passing = primary in _PASSING
-        self.reason = str(err) if primary is None else _REASONS.get(primary, str(err))
+        self.failure = failure(path, err)
+        self.busy = self.failure.busy
+        self.passing = self.failure.passing
+        self.reason = self.failure.words
+        self.raw = self.failure.raw
+
+
+def drop_stale_sidecars(path: Path) -> None:
+    """Before opening the file now at ``path`` after the one this process had open was
+    deleted or replaced: a ``-wal`` or ``-shm`` still there that this process holds open
+    belongs to the old file, and SQLite would replay the old file's log onto the new one.
+    Unlinked, it lives on for the old connection's last reads; the new file starts its
+    own. A sidecar that came with a replacement (not ours) is left alone."""
+    held: set[tuple[int, int]] = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with suppress(OSError):  # the listing's own descriptor is gone by now
+            st = os.stat(f"/proc/self/fd/{fd}")
+            held.add((st.st_dev, st.st_ino))
+    for suffix in SIDECARS:
+        sidecar = path.with_name(path.name + suffix)
+        if identity(sidecar) in held:
+            sidecar.unlink(missing_ok=True)
 
 
 def connect(
@@ -91,6 +109,8 @@ def connect(
             _quick_check(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, path)
         _require_tables(conn, path)

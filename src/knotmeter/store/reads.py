@@ -93,6 +93,8 @@ class Sample:
     session_id: int
     t: float
     force_n: float
+    saturated: bool = False
+    """The tool flagged its ADC at the end of its range (never, in a store from before)."""
 
 
 def open_reader(path: Path) -> sqlite3.Connection:
@@ -180,12 +182,19 @@ def _summary(conn: sqlite3.Connection, row: tuple[Any, ...]) -> SessionSummary:
 
 def samples(conn: sqlite3.Connection, session_ids: Sequence[int]) -> Iterator[Sample]:
     """Every stored sample of each session in turn, in time order, streamed."""
+    flagged = "saturated" if _has_column(conn, "samples", "saturated") else "0"
     for session_id in session_ids:
         cursor = conn.execute(
-            "SELECT t, force_n FROM samples WHERE session_id = ? ORDER BY t", (session_id,)
+            f"SELECT t, force_n, {flagged} FROM samples WHERE session_id = ? ORDER BY t",
+            (session_id,),
         )
-        for t, force_n in cursor:
-            yield Sample(session_id, t, force_n)
+        for t, force_n, saturated in cursor:
+            yield Sample(session_id, t, force_n, bool(saturated))
+
+
+def _has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    """A store opened read-only is not migrated: an older one lacks newer columns."""
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
 
 
 def trace(conn: sqlite3.Connection, session_id: int) -> SampleBatch:

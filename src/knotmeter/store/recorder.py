@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
+from typing import Self
 
 from knotmeter.core.events import AlarmRaised, Event, HoldCompleted, HoldEnded, HoldStarted
 from knotmeter.core.ppt import PersonalTargets
@@ -121,6 +122,17 @@ class SessionRecorder:
         assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
         return cls(conn, path, cursor.lastrowid, wall_clock=wall_clock)
 
+    @property
+    def open_hold(self) -> int | None:
+        """The row of the hold still running, if any."""
+        return self._open_hold
+
+    def moved(self, conn: sqlite3.Connection, session_id: int, open_hold: int | None) -> Self:
+        """This recorder, writing on to the session carried into another file
+        (``carry.py``): new row ids, the same ratings waiting for their holds."""
+        self._conn, self.session_id, self._open_hold = conn, session_id, open_hold
+        return self
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """A transaction that puts the recorder's own state back if it fails."""
@@ -143,8 +155,13 @@ class SessionRecorder:
         with self._write() as conn:
             if batch is not None and len(batch):
                 conn.executemany(
-                    "INSERT INTO samples (session_id, t, force_n) VALUES (?, ?, ?)",
-                    zip(repeat(self.session_id), batch.t.tolist(), batch.force_n.tolist()),
+                    "INSERT INTO samples (session_id, t, force_n, saturated) VALUES (?, ?, ?, ?)",
+                    zip(
+                        repeat(self.session_id),
+                        batch.t.tolist(),
+                        batch.force_n.tolist(),
+                        repeat(int(batch.saturated)),
+                    ),
                 )
             for event in events:
                 self._record_event(conn, event, region)

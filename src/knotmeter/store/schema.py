@@ -153,6 +153,13 @@ MIGRATIONS: tuple[str, ...] = (
         sore_over_24h INTEGER NOT NULL CHECK (sore_over_24h IN (0, 1))
     );
     """,
+    """
+    -- The tool flagged its ADC at the end of its range for the batch this sample came
+    -- in (core: a clipped reading is "too hard" whatever it reads); kept so a stored or
+    -- exported session analyses as it was coached. Older samples were never flagged.
+    ALTER TABLE samples ADD COLUMN saturated INTEGER NOT NULL DEFAULT 0
+        CHECK (saturated IN (0, 1));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

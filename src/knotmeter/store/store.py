@@ -27,7 +27,9 @@ from knotmeter.store.db import (
     StoreWriteError,
     connect,
     connect_read_only,
+    drop_stale_sidecars,
     failures,
+    identity,
     transaction,
 )
 from knotmeter.store.paths import default_db_path
@@ -83,6 +85,7 @@ class SessionStore(AbstractContextManager["SessionStore"]):
             self._conn = connect_read_only(self.path)
             return
         self._conn = connect(self.path)
+        self._identity = identity(self.path)
         with suppress(StoreWriteError):  # locked or full: the next start closes them
             close_abandoned(self._conn, self.path)
 
@@ -91,6 +94,17 @@ class SessionStore(AbstractContextManager["SessionStore"]):
 
     def close(self) -> None:
         self._conn.close()
+
+    def _writable(self) -> sqlite3.Connection:
+        """The connection to the file now at the path: one deleted or replaced since it
+        was opened (the session's writer carries its session into the new one) is
+        reopened, so what is saved here lands beside it, not in the unlinked file."""
+        if identity(self.path) != self._identity:
+            drop_stale_sidecars(self.path)
+            fresh = connect(self.path)
+            self._conn.close()
+            self._conn, self._identity = fresh, identity(self.path)
+        return self._conn
 
     def check(self) -> StoreCheck:
         """Every page and index checked (``PRAGMA integrity_check``), and the counts."""
@@ -161,7 +175,7 @@ class SessionStore(AbstractContextManager["SessionStore"]):
 
     def save_targets(self, targets: PersonalTargets) -> None:
         """Keep a PPT measurement's targets; the newest per region and tool is the one used."""
-        with transaction(self._conn, self.path) as conn:
+        with transaction(self._writable(), self.path) as conn:
             insert_targets(conn, targets, self._wall_clock())
 
     def targets(self, region_id: str, tool: str = "ball") -> PersonalTargets | None:
@@ -189,12 +203,12 @@ class SessionStore(AbstractContextManager["SessionStore"]):
     def forget_targets(self, region_id: str | None = None) -> int:
         """Forget every measurement of ``region_id`` (every region if ``None``), all tools:
         the defaults apply again. Returns how many measurements were forgotten."""
-        with transaction(self._conn, self.path) as conn:
+        with transaction(self._writable(), self.path) as conn:
             return delete_targets(conn, region_id)
 
     def save_screening(self, screening: ScreeningRecord) -> None:
         """Keep a set of screening answers; the newest is the one that holds."""
-        with transaction(self._conn, self.path) as conn:
+        with transaction(self._writable(), self.path) as conn:
             insert_screening(conn, screening)
 
     def latest_screening(self) -> ScreeningRecord | None:
@@ -229,7 +243,7 @@ class SessionStore(AbstractContextManager["SessionStore"]):
 
     def save_summary(self, session_id: int, summary: Mapping[str, object]) -> None:
         """Keep a finished session's summary (JSON) with it; a second one replaces it."""
-        with transaction(self._conn, self.path) as conn:
+        with transaction(self._writable(), self.path) as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO summaries (session_id, summary) VALUES (?, ?)",
                 (session_id, json.dumps(summary)),

@@ -12,15 +12,18 @@ from knotmeter.ui.wording import LINK_TEXTS
 def saving_text(health: StoreHealth | None) -> str:
     """What the status line says about the session's record; "" while all is saved.
 
-    Coaching never depends on the store, so the line says so when saving stops.
+    Coaching never depends on the store, so the line says so when saving stops (its own
+    part, :data:`GOES_ON`, which a narrow line drops before the reason).
     """
     if health is None:
         return ""
     if health.state is SaveState.NOT_SAVING:
-        return f"NOT SAVING: {health.reason} — coaching continues"
+        return f"NOT SAVING: {health.reason}"
     if health.state is SaveState.BEHIND:
         return f"saving behind ({health.pending} samples queued)"
-    return f"{health.dropped} samples not saved" if health.dropped else ""
+    if health.dropped:
+        return f"{health.dropped} samples not saved"
+    return health.notice or ""
 
 
 @dataclass(slots=True, frozen=True)
@@ -71,6 +74,8 @@ class StatusLine(TextLine):
 
 
 SEPARATOR = "  ·  "
+GOES_ON = "coaching continues"
+"""Said beside NOT SAVING: the coach never depends on the store."""
 
 
 def status_parts(report: StatusReport) -> list[tuple[int, str]]:
@@ -85,6 +90,7 @@ def status_parts(report: StatusReport) -> list[tuple[int, str]]:
         *([(1, report.detail)] if report.detail and report.link is not LinkState.LIVE else []),
         *([(1, report.saving)] if report.saving else []),
         *([(0, report.sound)] if report.sound else []),
+        *([(2, GOES_ON)] if report.saving.startswith("NOT SAVING") else []),
         (4, f"{report.rate_hz} Hz"),
         (5, f"lost {report.lost}"),
     ]
