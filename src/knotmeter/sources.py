@@ -86,8 +86,12 @@ class DiscoveredTool:
     """Too slow to catch a fast peak (an advertisement scale): the picker says so."""
 
 
-def open_source(moniker: str) -> Source:
+def open_source(moniker: str, *, raw_counts: bool = False) -> Source:
     """Build the source a moniker names; nothing is read until its ``events()`` is iterated.
+
+    A source that sends raw counts is scaled to newtons with its stored calibration, or
+    refused (:mod:`knotmeter.calibrated`); ``raw_counts`` passes the counts on as they
+    are, for ``knotmeter calibrate``.
 
     Raises:
         BadInput: unknown scheme or option, or a bad option value.
@@ -97,7 +101,20 @@ def open_source(moniker: str) -> Source:
     opener = _OPENERS.get(parsed.scheme)
     if opener is None:
         raise BadInput(f"source {moniker!r}: unknown scheme {parsed.scheme!r} ({_schemes()})")
-    return opener(parsed)
+    source = opener(parsed)
+    if raw_counts or parsed.scheme not in ("ble", "serial"):
+        return source
+    from knotmeter.calibrated import CalibratedSource
+
+    return CalibratedSource(source, device=counts_device(parsed))
+
+
+def counts_device(moniker: Moniker) -> str | None:
+    """The device a moniker names when it says itself that it sends raw counts (a serial
+    board with ``unit=counts``: its port); ``None`` otherwise."""
+    if moniker.scheme == "serial" and moniker.options.get("unit", "").lower() == COUNTS:
+        return moniker.target
+    return None
 
 
 async def discover_tools(timeout_s: float = 2.0) -> list[DiscoveredTool]:
@@ -121,6 +138,8 @@ _SERIAL_OPTIONS = {
     "rate": "10",
     "range": "",
 }
+COUNTS = "counts"
+"""``unit=counts``: a board printing raw ADC counts, calibrated with ``knotmeter calibrate``."""
 RANGE_N = (5.0, 20_000.0)
 """Full scales a force tool can have, newtons: a 0.5 kg cell to a 2-tonne crane scale."""
 _TIME_SCALES = {"s": 1.0, "ms": 0.001, "us": 1e-6}
@@ -146,6 +165,10 @@ def _open_serial(moniker: Moniker) -> Source:
 
 def _driver(moniker: Moniker, options: dict[str, str]) -> WireDriver:
     fmt, unit = options["format"], options["unit"]
+    if unit.lower() == COUNTS:
+        if fmt != "text":
+            raise BadInput(f"source {moniker.text!r}: unit=counts is for format=text boards")
+        unit = "N"  # passed on as they are; knotmeter.calibrated scales them
     try:
         to_newtons(1.0, unit)
     except ValueError as err:

@@ -56,6 +56,8 @@ async def _record(source: Source, writer: TraceWriter, seconds: float) -> int:
                 if isinstance(event, LinkChanged):
                     detail = event.detail
                     if event.state is LinkState.CLOSED:
+                        if not samples and event.detail:  # refused (an uncalibrated tool)
+                            raise KnotmeterError(f"{source.moniker}: {event.detail}")
                         break
                 elif isinstance(event, SampleBatch):
                     if not samples:
