@@ -137,7 +137,9 @@ _SERIAL_OPTIONS = {
     "time": "s",
     "rate": "10",
     "range": "",
+    "cmd": "?",
 }
+MAX_GAUGE_COMMAND = 8
 COUNTS = "counts"
 """``unit=counts``: a board printing raw ADC counts, calibrated with ``knotmeter calibrate``."""
 RANGE_N = (5.0, 20_000.0)
@@ -184,7 +186,16 @@ def _driver(moniker: Moniker, options: dict[str, str]) -> WireDriver:
             raise BadInput(f"source {moniker.text!r}: scale=0 would read every force as 0 N")
         return TextDriver(scale=scale, unit=unit, time_scale=time_scale)
     if fmt == "gauge":
-        return GaugeDriver(rate_hz=moniker.number(options, "rate", 0.5, 50, "Hz"), unit=unit)
+        command = options["cmd"]
+        if not (
+            0 < len(command) <= MAX_GAUGE_COMMAND and command.isascii() and command.isprintable()
+        ):
+            raise BadInput(
+                f"source {moniker.text!r}: cmd={command[:20]!r} (the poll a gauge answers: "
+                f"1-{MAX_GAUGE_COMMAND} printable ASCII characters, e.g. cmd=?C)"
+            )
+        rate = moniker.number(options, "rate", 0.5, 50, "Hz")
+        return GaugeDriver(rate_hz=rate, unit=unit, command=command)
     raise BadInput(f"source {moniker.text!r}: format={fmt!r} (use binary, text or gauge)")
 
 

@@ -16,8 +16,11 @@ the load's reading).
 >>> loaded = [21000.0, 21010.0, 20990.0, 21000.0]
 >>> calibrate_counts(CountCalibrationInput(still, loaded, known_n=98.0665, full_scale_n=1471.0))
 CountCalibration(n_per_count=0.004903325, tare=1000.0)
->>> calibrate_counts(CountCalibrationInput(still, loaded, known_n=50.0, full_scale_n=1471.0))
-CalibrationRefused(reason='a known load of 50 N is under 5 % of the tool’s 1471 N range: use at least 74 N')
+>>> calibrate_counts(CountCalibrationInput(still, loaded, known_n=50.0, full_scale_n=1471.0)).reason
+'a known load of 50 N is under 5 % of the 1471 N range: use at least 74 N'
+>>> calibrate_counts(CountCalibrationInput(still, [20000.0, 23000.0], 98.0, 1471.0)).reason
+'the tool was not still under the load: it wavered 7% of the load (at most 3%); hold it still'
+
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def calibrate_counts(given: CountCalibrationInput) -> CountCalibration | Calibra
     if full_scale is not None and given.known_n < MIN_LOAD_FRACTION * full_scale:
         least = math.ceil(MIN_LOAD_FRACTION * full_scale)
         return CalibrationRefused(
-            f"a known load of {given.known_n:g} N is under 5 % of the tool’s "
+            f"a known load of {given.known_n:g} N is under 5 % of the "
             f"{full_scale:.0f} N range: use at least {least} N"
         )
     if not given.unloaded or not given.loaded:
@@ -85,6 +88,6 @@ def calibrate_counts(given: CountCalibrationInput) -> CountCalibration | Calibra
         if wobble > STILL_FRACTION:
             return CalibrationRefused(
                 f"the tool was not still {name}: it wavered {wobble:.0%} of the load "
-                f"(at most {STILL_FRACTION:.0%}); hold it still and try again"
+                f"(at most {STILL_FRACTION:.0%}); hold it still"
             )
     return CountCalibration(n_per_count=given.known_n / step, tare=tare)
