@@ -172,6 +172,10 @@ class LineDevice:
         """Queue more lines to print (thread-safe: a deque)."""
         self._lines.extend(lines)
 
+    def forget(self) -> None:
+        """Drop the lines not printed yet (the program reading them has gone)."""
+        self._lines.clear()
+
     def _port_open(self) -> bool:
         """A program holds the port: until then a board's output is flushed by the open."""
         poller = select.poll()
