@@ -102,11 +102,12 @@ def open_source(moniker: str, *, raw_counts: bool = False) -> Source:
     if opener is None:
         raise BadInput(f"source {moniker!r}: unknown scheme {parsed.scheme!r} ({_schemes()})")
     source = opener(parsed)
-    if raw_counts or parsed.scheme not in ("ble", "serial"):
-        return source
+    device = counts_device(parsed)
+    if raw_counts or not (parsed.scheme == "ble" or device is not None):
+        return source  # only a BLE device or a counts board may send raw counts
     from knotmeter.calibrated import CalibratedSource
 
-    return CalibratedSource(source, device=counts_device(parsed))
+    return CalibratedSource(source, device=device)
 
 
 def counts_device(moniker: Moniker) -> str | None:

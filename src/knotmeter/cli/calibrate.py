@@ -186,9 +186,21 @@ async def _tare_window(samples: _Stream) -> list[float]:
     return counts
 
 
+async def _next_window(samples: _Stream) -> list[float]:
+    """The second after the load settled: the window that found it may hold the end of
+    putting it on."""
+    first_t, raw = await samples.next()
+    counts = [raw]
+    while True:
+        t, raw = await samples.next()
+        counts.append(raw)
+        if t - first_t >= LOAD_WINDOW_S:
+            return counts
+
+
 async def _load_window(samples: _Stream, unloaded: list[float]) -> list[float]:
-    """The first second the reading rests, still, away from the tare; on timeout the
-    last second seen (the decision then says why it cannot be trusted)."""
+    """The second after the reading came to rest, still, away from the tare; on timeout
+    the last second seen (the decision then says why it cannot be trusted)."""
     tare = float(np.mean(unloaded))
     departure = max(DEPARTURE_NOISE * float(np.std(unloaded)), 10.0)
     window: deque[tuple[float, float]] = deque()
@@ -204,7 +216,7 @@ async def _load_window(samples: _Stream, unloaded: list[float]) -> list[float]:
                 counts = np.array([c for _, c in window])
                 step = float(counts.mean()) - tare
                 if abs(step) >= departure and float(counts.std()) <= STILL_FRACTION * abs(step):
-                    return [float(c) for c in counts]
+                    return await _next_window(samples)
     except TimeoutError:
         pass
     counts = np.array([c for _, c in window])

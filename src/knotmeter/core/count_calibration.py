@@ -72,7 +72,7 @@ def calibrate_counts(given: CountCalibrationInput) -> CountCalibration | Calibra
     if full_scale is not None and given.known_n < MIN_LOAD_FRACTION * full_scale:
         least = math.ceil(MIN_LOAD_FRACTION * full_scale)
         return CalibrationRefused(
-            f"a known load of {given.known_n:g} N is under 5 % of the "
+            f"a known load of {given.known_n:.4g} N is under 5 % of the "
             f"{full_scale:.0f} N range: use at least {least} N"
         )
     if not given.unloaded or not given.loaded:
