@@ -5,7 +5,8 @@ sends an ADC's numbers. This wrapper takes each session's tare from the first ~1
 unloaded samples (:class:`~knotmeter.core.count_tare.CountTare`, again on ``tare``)
 and scales by the coefficient ``knotmeter calibrate`` stored for that device. A
 device with none is refused: the stream closes at once with one line saying how to
-calibrate it, because counts read as newtons would be wrong numbers.
+calibrate it (the status line shows it), because counts read as newtons would be wrong
+numbers.
 Sources that send newtons pass through untouched.
 """
 
@@ -33,13 +34,10 @@ def stored_coefficient(device: str) -> float | None:
         return store.count_calibration(device)
 
 
-def uncalibrated(device: str, moniker: str) -> str:
-    """The refusal's words: what is wrong and the command that puts it right."""
-    return (
-        f"{device} sends raw counts and has no calibration here, so knotmeter will not coach "
-        f"on it: run `knotmeter calibrate --source {moniker} --known 10kg` (the tool unloaded, "
-        "then a known load on it)"
-    )
+def uncalibrated(moniker: str) -> str:
+    """The refusal's words, the command that puts it right: short enough for the status
+    line of an 80-column terminal with a short moniker (``ble:dyno``)."""
+    return f"not calibrated: knotmeter calibrate --source {moniker} --known 10kg"
 
 
 class CalibratedSource:
@@ -72,7 +70,7 @@ class CalibratedSource:
     async def events(self) -> AsyncIterator[SourceEvent]:
         counts = self._device is not None
         if self._device is not None and not self._calibrated(self._device):
-            yield LinkChanged(0.0, LinkState.CLOSED, uncalibrated(self._device, self.moniker))
+            yield LinkChanged(0.0, LinkState.CLOSED, uncalibrated(self.moniker))
             return
         last_t = 0.0
         stream = self._inner.events()
@@ -81,8 +79,7 @@ class CalibratedSource:
                 if isinstance(event, DeviceInfo) and event.raw_counts:
                     counts = True
                     if not self._calibrated(event.serial_number):
-                        refusal = uncalibrated(f"{event.model} {event.serial_number}", self.moniker)
-                        yield LinkChanged(last_t, LinkState.CLOSED, refusal)
+                        yield LinkChanged(last_t, LinkState.CLOSED, uncalibrated(self.moniker))
                         return
                     yield replace(event, raw_counts=False)
                 elif isinstance(event, SampleBatch) and counts:

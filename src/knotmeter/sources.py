@@ -105,8 +105,10 @@ def open_source(moniker: str, *, raw_counts: bool = False) -> Source:
     device = counts_device(parsed)
     if raw_counts or not (parsed.scheme == "ble" or device is not None):
         return source  # only a BLE device or a counts board may send raw counts
-    from knotmeter.calibrated import CalibratedSource
+    from knotmeter.calibrated import CalibratedSource, stored_coefficient, uncalibrated
 
+    if device is not None and stored_coefficient(device) is None:  # known before opening
+        raise KnotmeterError(f"{device} sends raw counts: {uncalibrated(moniker)}")
     return CalibratedSource(source, device=device)
 
 

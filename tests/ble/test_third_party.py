@@ -84,8 +84,7 @@ async def test_an_uncalibrated_dyno_is_refused_with_the_command_to_run(
         await watch.state_is(LinkState.CLOSED, timeout_s=10.0)
     assert watch.sample_count == 0  # no wrong numbers
     refusal = watch.links[-1].detail
-    assert refusal.startswith(f"Frez Dyno {SERIAL} sends raw counts and has no calibration")
-    assert "run `knotmeter calibrate --source ble:dyno --known 10kg`" in refusal
+    assert refusal == "not calibrated: knotmeter calibrate --source ble:dyno --known 10kg"
 
 
 async def test_a_driver_with_the_wrong_layout_fails_against_the_simulated_dyno(
@@ -144,7 +143,7 @@ def test_calibrate_the_simulated_dyno_end_to_end(sim_ble: SimBle, tmp_path: Path
     refused_env = sim_ble("--device", "dyno", "--profile", weight_profile(tmp_path))
     refused = knotmeter(refused_env, *record)
     assert refused.returncode == 1
-    assert "sends raw counts and has no calibration" in refused.stderr
+    assert "ble:dyno: not calibrated: knotmeter calibrate --source ble:dyno" in refused.stderr
     assert refused.stderr.count("\n") == 1
 
     env = sim_ble("--device", "dyno", "--profile", weight_profile(tmp_path))

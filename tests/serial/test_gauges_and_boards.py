@@ -134,7 +134,7 @@ def test_calibrate_a_raw_count_board_then_record_it_in_newtons(
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert refused.returncode == 1
-    assert "run `knotmeter calibrate --source" in refused.stderr
+    assert "not calibrated: knotmeter calibrate --source" in refused.stderr
     assert refused.stderr.count("\n") == 1
     device.print(_board_lines(_calibration_run(zero, per_kg, 10.0)))
     done = subprocess.run(
