@@ -32,7 +32,7 @@ from firmware_host.ble.kind import BleKind
 from firmware_host.ble.progressor_driver import StampTimeline
 from firmware_host.ble.uuids import SERIAL_NUMBER, sig_uuid
 from firmware_host.protocol.timeline import US_MOD
-from firmware_host.source import SourceEvent
+from firmware_host.source import DeviceInfo, SourceEvent
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.units import STANDARD_GRAVITY
 
@@ -99,25 +99,29 @@ class DynoDriver:
         self._last_ms: int | None = None
         self._connections = 0
         self._lost = 0
+        self._untold: DeviceInfo | None = None  # this connection's info, not yet sent
 
     @property
     def lost(self) -> int:
         return self._lost
 
     async def start(self, client: BleakClient, address: str) -> list[SourceEvent]:
+        """Identify the device and start its stream. Its info goes out with the first
+        samples, never after them: counts that came first would pass for newtons."""
         if self._connections:
             self._timeline.relink()
         self._connections += 1
         self._last_ms = None  # the stamps restart with the stream
         serial = await _read_text(client, SERIAL_NUMBER)
         firmware = await _read_text(client, SOFTWARE_REVISION)
-        await client.write_gatt_char(DYNO_CONTROL, encode_command(Command.START), response=True)
         info = KIND.describe(
             firmware=firmware or "unknown",
             serial_number=serial or address,
             adc="Frez Dyno load cell (raw counts)",
         )
-        return [replace(info, raw_counts=True)]
+        self._untold = replace(info, raw_counts=True)
+        await client.write_gatt_char(DYNO_CONTROL, encode_command(Command.START), response=True)
+        return []
 
     def on_notification(self, data: bytes, host_t: float) -> list[SourceEvent]:
         packet = decode_packet(data)
@@ -131,7 +135,10 @@ class DynoDriver:
         self._last_ms = packet.ms[-1]
         stamps_us = [(ms * 1000) % US_MOD for ms in packet.ms]
         t = self._timeline.place(stamps_us, host_t)
-        return [SampleBatch(t=t, force_n=np.asarray(packet.raw, dtype=np.float64))]
+        events: list[SourceEvent] = [] if self._untold is None else [self._untold]
+        self._untold = None
+        events.append(SampleBatch(t=t, force_n=np.asarray(packet.raw, dtype=np.float64)))
+        return events
 
     async def tare(self, client: BleakClient) -> None:
         """No tare command in v1: the app retakes the tare from the counts."""

@@ -18,13 +18,14 @@ from firmware_host.ble import dyno, whc06
 from firmware_host.ble.progressor_driver import ProgressorDriver
 from firmware_host.ble.scan import parse_target
 from firmware_host.ble.source import BleSource
-from firmware_host.source import LinkState
+from firmware_host.source import DeviceInfo, LinkState
 from hardware_sims.bluez.dyno import SERIAL, TRUE_N_PER_COUNT, SimulatedDyno
 from hardware_sims.bluez.serve import ADDRESSES
 from hardware_sims.bluez.simulator import BluezSimulator
 from hardware_sims.bluez.whc06 import SimulatedWhC06
 from hardware_sims.press import PressModel, load_profile
 from knotmeter.calibrated import CalibratedSource
+from knotmeter.core.samples import SampleBatch
 from knotmeter.core.units import STANDARD_GRAVITY
 from knotmeter.store import SessionStore
 from tests.watch import SourceWatch, record_notifications
@@ -68,6 +69,8 @@ async def test_the_dyno_streams_250_hz_in_newtons_without_loss(
         await watch.samples(1000, timeout_s=15.0)
     t, force = watch.times(), watch.forces()
     assert asked == [SERIAL]  # the device is named by its serial number (0x2A25)
+    kinds = [type(event) for event in watch.events]
+    assert kinds.index(DeviceInfo) < kinds.index(SampleBatch)  # never counts as newtons
     assert (len(t) - 1) / (t[-1] - t[0]) == pytest.approx(250.0, rel=0.02)
     assert np.diff(t) == pytest.approx(0.004)  # every stamp, none missing
     assert (ble.stats.lost, ble.stats.bad_frames) == (0, 0)
