@@ -20,6 +20,7 @@ import pytest
 
 from firmware_host.serial.drivers import GaugeDriver, TextDriver, WireDriver
 from firmware_host.serial.source import LinkTiming, SerialSource
+from knotmeter.cli import calibrate, main
 from knotmeter.core.units import NEWTONS_PER_LBF, NEWTONS_PER_OZF, STANDARD_GRAVITY
 from knotmeter.store import SessionStore
 from tests.watch import Collect, SourceWatch
@@ -158,3 +159,22 @@ def test_calibrate_a_raw_count_board_then_record_it_in_newtons(
         forces = [float(row["force_n"]) for row in csv.DictReader(f)]
     assert abs(forces[0]) < 0.1  # the tare: the first samples, unloaded
     assert forces[-1] == pytest.approx(5.0 * STANDARD_GRAVITY, abs=0.2)
+
+
+def test_a_load_that_never_keeps_still_is_refused_with_the_reason(
+    link_path: Path,
+    line_device: MakeDevice,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A hand that sways ±10 % on the scale: no still second comes, and at the deadline
+    the last second seen is judged and refused, saying why."""
+    monkeypatch.setattr(calibrate, "LOAD_TIMEOUT_S", 3.0)  # the command's is 60 s
+    zero, per_kg = 120_000.0, 4_000.0
+    swaying = [zero + 10 * per_kg * (1 + 0.1 * np.sin(k / 5)) for k in range(600)]
+    line_device(lines=_board_lines([zero] * 150 + swaying))
+    moniker = f"serial:{link_path}?format=text&unit=counts"
+    assert main(["calibrate", "--source", moniker, "--known", "10kg"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("knotmeter: calibration refused: the tool was not still under the load")
+    assert err.count("\n") == 1
