@@ -161,6 +161,7 @@ def test_calibrate_a_raw_count_board_then_record_it_in_newtons(
     assert forces[-1] == pytest.approx(5.0 * STANDARD_GRAVITY, abs=0.2)
 
 
+@pytest.mark.slow
 def test_a_load_that_never_keeps_still_is_refused_with_the_reason(
     link_path: Path,
     line_device: MakeDevice,
