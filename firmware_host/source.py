@@ -52,6 +52,9 @@ class DeviceInfo:
     rate_hz: float
     model: str = "knotmeter"
     full_scale_n: float | None = None
+    raw_counts: bool = False
+    """Samples carry the ADC's raw counts, not newtons: the app scales them with the
+    calibration kept for ``serial_number`` (``knotmeter calibrate``), or refuses."""
 
 
 @dataclass(slots=True, frozen=True)

@@ -41,11 +41,6 @@ def decode_weight_kg(data: bytes) -> float:
     return int(counts) * KG_PER_COUNT
 
 
-def encode_weight_kg(kg: float) -> bytes:
-    """A notification for ``kg`` (the simulated platform's side), clipped to the u16."""
-    return max(0, min(0xFFFF, round(kg / KG_PER_COUNT))).to_bytes(2, "big")
-
-
 class EntralpiDriver:
     data_uuid = ENTRALPI_DATA
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from bleak import BleakClient
+from bleak.exc import BleakError
 
 from firmware_host.ble.arrival import ArrivalTimeline
 from firmware_host.ble.kind import BleKind
@@ -59,21 +60,27 @@ GRIP_CONNECT = ForceBoardScale(high_byte_weight=32768)
 """hangtime-grip-connect's reading, kept to show where it differs."""
 
 
-def decode_pounds(data: bytes, scale: ForceBoardScale = PLAIN_24_BIT) -> list[float]:
-    """Every sample of one notification, in pounds; ``ValueError`` on a bad layout."""
+@dataclass(slots=True, frozen=True)
+class ForceBoardPacket:
+    """The whole samples one notification holds, and how many its count promised beyond them."""
+
+    pounds: list[float]
+    missing: int
+
+
+def decode_packet(data: bytes, scale: ForceBoardScale = PLAIN_24_BIT) -> ForceBoardPacket:
+    """Every whole sample of one notification, in pounds; ``ValueError`` without a count.
+
+    A packet cut short (its count promises more samples than its bytes hold) still
+    gives the samples it holds; the rest are lost, not the whole packet.
+    """
     if len(data) < 2:
         raise ValueError(f"Force Board notification of {len(data)} bytes has no count")
     count = int.from_bytes(data[:2], "big")
     body = data[2:]
-    if len(body) != 3 * count:
-        raise ValueError(f"count says {count} samples but {len(body)} bytes follow")
-    return [scale.pounds(*body[i : i + 3]) for i in range(0, len(body), 3)]
-
-
-def encode_pounds(samples_lb: list[float]) -> bytes:
-    """A notification from readings in pounds (the simulated board's side)."""
-    counts = [max(0, min(0xFFFFFF, round(lb / PLAIN_24_BIT.lb_per_count))) for lb in samples_lb]
-    return len(counts).to_bytes(2, "big") + b"".join(c.to_bytes(3, "big") for c in counts)
+    whole = min(count, len(body) // 3)
+    pounds = [scale.pounds(*body[3 * i : 3 * i + 3]) for i in range(whole)]
+    return ForceBoardPacket(pounds, count - whole)
 
 
 class ForceBoardDriver:
@@ -82,19 +89,25 @@ class ForceBoardDriver:
     def __init__(self, scale: ForceBoardScale = PLAIN_24_BIT) -> None:
         self._scale = scale
         self._timeline = ArrivalTimeline(1.0 / RATE_HZ)
+        self._lost = 0
 
-    lost = 0
-    """Samples are not numbered, so none can be known lost."""
+    @property
+    def lost(self) -> int:
+        """Samples a packet's count promised but its bytes did not hold (samples carry no
+        numbers, so a whole packet missed cannot be counted)."""
+        return self._lost
 
     async def start(self, client: BleakClient, address: str) -> list[SourceEvent]:
-        firmware = bytes(await client.read_gatt_char(FIRMWARE_REVISION)).decode(errors="replace")
+        firmware = await _firmware(client)
         await client.write_gatt_char(DEVICE_MODE, bytes([MODE_STREAM]), response=True)
         return [
             KIND.describe(firmware=firmware, serial_number=address, adc="Force Board load cell")
         ]
 
     def on_notification(self, data: bytes, host_t: float) -> list[SourceEvent]:
-        pounds = decode_pounds(data, self._scale)
+        packet = decode_packet(data, self._scale)
+        self._lost += packet.missing
+        pounds = packet.pounds
         if not pounds:
             return []
         force = np.asarray(pounds, dtype=np.float64) * NEWTONS_PER_LB
@@ -105,6 +118,15 @@ class ForceBoardDriver:
 
     async def set_rate(self, client: BleakClient, hz: float) -> None:
         raise ValueError(f"the Force Board streams at a fixed rate; cannot set {hz:g} Hz")
+
+
+async def _firmware(client: BleakClient) -> str:
+    """Firmware revision (0x2A26) where the board has it: independent clients never read
+    it, so a board without it still streams."""
+    try:
+        return bytes(await client.read_gatt_char(FIRMWARE_REVISION)).decode(errors="replace")
+    except BleakError:
+        return "unknown"
 
 
 KIND = BleKind(

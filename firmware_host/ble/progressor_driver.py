@@ -3,8 +3,6 @@
 The Progressor answers requests with anonymous code-0 notifications, so the
 driver keeps the requests it sent in order and pairs each answer with the oldest.
 It stops streaming when the link drops, so every connection starts it again.
-Other sensors that speak the same framing on their own UUIDs (the Frez Dyno) are
-a :class:`ProgressorDialect` of this driver.
 
 Its rate is what the stamps show (REFERENCE §6: ~87.7 Hz with about 1 sample in 16
 missing), reported in a second :class:`DeviceInfo` once two seconds of stream are in.
@@ -45,11 +43,7 @@ RATE_WINDOW_S = 2.0
 
 @dataclass(slots=True, frozen=True)
 class ProgressorDialect:
-    """Where a Progressor-framed sensor keeps its stream and commands, and what it is.
-
-    ``version_uuid``: a characteristic holding the firmware version as text; ``None``
-    asks the Progressor way (opcode 0x6B).
-    """
+    """Where a Progressor-framed sensor keeps its stream and commands, and what it is."""
 
     data_uuid: str
     control_uuid: str
@@ -57,7 +51,6 @@ class ProgressorDialect:
     adc: str
     nominal_rate_hz: float
     full_scale_n: float | None
-    version_uuid: str | None = None
 
 
 PROGRESSOR = ProgressorDialect(
@@ -238,9 +231,6 @@ class ProgressorDriver:
         raise ValueError(f"the {self.dialect.model} streams at a fixed rate; cannot set {hz:g} Hz")
 
     async def _version(self, client: BleakClient) -> str:
-        if self.dialect.version_uuid is not None:
-            raw = bytes(await client.read_gatt_char(self.dialect.version_uuid))
-            return raw.decode("utf-8", errors="replace").rstrip("\x00")
         return app_version(await self._request(client, Opcode.GET_APP_VERSION))
 
     async def _request(self, client: BleakClient, opcode: Opcode) -> CommandResponse:

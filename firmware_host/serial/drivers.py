@@ -29,6 +29,11 @@ class WireDriver(Protocol):
     @property
     def lost(self) -> int: ...
 
+    @property
+    def rejected(self) -> str:
+        """Why the latest input that gave nothing was not read, quoting it; "" if none."""
+        ...
+
     def on_open(self, host_t: float) -> bytes:
         """The port (re)opened: reset partial input; return bytes to send first."""
         ...
@@ -67,6 +72,10 @@ class BinaryDriver:
     @property
     def lost(self) -> int:
         return self.timeline.lost
+
+    @property
+    def rejected(self) -> str:
+        return ""  # a binary frame that does not decode has nothing worth quoting
 
     def on_open(self, host_t: float) -> bytes:
         if self._opened:
@@ -117,6 +126,7 @@ class _LineDriver:
         self.splitter = LineSplitter()
         self.timeline = ClockTimeline()
         self.bad_lines = 0
+        self.rejected = ""
 
     @property
     def bad_frames(self) -> int:
@@ -148,12 +158,16 @@ class TextDriver(_LineDriver):
                 reading = parse_reading(
                     line, scale=self._scale, unit=self._unit, time_scale=self._time_scale
                 )
-            except ValueError:
+            except ValueError as err:
                 self.bad_lines += 1
+                self.rejected = str(err)
                 continue
-            if reading is not None:
-                clock = host_t if reading.device_t is None else reading.device_t
-                pairs.append((self.timeline.place(clock, host_t), reading.force_n))
+            if reading is None:
+                if line:
+                    self.rejected = f"no number in {line[:40]!r}"
+                continue
+            clock = host_t if reading.device_t is None else reading.device_t
+            pairs.append((self.timeline.place(clock, host_t), reading.force_n))
         return self._batch(pairs)
 
     def poll(self, host_t: float) -> bytes:
@@ -168,15 +182,21 @@ class TextDriver(_LineDriver):
 
 
 class GaugeDriver(_LineDriver):
-    """Polled gauges (Mark-10 Series 5, Wagner FPX): send ``?``, read ``-18.78 lbF``."""
+    """Polled gauges (Mark-10, Wagner FDX/FPX): send ``?``, read ``-18.78 lbF``.
 
-    POLL = b"?\r\n"
+    ``command`` is the poll: ``?`` asks for the displayed reading, which in peak mode is
+    the held peak; Mark-10 Series 5 answers ``?C`` with the real-time reading (its
+    manual, §9.8), Wagner FDX ``?`` or ``C?`` (its manual, §D.1).
+    """
+
+    POLL = "?"
     REPLY_TIMEOUT_S = 0.5
 
-    def __init__(self, *, rate_hz: float = 10.0, unit: str = "N") -> None:
+    def __init__(self, *, rate_hz: float = 10.0, unit: str = "N", command: str = POLL) -> None:
         super().__init__()
         self._interval_s = 1.0 / rate_hz
         self._unit = unit
+        self._poll = command.encode("ascii") + b"\r\n"
         self._next_poll_t = 0.0
         self._awaiting_since: float | None = None
 
@@ -194,8 +214,9 @@ class GaugeDriver(_LineDriver):
             self._awaiting_since = None
             try:
                 force_n = parse_gauge_reply(line, default_unit=self._unit)
-            except ValueError:
+            except ValueError as err:
                 self.bad_lines += 1
+                self.rejected = str(err)
                 continue
             pairs.append((self.timeline.place(host_t, host_t), force_n))
         return self._batch(pairs)
@@ -208,7 +229,7 @@ class GaugeDriver(_LineDriver):
             return b""
         self._awaiting_since = host_t
         self._next_poll_t = max(self._next_poll_t + self._interval_s, host_t)
-        return self.POLL
+        return self._poll
 
     @property
     def next_poll_t(self) -> float:

@@ -152,6 +152,7 @@ class SerialPort:
                 f"{self.path}: data is not in the expected format: no valid {name} {unit} "
                 f"for {self._timing.bad_format_s:g} s at {self._baud} baud (not a knotmeter "
                 "tool, or the wrong format or baud? try format=text, format=gauge or baud=9600)"
+                + (f"; last: {self._driver.rejected}" if self._driver.rejected else "")
             )
         return f"{self.path}: no samples for {self._timing.no_data_s:g} s"
 

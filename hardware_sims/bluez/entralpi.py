@@ -1,4 +1,8 @@
-"""A simulated Entralpi: a u16 weight notification every 0.1 s while a central listens."""
+"""A simulated Entralpi: a u16 weight notification every 0.1 s while a central listens.
+
+Encodes from REFERENCE §3 itself, not through the host's codec: two bytes, big-endian,
+unsigned, hundredths of a kilogram (clipped at 0 and 655.35 kg).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from firmware_host.ble.entralpi import (
     ENTRALPI_DATA,
     ENTRALPI_SERVICE,
     RATE_HZ,
-    encode_weight_kg,
 )
 from firmware_host.ble.uuids import DEVICE_INFORMATION, FIRMWARE_REVISION
 from firmware_host.source import CoachAim
@@ -17,6 +20,10 @@ from hardware_sims.bluez.pacing import paced
 from hardware_sims.bluez.peripheral import AttError, CharacteristicSpec, Radio, ServiceSpec
 from hardware_sims.press import PressModel, load_profile
 from knotmeter.core.units import STANDARD_GRAVITY
+
+
+def hundredths_kg(kg: float) -> bytes:
+    return min(max(round(kg * 100), 0), 0xFFFF).to_bytes(2, "big")
 
 
 class SimulatedEntralpi:
@@ -32,9 +39,7 @@ class SimulatedEntralpi:
 
     async def run(self, radio: Radio) -> None:
         async for t in paced(1.0 / RATE_HZ, asyncio.get_running_loop().time()):
-            radio.notify(
-                ENTRALPI_DATA, encode_weight_kg(self._press.force_at(t) / STANDARD_GRAVITY)
-            )
+            radio.notify(ENTRALPI_DATA, hundredths_kg(self._press.force_at(t) / STANDARD_GRAVITY))
 
     def read(self, char_uuid: str) -> bytes:
         if char_uuid == FIRMWARE_REVISION:

@@ -1,8 +1,11 @@
 """A simulated PitchSix Force Board: streams packed pounds after the stream mode is set.
 
-80 samples per second, 4 per notification, whole pounds (the assumptions of
+Packs its own notifications from REFERENCE §3, not through the host's codec: a
+big-endian 16-bit sample count, then each sample as 3 big-endian bytes of whole
+pounds. 80 samples per second, 4 per notification (assumed, as in
 :mod:`firmware_host.ble.forceboard`); tares on the tare characteristic or the tare
-mode; stops streaming when the link drops.
+mode; stops streaming when the link drops. Like the boards independent clients
+talk to, it offers no firmware revision (0x2A26).
 """
 
 from __future__ import annotations
@@ -22,15 +25,19 @@ from firmware_host.ble.forceboard import (
     RATE_HZ,
     TARE_VALUE,
     WEIGHT_SERVICE,
-    encode_pounds,
 )
-from firmware_host.ble.uuids import DEVICE_INFORMATION, FIRMWARE_REVISION
 from firmware_host.source import CoachAim
 from hardware_sims.bluez.pacing import paced
 from hardware_sims.bluez.peripheral import AttError, CharacteristicSpec, Radio, ServiceSpec
 from hardware_sims.press import PressModel, load_profile
 
 SAMPLES_PER_NOTIFICATION = 4
+
+
+def packed(pounds: list[float]) -> bytes:
+    """Count (u16, big-endian), then each reading as whole pounds in 3 big-endian bytes."""
+    whole = [min(max(round(lb), 0), 2**24 - 1) for lb in pounds]
+    return len(whole).to_bytes(2, "big") + b"".join(lb.to_bytes(3, "big") for lb in whole)
 
 
 class SimulatedForceBoard:
@@ -45,7 +52,6 @@ class SimulatedForceBoard:
             ),
         ),
         ServiceSpec(WEIGHT_SERVICE, (CharacteristicSpec(DEVICE_MODE, ("write",)),)),
-        ServiceSpec(DEVICE_INFORMATION, (CharacteristicSpec(FIRMWARE_REVISION, ("read",)),)),
     )
 
     def __init__(self, press: PressModel) -> None:
@@ -65,7 +71,7 @@ class SimulatedForceBoard:
                 continue
             pending.append(self._pounds(t) - self._tare_lb)
             if len(pending) == SAMPLES_PER_NOTIFICATION:
-                radio.notify(FORCEBOARD_DATA, encode_pounds(pending))
+                radio.notify(FORCEBOARD_DATA, packed(pending))
                 pending.clear()
 
     def _pounds(self, t: float) -> float:
@@ -75,8 +81,6 @@ class SimulatedForceBoard:
         self._tare_lb = self._pounds(asyncio.get_running_loop().time() - self._boot)
 
     def read(self, char_uuid: str) -> bytes:
-        if char_uuid == FIRMWARE_REVISION:
-            return b"fb-3.4"
         raise AttError(f"characteristic {char_uuid} is not readable")
 
     def write(self, char_uuid: str, value: bytes) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(slots=True, frozen=True)
@@ -65,4 +65,14 @@ class Peripheral(Protocol):
 
     def advertisement(self) -> Mapping[int, bytes]:
         """Manufacturer data to advertise now, by company id (most devices send none)."""
+        ...
+
+
+@runtime_checkable
+class PacedAdvertiser(Protocol):
+    """A device that advertises at its own pace (the WH-C06: 6.5-8 a second), not the
+    simulator's default interval."""
+
+    def next_advertisement_s(self) -> float:
+        """Seconds until its next advertisement, asked after each one."""
         ...

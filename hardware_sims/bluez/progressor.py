@@ -9,70 +9,69 @@ from power-on, through drops.
 
 Its cadence is a real unit's (REFERENCE §6): a sample every 11.4 ms (~87.7 Hz) and
 about 1 in 16 never sent, so most intervals are 11.4 ms, ~6 % are 22.8 ms and now
-and then one is 34.2 ms. The same firmware, on other UUIDs, is the simulated Frez
-Dyno (:class:`ProgressorModel`).
+and then one is 34.2 ms.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from firmware_host.ble.progressor import (
-    MAX_SAMPLES_PER_NOTIFICATION,
-    Opcode,
-    ResponseCode,
-    encode_millivolts,
-    encode_notification,
-    encode_weight,
-)
-from firmware_host.ble.progressor_driver import PROGRESSOR, ProgressorDialect
-from firmware_host.ble.uuids import DEVICE_INFORMATION, PROGRESSOR_SERVICE
 from hardware_sims.bluez.peripheral import AttError, CharacteristicSpec, Radio, ServiceSpec
 from hardware_sims.press import PressModel
 from knotmeter.core.units import STANDARD_GRAVITY
 
+# Its own reading of REFERENCE §3, not the host driver's codec: one-byte commands, and
+# notifications of [u8 code][u8 length][payload], little-endian.
+SERVICE = "7e4e1701-1ea6-40c9-9dcc-13d34ffead57"
+DATA = "7e4e1702-1ea6-40c9-9dcc-13d34ffead57"
+CONTROL = "7e4e1703-1ea6-40c9-9dcc-13d34ffead57"
+TARE, START_WEIGHT, STOP_WEIGHT, GET_APP_VERSION, GET_BATTERY_VOLTAGE = (
+    0x64,
+    0x65,
+    0x66,
+    0x6B,
+    0x6F,
+)
+CODE_RESPONSE, CODE_WEIGHT, CODE_LOW_POWER = 0, 1, 4
+MOST_SAMPLES = 15
+"""Samples it packs into one notification once the ATT MTU allows it."""
+_WEIGHT_SAMPLE = struct.Struct("<fI")  # float32 kg, uint32 µs since power-on
 _HEADER_BYTES = 2
-_SAMPLE_BYTES = 8
+
+
+def notification(code: int, payload: bytes) -> bytes:
+    return bytes([code, len(payload)]) + payload
 
 
 @dataclass(slots=True, frozen=True)
 class ProgressorModel:
-    """One Progressor-framed device: its name, GATT home and cadence.
+    """A Progressor's name and cadence.
 
     ``skip_odds``: the chance that a sample due is never sent (the gaps in real streams).
     """
 
     name: str
-    service_uuid: str
-    dialect: ProgressorDialect
     period_s: float
     skip_odds: float
 
     @property
     def services(self) -> tuple[ServiceSpec, ...]:
-        main = ServiceSpec(
-            self.service_uuid,
-            (
-                CharacteristicSpec(self.dialect.data_uuid, ("notify",)),
-                CharacteristicSpec(self.dialect.control_uuid, ("write", "write-without-response")),
+        return (
+            ServiceSpec(
+                SERVICE,
+                (
+                    CharacteristicSpec(DATA, ("notify",)),
+                    CharacteristicSpec(CONTROL, ("write", "write-without-response")),
+                ),
             ),
         )
-        version = self.dialect.version_uuid
-        if version is None:
-            return (main,)
-        return (main, ServiceSpec(DEVICE_INFORMATION, (CharacteristicSpec(version, ("read",)),)))
 
 
-TINDEQ = ProgressorModel(
-    name="Progressor_1A2B",
-    service_uuid=PROGRESSOR_SERVICE,
-    dialect=PROGRESSOR,
-    period_s=0.0114,
-    skip_odds=1 / 16,
-)
+TINDEQ = ProgressorModel(name="Progressor_1A2B", period_s=0.0114, skip_odds=1 / 16)
 
 
 class SimulatedProgressor:
@@ -90,7 +89,7 @@ class SimulatedProgressor:
     ) -> None:
         self.name = model.name
         self.services = model.services
-        self.advertised_uuids: tuple[str, ...] = (model.service_uuid,)
+        self.advertised_uuids: tuple[str, ...] = (SERVICE,)
         self.battery_mv = battery_mv
         self._model = model
         self._press = press
@@ -135,12 +134,13 @@ class SimulatedProgressor:
             t = due - self._boot
             pending.append((self._reading_kg(t) - self._tare_kg, round(t * 1e6)))
             if len(pending) >= self._samples_per_notification(radio):
-                radio.notify(self._model.dialect.data_uuid, encode_weight(pending))
+                body = b"".join(_WEIGHT_SAMPLE.pack(kg, us % 2**32) for kg, us in pending)
+                radio.notify(DATA, notification(CODE_WEIGHT, body))
                 pending.clear()
 
     def _samples_per_notification(self, radio: Radio) -> int:
-        room = (radio.mtu - 3 - _HEADER_BYTES) // _SAMPLE_BYTES
-        return max(1, min(MAX_SAMPLES_PER_NOTIFICATION, room))
+        room = (radio.mtu - 3 - _HEADER_BYTES) // _WEIGHT_SAMPLE.size
+        return max(1, min(MOST_SAMPLES, room))
 
     def _reading_kg(self, t: float) -> float:
         return self._press.force_at(t) / STANDARD_GRAVITY + self._zero_offset_kg
@@ -150,43 +150,30 @@ class SimulatedProgressor:
         self._stream_changed.set()
 
     def read(self, char_uuid: str) -> bytes:
-        if char_uuid == self._model.dialect.version_uuid:
-            return self._version.encode()
         raise AttError(f"characteristic {char_uuid} is not readable")
 
     def write(self, char_uuid: str, value: bytes) -> None:
-        if char_uuid != self._model.dialect.control_uuid or not value:
+        if char_uuid != CONTROL or not value:
             raise AttError("write to an unknown characteristic or an empty command")
-        try:
-            opcode = Opcode(value[0])
-        except ValueError:
-            return  # the real device ignores opcodes it does not know
         radio = self._radio
-        match opcode:
-            case Opcode.START_WEIGHT:
+        match value[0]:  # the real device ignores opcodes it does not know
+            case op if op == START_WEIGHT:
                 self._set_streaming(True)
-            case Opcode.STOP_WEIGHT:
+            case op if op == STOP_WEIGHT:
                 self._set_streaming(False)
-            case Opcode.TARE if self._streaming:
+            case op if op == TARE and self._streaming:
                 loop = asyncio.get_running_loop()
                 self._tare_kg = self._reading_kg(loop.time() - self._boot)
-            case Opcode.GET_APP_VERSION if radio is not None:
-                self._respond(radio, self._version.encode())
-            case Opcode.GET_BATTERY_VOLTAGE if radio is not None:
-                self._respond(radio, encode_millivolts(self.battery_mv))
-
-    def _respond(self, radio: Radio, payload: bytes) -> None:
-        radio.notify(
-            self._model.dialect.data_uuid,
-            encode_notification(ResponseCode.COMMAND_RESPONSE, payload),
-        )
+            case op if op == GET_APP_VERSION and radio is not None:
+                radio.notify(DATA, notification(CODE_RESPONSE, self._version.encode()))
+            case op if op == GET_BATTERY_VOLTAGE and radio is not None:
+                millivolts = self.battery_mv.to_bytes(4, "little")
+                radio.notify(DATA, notification(CODE_RESPONSE, millivolts))
 
     def warn_low_power(self) -> None:
         """Fault: the battery is nearly flat (code-4 notification)."""
         if self._radio is not None:
-            self._radio.notify(
-                self._model.dialect.data_uuid, encode_notification(ResponseCode.LOW_POWER, b"")
-            )
+            self._radio.notify(DATA, notification(CODE_LOW_POWER, b""))
 
     def link_changed(self, connected: bool) -> None:
         if not connected:

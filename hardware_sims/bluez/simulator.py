@@ -31,12 +31,19 @@ from hardware_sims.bluez.interfaces import (
     GattService1,
     bluez_error,
 )
-from hardware_sims.bluez.peripheral import AttError, CharacteristicSpec, Peripheral
+from hardware_sims.bluez.peripheral import (
+    AttError,
+    CharacteristicSpec,
+    PacedAdvertiser,
+    Peripheral,
+)
 
 ADAPTER_PATH = "/org/bluez/hci0"
 DEFAULT_MTU = 247
 """What BlueZ and a modern phone-class controller settle on (244-byte notifications)."""
 MIN_MTU = 23
+ADVERTISE_TICK_S = 0.01
+"""How often the simulator looks for a device due to advertise."""
 
 NotifyTap = Callable[[str, str, bytes], None]
 """Called with (device address, characteristic UUID, value) for every notification sent."""
@@ -114,6 +121,7 @@ class SimDevice:
         self._subscribed: set[str] = set()
         self._chars: dict[str, GattCharacteristic1] = {}
         self._exported: list[str] = []
+        self._advert_due = 0.0
         self.iface = Device1(
             self,
             {
@@ -269,9 +277,13 @@ class SimDevice:
 
     # -- simulator internals ------------------------------------------------------------
 
-    def advertise(self, rng: random.Random) -> None:
-        if not self._powered or self._connected:
+    def advertise(self, rng: random.Random, now: float, interval_s: float) -> None:
+        """Advertise if due: every ``interval_s``, or at the device's own pace."""
+        if not self._powered or self._connected or now < self._advert_due:
             return
+        if isinstance(self.peripheral, PacedAdvertiser):
+            interval_s = self.peripheral.next_advertisement_s()
+        self._advert_due = max(self._advert_due + interval_s, now)
         rssi = self.rssi + rng.randint(-3, 3)
         data = self.peripheral.advertisement()
         if not data:
@@ -430,8 +442,10 @@ class BluezSimulator:
 
     async def _advertise(self) -> None:
         """Advertisements arrive as RSSI changes, the only way bleak hears of a device."""
+        loop = asyncio.get_running_loop()
+        tick = min(ADVERTISE_TICK_S, self._advertise_interval_s)
         while True:
             if self._scans:
                 for device in self.devices.values():
-                    device.advertise(self._rng)
-            await asyncio.sleep(self._advertise_interval_s)
+                    device.advertise(self._rng, loop.time(), self._advertise_interval_s)
+            await asyncio.sleep(tick)

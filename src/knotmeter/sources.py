@@ -88,8 +88,12 @@ class DiscoveredTool:
     """Too slow to catch a fast peak (an advertisement scale): the picker says so."""
 
 
-def open_source(moniker: str) -> Source:
+def open_source(moniker: str, *, raw_counts: bool = False) -> Source:
     """Build the source a moniker names; nothing is read until its ``events()`` is iterated.
+
+    A source that sends raw counts is scaled to newtons with its stored calibration, or
+    refused (:mod:`knotmeter.calibrated`); ``raw_counts`` passes the counts on as they
+    are, for ``knotmeter calibrate``.
 
     Raises:
         BadInput: unknown scheme or option, or a bad option value.
@@ -99,7 +103,23 @@ def open_source(moniker: str) -> Source:
     opener = _OPENERS.get(parsed.scheme)
     if opener is None:
         raise BadInput(f"source {moniker!r}: unknown scheme {parsed.scheme!r} ({_schemes()})")
-    return opener(parsed)
+    source = opener(parsed)
+    device = counts_device(parsed)
+    if raw_counts or not (parsed.scheme == "ble" or device is not None):
+        return source  # only a BLE device or a counts board may send raw counts
+    from knotmeter.calibrated import CalibratedSource, stored_coefficient, uncalibrated
+
+    if device is not None and stored_coefficient(device) is None:  # known before opening
+        raise KnotmeterError(f"{device} sends raw counts: {uncalibrated(moniker)}")
+    return CalibratedSource(source, device=device)
+
+
+def counts_device(moniker: Moniker) -> str | None:
+    """The device a moniker names when it says itself that it sends raw counts (a serial
+    board with ``unit=counts``: its port); ``None`` otherwise."""
+    if moniker.scheme == "serial" and moniker.options.get("unit", "").lower() == COUNTS:
+        return moniker.target
+    return None
 
 
 async def discover_tools(timeout_s: float = 2.0) -> list[DiscoveredTool]:
@@ -131,7 +151,11 @@ _SERIAL_OPTIONS = {
     "time": "s",
     "rate": "10",
     "range": "",
+    "cmd": "?",
 }
+MAX_GAUGE_COMMAND = 8
+COUNTS = "counts"
+"""``unit=counts``: a board printing raw ADC counts, calibrated with ``knotmeter calibrate``."""
 RANGE_N = (5.0, 20_000.0)
 """Full scales a force tool can have, newtons: a 0.5 kg cell to a 2-tonne crane scale."""
 _TIME_SCALES = {"s": 1.0, "ms": 0.001, "us": 1e-6}
@@ -157,6 +181,10 @@ def _open_serial(moniker: Moniker) -> Source:
 
 def _driver(moniker: Moniker, options: dict[str, str]) -> WireDriver:
     fmt, unit = options["format"], options["unit"]
+    if unit.lower() == COUNTS:
+        if fmt != "text":
+            raise BadInput(f"source {moniker.text!r}: unit=counts is for format=text boards")
+        unit = "N"  # passed on as they are; knotmeter.calibrated scales them
     try:
         to_newtons(1.0, unit)
     except ValueError as err:
@@ -172,7 +200,16 @@ def _driver(moniker: Moniker, options: dict[str, str]) -> WireDriver:
             raise BadInput(f"source {moniker.text!r}: scale=0 would read every force as 0 N")
         return TextDriver(scale=scale, unit=unit, time_scale=time_scale)
     if fmt == "gauge":
-        return GaugeDriver(rate_hz=moniker.number(options, "rate", 0.5, 50, "Hz"), unit=unit)
+        command = options["cmd"]
+        if not (
+            0 < len(command) <= MAX_GAUGE_COMMAND and command.isascii() and command.isprintable()
+        ):
+            raise BadInput(
+                f"source {moniker.text!r}: cmd={command[:20]!r} (the poll a gauge answers: "
+                f"1-{MAX_GAUGE_COMMAND} printable ASCII characters, e.g. cmd=?C)"
+            )
+        rate = moniker.number(options, "rate", 0.5, 50, "Hz")
+        return GaugeDriver(rate_hz=rate, unit=unit, command=command)
     raise BadInput(f"source {moniker.text!r}: format={fmt!r} (use binary, text or gauge)")
 
 

@@ -34,6 +34,7 @@ SUBCOMMANDS: dict[str, str] = {
     "screening": "the questions before coaching: who should not self-treat, who goes lighter",
     "store": "where the session store is; --check checks it is sound (read-only)",
     "targets": "your measured bands per point and tool; --reset REGION or --all forgets them",
+    "calibrate": "find a raw-count device's newtons per count from a known load, kept per device",
 }
 
 

@@ -117,6 +117,8 @@ async def _record(
                 if isinstance(event, LinkChanged):
                     detail = event.detail
                     if event.state is LinkState.CLOSED:
+                        if not samples and event.detail:  # refused (an uncalibrated tool)
+                            raise KnotmeterError(f"{source.moniker}: {event.detail}")
                         break
                     if event.state is LinkState.LIVE and started is not None:
                         down_since = None

@@ -51,6 +51,8 @@ def convert(force_n: float, unit: Unit, contact_area_cm2: float | None = None) -
 
 _NEWTONS_PER: dict[str, float] = {
     "n": 1.0,
+    "mn": 0.001,  # Mark-10's mN (any case: no gauge speaks of meganewtons)
+    "kn": 1000.0,
     "kgf": STANDARD_GRAVITY,
     "kg": STANDARD_GRAVITY,
     "gf": STANDARD_GRAVITY / 1000,
@@ -74,6 +76,6 @@ def to_newtons(value: float, unit: str) -> float:
     """
     factor = _NEWTONS_PER.get(unit.strip().lower())
     if factor is None:
-        known = "N, kgf, kg, gf, g, lbf, lb, lbs, ozf, oz"
+        known = "N, mN, kN, kgf, kg, gf, g, lbf, lb, lbs, ozf, oz"
         raise ValueError(f"unknown force unit {unit!r} (known: {known})")
     return value * factor

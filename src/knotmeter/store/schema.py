@@ -160,6 +160,18 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE samples ADD COLUMN saturated INTEGER NOT NULL DEFAULT 0
         CHECK (saturated IN (0, 1));
     """,
+    """
+    -- Raw-count sensors (a Frez Dyno on protocol v1, a board printing counts) calibrated
+    -- here: force = n_per_count x (raw - tare), per device; the newest row is the one used.
+    CREATE TABLE count_calibrations (
+        device        TEXT NOT NULL,            -- serial number (0x2A25), else address or port
+        calibrated_at REAL NOT NULL,            -- wall clock, Unix seconds (UTC)
+        n_per_count   REAL NOT NULL,
+        known_n       REAL NOT NULL,            -- the known load it was calibrated with
+        source        TEXT NOT NULL             -- the moniker it was calibrated through
+    );
+    CREATE INDEX count_calibrations_by_device ON count_calibrations (device, calibrated_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -241,6 +241,33 @@ class SessionStore(AbstractContextManager["SessionStore"]):
                 (asked_at.timestamp(), int(aftercare.bruising), int(aftercare.sore_over_24h)),
             )
 
+    def save_count_calibration(
+        self, device: str, *, n_per_count: float, known_n: float, source: str
+    ) -> None:
+        """Keep a raw-count device's coefficient (``knotmeter calibrate``); the newest holds."""
+        with transaction(self._conn, self.path) as conn:
+            conn.execute(
+                "INSERT INTO count_calibrations (device, calibrated_at, n_per_count, known_n,"
+                " source) VALUES (?, ?, ?, ?, ?)",
+                (device, self._wall_clock(), n_per_count, known_n, source),
+            )
+
+    def count_calibration(self, device: str) -> float | None:
+        """Newtons per count for ``device``, or ``None`` if it was never calibrated here
+        (or the store predates calibrations: a read-only look does not migrate it)."""
+        with failures(self.path, "read"):
+            try:
+                row = self._conn.execute(
+                    "SELECT n_per_count FROM count_calibrations WHERE device = ?"
+                    " ORDER BY calibrated_at DESC, rowid DESC LIMIT 1",
+                    (device,),
+                ).fetchone()
+            except sqlite3.OperationalError as err:
+                if "no such table" in str(err):
+                    return None
+                raise
+        return None if row is None else float(row[0])
+
     def save_summary(self, session_id: int, summary: Mapping[str, object]) -> None:
         """Keep a finished session's summary (JSON) with it; a second one replaces it."""
         with transaction(self._writable(), self.path) as conn:
