@@ -63,6 +63,7 @@ SLOW_ADVERTISING_US = 1_000_000
 """Advertising every 100 ms finds the tool within a scan; every 1 s when idle costs a
 tenth of the radio's time and still answers a 4 s scan."""
 ADVERTISE_SPELL_MS = 5_000
+"""Advertising restarts this often, at the interval the link wants then."""
 PAIR_TIMEOUT_MS = 20_000
 
 
@@ -118,6 +119,7 @@ class BleLink:
         self._batcher = tool.Batcher(1)
         self._idle = tool.Idle(idle_us)
         self._force_mn = None
+        self._answering = False
         for _, characteristics in GATT:
             for uuid, flags in characteristics:
                 if "read" in flags:
@@ -185,8 +187,7 @@ class BleLink:
                 self.refused_writes += 1
                 self.pairing_wanted = True
             out.append(command)
-        if out:
-            self.radio.store(INFO, self.tool.info())
+        self._answering = bool(out)
         return out
 
     def send(self, payload: bytes) -> None:
@@ -194,6 +195,9 @@ class BleLink:
             self.radio.notify(DATA, payload)
 
     def carry(self, now_us: int, sample, status) -> None:
+        if self._answering:  # the commands of this pass are carried out: INFO may differ
+            self._answering = False
+            self.radio.store(INFO, self.tool.info())
         if sample is not None:
             self._force_mn = sample[3] * tool.RESOLUTION_UN // 1000
         if not (self.central and self.heard):
@@ -266,9 +270,10 @@ class AiobleRadio:
     and encryption to the link. ``aioble`` and ``bluetooth`` are passed in (the tests
     pass stand-ins)."""
 
-    def __init__(self, aioble, bluetooth, name: str):
+    def __init__(self, aioble, bluetooth, name: str, spell_ms: int = ADVERTISE_SPELL_MS):
         self.aioble = aioble
         self.name = name
+        self.spell_ms = spell_ms
         self.connection = None
         self.link = None
         self._uuid = bluetooth.UUID
@@ -318,7 +323,7 @@ class AiobleRadio:
                     link.advertising_interval_us(),
                     name=self.name,
                     services=[self._uuid(KNOTMETER_SERVICE)],
-                    timeout_ms=ADVERTISE_SPELL_MS,
+                    timeout_ms=self.spell_ms,
                 )
             except asyncio.TimeoutError:
                 continue  # advertise again, at the interval the link wants now
