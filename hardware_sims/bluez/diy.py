@@ -146,7 +146,7 @@ class _Unwired:
 class SimulatedDiy:
     """The firmware of ``device/micropython`` as a simulated BLE peripheral."""
 
-    def __init__(self, press: PressModel) -> None:
+    def __init__(self, press: PressModel, *, pairable: bool = True) -> None:
         blelink = firmware("blelink")
         self.services: tuple[ServiceSpec, ...] = tuple(
             ServiceSpec(
@@ -160,8 +160,10 @@ class SimulatedDiy:
         )
         self.advertised_uuids: tuple[str, ...] = (blelink.KNOTMETER_SERVICE,)
         self.name: str = blelink.advertised_name(SERIAL_NUMBER)
-        self.encrypted = False
-        """Whether the central's link is encrypted (paired); the pairing simulator sets it."""
+        self.pairable = pairable
+        """Whether pairing succeeds (False: the person never confirms it, or keys mismatch)."""
+        self.bonded = False
+        """Paired with the central: its links are encrypted from then on, reconnects too."""
         self._blelink = blelink
         self._tool_module = firmware("tool")
         self._press = press
@@ -203,15 +205,22 @@ class SimulatedDiy:
     def write(self, char_uuid: str, value: bytes) -> None:
         if char_uuid != self._blelink.COMMAND:
             raise AttError(f"characteristic {char_uuid} is not writable")
-        self.link.encryption_changed(self.encrypted)
         self.link.written(value)
         self._pass()  # answered now, as the board answers within one pass
 
     def link_changed(self, connected: bool) -> None:
         if connected and self._radio is not None:
-            self.link.connected(self._radio.mtu, self.encrypted)
+            self.link.connected(self._radio.mtu, self.bonded)
         else:
             self.link.disconnected()
+
+    def accept_pairing(self) -> bool:
+        """The central pairs (the simulated BlueZ asks): on the board aioble's stack answers
+        and the link hears of the encryption; here the link is told directly."""
+        if self.pairable:
+            self.bonded = True
+            self.link.encryption_changed(True)
+        return self.pairable
 
     def advertisement(self) -> Mapping[int, bytes]:
         return {}

@@ -14,9 +14,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from bleak import BleakClient
 
+from firmware_host.ble.knotmeter_driver import PairingFailed
 from firmware_host.ble.scan import parse_target
 from firmware_host.ble.source import BleSource
 from firmware_host.ble.uuids import FORCE, KNOTMETER_COMMAND, KNOTMETER_DATA, decode_force
@@ -167,3 +169,39 @@ def test_the_simulated_diy_serves_the_firmware_gatt_table() -> None:
     spec = {s.uuid: [c.uuid for c in s.characteristics] for s in SimulatedKnotmeter.services}
     assert table == spec  # two readings of PROTOCOL §5 agree
     assert diy.name == "knotmeter-0042"
+
+
+async def test_the_host_pairs_when_the_tool_asks_and_then_changes_the_rate(
+    bluez: BluezSimulator,
+) -> None:
+    diy = simulated_diy("calm")
+    bluez.add(diy, address=DIY)
+    source = BleSource("ble:knotmeter", parse_target("knotmeter"))
+    async with SourceWatch(source) as watch:
+        await watch.samples(40)
+        await source.set_rate(10)  # refused (ERROR 6), paired, asked again
+        assert diy.bonded
+        assert bluez.devices[DIY].iface["Paired"]
+        assert diy.tool.rate_hz == 10
+        await watch.more_samples(3)
+        assert np.diff(watch.times()[-3:]) == pytest.approx(0.1, abs=0.005)  # read-time jitter
+        assert source.stats.lost == 0
+
+
+async def test_a_failed_pairing_says_so_in_one_line_and_the_stream_goes_on(
+    bluez: BluezSimulator,
+) -> None:
+    diy = SimulatedDiy(PressModel(load_profile("calm")), pairable=False)
+    bluez.add(diy, address=DIY)
+    source = BleSource("ble:knotmeter", parse_target("knotmeter"))
+    async with SourceWatch(source) as watch:
+        await watch.samples(40)
+        with pytest.raises(PairingFailed) as failed:
+            await source.tare()
+        assert str(failed.value) == (
+            f"{DIY}: pairing failed (Authentication Failed), so the tool refuses tare: "
+            f"pair it once with `bluetoothctl pair {DIY}`"
+        )
+        assert diy.tool.offset_counts == 0
+        await watch.more_samples(40)
+        assert source.stats.lost == 0
