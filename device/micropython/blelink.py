@@ -62,6 +62,9 @@ FAST_ADVERTISING_US = 100_000
 SLOW_ADVERTISING_US = 1_000_000
 """Advertising every 100 ms finds the tool within a scan; every 1 s when idle costs a
 tenth of the radio's time and still answers a 4 s scan."""
+FORCE_EVERY_US = 100_000
+"""The SIG Force characteristic is for generic apps' gauges: 10 Hz is plenty, and MicroPython
+notifies whether or not the central subscribed, so every Force notification costs air."""
 ADVERTISE_SPELL_MS = 5_000
 """Advertising restarts this often, at the interval the link wants then."""
 PAIR_TIMEOUT_MS = 20_000
@@ -119,6 +122,7 @@ class BleLink:
         self._batcher = tool.Batcher(1)
         self._idle = tool.Idle(idle_us)
         self._force_mn = None
+        self._force_us = None
         self._answering = False
         for _, characteristics in GATT:
             for uuid, flags in characteristics:
@@ -133,6 +137,7 @@ class BleLink:
         self.encrypted = encrypted
         self._writes = []
         self._batcher = tool.Batcher(1)
+        self._force_us = None
         self.mtu_changed(mtu)
 
     def disconnected(self) -> None:
@@ -209,7 +214,10 @@ class BleLink:
         if sent:
             value = force_value(self._force_mn)
             self.radio.store(FORCE, value)
-            self.radio.notify(FORCE, value)
+            last = self._force_us
+            if last is None or ((now_us - last) & tool.US_MASK) >= FORCE_EVERY_US:
+                self._force_us = now_us
+                self.radio.notify(FORCE, value)
         if status is not None:
             level = bytes((battery_percent(self.tool.battery_mv()),))
             self.radio.store(BATTERY_LEVEL, level)
