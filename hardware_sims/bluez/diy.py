@@ -229,9 +229,7 @@ class SimulatedDiy:
         return [uuid for _, chars in self._blelink.GATT for uuid, _ in chars]
 
 
-def simulated_diy(
-    profile: str, *, seed: int = 0, aim: CoachAim | None = None
-) -> SimulatedDiy:
+def simulated_diy(profile: str, *, seed: int = 0, aim: CoachAim | None = None) -> SimulatedDiy:
     """The DIY firmware pressed by ``profile`` (the registry's factory signature)."""
     return SimulatedDiy(PressModel(load_profile(profile), seed=seed, aim=aim))
 

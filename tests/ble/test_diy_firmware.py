@@ -95,6 +95,7 @@ class Central:
         self.client = client
         self.replies: list[Message] = []
         self.samples = 0
+        self.changed = asyncio.Event()
 
     def heard(self, _char: object, data: bytearray) -> None:
         msg = decode_payload(bytes(data))
@@ -102,16 +103,18 @@ class Central:
             self.samples += len(msg.values)
         else:
             self.replies.append(msg)
+        self.changed.set()
+
+    async def until(self, condition: Callable[[], bool]) -> None:
+        """Listen until ``condition`` holds (5 s at most)."""
+        async with asyncio.timeout(5.0):
+            while not condition():
+                self.changed.clear()
+                await self.changed.wait()
 
     async def command(self, op: Op, request_id: int, value: float = 0.0) -> None:
         payload = encode_payload(CommandFrame(op, request_id, value))
         await self.client.write_gatt_char(KNOTMETER_COMMAND, payload, response=True)
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    async with asyncio.timeout(5.0):
-        while not condition():
-            await asyncio.sleep(0.01)
 
 
 async def test_an_unpaired_central_reads_force_but_cannot_calibrate(bluez: BluezSimulator) -> None:
@@ -122,10 +125,10 @@ async def test_an_unpaired_central_reads_force_but_cannot_calibrate(bluez: Bluez
         central = Central(client)
         await client.start_notify(KNOTMETER_DATA, central.heard)
         await central.command(Op.START, 1)
-        await until(lambda: central.samples >= 16)
+        await central.until(lambda: central.samples >= 16)
         assert decode_force(bytes(await client.read_gatt_char(FORCE))) is not None
         await central.command(Op.CALIBRATE, 2, 2000.0)
-        await until(lambda: len(central.replies) == 2)
+        await central.until(lambda: len(central.replies) == 2)
         assert central.replies == [
             AckFrame(1, Op.START),
             ErrorFrame(2, Op.CALIBRATE, ErrorCode.NOT_PAIRED, "pair with the tool first"),
@@ -133,7 +136,7 @@ async def test_an_unpaired_central_reads_force_but_cannot_calibrate(bluez: Bluez
         assert diy.tool.counts_per_n == counts_per_n
         assert diy.link.pairing_wanted  # the board would now ask the central to pair
         streamed = central.samples
-        await until(lambda: central.samples > streamed + 8)
+        await central.until(lambda: central.samples > streamed + 8)
 
 
 def test_record_over_sim_ble_diy_equals_the_serial_path(sim_ble: SimBle, tmp_path: Path) -> None:

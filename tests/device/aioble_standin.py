@@ -25,16 +25,16 @@ class UUID:
 bluetooth = SimpleNamespace(UUID=UUID)
 
 
-class Service:
+class StandinService:
     def __init__(self, uuid: UUID) -> None:
         self.uuid = uuid
-        self.characteristics: list[Characteristic] = []
+        self.characteristics: list[StandinCharacteristic] = []
 
 
-class Characteristic:
+class StandinCharacteristic:
     def __init__(
         self,
-        service: Service,
+        service: StandinService,
         uuid: UUID,
         read: bool = False,
         write: bool = False,
@@ -61,7 +61,9 @@ class Characteristic:
             raise ValueError("Not supported")
         if not connection.is_connected():
             raise OSError(128, "ENOTCONN")
-        connection.central.heard.append((self.uuid.value, bytes(self.value if data is None else data)))
+        connection.central.heard.append(
+            (self.uuid.value, bytes(self.value if data is None else data))
+        )
 
     async def written(self, timeout_ms: int | None = None) -> tuple[DeviceConnection, bytes]:
         return await self._writes.get()
@@ -70,7 +72,7 @@ class Characteristic:
         self._writes.put_nowait((connection, bytes(data)))
 
 
-class BufferedCharacteristic(Characteristic):
+class StandinBufferedCharacteristic(StandinCharacteristic):
     def __init__(self, *args: Any, max_len: int = 20, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_len = max_len
@@ -108,23 +110,23 @@ class DeviceConnection:
     async def pair(self, bond: bool = True, timeout_ms: int = 20_000) -> None:
         self.pair_requests += 1
         if not self.central.accepts_pairing:
-            raise asyncio.TimeoutError
+            raise TimeoutError
         self.encrypted = True
 
 
 class Aioble:
     """The ``aioble`` module, plus the central's side: :meth:`connect`, :meth:`write`."""
 
-    Service = Service
-    Characteristic = Characteristic
-    BufferedCharacteristic = BufferedCharacteristic
+    Service = StandinService
+    Characteristic = StandinCharacteristic
+    BufferedCharacteristic = StandinBufferedCharacteristic
 
     def __init__(self) -> None:
-        self.services: tuple[Service, ...] = ()
+        self.services: tuple[StandinService, ...] = ()
         self.advertised: list[tuple[int, str | None, tuple[UUID, ...]]] = []
         self._incoming: asyncio.Queue[DeviceConnection] = asyncio.Queue()
 
-    def register_services(self, *services: Service) -> None:
+    def register_services(self, *services: StandinService) -> None:
         self.services = services
 
     async def advertise(
@@ -138,7 +140,7 @@ class Aioble:
         async with asyncio.timeout(None if timeout_ms is None else timeout_ms / 1000):
             return await self._incoming.get()
 
-    def characteristic(self, uuid: str | int) -> Characteristic:
+    def characteristic(self, uuid: str | int) -> StandinCharacteristic:
         (char,) = (c for s in self.services for c in s.characteristics if c.uuid.value == uuid)
         return char
 

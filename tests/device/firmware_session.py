@@ -81,7 +81,9 @@ class Wire:
         self.payloads.append(knotproto.cobs_decode(bytes(data)[1:-1]))
 
 
-def serial_pass(firmware: tool.Tool, link: tool.SerialLink, now_us: int, received: bytes = b"") -> list[bytes]:
+def serial_pass(
+    firmware: tool.Tool, link: tool.SerialLink, now_us: int, received: bytes = b""
+) -> list[bytes]:
     """One pass of the main loop with ``received`` on the line; the payloads it sent."""
     link.port.incoming = received
     tool.run_pass(firmware, [link], now_us)
@@ -123,40 +125,38 @@ def ble_transcript() -> list[str]:
     firmware = tool.Tool(adc, ("knotmeter-mpy", "KM-SESSION-2", "HX711"), 25000.0, 1000)
     air = AirLog()
     link = blelink.BleLink(firmware, air, batch_ms=50, idle_us=1_000_000)
-    now_us = 0
-    script = [
-        ("connect", 247, False),
-        ("write", command_payload(1, knotproto.OP_START, 0)),
-        ("convert", [1000 + 25 * i for i in range(6)]),
-        ("write", command_payload(2, knotproto.OP_CALIBRATE, 2_000_000)),
-        ("write", b"\x01\x10\x03"),
-        ("write", command_payload(3, knotproto.OP_TARE, 0)[:-1] + b"\x00"),
-        ("encrypt",),
-        ("write", command_payload(4, knotproto.OP_TARE, 0)),
-        ("convert", [1100, 1100]),
-        ("mtu", 23),
-        ("convert", [1200, 1300]),
-        ("disconnect",),
-        ("convert", [1000] * 90),
-    ]
-    for step in script:
-        if step[0] == "connect":
-            link.connected(step[1], step[2])
-        elif step[0] == "write":
-            link.written(step[1])
-        elif step[0] == "encrypt":
-            link.encryption_changed(True)
-        elif step[0] == "mtu":
-            link.mtu_changed(step[1])
-        elif step[0] == "disconnect":
-            link.disconnected()
-        conversions = step[1] if step[0] == "convert" else []
-        tool.run_pass(firmware, [link], now_us)
+    now_us = [0]
+
+    def run(what: str, conversions: list[int]) -> None:
+        tool.run_pass(firmware, [link], now_us[0])
         for counts in conversions:
             adc.pending.append(counts)
-            now_us += 12_500
-            tool.run_pass(firmware, [link], now_us)
-        air.lines.append(f"pass {step[0]}: pairing {link.pairing_wanted} asleep {firmware.asleep}")
+            now_us[0] += 12_500
+            tool.run_pass(firmware, [link], now_us[0])
+        air.lines.append(f"pass {what}: pairing {link.pairing_wanted} asleep {firmware.asleep}")
+
+    link.connected(247, False)
+    run("connect", [])
+    link.written(command_payload(1, knotproto.OP_START, 0))
+    run("write", [])
+    run("convert", [1000 + 25 * i for i in range(6)])
+    link.written(command_payload(2, knotproto.OP_CALIBRATE, 2_000_000))
+    run("write", [])
+    link.written(b"\x01\x10\x03")
+    run("write", [])
+    link.written(command_payload(3, knotproto.OP_TARE, 0)[:-1] + b"\x00")
+    run("write", [])
+    link.encryption_changed(True)
+    run("encrypt", [])
+    link.written(command_payload(4, knotproto.OP_TARE, 0))
+    run("write", [])
+    run("convert", [1100, 1100])
+    link.mtu_changed(23)
+    run("mtu", [])
+    run("convert", [1200, 1300])
+    link.disconnected()
+    run("disconnect", [])
+    run("convert", [1000] * 90)
     air.lines.append(f"refused {link.refused_writes} streaming {firmware.streaming}")
     air.lines.append(f"info {air.stored[blelink.INFO].hex()}")
     return air.lines

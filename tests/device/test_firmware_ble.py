@@ -124,7 +124,13 @@ def test_silent_until_the_host_writes_then_samples_in_batches_that_fit_the_mtu()
 
 @pytest.mark.parametrize(
     ("mtu", "rate_hz", "batch_ms", "expected"),
-    [(23, 80, 50, 1), (247, 80, 50, 4), (247, 10, 50, 1), (247, 80, 10_000, 76), (100, 80, 1000, 27)],
+    [
+        (23, 80, 50, 1),
+        (247, 80, 50, 4),
+        (247, 10, 50, 1),
+        (247, 80, 10_000, 76),
+        (100, 80, 1000, 27),
+    ],
 )
 def test_batch_size_fits_the_mtu_and_the_latency_cap(
     mtu: int, rate_hz: int, batch_ms: int, expected: int
@@ -185,11 +191,14 @@ def test_no_central_for_the_idle_time_stops_the_tool_and_slows_advertising() -> 
     board.run(conversions=79)
     assert not board.tool.asleep
     board.run(conversions=2)
-    assert board.tool.asleep and not board.tool.streaming and not board.adc.powered
+    assert board.tool.asleep
+    assert not board.tool.streaming
+    assert not board.adc.powered
     assert board.link.advertising_interval_us() == blelink.SLOW_ADVERTISING_US
     board.link.connected(247, False)
     board.run((command(Op.START, 1),), conversions=4)
-    assert board.tool.streaming and not board.tool.asleep
+    assert board.tool.streaming
+    assert not board.tool.asleep
     assert board.air.samples()[-1].seq == 80  # numbering goes on from where it fell asleep
 
 
@@ -232,7 +241,9 @@ valid_command = st.builds(
 malformed = st.one_of(
     st.binary(max_size=300),
     valid_command.flatmap(
-        lambda c: st.integers(0, len(c) - 1).map(lambda i: c[:i] + bytes((c[i] ^ 0x5A,)) + c[i + 1 :])
+        lambda c: st.integers(0, len(c) - 1).map(
+            lambda i: c[:i] + bytes((c[i] ^ 0x5A,)) + c[i + 1 :]
+        )
     ),
     valid_command.map(lambda c: c + b"\x00"),
     valid_command.map(lambda c: c * 30),
@@ -267,7 +278,11 @@ def test_fuzz_any_write_is_answered_and_the_samples_flow_on(
                 request_id, op, ErrorCode.NOT_PAIRED, "pair with the tool first"
             )
     if not encrypted:
-        assert (board.tool.counts_per_n, board.tool.offset_counts, board.tool.rate_hz) == calibration
+        assert (
+            board.tool.counts_per_n,
+            board.tool.offset_counts,
+            board.tool.rate_hz,
+        ) == calibration
     conversions = sum(n for _, n in writes) + 8
     seqs = [f.seq + i for f in board.air.samples() for i in range(len(f.values))]
     assert seqs == list(range(len(seqs))), "every sample sent, once, in order"
@@ -285,6 +300,14 @@ class Radio:
     link: Any
     tool: Any
     adc: PressAdc
+    passed: asyncio.Event
+
+    async def until(self, condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
+        """Let the firmware run pass after pass until ``condition`` holds."""
+        async with asyncio.timeout(timeout_s):
+            while not condition():
+                self.passed.clear()
+                await self.passed.wait()
 
 
 @contextlib.asynccontextmanager
@@ -297,26 +320,22 @@ async def on_the_air(idle_us: int = 10**9) -> AsyncIterator[Radio]:
     radio = blelink.AiobleRadio(aioble, bluetooth, "knotmeter-0042", spell_ms=50)
     link = blelink.BleLink(the_tool, radio, batch_ms=50, idle_us=idle_us)
     boot = loop.time()
+    passed = asyncio.Event()
 
     async def main_loop() -> None:
         while True:
             now_us = round((loop.time() - boot) * 1e6) & tool.US_MASK
             tool.run_pass(the_tool, [link], now_us)
+            passed.set()
             await asyncio.sleep(0.002)
 
     tasks = [loop.create_task(radio.run(link)), loop.create_task(main_loop())]
     try:
-        yield Radio(aioble, radio, link, the_tool, adc)
+        yield Radio(aioble, radio, link, the_tool, adc, passed)
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-
-
-async def until(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
-    async with asyncio.timeout(timeout_s):
-        while not condition():
-            await asyncio.sleep(0.005)
 
 
 def heard(central: Central) -> list[Message]:
@@ -325,7 +344,7 @@ def heard(central: Central) -> list[Message]:
 
 async def test_aioble_registers_the_table_and_advertises_name_and_service() -> None:
     async with on_the_air() as air:
-        await until(lambda: len(air.aioble.advertised) >= 2)
+        await air.until(lambda: len(air.aioble.advertised) >= 2)
         interval, name, services = air.aioble.advertised[0]
         assert (interval, name) == (blelink.FAST_ADVERTISING_US, "knotmeter-0042")
         assert [s.value for s in services] == [blelink.KNOTMETER_SERVICE]
@@ -340,61 +359,61 @@ async def test_aioble_batches_to_the_exchanged_mtu_and_refuses_then_asks_to_pair
     async with on_the_air() as air:
         central = Central()
         connection: DeviceConnection = air.aioble.connect(central)
-        await until(lambda: air.link.central)
+        await air.until(lambda: air.link.central)
         air.aioble.write(connection, blelink.COMMAND, command(Op.START, 1))
 
         def sizes() -> list[int]:
             return [len(m.values) for m in heard(central) if isinstance(m, SampleFrame)]
 
-        await until(lambda: len(sizes()) >= 6)
+        await air.until(lambda: len(sizes()) >= 6)
         assert set(sizes()) == {1}
         assert max(len(v) for v in central.values(blelink.DATA)) <= 20
         connection.mtu = 247  # the central exchanged the MTU
-        await until(lambda: air.link.mtu == 247)
+        await air.until(lambda: air.link.mtu == 247)
         seen = len(sizes())
-        await until(lambda: sizes()[seen:].count(4) >= 3)  # a late pass may split a batch
+        await air.until(lambda: sizes()[seen:].count(4) >= 3)  # a late pass may split a batch
         assert set(sizes()[seen:]) <= {1, 2, 3, 4}
 
         air.aioble.write(connection, blelink.COMMAND, command(Op.CALIBRATE, 2, 2000.0))
-        await until(lambda: connection.pair_requests == 1)
+        await air.until(lambda: connection.pair_requests == 1)
         assert ErrorFrame(2, Op.CALIBRATE, ErrorCode.NOT_PAIRED, "pair with the tool first") in (
             heard(central)
         )
         assert connection.encrypted  # the central accepted the tool's request
         air.aioble.write(connection, blelink.COMMAND, command(Op.TARE, 3))
-        await until(lambda: AckFrame(3, Op.TARE) in heard(central))
+        await air.until(lambda: AckFrame(3, Op.TARE) in heard(central))
         assert air.tool.offset_counts > 0
 
         head = bytes((knotproto.VERSION, knotproto.COMMAND)) + bytes(range(1, 255)) * 2
         oversized = head + knotproto.crc16(head).to_bytes(2, "little")
         air.aioble.write(connection, blelink.COMMAND, oversized)
-        await until(lambda: isinstance(heard(central)[-1], ErrorFrame))
+        await air.until(lambda: isinstance(heard(central)[-1], ErrorFrame))
         # the stack's buffer keeps 244 of its 512 bytes: the CRC no longer matches
         assert heard(central)[-1] == ErrorFrame(0, 0, ErrorCode.BAD_ARGUMENT, "CRC mismatch")
         connection.disconnect()
-        await until(lambda: not air.link.central)
+        await air.until(lambda: not air.link.central)
 
 
 async def test_aioble_keeps_refusing_when_pairing_fails_and_keeps_streaming() -> None:
     async with on_the_air() as air:
         central = Central(accepts_pairing=False)
         connection = air.aioble.connect(central)
-        await until(lambda: air.link.central)
+        await air.until(lambda: air.link.central)
         air.aioble.write(connection, blelink.COMMAND, command(Op.START, 1))
         air.aioble.write(connection, blelink.COMMAND, command(Op.SET_RATE, 2, 10.0))
-        await until(lambda: connection.pair_requests == 1)
+        await air.until(lambda: connection.pair_requests == 1)
         heard_before = len(heard(central))
-        await until(lambda: len(heard(central)) > heard_before + 4)
+        await air.until(lambda: len(heard(central)) > heard_before + 4)
         assert air.tool.rate_hz == 80
         assert not connection.encrypted
 
 
 async def test_aioble_idle_advertises_slowly_and_wakes_on_a_central() -> None:
     async with on_the_air(idle_us=200_000) as air:
-        await until(lambda: air.tool.asleep)
-        await until(lambda: air.aioble.advertised[-1][0] == blelink.SLOW_ADVERTISING_US)
+        await air.until(lambda: air.tool.asleep)
+        await air.until(lambda: air.aioble.advertised[-1][0] == blelink.SLOW_ADVERTISING_US)
         assert not air.adc.powered
         connection = air.aioble.connect(Central())
-        await until(lambda: not air.tool.asleep)
+        await air.until(lambda: not air.tool.asleep)
         assert air.adc.powered
         connection.disconnect()
