@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class UUID:
     value: str | int
 
