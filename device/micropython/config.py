@@ -9,7 +9,7 @@ import json
 import os
 
 FIRMWARE = "knotmeter-mpy 0.1.0"
-SERIAL_NUMBER = "KM-DIY-0001"
+SERIAL_NUMBER = "KM-DIY-0042"
 """Give every tool its own; never start it with ``SIM-`` (hosts label those simulated)."""
 ADC_NAME = "HX711"
 
@@ -70,3 +70,21 @@ def save_calibration(counts_per_n: float, offset_counts: int, path: str = CALIBR
     except OSError:
         os.remove(path)
         os.rename(tmp, path)
+
+RADIO = "ble"
+"""``"ble"``: also serve the tool over Bluetooth LE (Pico W, ESP32; PROTOCOL §5) beside USB
+serial. ``None``: USB serial only. A board without a radio (plain Pico) runs serial only
+either way."""
+BLE_NAME = None
+"""The advertised name; None: ``knotmeter-`` and the serial number's last part
+(``KM-DIY-0042`` -> ``knotmeter-0042``)."""
+BLE_BATCH_MS = 50
+"""A sample waits at most this long for the notification that carries it: 4 samples a
+notification at 80 Hz when the MTU allows (1 at MTU 23), so an alarm is never held back
+longer, and the radio sends a quarter of the notifications."""
+IDLE_S = 300
+"""With no host on any link this long, the tool stops measuring and advertises slowly."""
+LED_PIN = "LED"
+"""The status LED: "LED" on a Pico W, 2 on most ESP32 dev boards; None: no LED."""
+BLE_SECRETS_FILE = "ble_secrets.json"
+"""Bonds with paired hosts, kept on flash so a paired host stays trusted after a reboot."""

@@ -30,6 +30,7 @@ ERR_BAD_ARGUMENT = 2
 ERR_BUSY = 3
 ERR_NOT_STREAMING = 4
 ERR_CALIBRATION_FAILED = 5
+ERR_NOT_PAIRED = 6
 
 MAX_ENCODED = 247
 """Longest run between delimiters worth keeping (PROTOCOL §3); longer runs are noise."""

@@ -1,9 +1,13 @@
-"""Boot entry on the board: wires tool.py to the pins, USB serial and tick counter.
+"""Boot entry on the board: wires tool.py to the pins, USB serial, the radio and the
+tick counter.
 
-MicroPython only (``machine``, ``micropython``); everything it wires is plain
-Python tested on the host. Nothing here may print: stdout is the data line.
+MicroPython only (``machine``, ``micropython``, ``aioble``); everything it wires is
+plain Python tested on the host. Nothing here may print: stdout is the data line.
+With ``config.RADIO = "ble"`` on a board with a radio, one loop serves USB serial
+and Bluetooth LE together (``tool.run_pass`` over both links); otherwise serial only.
 """
 
+import asyncio
 import select
 import sys
 import time
@@ -62,6 +66,54 @@ def repl_requested() -> bool:
     return machine.Pin(config.REPL_PIN, machine.Pin.IN, machine.Pin.PULL_UP).value() == 0
 
 
+def radio_link(the_tool):
+    """The BLE link and its aioble radio, or None (serial only: configured so, or no radio)."""
+    if config.RADIO != "ble":
+        return None
+    try:
+        import aioble
+        import bluetooth
+    except ImportError:
+        return None  # a plain Pico: no radio, no aioble
+    import blelink
+
+    try:
+        from aioble import security
+
+        security.load_secrets(config.BLE_SECRETS_FILE)  # bonds survive a reboot
+    except ImportError:
+        pass  # aioble without its security part: bonds last until power-off
+    name = config.BLE_NAME or blelink.advertised_name(config.SERIAL_NUMBER)
+    radio = blelink.AiobleRadio(aioble, bluetooth, name)
+    link = blelink.BleLink(
+        the_tool, radio, batch_ms=config.BLE_BATCH_MS, idle_us=config.IDLE_S * 1_000_000
+    )
+    return link, radio
+
+
+async def show_link(link):
+    """The status LED (see blelink.led_lit), if the board has one."""
+    import blelink
+
+    if config.LED_PIN is None:
+        return
+    led = machine.Pin(config.LED_PIN, machine.Pin.OUT)
+    while True:
+        led.value(1 if blelink.led_lit(link, time.ticks_ms()) else 0)
+        await asyncio.sleep_ms(50)
+
+
+async def serve_with_radio(the_tool, serial, ble, uptime):
+    """One loop for both links: every pass yields so the radio's tasks run between."""
+    link, radio = ble
+    asyncio.create_task(radio.run(link))
+    asyncio.create_task(show_link(link))
+    links = [serial, link]
+    while True:
+        tool.run_pass(the_tool, links, uptime.now())
+        await asyncio.sleep_ms(0)
+
+
 def main():
     micropython.kbd_intr(-1)  # frames carry 0x03 bytes: Ctrl-C must not stop the tool
     rate_pin = None
@@ -85,7 +137,12 @@ def main():
         full_scale_n=config.FULL_SCALE_N,
     )
     uptime = tool.Uptime(time.ticks_us, time.ticks_diff)
-    tool.serve(the_tool, UsbSerial(), uptime, lambda: True)
+    ble = radio_link(the_tool)
+    if ble is None:
+        tool.serve(the_tool, [tool.SerialLink(UsbSerial())], uptime, lambda: True)
+    else:
+        serial = tool.SerialLink(UsbSerial(), idle_us=config.IDLE_S * 1_000_000)
+        asyncio.run(serve_with_radio(the_tool, serial, ble, uptime))
 
 
 if not repl_requested():

@@ -63,6 +63,7 @@ class ErrorCode(IntEnum):
     BUSY = 3
     NOT_STREAMING = 4
     CALIBRATION_FAILED = 5
+    NOT_PAIRED = 6
 
 
 @dataclass(slots=True, frozen=True)

@@ -123,6 +123,8 @@ class DeviceHandler(Protocol):
 
     async def disconnect(self) -> None: ...
 
+    async def pair(self) -> None: ...
+
 
 class Device1(_Properties):
     def __init__(self, handler: DeviceHandler, values: dict[str, Any]) -> None:
@@ -169,6 +171,14 @@ class Device1(_Properties):
     def paired(self) -> DBusBool:
         return bool(self["Paired"])
 
+    @dbus_property(access=PropertyAccess.READWRITE, name="Trusted")
+    def trusted(self) -> DBusBool:
+        return bool(self._values.get("Trusted", False))
+
+    @trusted.setter
+    def trusted_setter(self, value: DBusBool) -> None:
+        self.update(Trusted=value)  # bleak trusts a device before pairing with it
+
     @dbus_property(access=PropertyAccess.READ, name="Connected")
     def connected(self) -> DBusBool:
         return bool(self["Connected"])
@@ -184,6 +194,10 @@ class Device1(_Properties):
     @dbus_method(name="Disconnect")
     async def disconnect(self) -> None:
         await self._handler.disconnect()
+
+    @dbus_method(name="Pair")
+    async def pair(self) -> None:
+        await self._handler.pair()
 
 
 class GattService1(_Properties):

@@ -19,17 +19,20 @@ from hardware_sims.bluez.simulator import BluezSimulator
 from hardware_sims.press import PressModel, load_profile
 from hardware_sims.tool import SimulatedTool
 
+FIRMWARES: dict[str, str] = {"diy": "hardware_sims.bluez.diy:simulated_diy"}
+"""Devices that are not a kind of their own: ``diy`` runs the firmware of
+``device/micropython`` (a ``knotmeter`` tool to the host)."""
 SIM_KINDS: tuple[str, ...] = tuple(kind.word for kind in KINDS)
-"""Every kind's moniker word: ``knotmeter sim ble --device WORD``."""
+"""Every kind's moniker word: ``knotmeter sim ble --device WORD`` (and ``diy``)."""
 ADDRESSES: dict[str, str] = {
     kind.word: f"C0:FF:EE:00:00:{number:02X}" for number, kind in enumerate(KINDS, start=1)
-}
+} | {"diy": "C0:FF:EE:00:00:D1"}
 
 
 def simulated(word: str, profile: str, *, seed: int = 0, aim: CoachAim | None = None) -> Peripheral:
     """The simulated peripheral the registry names for kind ``word``, running ``profile``
     for ``aim`` (default: the upper trapezius with a ball)."""
-    module, _, factory = BY_WORD[word].simulator.partition(":")
+    module, _, factory = (FIRMWARES.get(word) or BY_WORD[word].simulator).partition(":")
     make = getattr(importlib.import_module(module), factory)
     peripheral: Peripheral = make(profile, seed=seed, aim=aim)
     return peripheral

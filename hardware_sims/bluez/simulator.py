@@ -206,6 +206,16 @@ class SimDevice:
     async def disconnect(self) -> None:
         self.drop_link()
 
+    async def pair(self) -> None:
+        """Just Works pairing with bonding, as BlueZ runs it when a central asks; a device
+        pairs only if its firmware has ``accept_pairing()`` and it says yes."""
+        if not self._connected:
+            raise bluez_error("Failed", "Not connected")
+        accept = getattr(self.peripheral, "accept_pairing", None)
+        if accept is None or not accept():
+            raise bluez_error("AuthenticationFailed", "Authentication Failed")
+        self.iface.update(Paired=True)
+
     def subscribe(self, char_uuid: str) -> None:
         self._subscribed.add(char_uuid)
         self._chars[char_uuid].update(Notifying=True)

@@ -37,7 +37,8 @@ from tests.serial.conftest import LineDevice
 
 BLE_TIMING = BleTiming(reconnect_schedule_s=(0.2,))
 """Relink at once after a drop, so the relink test is short."""
-BLE_WORDS = tuple(kind.word for kind in KINDS)
+BLE_WORDS = (*(kind.word for kind in KINDS), "diy")
+"""Every kind, and the DIY firmware of device/micropython (a ``knotmeter`` tool to the host)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -110,8 +111,9 @@ async def opened(
 
                 # Not by moniker: the opener's probe would block the loop the simulated
                 # BlueZ runs on. The source labels itself simulated from the advert.
-                source = BleSource(f"ble:{word}", parse_target(word), timing=BLE_TIMING)
-                connects = BY_WORD[word].connect is not None
+                seen_as = "knotmeter" if word == "diy" else word
+                source = BleSource(f"ble:{seen_as}", parse_target(seen_as), timing=BLE_TIMING)
+                connects = BY_WORD[seen_as].connect is not None
                 yield Opened(
                     source,
                     SourceKind.SIMULATED,

@@ -8,6 +8,7 @@ CPython tests check. So this file keeps to what both have: no ``typing``, no
 
 import json
 
+import blelink
 import knotproto
 import tool
 
@@ -65,12 +66,100 @@ class ListAdc:
         pass
 
 
-def command(request_id: int, op: int, value: int) -> bytes:
+class Wire:
+    """The USB port as the serial link sees it, in memory: bytes in, payloads out."""
+
+    def __init__(self) -> None:
+        self.incoming = b""
+        self.payloads: list[bytes] = []
+
+    def read(self) -> bytes:
+        data, self.incoming = self.incoming, b""
+        return data
+
+    def write(self, data: bytes) -> None:
+        self.payloads.append(knotproto.cobs_decode(bytes(data)[1:-1]))
+
+
+def serial_pass(
+    firmware: tool.Tool, link: tool.SerialLink, now_us: int, received: bytes = b""
+) -> list[bytes]:
+    """One pass of the main loop with ``received`` on the line; the payloads it sent."""
+    link.port.incoming = received
+    tool.run_pass(firmware, [link], now_us)
+    out: list[bytes] = link.port.payloads
+    link.port.payloads = []
+    return out
+
+
+def command_payload(request_id: int, op: int, value: int) -> bytes:
     head = bytes((knotproto.VERSION, knotproto.COMMAND, request_id, op)) + value.to_bytes(
         4, "little"
     )
-    frame: bytes = knotproto.frame(head + knotproto.crc16(head).to_bytes(2, "little"))
+    payload: bytes = head + knotproto.crc16(head).to_bytes(2, "little")
+    return payload
+
+
+def command(request_id: int, op: int, value: int) -> bytes:
+    frame: bytes = knotproto.frame(command_payload(request_id, op, value))
     return frame
+
+
+class AirLog:
+    """A radio that writes down what the BLE link notifies and stores, as text lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.stored: dict = {}  # type: ignore[type-arg]  # str or int UUIDs
+
+    def notify(self, uuid: object, value: bytes) -> None:
+        self.lines.append(f"notify {uuid} {value.hex()}")
+
+    def store(self, uuid: object, value: bytes) -> None:
+        self.stored[uuid] = value
+
+
+def ble_transcript() -> list[str]:
+    """A BLE session: refused and malformed writes, samples batched to the MTU."""
+    adc = ListAdc()
+    firmware = tool.Tool(adc, ("knotmeter-mpy", "KM-SESSION-2", "HX711"), 25000.0, 1000)
+    air = AirLog()
+    link = blelink.BleLink(firmware, air, batch_ms=50, idle_us=1_000_000)
+    now_us = [0]
+
+    def run(what: str, conversions: list[int]) -> None:
+        tool.run_pass(firmware, [link], now_us[0])
+        for counts in conversions:
+            adc.pending.append(counts)
+            now_us[0] += 12_500
+            tool.run_pass(firmware, [link], now_us[0])
+        air.lines.append(f"pass {what}: pairing {link.pairing_wanted} asleep {firmware.asleep}")
+
+    link.connected(247, False)
+    run("connect", [])
+    link.written(command_payload(1, knotproto.OP_START, 0))
+    run("write", [])
+    run("convert", [1000 + 25 * i for i in range(6)])
+    link.written(command_payload(2, knotproto.OP_CALIBRATE, 2_000_000))
+    run("write", [])
+    link.written(b"\x01\x10\x03")
+    run("write", [])
+    link.written(command_payload(3, knotproto.OP_TARE, 0)[:-1] + b"\x00")
+    run("write", [])
+    link.encryption_changed(True)
+    run("encrypt", [])
+    link.written(command_payload(4, knotproto.OP_TARE, 0))
+    run("write", [])
+    run("convert", [1100, 1100])
+    link.mtu_changed(23)
+    run("mtu", [])
+    run("convert", [1200, 1300])
+    link.disconnected()
+    run("disconnect", [])
+    run("convert", [1000] * 90)
+    air.lines.append(f"refused {link.refused_writes} streaming {firmware.streaming}")
+    air.lines.append(f"info {air.stored[blelink.INFO].hex()}")
+    return air.lines
 
 
 def transcript(vectors_json: str) -> list[str]:
@@ -87,6 +176,7 @@ def transcript(vectors_json: str) -> list[str]:
             lines.append(f"{'same' if same else 'DIFFERENT'} {vector['name']}")
 
     adc = ListAdc()
+    link = tool.SerialLink(Wire())
     saved = []
     firmware = tool.Tool(
         adc,
@@ -110,15 +200,15 @@ def transcript(vectors_json: str) -> list[str]:
     ]
     now_us = (1 << 32) - 50_000  # the clock wraps during the session
     for received, conversions in steps:
-        for i, payload in enumerate(firmware.step(now_us, received)):
+        for i, payload in enumerate(serial_pass(firmware, link, now_us, received)):
             lines.append(f"{i} {payload.hex()}")
         for counts in conversions:
             adc.pending.append(counts)
             now_us = (now_us + 12_500) & 0xFFFFFFFF
-            lines.extend(p.hex() for p in firmware.step(now_us))
+            lines.extend(p.hex() for p in serial_pass(firmware, link, now_us))
     now_us = (now_us + tool.STATUS_PERIOD_US) & 0xFFFFFFFF
-    lines.extend(p.hex() for p in firmware.step(now_us))
+    lines.extend(p.hex() for p in serial_pass(firmware, link, now_us))
     for counts_per_n, offset in saved:  # floats print differently on the two interpreters
         lines.append(f"saved {round(counts_per_n * 1000)} {offset}")
-    lines.append(f"bad frames {firmware.commands.bad_frames}")
-    return lines
+    lines.append(f"bad frames {link.splitter.bad_frames}")
+    return lines + ble_transcript()

@@ -12,7 +12,7 @@ const mp = await loadMicroPython({
   linebuffer: true,
 });
 mp.FS.mkdir("/board");
-for (const name of ["knotproto.py", "hx711.py", "tool.py", "config.py"]) {
+for (const name of ["knotproto.py", "hx711.py", "tool.py", "config.py", "blelink.py"]) {
   mp.FS.writeFile(`/board/${name}`, readFileSync(join(firmwareDir, name)));
 }
 mp.FS.writeFile("/board/firmware_session.py", readFileSync(join(testsDir, "firmware_session.py")));

@@ -102,7 +102,7 @@ class Board:
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=tool.serve,
-            args=(self.tool, self.link, uptime, lambda: not self._stop.is_set()),
+            args=(self.tool, [tool.SerialLink(self.link)], uptime, lambda: not self._stop.is_set()),
             name="firmware",
             daemon=True,
         )

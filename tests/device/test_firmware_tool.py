@@ -26,6 +26,7 @@ from firmware_host.protocol.messages import (
     decode_payload,
 )
 from tests.device.fakes import IDENTITY, FakeAdc, MicroTicks
+from tests.device.firmware_session import Wire, serial_pass
 
 COUNTS_PER_N = 10_000.0
 OFFSET = 100_000
@@ -50,10 +51,11 @@ class Bench:
             save=lambda cpn, offset: self.saved.append((cpn, offset)),
             battery=lambda: self.battery_mv,
         )
+        self.link: Any = tool.SerialLink(Wire())
         self.now_us = 0
 
     def step(self, received: bytes = b"") -> list[Message]:
-        return [decode_payload(p) for p in self.tool.step(self.now_us, received)]
+        return [decode_payload(p) for p in serial_pass(self.tool, self.link, self.now_us, received)]
 
     def send(self, op: Op, value: float = 0.0, request_id: int = 1) -> list[Message]:
         """The host's own bytes for a command; ``value`` in the host's units (Hz, g)."""
@@ -201,7 +203,7 @@ def test_set_rate_to_10_hz_changes_the_adc_and_the_period() -> None:
 def test_any_other_rate_is_a_bad_argument_byte_for_byte_as_the_vector(hz: float) -> None:
     bench = Bench()
     frame = encode_frame(CommandFrame(Op.SET_RATE, 10, hz))
-    (payload,) = bench.tool.step(0, frame)
+    (payload,) = serial_pass(bench.tool, bench.link, 0, frame)
     (vector,) = [v for v in VECTORS["valid"] if v["name"] == "error bad rate"]
     assert payload.hex() == vector["payload_hex"]
     assert bench.adc.rate_hz == 80
@@ -223,7 +225,7 @@ def test_an_unknown_op_is_answered_not_ignored_and_bad_frames_are_counted() -> N
     flipped = bytearray(encode_frame(CommandFrame(Op.TARE, 1)))
     flipped[4] ^= 0x40
     assert bench.step(bytes(flipped)) == []
-    assert bench.tool.commands.bad_frames == 1
+    assert bench.link.splitter.bad_frames == 1
 
 
 def test_seq_wraps_modulo_2_16() -> None:

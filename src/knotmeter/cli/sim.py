@@ -117,8 +117,9 @@ def _add_ble(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--device",
         action="append",
-        choices=[kind.word for kind in KINDS],
-        help="device to simulate (repeat for several; default knotmeter)",
+        choices=[kind.word for kind in KINDS] + ["diy"],
+        help="device to simulate (repeat for several; default knotmeter; diy: the firmware of"
+        " device/micropython)",
     )
     _add_person(parser)
     parser.add_argument("--drop-every", metavar="S", help="drop the links every S s")
