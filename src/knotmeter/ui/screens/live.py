@@ -78,13 +78,14 @@ from knotmeter.ui.widgets import (
 )
 from knotmeter.ui.widgets.bigtext import rows_for_scale, scale_for_rows
 from knotmeter.ui.widgets.status import saving_text
-from knotmeter.ui.wording import (
+from knotmeter.wording import (
     DEAD_LINK_BANNERS,
     EASE_OFF_INSTRUCTION,
     INSTRUCTIONS,
     PAUSED_INSTRUCTION,
     STALE_INSTRUCTION,
     ZONE_WORDS,
+    hold_caption,
 )
 
 FRAME_HZ = 30.0
@@ -329,13 +330,7 @@ class LiveScreen(Screen[None]):
         hold = self._this_points(state.hold)
         left = max(0.0, hold.target_s - hold.in_band_s)
         self._far_hold.show(f"{math.ceil(left)}")
-        if hold.complete:
-            caption = "HOLD COMPLETE\nease off slowly"
-        elif hold.active:
-            caption = f"s left in band\nof {hold.target_s:.0f} s"
-        else:
-            caption = "s in band to hold\npress into the band"
-        self._far_hold_caption.set(caption)
+        self._far_hold_caption.set(hold_caption(hold))
         peak = f"peak {self.fmt.text(hold.peak_n)}" if hold.started_t is not None else ""
         pressing = f"pressing {state.pressing_s:.0f}/{state.pressing_cap_s:.0f} s"
         self._far_side.set(f"{self.fmt.unit}\n\n{peak}\n{pressing}")

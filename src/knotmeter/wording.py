@@ -1,0 +1,105 @@
+"""The words on the live screens: one instruction per zone, one banner per alarm, the steps.
+
+Kept apart from the widgets so the texts can be reviewed (and tested) in one place, and
+below the UI layer so the terminal and the web page (``knotmeter serve``) say the same.
+"""
+
+from __future__ import annotations
+
+from knotmeter.core.alarms import ALARM_TABLE, HARD_ALARMS, by_priority
+from knotmeter.core.events import AlarmKind, Zone
+from knotmeter.core.routine import Step
+from knotmeter.core.state import HoldState
+from knotmeter.session import LinkState
+
+INSTRUCTIONS: dict[Zone, str] = {
+    Zone.RELEASED: "Released: find the spot and press slowly",
+    Zone.BELOW: "Press a little more",
+    Zone.IN_BAND: "In band: hold still and breathe",
+    Zone.OVER_BAND: "Ease off a little",
+    Zone.OVER_CEILING: "TOO HARD: release now",
+}
+
+ZONE_WORDS: dict[Zone, str] = {
+    Zone.RELEASED: "RELEASED",
+    Zone.BELOW: "BELOW THE BAND",
+    Zone.IN_BAND: "IN BAND",
+    Zone.OVER_BAND: "OVER THE BAND",
+    Zone.OVER_CEILING: "TOO HARD",
+}
+"""The far view's zone band: one word, readable from where the person presses (and
+without colour)."""
+
+EASE_OFF_INSTRUCTION = "Hold complete: ease off slowly, then rate the pain 1-10 (0 is 10)"
+
+PAUSED_INSTRUCTION = "PAUSED: p goes on (alarms still work)"
+
+STALE_INSTRUCTION = "Not live: the numbers below are the last ones received"
+
+ALARM_BANNERS: dict[AlarmKind, str] = {kind: spec.banner for kind, spec in ALARM_TABLE.items()}
+"""The banner's words per alarm (the table in ``core/alarms.py`` owns them)."""
+
+LINK_TEXTS: dict[LinkState, str] = {
+    LinkState.CONNECTING: "connecting",
+    LinkState.LIVE: "live",
+    LinkState.NO_DATA: "NO DATA",
+    LinkState.RECONNECTING: "RECONNECTING",
+    LinkState.CLOSED: "closed",
+}
+
+DEAD_LINK_BANNERS: dict[LinkState, str] = {
+    LinkState.NO_DATA: "NO DATA from the tool: check it is on and in range",
+    LinkState.RECONNECTING: "RECONNECTING to the tool: readings are not live",
+    LinkState.CLOSED: "The source has closed: readings have stopped",
+}
+
+
+STEP_LABELS: dict[Step, str] = {
+    Step.WARM_UP: "Warm up",
+    Step.FIND: "Find the spot",
+    Step.PRESS: "Press",
+    Step.MOVE: "Move",
+    Step.RETEST: "Retest",
+    Step.DONE: "Done",
+}
+"""The routine's steps as the routine line names them (the instruction follows)."""
+
+
+def banner_for(alarms: frozenset[AlarmKind], link: LinkState) -> tuple[str, tuple[str, ...]]:
+    """``(severity, lines)``: every active alarm, hard ones first, then a dead link, then
+    the soft ones (``by_priority`` within each).
+
+    A dead link stands in for ``signal_lost``, which it explains; severity is that of
+    the first line: ``hard``, ``soft``, ``link`` or ``""`` (nothing to say).
+    """
+    link_line = DEAD_LINK_BANNERS.get(link)
+    if link_line is not None:
+        alarms = alarms - {AlarmKind.SIGNAL_LOST}
+    ordered = by_priority(alarms)
+    hard = [ALARM_BANNERS[kind] for kind in ordered if kind in HARD_ALARMS]
+    soft = [ALARM_BANNERS[kind] for kind in ordered if kind not in HARD_ALARMS]
+    lines = (*hard, *([] if link_line is None else [link_line]), *soft)
+    if not lines:
+        return "", ()
+    if hard:
+        return "hard", lines
+    return ("link" if link_line is not None else "soft"), lines
+
+
+def countdown_text(left_s: float | None) -> str:
+    """A step's countdown as the routine line says it (empty without one)."""
+    if left_s is None:
+        return ""
+    if left_s <= 0:
+        return "time is up: n goes on"
+    minutes, seconds = divmod(int(left_s + 0.999), 60)
+    return f"{minutes}:{seconds:02d} left"
+
+
+def hold_caption(hold: HoldState) -> str:
+    """What the hold's big number means, in two lines (the far view's and the page's)."""
+    if hold.complete:
+        return "HOLD COMPLETE\nease off slowly"
+    if hold.active:
+        return f"s left in band\nof {hold.target_s:.0f} s"
+    return "s in band to hold\npress into the band"
