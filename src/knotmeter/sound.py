@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Self
+from typing import Protocol, Self
 
 import numpy as np
 
@@ -211,7 +211,14 @@ class Speaker:
             self._played_by = max(self._played_by, now) + CHUNK_S
 
 
-def follow(session: Session, speaker: Speaker) -> Callable[[], None]:
+class CuePlayer(Protocol):
+    """Anything that plays cues: the :class:`Speaker`, or the live page's server, which
+    hands each cue to the phones to play by WebAudio."""
+
+    def play(self, cue: Cue) -> bool: ...
+
+
+def follow(session: Session, speaker: CuePlayer) -> Callable[[], None]:
     """Play ``session``'s cues on ``speaker`` as the session judges (each batch, and each
     look at a silence); returns the function that stops. No timer of its own."""
     schedule = CueSchedule()
