@@ -159,9 +159,11 @@ class PageServer:
 
     async def start(self) -> None:
         """Start serving on the bound socket, in the running event loop."""
-        runner = web.AppRunner(self._app, access_log=None, logger=http_log, handle_signals=False)
+        runner = web.AppRunner(
+            self._app, access_log=None, logger=http_log, handle_signals=False, shutdown_timeout=1.0
+        )
         await runner.setup()
-        await web.SockSite(runner, self._sock, shutdown_timeout=1.0).start()
+        await web.SockSite(runner, self._sock).start()
         self._runner = runner
 
     async def stop(self) -> None:
