@@ -14,6 +14,7 @@ from playwright.async_api import Browser
 
 from firmware_host.source import LinkState
 from knotmeter.core.events import AlarmKind, AlarmRaised
+from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.session import Session, SessionEvent
 from knotmeter.sources import open_source
 from tests.serve.conftest import (
@@ -34,7 +35,8 @@ LATENCY_BUDGET_S = 0.25
 SHOWN_AT = """
 window.tooHardAt = null;
 new MutationObserver(() => {
-  if (window.tooHardAt === null && document.getElementById("banner").textContent.includes("TOO HARD")) {
+  const banner = document.getElementById("banner");
+  if (window.tooHardAt === null && banner && banner.textContent.includes("TOO HARD")) {
     window.tooHardAt = performance.timeOrigin + performance.now();
   }
 }).observe(document, {subtree: true, childList: true, characterData: true});
@@ -86,9 +88,7 @@ async def test_too_hard_within_budget_on_overshoot(chromium: Browser) -> None:
     assert shown_ms / 1000 - raised[0] <= LATENCY_BUDGET_S
 
 
-def _trapezius():  # type: ignore[no-untyped-def]
-    from knotmeter.core.pipeline import PipelineConfig
-
+def _trapezius() -> PipelineConfig:
     return PipelineConfig.for_region("upper-trapezius")
 
 
@@ -127,9 +127,11 @@ async def test_wrong_token_is_refused_without_data(chromium: Browser) -> None:
             assert response is not None
             assert response.status == 401
             body = await response.text()
-            assert "force" not in body and "SIMULATED" not in body
+            assert "force" not in body
+            assert "SIMULATED" not in body
         response = await page.goto(live.server.url + "no-such-file")
-        assert response is not None and response.status == 404
+        assert response is not None
+        assert response.status == 404
         await page.close()
 
 
@@ -144,7 +146,8 @@ def _stalled_socket(url: str) -> socket.socket:
     key = b64encode(b"knotmeter-stall!").decode()
     sock.sendall(
         f"GET /{path}ws HTTP/1.1\r\nHost: {host_port}\r\nUpgrade: websocket\r\n"
-        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n".encode()
     )
     return sock
 
