@@ -4,9 +4,11 @@ requests, the read-only stream, and a frame rate that never holds an alarm back.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import time
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -108,6 +110,13 @@ async def test_huge_header_is_refused_in_one_line(caplog: pytest.LogCaptureFixtu
     assert "\n" not in logged[0].getMessage()
 
 
+@contextlib.asynccontextmanager
+async def page_stream(url: str) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
+    """The page's stream, as the page opens it."""
+    async with aiohttp.ClientSession() as http, http.ws_connect(url + "ws") as ws:
+        yield ws
+
+
 async def _frames(ws: aiohttp.ClientWebSocketResponse, until: float) -> list[dict[str, object]]:
     frames = []
     while time.monotonic() < until:
@@ -125,18 +134,17 @@ async def test_stream_is_capped_and_read_only() -> None:
     """80 Hz of samples for a second: at most 30 frames (and the first), and what the page
     sends changes nothing."""
     session, source = scripted_session()
-    async with served(session, source) as live, aiohttp.ClientSession() as http:
-        async with http.ws_connect(live.server.url + "ws") as ws:
-            hello = json.loads((await ws.receive(timeout=5)).data)
-            assert hello["type"] == "hello"
-            assert hello["notes"]["too_hard"] == [[1320.0, 0.09]]  # the terminal's clip
-            live.live()
-            await ws.send_str('{"command": "tare"}')
-            stop = asyncio.Event()
-            pressing = asyncio.create_task(live.pressing(50.0, stop))
-            frames = await _frames(ws, time.monotonic() + 1.0)
-            stop.set()
-            await pressing
+    async with served(session, source) as live, page_stream(live.server.url) as ws:
+        hello = json.loads((await ws.receive(timeout=5)).data)
+        assert hello["type"] == "hello"
+        assert hello["notes"]["too_hard"] == [[1320.0, 0.09]]  # the terminal's clip
+        live.live()
+        await ws.send_str('{"command": "tare"}')
+        stop = asyncio.Event()
+        pressing = asyncio.create_task(live.pressing(50.0, stop))
+        frames = await _frames(ws, time.monotonic() + 1.0)
+        stop.set()
+        await pressing
     assert 10 <= len(frames) <= 32
     assert frames[-1]["zone_word"] == "IN BAND"
     assert source.tare_requests == 0
@@ -146,22 +154,21 @@ async def test_alarm_goes_out_at_once_whatever_the_frame_cap() -> None:
     """One frame a second allowed: the crossing still reaches the page at once, with the
     alarm raised and the too-hard cue."""
     session, source = scripted_session(clock=lambda: 0.0)
-    async with served(session, source, frame_hz=1.0) as live, aiohttp.ClientSession() as http:
-        async with http.ws_connect(live.server.url + "ws") as ws:
-            await ws.receive(timeout=5)  # hello
-            live.live()
-            live.press(50.0, 0.5)
-            await _frames(ws, time.monotonic() + 0.3)  # the first frame, then the cap
-            pushed = time.monotonic()
-            live.press(130.0, 0.1)
-            while True:
-                frame = json.loads((await ws.receive(timeout=5)).data)
-                if "over_ceiling" in frame.get("raised", []):
-                    break
-            took = time.monotonic() - pushed
+    async with served(session, source, frame_hz=1.0) as live, page_stream(live.server.url) as ws:
+        await ws.receive(timeout=5)  # hello
+        live.live()
+        live.press(50.0, 0.5)
+        await _frames(ws, time.monotonic() + 0.3)  # the first frame, then the cap
+        pushed = time.monotonic()
+        live.press(130.0, 0.1)
+        while True:
+            frame = json.loads((await ws.receive(timeout=5)).data)
+            if "over_ceiling" in frame.get("raised", []):
+                break
+        took = time.monotonic() - pushed
     assert took < 0.5
     assert frame["cue"] == "too_hard"
-    assert frame["banner"]["lines"][0] == "TOO HARD: RELEASE NOW"  # type: ignore[index]
+    assert frame["banner"]["lines"][0] == "TOO HARD: RELEASE NOW"
 
 
 async def test_mailbox_is_bounded_and_keeps_the_alarms() -> None:
