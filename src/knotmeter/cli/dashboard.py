@@ -295,7 +295,7 @@ def _page_server(serve: str) -> PageServer:
     from knotmeter.serve import DEFAULT_LISTEN, PageServer, announcement, bind, parse_listen
 
     listen = DEFAULT_LISTEN if not serve else parse_listen(serve, "--serve")
-    page = PageServer(bind(listen))
+    page = PageServer(bind(listen, "--serve"))
     print(announcement(page.url, exposed=not listen.loopback), flush=True)
     return page
 

@@ -63,9 +63,9 @@ def parse_listen(text: str, option: str = "--listen") -> Listen:
     return Listen(host, int(port_text), explicit=True)
 
 
-def bind(listen: Listen) -> socket.socket:
+def bind(listen: Listen, option: str = "--listen") -> socket.socket:
     """A listening socket on ``listen``, or on the next free port after it unless the
-    port was given explicitly.
+    port was given explicitly (by ``option``, which the messages name).
 
     Raises:
         BadInput: the port is busy (given explicitly), the host is no address of this
@@ -78,17 +78,17 @@ def bind(listen: Listen) -> socket.socket:
         except OSError as err:
             if err.errno != errno.EADDRINUSE:
                 raise BadInput(
-                    f"--listen {listen.host}:{port}: cannot listen there ({err.strerror}); "
+                    f"{option} {listen.host}:{port}: cannot listen there ({err.strerror}); "
                     "give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0"
                 ) from None
     if listen.explicit:
         raise BadInput(
-            f"--listen {listen.host}:{listen.port}: the port is busy; choose another port, "
-            "or leave --listen out to take the next free one"
+            f"{option} {listen.host}:{listen.port}: the port is busy; choose another port, "
+            f"or leave {option}'s address out to take the next free one"
         )
     raise BadInput(
-        f"--listen: ports {listen.port}-{listen.port + tries - 1} are all busy; "
-        "give a free one with --listen HOST:PORT"
+        f"{option}: ports {listen.port}-{listen.port + tries - 1} are all busy; "
+        f"give a free one with {option} HOST:PORT"
     )
 
 
