@@ -77,6 +77,7 @@ from knotmeter.ui.widgets import (
     TraceView,
 )
 from knotmeter.ui.widgets.bigtext import rows_for_scale, scale_for_rows
+from knotmeter.ui.widgets.hold import limit_words
 from knotmeter.ui.widgets.status import saving_text
 from knotmeter.wording import (
     DEAD_LINK_BANNERS,
@@ -84,6 +85,7 @@ from knotmeter.wording import (
     INSTRUCTIONS,
     PAUSED_INSTRUCTION,
     STALE_INSTRUCTION,
+    STALE_WORD,
     ZONE_WORDS,
     hold_caption,
 )
@@ -326,14 +328,14 @@ class LiveScreen(Screen[None]):
         """The far view: the force, the zone's word, the hold time left, all large."""
         if not self.far:
             return
-        self._far_force.show(self.fmt.number(state.force_n).strip())
+        self._far_force.show(self.fmt.reading(state.force_n).strip())
         hold = self._this_points(state.hold)
         left = max(0.0, hold.target_s - hold.in_band_s)
         self._far_hold.show(f"{math.ceil(left)}")
         self._far_hold_caption.set(hold_caption(hold))
         peak = f"peak {self.fmt.text(hold.peak_n)}" if hold.started_t is not None else ""
-        pressing = f"pressing {state.pressing_s:.0f}/{state.pressing_cap_s:.0f} s"
-        self._far_side.set(f"{self.fmt.unit}\n\n{peak}\n{pressing}")
+        limit = limit_words(state.pressing_s, state.pressing_cap_s)
+        self._far_side.set(f"{self.fmt.unit}\n\n{peak}\n{limit}")
 
     def _draw_state(self, state: CoachState) -> None:
         """All of a state at once, whatever the frame (a unit or region change, pausing)."""
@@ -362,7 +364,7 @@ class LiveScreen(Screen[None]):
         if shown[1]:
             self._instruction.set(STALE_INSTRUCTION)
             self._instruction.set_classes("stale")
-            self._zone.set("NOT LIVE")
+            self._zone.set(STALE_WORD)
             self._zone.set_classes("far-only stale")
         elif done and zone is not Zone.OVER_CEILING:
             self._instruction.set(EASE_OFF_INSTRUCTION)
