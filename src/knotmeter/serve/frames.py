@@ -20,6 +20,7 @@ from knotmeter.wording import (
     LINK_TEXTS,
     PAUSED_INSTRUCTION,
     STALE_INSTRUCTION,
+    STALE_WORD,
     STEP_LABELS,
     ZONE_WORDS,
     banner_for,
@@ -28,8 +29,6 @@ from knotmeter.wording import (
 )
 
 Frame = dict[str, Any]
-NOT_LIVE_WORD = "NOT LIVE"
-"""The zone band's word while readings are not live (the terminal's far view says it too)."""
 WAITING = "Waiting for the tool: the page follows as soon as a session starts"
 
 
@@ -44,6 +43,7 @@ def hello() -> Frame:
         "hard_alarms": sorted(kind.value for kind in HARD_ALARMS),
         "amplitude": AMPLITUDE,
         "edge_s": EDGE_S,
+        "stale_word": STALE_WORD,  # what the page says when it loses knotmeter itself
     }
 
 
@@ -62,7 +62,7 @@ def frame(session: Session) -> Frame:
     if session.paused:
         word, instruction = "PAUSED", PAUSED_INSTRUCTION
     elif not live:
-        word, instruction = NOT_LIVE_WORD, STALE_INSTRUCTION
+        word, instruction = STALE_WORD, STALE_INSTRUCTION
     else:
         word, instruction = ZONE_WORDS[state.zone], INSTRUCTIONS[state.zone]
     config = session.config

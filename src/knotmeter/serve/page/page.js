@@ -38,7 +38,7 @@ function connect() {
 function notLive(text) {
   $("page").classList.add("stale");
   $("zone").className = "zone-stale";
-  $("zone").textContent = "NOT LIVE";
+  $("zone").textContent = hello ? hello.stale_word : "NOT LIVE";
   $("link").textContent = "not live";
   $("link").classList.add("down");
   $("notice").hidden = false;
