@@ -188,3 +188,27 @@ async def test_stalled_page_does_not_delay_the_terminal_alarm(
         stalled.close()
         await server.stop()
         rig.store.close()
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (844, 390)], ids=["portrait", "landscape"])
+async def test_readable_from_across_the_room(chromium: Browser, viewport: tuple[int, int]) -> None:
+    """The force at least 90 CSS px tall (about 14 mm on a phone: readable at 2 m) and the
+    widest reading with every banner up still inside the screen, in either orientation."""
+    session, source = scripted_session(clock=lambda: 0.0)
+    async with served(session, source) as live:
+        width, height = viewport
+        page = await chromium.new_page(viewport={"width": width, "height": height})
+        await page.goto(live.server.url)
+        live.live()
+        live.press(60.0, 0.3)
+        live.press(188.8, 1.0)  # too hard, over the band, too fast: three banners
+        await text_is(page, "force", "188.8")
+        size = await page.evaluate(
+            "() => parseFloat(getComputedStyle(document.getElementById('force')).fontSize)"
+        )
+        overflow = await page.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth"
+        )
+        await page.close()
+    assert size >= 90
+    assert overflow <= 0

@@ -83,7 +83,7 @@ function drawBanner(banner) {
 
 function drawGauge(f) {
   const [low, high] = f.band_n;
-  const top = Math.max(f.ceiling_n * 1.2, f.force_n * 1.05, 1);
+  const top = Math.max(f.ceiling_n * 1.25, f.force_n * 1.05, 1); // the terminal gauge's headroom
   const at = (n) => (100 * Math.max(0, Math.min(n, top)) / top).toFixed(2) + "%";
   $("gauge-band").style.left = at(low);
   $("gauge-band").style.width = (100 * (high - low) / top).toFixed(2) + "%";
