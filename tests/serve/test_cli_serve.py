@@ -10,11 +10,14 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from knotmeter.store import DATA_DIR_ENV
+from knotmeter.core.screening import ITEMS
+from knotmeter.store import DATA_DIR_ENV, ScreeningRecord, SessionStore
+from knotmeter.store.paths import DB_NAME
 from tests.screened import screen_data_dir
 from tests.tmux_screen import Tmux
 
@@ -42,6 +45,17 @@ def test_bad_input_is_one_line_exit_2(args: list[str], says: str) -> None:
     assert result.stderr.count("\n") == 1
     assert says in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_point_the_light_profile_rules_out_is_refused_before_the_url() -> None:
+    with SessionStore(Path(os.environ[DATA_DIR_ENV]) / DB_NAME) as store:
+        answers = {item.id: item.id == "osteoporosis" for item in ITEMS}  # go lighter
+        store.save_screening(ScreeningRecord(datetime.now(UTC), answers, False))
+    result = knotmeter("serve", "--source", "sim:calm", "--region", "suboccipitals")
+    assert result.returncode == 2
+    assert "neck or face points" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stdout == ""
 
 
 @pytest.mark.parametrize("command", [["serve", "--source", "sim:calm"], ["--sim"]])

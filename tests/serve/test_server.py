@@ -186,3 +186,11 @@ async def test_mailbox_is_bounded_and_keeps_the_alarms() -> None:
     assert set(raised) == {kind.value for kind in AlarmKind}
     assert not mailbox.raised
     assert not mailbox.urgent
+
+
+def test_listen_docstring_examples_hold() -> None:
+    import doctest
+
+    import knotmeter.serve.listen
+
+    assert doctest.testmod(knotmeter.serve.listen).failed == 0

@@ -91,10 +91,17 @@ def run(args: argparse.Namespace) -> int:
         config = region_config(
             view.region, target_s=None if first is None else first.hold_min_s, store=store, aim=aim
         )
-        server = PageServer(bind(listen))
+        sock = bind(listen)  # a busy port: exit 2 before a source is opened
         session = Session(open_source(args.source), config, store=store, plan=view.plan)
+        try:
+            session.apply_screening(screening)  # a neck point under the light profile: no
+        except Exception:
+            sock.close()
+            asyncio.run(session.close())
+            raise
+        server = PageServer(sock)
         print(announcement(server.url, exposed=not listen.loopback), flush=True)
-        asyncio.run(_serve(session, server, screening))
+        asyncio.run(_serve(session, server))
     health = session.store_health
     note = None if health is None else health.unsaved()
     if note is not None:
@@ -102,9 +109,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(session: Session, server: PageServer, screening: ScreeningRecord) -> None:
+async def _serve(session: Session, server: PageServer) -> None:
     """Serve until the source ends or a signal says stop; the session and the server are
-    closed whatever happens (a refused screening included)."""
+    closed whatever happens."""
     from knotmeter.serve import report_refusals
 
     stop_reporting = report_refusals(lambda line: print(line, file=sys.stderr, flush=True))
@@ -113,7 +120,6 @@ async def _serve(session: Session, server: PageServer, screening: ScreeningRecor
     for number in STOPPING_SIGNALS:
         loop.add_signal_handler(number, stopping.set)
     try:
-        session.apply_screening(screening)  # a neck point under the light profile: refused
         await server.start()
         server.attach(session)
         running = asyncio.create_task(session.run())
