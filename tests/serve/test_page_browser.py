@@ -15,6 +15,7 @@ from playwright.async_api import Browser
 from firmware_host.source import LinkState
 from knotmeter.core.events import AlarmKind, AlarmRaised
 from knotmeter.core.pipeline import PipelineConfig
+from knotmeter.core.plans import get_plan
 from knotmeter.session import Session, SessionEvent
 from knotmeter.sources import open_source
 from tests.serve.conftest import (
@@ -24,7 +25,7 @@ from tests.serve.conftest import (
     served,
     text_is,
 )
-from tests.ui.conftest import build_rig
+from tests.ui.conftest import ScriptedSource, build_rig
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -212,3 +213,52 @@ async def test_readable_from_across_the_room(chromium: Browser, viewport: tuple[
         await page.close()
     assert size >= 90
     assert overflow <= 0
+
+
+LISTEN_IN = """
+window.played = [];
+window.vibrated = [];
+navigator.vibrate = (pattern) => { window.vibrated.push(pattern); return true; };
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (...args) {
+  window.played.push(this.frequency.value);
+  return start.apply(this, args);
+};
+"""
+"""Injected by the test: the frequencies the page's WebAudio plays, and its vibrations
+(headless chromium has no motor, and lets a page vibrate only after a tap)."""
+
+
+async def test_tap_for_sound_plays_the_terminals_cues_and_hard_alarms_vibrate(
+    chromium: Browser,
+) -> None:
+    session, source = scripted_session(clock=lambda: 0.0)
+    async with served(session, source) as live:
+        page = await chromium.new_page(viewport={"width": 390, "height": 844})
+        await page.add_init_script(LISTEN_IN)
+        await page.goto(live.server.url)
+        await page.click("#sound")
+        await text_is(page, "sound", "sound on")
+        live.live()
+        live.press(50.0, 1.0)  # into the band: the in-band cue, two 440 Hz pips
+        await page.wait_for_function("() => window.played.includes(440)", timeout=WAIT_MS)
+        assert await page.evaluate("() => window.vibrated.length") == 0
+        live.press(130.0, 0.5)  # too hard: its 1320 Hz pip, and a vibration
+        await page.wait_for_function("() => window.played.includes(1320)", timeout=WAIT_MS)
+        await page.wait_for_function("() => window.vibrated.length > 0", timeout=WAIT_MS)
+        await page.close()
+
+
+async def test_routine_step_and_countdown(chromium: Browser) -> None:
+    plan = get_plan("tension-headache")
+    point = plan.points[0]
+    source = ScriptedSource()
+    config = PipelineConfig.for_region(point.region.id, target_s=point.hold_min_s)
+    session = Session(source, config, clock=lambda: 0.0, plan=plan)
+    async with served(session, source) as live:
+        page = await open_page(chromium, live.server.url)
+        live.live()
+        live.press(0.0, 12.0)
+        await text_is(page, "routine-countdown", "1:48 left")  # warm-up: 2:00 from t=0
+        assert "Warm up" in (await page.text_content("#routine-head") or "")
+        await page.close()
