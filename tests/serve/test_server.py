@@ -96,13 +96,14 @@ async def test_huge_header_is_refused_in_one_line(caplog: pytest.LogCaptureFixtu
     session, source = scripted_session()
     async with served(session, source) as live:
         host, port = live.server.url.removeprefix("http://").split("/")[0].rsplit(":", 1)
-        reader, writer = await asyncio.open_connection(host, int(port))
         path = live.server.url.split(port, 1)[1]
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nX-Big: {'a' * 20000}\r\n\r\n".encode())
-        await writer.drain()
-        status = await asyncio.wait_for(reader.readline(), 5)
-        writer.close()
-        await writer.wait_closed()
+        for _ in range(3):  # the same bad request thrice: said once
+            reader, writer = await asyncio.open_connection(host, int(port))
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nX-Big: {'a' * 20000}\r\n\r\n".encode())
+            await writer.drain()
+            status = await asyncio.wait_for(reader.readline(), 5)
+            writer.close()
+            await writer.wait_closed()
     assert status.split()[1] in (b"400", b"431")
     logged = [r for r in caplog.records if r.name.startswith(("knotmeter.serve", "aiohttp"))]
     assert len(logged) == 1

@@ -68,7 +68,12 @@ http_log = logging.getLogger("knotmeter.serve.http")
 
 
 class _OneLine(logging.Filter):
-    """aiohttp logs a malformed request with its traceback; keep the line, say why."""
+    """aiohttp logs a malformed request with its traceback: keep one line saying why, and
+    say each (reason, peer) once per server."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[str] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and record.exc_info[1] is not None:
@@ -79,10 +84,11 @@ class _OneLine(logging.Filter):
             record.args = ()
             record.exc_info = None
             record.exc_text = None
+        line = record.getMessage()
+        if line in self._seen or len(self._seen) >= MAX_REFUSALS_LOGGED:
+            return False
+        self._seen.add(line)
         return True
-
-
-http_log.addFilter(_OneLine())
 
 
 class _Mailbox:
@@ -145,6 +151,7 @@ class PageServer:
         self._frame_text: str | None = None
         self._refused: set[tuple[int, str]] = set()
         self._runner: web.AppRunner | None = None
+        self._http_filter = _OneLine()
         app = web.Application(middlewares=[self._guard], client_max_size=1024)
         app.on_response_prepare.append(_secure_headers)
         app.router.add_get("/s/{token}", self._to_page)
@@ -159,6 +166,7 @@ class PageServer:
 
     async def start(self) -> None:
         """Start serving on the bound socket, in the running event loop."""
+        http_log.addFilter(self._http_filter)
         runner = web.AppRunner(
             self._app, access_log=None, logger=http_log, handle_signals=False, shutdown_timeout=1.0
         )
@@ -173,6 +181,7 @@ class PageServer:
             await self._runner.cleanup()
             self._runner = None
         self._sock.close()
+        http_log.removeFilter(self._http_filter)
 
     def attach(self, session: Session) -> None:
         """Show ``session`` from now on (the dashboard's picker may open it late)."""
