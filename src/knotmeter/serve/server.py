@@ -133,14 +133,13 @@ class PageServer:
 
     Args:
         sock: the listening socket (``listen.bind``); the server owns it from now on.
-        token: the secret in the URL; 128 random bits when not given.
         frame_hz: the frame cap per page.
+
+    The URL's token is 128 random bits, new for every server.
     """
 
-    def __init__(
-        self, sock: socket.socket, *, token: str | None = None, frame_hz: float = FRAME_HZ
-    ) -> None:
-        self.token = token or secrets.token_urlsafe(TOKEN_BYTES)
+    def __init__(self, sock: socket.socket, *, frame_hz: float = FRAME_HZ) -> None:
+        self.token = secrets.token_urlsafe(TOKEN_BYTES)
         self._token = self.token.encode()
         self._sock = sock
         self._period_s = 1.0 / frame_hz
@@ -158,11 +157,6 @@ class PageServer:
         app.router.add_get("/s/{token}/ws", self._socket)
         app.router.add_get("/s/{token}/{asset:(page\\.js|page\\.css)?}", self._asset)
         self._app = app
-
-    @property
-    def clients(self) -> int:
-        """Pages connected now."""
-        return len(self._mailboxes)
 
     async def start(self) -> None:
         """Start serving on the bound socket, in the running event loop."""
