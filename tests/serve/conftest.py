@@ -24,6 +24,7 @@ from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.core.samples import SampleBatch
 from knotmeter.serve import Listen, PageServer, bind
 from knotmeter.session import Session
+from tests.screened import none_apply
 from tests.ui.conftest import REGION, TARGET_S, ScriptedSource
 
 CHROMIUM = "/usr/bin/chromium"
@@ -110,7 +111,9 @@ def scripted_session(
 ) -> tuple[Session, ScriptedSource]:
     source = ScriptedSource()
     config = PipelineConfig.for_region(REGION, target_s=TARGET_S)
-    return Session(source, config, clock=clock, hold_target_s=TARGET_S), source
+    session = Session(source, config, clock=clock, hold_target_s=TARGET_S)
+    session.apply_screening(none_apply())  # screened, as the CLI requires before coaching
+    return session, source
 
 
 @contextlib.asynccontextmanager

@@ -14,6 +14,7 @@ from playwright.async_api import async_playwright
 from knotmeter.core.pipeline import PipelineConfig
 from knotmeter.core.plans import get_plan
 from knotmeter.session import Session
+from tests.screened import none_apply
 from tests.serve.conftest import CHROMIUM, CHROMIUM_ARGS, PORTRAIT, served, text_is
 from tests.ui.conftest import ScriptedSource
 
@@ -26,6 +27,7 @@ async def main() -> None:
     config = PipelineConfig.for_region(point.region.id, target_s=point.hold_min_s)
     source = ScriptedSource()
     session = Session(source, config, clock=lambda: 0.0, plan=plan)  # no silence: a still
+    session.apply_screening(none_apply())
     OUT.mkdir(parents=True, exist_ok=True)
     async with served(session, source) as live, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -94,7 +94,10 @@ def run(args: argparse.Namespace) -> int:
         sock = bind(listen)  # a busy port: exit 2 before a source is opened
         session = Session(open_source(args.source), config, store=store, plan=view.plan)
         try:
-            session.apply_screening(screening)  # a neck point under the light profile: no
+            refusal = session.light_refusal(screening.outcome.light)  # a neck point, lighter
+            if refusal is not None:
+                raise BadInput(refusal)
+            session.apply_screening(screening)
         except Exception:
             sock.close()
             asyncio.run(session.close())
