@@ -105,9 +105,13 @@ class _Mailbox:
         self.sent_at = -math.inf
 
     def offer(self, *, urgent: bool = False) -> None:
+        """A new state (``urgent``: an alarm or a hard cue). The sender is woken only when
+        that changes when it sends: a state on top of a fresh one rides the frame already
+        due, so an 80 Hz tool wakes it at most at the frame rate."""
+        if urgent or not self.fresh:
+            self.wake.set()
         self.fresh = True
         self.urgent = self.urgent or urgent
-        self.wake.set()
 
     def take(self) -> tuple[Cue | None, list[str]]:
         taken = self.cue, sorted(self.raised)
