@@ -15,7 +15,7 @@ import pytest
 
 from knotmeter.core.events import AlarmKind, Cue
 from knotmeter.errors import BadInput
-from knotmeter.serve import DEFAULT_LISTEN, Listen, announcement, bind, parse_listen
+from knotmeter.serve import DEFAULT_LISTEN, Listen, PageServer, announcement, bind, parse_listen
 from knotmeter.serve.server import HEADERS, _Mailbox
 from tests.serve.conftest import scripted_session, served
 
@@ -195,3 +195,15 @@ def test_listen_docstring_examples_hold() -> None:
     import knotmeter.serve.listen
 
     assert doctest.testmod(knotmeter.serve.listen).failed == 0
+
+
+async def test_before_any_session_the_page_waits() -> None:
+    """The dashboard's picker is open: the page connects and is told to wait."""
+    server = PageServer(bind(Listen("127.0.0.1", 0, explicit=True)))
+    await server.start()
+    try:
+        async with page_stream(server.url) as ws:
+            assert json.loads((await ws.receive(timeout=5)).data)["type"] == "hello"
+            assert json.loads((await ws.receive(timeout=5)).data)["type"] == "waiting"
+    finally:
+        await server.stop()
