@@ -124,3 +124,33 @@ def test_dashboard_serves_its_own_session_beside_the_screen(tmux: Tmux, tmp_path
     screen = tmux.screen()
     assert f"live page: http://127.0.0.1:{port}/s/" in screen
     assert "█" in screen
+
+
+@pytest.mark.slow
+def test_listening_beyond_this_machine_says_who_can_watch() -> None:
+    """``--listen 0.0.0.0:PORT``: the note after the QR code. The page is fetched through
+    loopback only (the printed host is this machine's network address)."""
+    screen_data_dir(Path(os.environ[DATA_DIR_ENV]))
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [KNOTMETER, "serve", "--source", "sim:calm", "--listen", f"0.0.0.0:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().removeprefix("live page: ").strip()
+        for _ in range(40):  # the QR code's lines, then the note
+            line = process.stdout.readline()
+            if not line or line.startswith("note:"):
+                break
+        assert "anyone on the network who has this URL" in line
+        path = url.split(f":{port}", 1)[1]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as page:
+            assert page.status == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    assert process.returncode == 0
