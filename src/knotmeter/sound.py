@@ -34,7 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Self
+from typing import Protocol, Self
 
 import numpy as np
 
@@ -312,8 +312,15 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=1.0)
 
 
+class CuePlayer(Protocol):
+    """Anything that plays cues: the :class:`Speaker`, or the live page's server, which
+    hands each cue to the phones to play by WebAudio."""
+
+    def play(self, cue: Cue) -> bool: ...
+
+
 def follow(
-    session: Session, speaker: Speaker, *, bell: Callable[[], None] | None = None
+    session: Session, speaker: CuePlayer, *, bell: Callable[[], None] | None = None
 ) -> Callable[[], None]:
     """Play ``session``'s cues on ``speaker`` as the session judges (each batch, and each
     look at a silence); returns the function that stops. No timer of its own.
@@ -322,7 +329,8 @@ def follow(
     and the session tells its screens so (:meth:`Session.report_sound`).
     """
     schedule = CueSchedule()
-    session.report_sound(lambda: speaker.off_note)
+    if isinstance(speaker, Speaker):  # the page's player has no sound of its own to lose
+        session.report_sound(lambda: speaker.off_note)
     completed = False
 
     def on_event(event: SessionEvent) -> None:

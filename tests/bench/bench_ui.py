@@ -153,6 +153,11 @@ class Terminal:
                 raise TimeoutError(f"{text!r} not on screen after {timeout_s:g} s")
         return time.perf_counter() - self.started
 
+    def output(self) -> bytes:
+        """The last 64 KiB the program wrote to its terminal."""
+        with self._seen:
+            return self._tail
+
     def cpu_s(self) -> float:
         """Seconds on a CPU so far, summed over the process's threads.
 

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from knotmeter.core.events import Zone
 from knotmeter.ui.screens.help import HelpScreen, legend
-from knotmeter.ui.wording import ZONE_WORDS
+from knotmeter.wording import ZONE_WORDS
 from tests.ui.test_history_screens import OneScreen
 
 SnapCompare = Callable[..., bool]

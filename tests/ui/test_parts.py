@@ -12,9 +12,10 @@ from knotmeter.core.events import AlarmKind
 from knotmeter.core.state import HoldState
 from knotmeter.core.units import Unit
 from knotmeter.ui.display import ForceFormat
-from knotmeter.ui.widgets.banner import banner_for, banner_rows
+from knotmeter.ui.widgets.banner import banner_rows
 from knotmeter.ui.widgets.hold import hold_lines
 from knotmeter.ui.widgets.trace import column_peaks
+from knotmeter.wording import banner_for
 
 
 def test_unit_cycle_offers_pressure_only_with_an_area() -> None:

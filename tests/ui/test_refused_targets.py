@@ -11,7 +11,7 @@ from textual.widgets import Static
 from firmware_host.source import DeviceInfo, LinkState
 from knotmeter.core.events import AlarmKind, Zone
 from knotmeter.ui.widgets import AlarmBanner
-from knotmeter.ui.wording import INSTRUCTIONS, REFUSED_INSTRUCTION
+from knotmeter.wording import INSTRUCTIONS, REFUSED_INSTRUCTION
 
 if TYPE_CHECKING:
     from tests.ui.conftest import Rig

@@ -35,6 +35,7 @@ SUBCOMMANDS: dict[str, str] = {
     "store": "where the session store is; --check checks it is sound (read-only)",
     "targets": "your measured bands per point and tool; --reset REGION or --all forgets them",
     "calibrate": "find a raw-count device's newtons per count from a known load, kept per device",
+    "serve": "coach a tool headless and show it live on a phone: a web page, read-only",
 }
 
 

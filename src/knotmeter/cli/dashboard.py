@@ -8,6 +8,7 @@ subcommand is given); ``replay`` reuses :func:`add_view_arguments` and
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import sys
 import time
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
     from firmware_host.source import Source
     from knotmeter.core.plans import Plan
     from knotmeter.core.regions import Region
+    from knotmeter.serve import PageServer
     from knotmeter.session import Session
+    from knotmeter.ui import KnotmeterApp
 
 DEFAULT_PROFILE = "calm"
 DEFAULT_REGION = "upper-trapezius"
@@ -52,6 +55,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--profile",
         metavar="P",
         help=f"press profile of the simulated tool (default {DEFAULT_PROFILE})",
+    )
+    group.add_argument(
+        "--serve",
+        nargs="?",
+        const="",
+        metavar="HOST:PORT",
+        help="also show the session on a live web page (default 127.0.0.1:8765 or the next "
+        "free port; 0.0.0.0:PORT for a phone on the network); the URL is printed and in "
+        "the palette",
     )
     add_view_arguments(group)
 
@@ -202,15 +214,20 @@ def run(args: argparse.Namespace) -> int:
         moniker: str | None = f"sim:{args.profile or DEFAULT_PROFILE}"
     else:
         moniker = args.source
-    return launch(view, moniker)
+    return launch(view, moniker, serve=args.serve)
 
 
 def launch(
-    view: ViewOptions, moniker: str | None, *, opener: Callable[[str], Source] | None = None
+    view: ViewOptions,
+    moniker: str | None,
+    *,
+    opener: Callable[[str], Source] | None = None,
+    serve: str | None = None,
 ) -> int:
     """Open the store and the source (or the picker) and run the app until quit.
 
-    ``opener`` turns the moniker into a source (default: the source registry).
+    ``opener`` turns the moniker into a source (default: the source registry); ``serve``
+    (``--serve``: empty for the default address) shows the session on the live page too.
     """
     from knotmeter.core.prescription import Rx
     from knotmeter.session import Session
@@ -228,6 +245,7 @@ def launch(
         target_s=None if first is None else first.hold_min_s,
         mode=view.mode,
     )
+    page = None if serve is None else _page_server(serve)  # a busy port: exit 2 here
     with contextlib.ExitStack() as cleanup:
         store = cleanup.enter_context(SessionStore())
         speaker = Speaker.open() if view.sound else None
@@ -250,6 +268,8 @@ def launch(
             )
             if speaker is not None:
                 follow(session, speaker, bell=bell)
+            if page is not None:
+                page.attach(session)
             return session
 
         if moniker is None:
@@ -264,7 +284,11 @@ def launch(
             app = KnotmeterApp(session=connect(moniker), fmt=fmt, notice=notice)
         app.screenshot_dir = view.screenshot_dir or app.screenshot_dir
         apps.append(app)
-        app.run()
+        if page is None:
+            app.run()
+        else:
+            app.page_url = page.url
+            asyncio.run(_beside(app, page))
     if app.summary is not None:
         print("\n".join(app.summary.lines()))
     if speaker is not None and speaker.off_at is not None:
@@ -272,6 +296,30 @@ def launch(
         print(f"Sound stopped at {stopped}: the player stopped (alarms rang the bell after)")
     _say_what_was_not_saved(app.session)
     return app.return_code or 0
+
+
+def _page_server(serve: str) -> PageServer:
+    """The live page's server on its bound socket; the URL and QR code printed (they stay
+    on the terminal after the screen closes, and the palette shows the URL meanwhile)."""
+    from knotmeter.serve import DEFAULT_LISTEN, PageServer, announcement, bind, parse_listen
+
+    listen = DEFAULT_LISTEN if not serve else parse_listen(serve, "--serve")
+    page = PageServer(bind(listen, "--serve"))
+    print(announcement(page.url, exposed=not listen.loopback), flush=True)
+    return page
+
+
+async def _beside(app: KnotmeterApp, page: PageServer) -> None:
+    """The app and the live page in one event loop (the session's); the page stops with it."""
+    from knotmeter.serve import report_refusals
+
+    stop_reporting = report_refusals(lambda line: app.notify(line, severity="warning"))
+    await page.start()
+    try:
+        await app.run_async()
+    finally:
+        await page.stop()
+        stop_reporting()
 
 
 def _say_what_was_not_saved(session: Session | None) -> None:

@@ -86,6 +86,8 @@ class KnotmeterApp(App[None]):
         self._notice = notice
         self.screenshot_dir = screenshot_dir or Path.cwd()
         self.summary: SessionSummary | None = None
+        self.page_url: str | None = None
+        """The live page's URL (``knotmeter --serve``): said at the start, in the palette."""
         self._quitting = False
         self._hung_up = False
 
@@ -95,6 +97,8 @@ class KnotmeterApp(App[None]):
             loop.add_signal_handler(number, self._on_ending_signal, number)
         if self._notice is not None:
             self.notify(self._notice, severity="warning", timeout=6)
+        if self.page_url is not None:
+            self.action_page_url()
         if self.session is not None:
             self._go_live(self.session)
         else:
@@ -187,6 +191,12 @@ class KnotmeterApp(App[None]):
         if session is not None:
             screen = ScreeningScreen(lambda record: _refusal(session, record), cancellable=True)
             self.push_screen(screen, partial(self._screened, session))
+
+    def action_page_url(self) -> None:
+        """The palette's "Live page": its URL, also put on the clipboard where it can be."""
+        if self.page_url is not None:
+            self.copy_to_clipboard(self.page_url)
+            self.notify(f"Live page: {self.page_url}", timeout=15)
 
     def _on_ending_signal(self, number: signal.Signals) -> None:
         self._hung_up = number is signal.SIGHUP

@@ -140,6 +140,8 @@ class PaletteTarget(Protocol):
     def forget_targets(self, *, everywhere: bool = False) -> None: ...
     def rate_complaint(self, moment: Moment) -> None: ...
     def open_sessions(self) -> None: ...
+    @property
+    def page_url(self) -> str | None: ...
 
 
 @dataclass(slots=True, frozen=True)
@@ -189,6 +191,17 @@ def palette(screen: PaletteTarget) -> list[PaletteEntry]:
             "Forget all your bands",
             "every measured band is forgotten: each point's default applies",
             partial(screen.forget_targets, everywhere=True),
+        ),
+        *(
+            []
+            if screen.page_url is None
+            else [
+                PaletteEntry(
+                    f"Live page: {screen.page_url}",
+                    "this session on a phone's browser, read-only (the URL goes to the clipboard)",
+                    partial(screen.run_action, "app.page_url"),
+                )
+            ]
         ),
         PaletteEntry(
             "Screening",

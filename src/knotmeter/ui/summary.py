@@ -17,7 +17,7 @@ from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import Step
 from knotmeter.plainwords import times
 from knotmeter.session import Session, SessionEvent
-from knotmeter.ui.wording import STEP_LABELS
+from knotmeter.wording import STEP_LABELS
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from knotmeter.core.events import Zone
 from knotmeter.ui.commands import help_keys
-from knotmeter.ui.wording import STALE_WORD, ZONE_WORDS
+from knotmeter.wording import STALE_WORD, ZONE_WORDS
 
 ZONE_MEANINGS: dict[Zone, str] = {
     Zone.RELEASED: "tool off the body",

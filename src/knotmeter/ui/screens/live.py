@@ -89,7 +89,7 @@ from knotmeter.ui.widgets import (
 from knotmeter.ui.widgets.bigtext import rows_for_scale, scale_for_rows
 from knotmeter.ui.widgets.hold import limit_words
 from knotmeter.ui.widgets.status import saving_text
-from knotmeter.ui.wording import (
+from knotmeter.wording import (
     DEAD_LINK_BANNERS,
     EASE_OFF_INSTRUCTION,
     HOLD_LIMIT_INSTRUCTION,
@@ -102,6 +102,7 @@ from knotmeter.ui.wording import (
     STALE_INSTRUCTION,
     STALE_WORD,
     ZONE_WORDS,
+    hold_caption,
 )
 
 FRAME_HZ = 30.0
@@ -342,17 +343,11 @@ class LiveScreen(Screen[None]):
         hold = state.hold
         left = max(0.0, hold.target_s - hold.in_band_s)
         self._far_hold.show(f"{math.ceil(left)}")
-        if AlarmKind.LONG_HOLD in state.shown_alarms:
-            caption = "HOLD LIMIT\nrelease and rest"
-        elif hold.complete:
-            caption = "HOLD COMPLETE\nease off slowly"
-        elif hold.active:
-            caption = f"s left in band\nof {hold.target_s:.0f} s"
-        elif self.session.refusal is not None:  # no band this tool can coach here
-            caption = "no targets here\nsee above"
+        at_limit = AlarmKind.LONG_HOLD in state.shown_alarms
+        if self.session.refusal is not None and not (hold.active or at_limit):
+            self._far_hold_caption.set("no targets here\nsee above")  # no band to hold here
         else:
-            caption = "s in band to hold\npress into the band"
-        self._far_hold_caption.set(caption)
+            self._far_hold_caption.set(hold_caption(hold, at_limit=at_limit))
         peak = f"peak {self.fmt.text(hold.peak_n)}" if hold.started_t is not None else ""
         limit = limit_words(state.pressing_s, state.pressing_cap_s)
         self._far_side.set(f"{self.fmt.unit}\n\n{peak}\n{limit}")
@@ -595,6 +590,12 @@ class LiveScreen(Screen[None]):
         where = "every point" if everywhere else self.session.config.region.name
         said = f"Measured bands forgotten on {where}: the default band applies"
         self._changed(self.session.forget_targets(everywhere=everywhere), said)
+
+    @property
+    def page_url(self) -> str | None:
+        """The live page's address when the dashboard serves one (``--serve``)."""
+        url = getattr(self.app, "page_url", None)
+        return url if isinstance(url, str) else None
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

@@ -12,35 +12,9 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widget import Widget
 
-from knotmeter.core.alarms import HARD_ALARMS, by_priority
 from knotmeter.core.events import AlarmKind
 from knotmeter.session import LinkState
-from knotmeter.ui.wording import ALARM_BANNERS, DEAD_LINK_BANNERS
-
-
-def banner_for(
-    alarms: frozenset[AlarmKind], link: LinkState, sound: str = ""
-) -> tuple[str, tuple[str, ...]]:
-    """``(severity, lines)``: every alarm shown, hard ones first, then a dead link, then
-    sound being off (``sound``: its words, "" while it works), then the soft ones
-    (``by_priority`` within each).
-
-    A dead link stands in for ``signal_lost``, which it explains; severity is that of
-    the first line: ``hard``, ``soft``, ``link`` (a dead link or no sound) or ``""``.
-    """
-    link_line = DEAD_LINK_BANNERS.get(link)
-    if link_line is not None:
-        alarms = alarms - {AlarmKind.SIGNAL_LOST}
-    ordered = by_priority(alarms)
-    hard = [ALARM_BANNERS[kind] for kind in ordered if kind in HARD_ALARMS]
-    soft = [ALARM_BANNERS[kind] for kind in ordered if kind not in HARD_ALARMS]
-    notes = [line for line in (link_line, sound) if line]
-    lines = (*hard, *notes, *soft)
-    if not lines:
-        return "", ()
-    if hard:
-        return "hard", lines
-    return ("link" if notes else "soft"), lines
+from knotmeter.wording import banner_for
 
 
 def banner_rows(lines: tuple[str, ...], height: int) -> list[str]:

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from knotmeter.core.routine import RoutineState
-from knotmeter.ui.wording import STEP_LABELS
+from knotmeter.wording import STEP_LABELS, countdown_text
 
 
 class RoutinePanel(Static):
@@ -24,7 +24,7 @@ class RoutinePanel(Static):
     def show(self, state: RoutineState, now_t: float) -> None:
         """Draw ``state`` and its countdown at ``now_t``; the routine replaces its state on
         every change, so the same object and the same countdown mean nothing to repaint."""
-        countdown = _countdown_text(state.left_s(now_t))
+        countdown = countdown_text(state.left_s(now_t))
         if self._drawn is not None and self._drawn[0] is state and self._drawn[1] == countdown:
             return
         self._drawn = (state, countdown)
@@ -38,12 +38,3 @@ class RoutinePanel(Static):
         if countdown:
             head += f"  ·  {countdown}"
         self.update(Text("\n").join([Text(head, style="bold"), Text(state.instruction)]))
-
-
-def _countdown_text(left_s: float | None) -> str:
-    if left_s is None:
-        return ""
-    if left_s <= 0:
-        return "time is up: n goes on"
-    minutes, seconds = divmod(int(left_s + 0.999), 60)
-    return f"{minutes}:{seconds:02d} left"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from knotmeter.session import LinkState, SaveState, StoreHealth
 from knotmeter.ui.widgets.line import TextLine
-from knotmeter.ui.wording import LINK_TEXTS
+from knotmeter.wording import LINK_TEXTS
 
 
 def saving_text(health: StoreHealth | None) -> str:

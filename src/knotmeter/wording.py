@@ -1,13 +1,15 @@
-"""The words on the live screen: one instruction per zone, one banner per alarm, the steps.
+"""The words on the live screens: one instruction per zone, one banner per alarm, the steps.
 
-Kept apart from the widgets so the texts can be reviewed (and tested) in one place.
+Kept apart from the widgets so the texts can be reviewed (and tested) in one place, and
+below the UI layer so the terminal and the web page (``knotmeter serve``) say the same.
 """
 
 from __future__ import annotations
 
-from knotmeter.core.alarms import ALARM_TABLE
+from knotmeter.core.alarms import ALARM_TABLE, HARD_ALARMS, by_priority
 from knotmeter.core.events import AlarmKind, Zone
 from knotmeter.core.routine import Step
+from knotmeter.core.state import HoldState
 from knotmeter.session import LinkState
 
 INSTRUCTIONS: dict[Zone, str] = {
@@ -74,3 +76,50 @@ STEP_LABELS: dict[Step, str] = {
 
 REFUSED_INSTRUCTION = "No targets here for this tool: change the tool or the point (see above)"
 """The instruction while the targets are refused: never a push toward a band it cannot coach."""
+
+
+def banner_for(
+    alarms: frozenset[AlarmKind], link: LinkState, sound: str = ""
+) -> tuple[str, tuple[str, ...]]:
+    """``(severity, lines)``: every alarm shown, hard ones first, then a dead link, then
+    sound being off (``sound``: its words, "" while it works), then the soft ones
+    (``by_priority`` within each).
+
+    A dead link stands in for ``signal_lost``, which it explains; severity is that of
+    the first line: ``hard``, ``soft``, ``link`` (a dead link or no sound) or ``""``.
+    """
+    link_line = DEAD_LINK_BANNERS.get(link)
+    if link_line is not None:
+        alarms = alarms - {AlarmKind.SIGNAL_LOST}
+    ordered = by_priority(alarms)
+    hard = [ALARM_BANNERS[kind] for kind in ordered if kind in HARD_ALARMS]
+    soft = [ALARM_BANNERS[kind] for kind in ordered if kind not in HARD_ALARMS]
+    notes = [line for line in (link_line, sound) if line]
+    lines = (*hard, *notes, *soft)
+    if not lines:
+        return "", ()
+    if hard:
+        return "hard", lines
+    return ("link" if notes else "soft"), lines
+
+
+def countdown_text(left_s: float | None) -> str:
+    """A step's countdown as the routine line says it (empty without one)."""
+    if left_s is None:
+        return ""
+    if left_s <= 0:
+        return "time is up: n goes on"
+    minutes, seconds = divmod(int(left_s + 0.999), 60)
+    return f"{minutes}:{seconds:02d} left"
+
+
+def hold_caption(hold: HoldState, *, at_limit: bool = False) -> str:
+    """What the hold's big number means, in two lines (the far view's and the page's);
+    at the hold limit (``long_hold`` shown) it says release and rest."""
+    if at_limit:
+        return "HOLD LIMIT\nrelease and rest"
+    if hold.complete:
+        return "HOLD COMPLETE\nease off slowly"
+    if hold.active:
+        return f"s left in band\nof {hold.target_s:.0f} s"
+    return "s in band to hold\npress into the band"
