@@ -37,6 +37,7 @@ from datetime import date
 from knotmeter.core.adjust import widened_low
 from knotmeter.core.config import BAND_HEADROOM, RANGE_FRACTION
 from knotmeter.core.regions import Region
+from knotmeter.core.sides import Side
 from knotmeter.core.tools import CONTACT_AREA_CM2, Tool, limit_scale
 
 TRIALS = 3
@@ -65,7 +66,8 @@ class PersonalTargets:
     """One person's targets for one region and tool, in newtons.
 
     ``trials`` are the forces of every accepted press (the first is the dropped one);
-    ``measured_on`` is the day the caller says it was measured.
+    ``measured_on`` is the day the caller says it was measured; ``side`` the side of
+    the body it was measured on (``None``: not said, or stored before sides were asked).
     """
 
     region_id: str
@@ -76,6 +78,7 @@ class PersonalTargets:
     tool: str = "ball"
     trials: tuple[float, ...] = ()
     measured_on: date | None = None
+    side: Side | None = None
 
 
 def contact_area_cm2(region: Region, tool: Tool) -> float:

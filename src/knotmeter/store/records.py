@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from knotmeter.core.provenance import SourceKind as SourceKind  # re-exported
+from knotmeter.core.sides import Side
 from knotmeter.core.screening import ScreeningOutcome, answers_current, decide
 
 
@@ -22,7 +23,8 @@ class Moment(StrEnum):
 class HoldRecord:
     """One stored hold. Fields after ``start_t`` are ``None`` while the hold is open
     (or was open when the process died); ``mean_n`` is also ``None`` for a hold cut
-    short by the end of its session."""
+    short by the end of its session. ``side`` is ``None`` for a hold stored before
+    sides were asked, or pressed without saying one."""
 
     id: int
     session_id: int
@@ -37,6 +39,7 @@ class HoldRecord:
     mean_n: float | None
     complete: bool | None
     pain: int | None
+    side: Side | None = None
 
 
 @dataclass(slots=True, frozen=True)

@@ -124,6 +124,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX screenings_by_time ON screenings (answered_at);
     """,
+    """
+    -- The side of the body a point was pressed, rated or measured on (core.sides); rows
+    -- from before sides were asked have none (NULL), which is not guessed at.
+    ALTER TABLE holds ADD COLUMN side TEXT CHECK (side IN ('left', 'right'));
+    ALTER TABLE targets ADD COLUMN side TEXT CHECK (side IN ('left', 'right'));
+    ALTER TABLE outcomes ADD COLUMN side TEXT CHECK (side IN ('left', 'right'));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

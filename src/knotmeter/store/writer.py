@@ -40,6 +40,7 @@ from knotmeter.core.events import Event
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
+from knotmeter.core.sides import Side
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.db import StoreWriteError, connect
 from knotmeter.store.recorder import SessionRecorder
@@ -167,7 +168,14 @@ class StoreWriter:
                 lost_because=self._lost_because,
             )
 
-    def record(self, batch: SampleBatch | None, events: Sequence[Event], *, region: str) -> None:
+    def record(
+        self,
+        batch: SampleBatch | None,
+        events: Sequence[Event],
+        *,
+        region: str,
+        side: Side | None = None,
+    ) -> None:
         """Queue ``batch`` and its ``events`` (see :meth:`SessionRecorder.record`)."""
         count = 0 if batch is None else len(batch)
         with self._cond:
@@ -178,7 +186,7 @@ class StoreWriter:
             if not count and not events:
                 return
             kept = tuple(events)
-            self._put(count, len(kept), lambda r: r.record(batch, kept, region=region))
+            self._put(count, len(kept), lambda r: r.record(batch, kept, region=region, side=side))
 
     def rate_pain(self, score: int, hold_start_t: float | None) -> None:
         with self._cond:
@@ -196,9 +204,11 @@ class StoreWriter:
         with self._cond:
             self._put(0, 1, lambda r: r.save_screening(screening))
 
-    def record_outcome(self, plan_id: str, moment: Moment, outcome: Outcome) -> None:
+    def record_outcome(
+        self, plan_id: str, moment: Moment, outcome: Outcome, side: Side | None = None
+    ) -> None:
         with self._cond:
-            self._put(0, 1, lambda r: r.record_outcome(plan_id, moment, outcome))
+            self._put(0, 1, lambda r: r.record_outcome(plan_id, moment, outcome, side))
 
     def forget_targets(self, region_id: str | None) -> None:
         """Forget measured targets, after every save queued before this."""
