@@ -137,7 +137,7 @@ def test_the_readable_summary(capsys: pytest.CaptureFixture[str], trace: Path) -
         "longest hold 90 s)" in out
     )
     assert "holds: 2, complete: 1" in out
-    assert "over_ceiling at" in out
+    assert "too hard at" in out
 
 
 @pytest.mark.parametrize(

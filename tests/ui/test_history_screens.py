@@ -146,8 +146,18 @@ async def test_simulated_sessions_show_only_on_request_and_labelled(seeded: Path
         await pilot.press("a")
         await settle(pilot)
         assert table.row_count == 15
-        sources = [str(table.get_row_at(row)[-2]) for row in range(table.row_count)]
-        assert [s for s in sources if "SIMULATED" in s] == ["sim:calm SIMULATED"]
+        sources = [str(table.get_row_at(row)[-1]) for row in range(table.row_count)]
+        assert [s for s in sources if "SIMULATED" in s] == ["SIMULATED sim:calm"]
+
+
+async def test_the_sessions_list_shows_its_points_at_80_columns(seeded: Path) -> None:
+    app = OneScreen(lambda: SessionsScreen(seeded, ForceFormat(), now=lambda: SEED_NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        shown = table.size.width
+        needed = sum(width + 2 for _, width in SessionsScreen.COLUMNS[:-1])
+        assert needed <= shown, f"start..points need {needed} columns, the table has {shown}"
 
 
 async def test_enter_opens_the_chosen_session(seeded: Path) -> None:

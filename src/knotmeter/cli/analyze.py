@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from knotmeter.bounds import bounded
+from knotmeter.core.alarms import alarm_words
 from knotmeter.core.config import PipelineConfig
 from knotmeter.core.cues import CueSchedule
 from knotmeter.core.errors import CoachInputError
@@ -189,7 +190,7 @@ def _print_text(trace: Path, config: PipelineConfig, events: list[Event], sample
         return
     print(f"alarms: {len(alarms)}")
     for alarm in alarms:
-        print(f"  {alarm.t:.2f} s  {alarm.kind.value} at {alarm.force_n:.1f} N")
+        print(f"  {alarm.t:.2f} s  {alarm_words(alarm.kind)} at {alarm.force_n:.1f} N")
 
 
 def _records(events: list[Event]) -> list[dict[str, object]]:

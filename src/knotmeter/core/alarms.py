@@ -23,39 +23,68 @@ class Severity(StrEnum):
 
 @dataclass(slots=True, frozen=True)
 class AlarmSpec:
-    """One alarm kind's row: severity, the banner's words and the cue it sounds."""
+    """One alarm kind's row: severity, the banner's words, the cue it sounds, and its
+    name in plain words for every text a person reads after the fact (a summary, a list)."""
 
     kind: AlarmKind
     severity: Severity
     banner: str
     cue: Cue
+    words: str
 
 
 ALARMS: tuple[AlarmSpec, ...] = (
-    AlarmSpec(AlarmKind.OVER_CEILING, Severity.HARD, "TOO HARD: RELEASE NOW", Cue.TOO_HARD),
+    AlarmSpec(
+        AlarmKind.OVER_CEILING, Severity.HARD, "TOO HARD: RELEASE NOW", Cue.TOO_HARD, "too hard"
+    ),
     AlarmSpec(
         AlarmKind.SATURATION,
         Severity.HARD,
         "TOO HARD: THE TOOL IS AT ITS LIMIT, RELEASE NOW",
         Cue.TOO_HARD,
+        "too hard: the tool at its limit",
     ),
     AlarmSpec(
         AlarmKind.BAD_ZERO,
         Severity.HARD,
         "BAD ZERO: take the tool off the body and tare (t)",
         Cue.BAD_ZERO,
+        "bad zero",
     ),
-    AlarmSpec(AlarmKind.LONG_HOLD, Severity.HARD, "HOLD LIMIT REACHED: RELEASE", Cue.LONG_HOLD),
     AlarmSpec(
-        AlarmKind.SIGNAL_LOST, Severity.HARD, "SIGNAL LOST: readings are not live", Cue.NO_DATA
+        AlarmKind.LONG_HOLD,
+        Severity.HARD,
+        "HOLD LIMIT REACHED: RELEASE",
+        Cue.LONG_HOLD,
+        "held past the point's limit",
     ),
-    AlarmSpec(AlarmKind.OVER_BAND, Severity.SOFT, "Above the band: ease off", Cue.OVER_BAND),
-    AlarmSpec(AlarmKind.FAST_RAMP, Severity.SOFT, "Pressing in too fast: slow down", Cue.OVER_BAND),
+    AlarmSpec(
+        AlarmKind.SIGNAL_LOST,
+        Severity.HARD,
+        "SIGNAL LOST: readings are not live",
+        Cue.NO_DATA,
+        "readings stopped",
+    ),
+    AlarmSpec(
+        AlarmKind.OVER_BAND,
+        Severity.SOFT,
+        "Above the band: ease off",
+        Cue.OVER_BAND,
+        "above the band",
+    ),
+    AlarmSpec(
+        AlarmKind.FAST_RAMP,
+        Severity.SOFT,
+        "Pressing in too fast: slow down",
+        Cue.OVER_BAND,
+        "pressed in too fast",
+    ),
     AlarmSpec(
         AlarmKind.SAWING,
         Severity.SOFT,
         "Keep the tool still: no sawing back and forth",
         Cue.OVER_BAND,
+        "sawing back and forth",
     ),
 )
 """Most urgent first."""
@@ -81,3 +110,12 @@ def most_urgent(alarms: frozenset[AlarmKind]) -> AlarmKind | None:
 
 def severity(kind: AlarmKind) -> Severity:
     return ALARM_TABLE[kind].severity
+
+
+def alarm_words(kind: AlarmKind | str) -> str:
+    """The alarm's name in plain words; a kind this version does not know (a newer
+    store's) is shown as it was stored, spaces for underscores."""
+    try:
+        return ALARM_TABLE[AlarmKind(kind)].words
+    except ValueError:
+        return str(kind).replace("_", " ")

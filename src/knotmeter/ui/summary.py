@@ -11,8 +11,10 @@ import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from knotmeter.core.alarms import alarm_words
 from knotmeter.core.events import AlarmRaised, HoldEnded, HoldStarted
 from knotmeter.core.regions import load_regions
+from knotmeter.plainwords import times
 from knotmeter.session import Session, SessionEvent
 
 
@@ -53,7 +55,7 @@ class SessionSummary:
         complete = sum(point.holds_complete for point in self.points)
         lines = [head, f"  holds complete: {complete} of {started} started"]
         if self.pauses_s:
-            lines.append(f"  paused {len(self.pauses_s)} times, {sum(self.pauses_s):.0f} s in all")
+            lines.append(f"  paused {times(len(self.pauses_s))}, {sum(self.pauses_s):.0f} s in all")
         for point in self.points:
             pain = " ".join(str(score) for score in point.pain) or "none"
             lines.append(
@@ -61,7 +63,9 @@ class SessionSummary:
                 f"{point.holds_started} holds, {point.in_band_s:.0f} s in band, pain {pain}"
             )
         if self.alarms:
-            alarms = ", ".join(f"{kind} x{count}" for kind, count in self.alarms.items())
+            alarms = ", ".join(
+                f"{alarm_words(kind)} {times(count)}" for kind, count in self.alarms.items()
+            )
             lines.append(f"  alarms: {alarms}")
         else:
             lines.append("  alarms: none")

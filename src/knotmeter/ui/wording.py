@@ -32,6 +32,9 @@ EASE_OFF_INSTRUCTION = "Hold complete: ease off slowly, then rate the pain 1-10 
 
 PAUSED_INSTRUCTION = "PAUSED: p goes on (alarms still work)"
 
+STALE_WORD = "NOT LIVE"
+"""The far view's zone band while readings have stopped (the zone below it is old)."""
+
 STALE_INSTRUCTION = "Not live: the numbers below are the last ones received"
 
 ALARM_BANNERS: dict[AlarmKind, str] = {kind: spec.banner for kind, spec in ALARM_TABLE.items()}

@@ -84,6 +84,7 @@ from knotmeter.ui.wording import (
     INSTRUCTIONS,
     PAUSED_INSTRUCTION,
     STALE_INSTRUCTION,
+    STALE_WORD,
     ZONE_WORDS,
 )
 
@@ -367,7 +368,7 @@ class LiveScreen(Screen[None]):
         if shown[1]:
             self._instruction.set(STALE_INSTRUCTION)
             self._instruction.set_classes("stale")
-            self._zone.set("NOT LIVE")
+            self._zone.set(STALE_WORD)
             self._zone.set_classes("far-only stale")
         elif done and zone is not Zone.OVER_CEILING:
             self._instruction.set(EASE_OFF_INSTRUCTION)

@@ -24,11 +24,13 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from knotmeter.charts import ChartStyle, HoldMark, TraceMarks, Zones, trace_chart
+from knotmeter.core.alarms import alarm_words
 from knotmeter.core.config import PipelineConfig
 from knotmeter.core.regions import UnknownRegion
 from knotmeter.core.samples import SampleBatch
 from knotmeter.errors import KnotmeterError
 from knotmeter.history import duration_text
+from knotmeter.plainwords import plural
 from knotmeter.session import Session
 from knotmeter.store import HoldRecord, SourceKind, default_db_path
 from knotmeter.store.reads import (
@@ -58,9 +60,11 @@ class SessionsScreen(ModalScreen[None]):
     SessionsScreen DataTable { height: 1fr; }
     """
     COLUMNS: ClassVar[tuple[tuple[str, int], ...]] = (
-        ("start", 16), ("length", 8), ("holds", 5), ("alarms", 6), ("source", 24),
-        ("points", 40),
+        ("start", 11), ("length", 7), ("holds", 5), ("alarms", 6), ("points", 20),
+        ("source", 24),
     )  # fmt: skip
+    """Fixed widths whose first five fit an 80-column terminal; the source, least read,
+    goes last (its SIMULATED or REPLAY label first, so a cut keeps the label)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Back"),
         Binding("q", "dismiss", "Back", show=False),
@@ -122,16 +126,15 @@ class SessionsScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for s in found:
-            source = Text(s.source)
-            if s.label:
-                source.append(f" {s.label}", style="bold reverse")
+            source = Text(s.label or "", style="bold reverse")
+            source.append(f" {s.source}" if s.label else s.source, style="")
             table.add_row(
-                s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                s.started_at.astimezone().strftime("%m-%d %H:%M"),
                 duration_text(s.duration_s),
                 f"{s.complete}/{s.holds}",
                 str(s.alarms),
-                source,
                 ", ".join(s.points),
+                source,
                 key=str(s.id),
             )
         note = problem or ("" if found else "No sessions in this window.")
@@ -234,7 +237,8 @@ class SessionScreen(ModalScreen[None]):
         self.query_one("#summary", Static).update(
             f"Session {s.id}: {s.started_at.astimezone():%Y-%m-%d %H:%M}, "
             f"{duration_text(s.duration_s)}, {', '.join(s.points)} ({s.source}){label}\n"
-            f"{s.complete} of {s.holds} holds complete, {s.alarms} alarms, {s.samples} samples"
+            f"{s.complete} of {s.holds} holds complete, {plural(s.alarms, 'alarm')}, "
+            f"{plural(s.samples, 'sample')}"
         )
         # Mounted only now: a plotext figure built once empty keeps that empty frame's axes.
         self.query_one("#trace", Vertical).mount(
@@ -265,6 +269,5 @@ class SessionScreen(ModalScreen[None]):
         if not raised:
             return ["No alarms."]
         return ["alarms:"] + [
-            f"  {a.t:7.1f} s  {a.kind.replace('_', ' ')} at {self.fmt.text(a.force_n)}"
-            for a in raised
+            f"  {a.t:7.1f} s  {alarm_words(a.kind)} at {self.fmt.text(a.force_n)}" for a in raised
         ]
