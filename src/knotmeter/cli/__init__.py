@@ -31,6 +31,7 @@ SUBCOMMANDS: dict[str, str] = {
     "screening": "the questions before coaching: who should not self-treat, who goes lighter",
     "store": "where the session store is; --check checks it is sound (read-only)",
     "targets": "your measured bands per point and tool; --reset REGION or --all forgets them",
+    "report": "the last two weeks as an HTML or PDF report a clinician can read",
 }
 
 

@@ -1,0 +1,140 @@
+"""The report's charts as inline SVG, drawn with matplotlib's SVG backend.
+
+Printed in black and white, series must differ without colour: each has its own
+marker and line style, the band is a light grey area and the ceiling a dashed line,
+and every chart has a legend naming them. Text stays text in the SVG (``svg.fonttype
+none``), so the file stays small and the words stay selectable.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+
+from knotmeter.report.gather import Point
+
+WIDTH_IN = 6.7
+"""An A4 page's width inside 2 cm margins (170 mm)."""
+PANEL_HEIGHT_IN = 2.0
+STYLE = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "knotmeter",  # the same data draws the same file
+    "font.size": 8,
+    "font.family": "sans-serif",
+    "axes.edgecolor": "black",
+    "axes.prop_cycle": mpl.cycler(color=["black"]),
+    "lines.linewidth": 1.2,
+    "lines.markersize": 4,
+    "legend.frameon": False,
+    "legend.fontsize": 7,
+}
+BAND_GREY = "0.85"
+NO_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None, "Type": None}
+"""No RDF block: it names outside vocabularies by URL, and a date makes runs differ."""
+PAIN_MAX = 10
+
+
+@contextmanager
+def _figure(rows: int) -> Iterator[tuple[Figure, list[Axes]]]:
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(WIDTH_IN, PANEL_HEIGHT_IN * rows), layout="constrained")
+        axes = [fig.add_subplot(rows, 1, row + 1) for row in range(rows)]
+        yield fig, axes
+
+
+def _svg(fig: Figure) -> str:
+    """The figure as an ``<svg>`` element, without the XML prologue (it goes inline)."""
+    out = io.StringIO()
+    with mpl.rc_context(STYLE):
+        FigureCanvasSVG(fig).print_svg(out, metadata=NO_METADATA)
+    text = out.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _day_axis(ax: Axes, first: date, last: date) -> None:
+    ax.set_xlim(first, last)  # type: ignore[arg-type]  # matplotlib takes dates
+    locator = AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.grid(axis="y", color="0.8", linewidth=0.5)
+
+
+def point_svg(point: Point, first: date, last: date) -> str:
+    """One point's charts: holds and seconds in band per day; mean and peak force
+    against band and ceiling; pain of each hold; and its PPT over time if measured."""
+    rows = 4 if point.measurements else 3
+    with _figure(rows) as (fig, axes):
+        _holds_panel(axes[0], point)
+        _force_panel(axes[1], point)
+        _pain_panel(axes[2], point)
+        if point.measurements:
+            _ppt_panel(axes[3], point)
+        for ax in axes:
+            _day_axis(ax, first, last)
+        return _svg(fig)
+
+
+def _holds_panel(ax: Axes, point: Point) -> None:
+    days = [d.day for d in point.days]
+    ax.bar(days, [d.holds for d in point.days], color="white", edgecolor="black", label="holds")  # type: ignore[arg-type]
+    ax.bar(days, [d.complete for d in point.days], color="0.6", edgecolor="black", hatch="///", label="complete")  # type: ignore[arg-type]
+    ax.set_ylabel("holds a day")
+    right = ax.twinx()
+    in_band = [(d.day, d.in_band_s) for d in point.days if d.in_band_s is not None]
+    right.plot(*_columns(in_band), "o-", color="black", label="in band, s per hold")
+    right.set_ylabel("s in band per hold")
+    right.set_ylim(bottom=0)
+    _legend(ax, right)
+
+
+def _force_panel(ax: Axes, point: Point) -> None:
+    if point.band_n is not None:
+        ax.axhspan(*point.band_n, color=BAND_GREY, label="band (default)")
+    if point.ceiling_n is not None:
+        ax.axhline(point.ceiling_n, color="black", linestyle="--", linewidth=1, label="ceiling")
+    mean = [(d.day, d.mean_n) for d in point.days if d.mean_n is not None]
+    peak = [(d.day, d.peak_n) for d in point.days if d.peak_n is not None]
+    ax.plot(*_columns(mean), "o-", color="black", label="mean force")
+    ax.plot(*_columns(peak), "s:", color="black", markerfacecolor="white", label="peak force")
+    ax.set_ylabel("force (N)")
+    ax.set_ylim(bottom=0)
+    _legend(ax)
+
+
+def _pain_panel(ax: Axes, point: Point) -> None:
+    rated = [(h.started_at.astimezone().date(), h.pain) for h in point.holds if h.pain is not None]
+    ax.plot(*_columns(rated), "x", color="black", label="pain of a hold")
+    daily = [(d.day, d.pain) for d in point.days if d.pain is not None]
+    ax.plot(*_columns(daily), "-", color="black", linewidth=0.8, label="day's mean")
+    ax.set_ylim(0, PAIN_MAX + 0.5)
+    ax.set_ylabel("pain (0-10)")
+    _legend(ax)
+
+
+def _ppt_panel(ax: Axes, point: Point) -> None:
+    ppt = [(m.measured_on, m.ppt_n) for m in point.measurements if m.measured_on is not None]
+    ax.plot(*_columns(ppt), "^-", color="black", markerfacecolor="white", label="PPT")
+    ax.set_ylabel("PPT (N)")
+    ax.set_ylim(bottom=0)
+    _legend(ax)
+
+
+def _columns(pairs: Sequence[tuple[date, float | int | None]]) -> tuple[list[date], list[float]]:
+    return [day for day, _ in pairs], [float(v) for _, v in pairs if v is not None]
+
+
+def _legend(*axes: Axes) -> None:
+    handles, labels = [], []
+    for ax in axes:
+        h, l = ax.get_legend_handles_labels()
+        handles += h
+        labels += l
+    axes[0].legend(handles, labels, loc="upper left", ncols=min(4, len(labels)) or 1)
