@@ -12,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape
 
-from knotmeter.core.scores import Outcome, trend
+from knotmeter.core.scores import HIGH, LOW, Outcome, trend
 from knotmeter.core.sides import side_label
 from knotmeter.history import duration_text, plan_lines
 from knotmeter.report.figures import point_svg
 from knotmeter.report.gather import Point, Report
 
+SCALE = f"{LOW}-{HIGH}"
 CSS = """
 @page { size: A4; margin: 18mm 20mm; }
 html { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: black;
@@ -131,8 +132,8 @@ def _plan(name: str, plan_id: str, lines: Sequence[str], rated: Sequence[Outcome
     items = "".join(f"<li>{escape(line)}</li>" for line in lines[1:])
     return (
         f'<h3 class="plan" id="plan-{escape(plan_id)}">{escape(name)}: the complaint</h3>'
-        '<table><thead><tr><th class="text">rating</th><th>day</th><th>pain (0-10)</th>'
-        f"<th>function (0-10)</th></tr></thead><tbody>{rows}</tbody></table>"
+        f'<table><thead><tr><th class="text">rating</th><th>day</th><th>pain ({SCALE})</th>'
+        f"<th>function ({SCALE})</th></tr></thead><tbody>{rows}</tbody></table>"
         f'<p>Change by the rule: <span class="advice">{verdict}</span>.</p><ul>{items}</ul>'
     )
 

@@ -9,16 +9,19 @@ none``), so the file stays small and the words stay selectable.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
+from knotmeter.core.scores import HIGH, LOW
 from knotmeter.report.gather import Point
 
 WIDTH_IN = 6.7
@@ -39,7 +42,6 @@ STYLE = {
 BAND_GREY = "0.85"
 NO_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None, "Type": None}
 """No RDF block: it names outside vocabularies by URL, and a date makes runs differ."""
-PAIN_MAX = 10
 
 
 @contextmanager
@@ -50,17 +52,25 @@ def _figure(rows: int) -> Iterator[tuple[Figure, list[Axes]]]:
         yield fig, axes
 
 
-def _svg(fig: Figure) -> str:
-    """The figure as an ``<svg>`` element, without the XML prologue (it goes inline)."""
+def _svg(fig: Figure, prefix: str) -> str:
+    """The figure as an ``<svg>`` element, without the XML prologue (it goes inline).
+
+    matplotlib numbers its ids per figure (``axes_1``...); inline, every figure shares
+    one document, so each id and each reference to one gets ``prefix``.
+    """
     out = io.StringIO()
     with mpl.rc_context(STYLE):
         FigureCanvasSVG(fig).print_svg(out, metadata=NO_METADATA)
     text = out.getvalue()
-    return text[text.index("<svg") :]
+    return _REFERENCE.sub(rf"\1{prefix}-", text[text.index("<svg") :])
+
+
+_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)')
 
 
 def _day_axis(ax: Axes, first: date, last: date) -> None:
-    ax.set_xlim(first, last)  # type: ignore[arg-type]  # matplotlib takes dates
+    margin = timedelta(days=1)  # a bar on the first or last day is drawn whole
+    ax.set_xlim(first - margin, last + margin)  # type: ignore[arg-type]  # it takes dates
     locator = AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
@@ -79,7 +89,7 @@ def point_svg(point: Point, first: date, last: date) -> str:
             _ppt_panel(axes[3], point)
         for ax in axes:
             _day_axis(ax, first, last)
-        return _svg(fig)
+        return _svg(fig, point.key)
 
 
 def _holds_panel(ax: Axes, point: Point) -> None:
@@ -87,6 +97,7 @@ def _holds_panel(ax: Axes, point: Point) -> None:
     ax.bar(days, [d.holds for d in point.days], color="white", edgecolor="black", label="holds")  # type: ignore[arg-type]
     ax.bar(days, [d.complete for d in point.days], color="0.6", edgecolor="black", hatch="///", label="complete")  # type: ignore[arg-type]
     ax.set_ylabel("holds a day")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     right = ax.twinx()
     in_band = [(d.day, d.in_band_s) for d in point.days if d.in_band_s is not None]
     right.plot(*_columns(in_band), "o-", color="black", label="in band, s per hold")
@@ -114,8 +125,8 @@ def _pain_panel(ax: Axes, point: Point) -> None:
     ax.plot(*_columns(rated), "x", color="black", label="pain of a hold")
     daily = [(d.day, d.pain) for d in point.days if d.pain is not None]
     ax.plot(*_columns(daily), "-", color="black", linewidth=0.8, label="day's mean")
-    ax.set_ylim(0, PAIN_MAX + 0.5)
-    ax.set_ylabel("pain (0-10)")
+    ax.set_ylim(LOW - 0.5 if LOW else 0, HIGH + 0.5)
+    ax.set_ylabel(f"pain ({LOW}-{HIGH})")
     _legend(ax)
 
 
@@ -137,4 +148,5 @@ def _legend(*axes: Axes) -> None:
         h, l = ax.get_legend_handles_labels()
         handles += h
         labels += l
-    axes[0].legend(handles, labels, loc="upper left", ncols=min(4, len(labels)) or 1)
+    # above the plot, not over the data
+    axes[0].legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1), ncols=4)

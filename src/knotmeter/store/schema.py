@@ -147,6 +147,23 @@ def check_version(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
+SIDED_TABLES = ("holds", "targets", "outcomes")
+"""The tables that gained a ``side`` column (migration 6)."""
+
+
+def sides_for_older_store(conn: sqlite3.Connection) -> None:
+    """Let a reader of a store from before sides read ``side`` (NULL) like a new one's.
+
+    A read-only look does not migrate (the next writer does), so each table without the
+    column is shadowed by a TEMP view that adds it: unqualified names find ``temp``
+    first, and the temp schema is private to this connection, so the file is untouched.
+    """
+    for table in SIDED_TABLES:
+        columns = {row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")}
+        if columns and "side" not in columns:
+            conn.execute(f"CREATE TEMP VIEW {table} AS SELECT *, NULL AS side FROM main.{table}")
+
+
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Bring ``conn`` up to :data:`SCHEMA_VERSION`; ``conn`` must be in autocommit mode."""
     version = check_version(conn, path)
