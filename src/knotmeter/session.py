@@ -40,6 +40,7 @@ from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, Outcome
 from knotmeter.core.screening import LightProfile, apply_light_profile
 from knotmeter.core.state import CoachState
+from knotmeter.core.sides import Side
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
@@ -185,6 +186,7 @@ class Session:
         # store's writer may not have caught up; after "forget all" the store is not asked.
         self._measured: dict[tuple[str, str], PersonalTargets | None] = {}
         self._forgot_all = False
+        self._side: Side | None = None
         self._lighter_due = False
         self._point_target_s: float | None = config.target_s  # before any mode's halving
         self._closed_health: StoreHealth | None = None
@@ -345,6 +347,17 @@ class Session:
         self._point_target_s = target
         return self._retarget(lambda aim: self._point_config(region_id, target, aim))
 
+    @property
+    def side(self) -> Side | None:
+        """The side of the body being pressed, if the person said (``None``: not said)."""
+        return self._side
+
+    def set_side(self, side: Side | None) -> None:
+        """Press on ``side`` from now on: holds, ratings and measurements are kept under
+        it, and a band measured on this side is the one coached."""
+        self._side = side
+        self._settle(self._rebuild())
+
     def set_tool(self, tool: Tool) -> None:
         """Press with ``tool`` from now on: the point's limits scale to its contact area."""
         self._aim = replace(self._aim, tool=tool)
@@ -369,7 +382,7 @@ class Session:
         target (the user's, or the routine point's) stays as it is."""
         self._measured[targets.region_id, targets.tool] = targets
         if self._writer is not None:
-            self._writer.save_targets(targets)
+            self._writer.save_targets(replace(targets, side=targets.side or self._side))
         region_id, target = self.pipeline.config.region.id, self._point_target_s
         self._settle(self._retarget(lambda aim: _config(region_id, targets, target, aim)))
 
@@ -402,7 +415,7 @@ class Session:
             return self._measured[key]
         if self._forgot_all or self.store is None:
             return None
-        return self.store.targets(*key)
+        return self.store.targets(*key, side=self._side)
 
     @property
     def light(self) -> LightProfile | None:
@@ -531,7 +544,7 @@ class Session:
         """The complaint rated at the routine's start or retest, kept with this session
         under the routine's plan (without a routine there is no plan to judge)."""
         if self.routine is not None and self._writer is not None:
-            self._writer.record_outcome(self.routine.plan.id, moment, outcome)
+            self._writer.record_outcome(self.routine.plan.id, moment, outcome, self._side)
 
     def _go_lighter(self) -> list[RoutineEvent]:
         """After a hold rated 7/10 or more the next one on this point starts a level lower
@@ -646,7 +659,9 @@ class Session:
                 self._hold_t = event.t
             self._emit(event)
         if self._writer is not None:
-            self._writer.record(batch, events, region=self.pipeline.config.region.id)
+            self._writer.record(
+                batch, events, region=self.pipeline.config.region.id, side=self._side
+            )
         if self.routine is None or not events:
             return []
         return self.routine.feed(events)

@@ -9,7 +9,6 @@ on white: it prints the same on any printer, and WeasyPrint prints it to PDF as 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from html import escape
 
 from knotmeter.core.scores import HIGH, LOW, Outcome, trend
@@ -19,6 +18,10 @@ from knotmeter.report.figures import point_svg
 from knotmeter.report.gather import Point, Report
 
 SCALE = f"{LOW}-{HIGH}"
+TABLE_ROWS = 31
+"""A table lists at most the latest month of rows (days of a point, sessions); the
+charts show the whole window. A year of rows is no page a clinician reads, and laying
+them out tripled the time to print a year's report."""
 CSS = """
 @page { size: A4; margin: 18mm 20mm; }
 html { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: black;
@@ -85,7 +88,7 @@ def _sections(report: Report) -> Iterable[str]:
     yield f'<section id="summary">{_header(report)}{_summary(report)}</section>'
     yield _sessions_table(report)
     for point in report.points:
-        yield _point(point, report.first, report.today)
+        yield _point(point, report)
     if report.asymmetry:
         yield _asymmetry(report)
 
@@ -171,32 +174,49 @@ def _screening(report: Report) -> str:
     )
 
 
+def _earlier(count: int, what: str, command: str) -> str:
+    """The line under a table cut to its latest :data:`TABLE_ROWS` rows."""
+    if count <= TABLE_ROWS:
+        return ""
+    return (
+        f'<p class="meta">The latest {TABLE_ROWS} {what} of {count}; '
+        f"<code>{escape(command)}</code> lists them all.</p>"
+    )
+
+
 def _sessions_table(report: Report) -> str:
     rows = "".join(
         f"<tr><td>{s.started_at.astimezone().strftime('%Y-%m-%d %H:%M')}</td>"
         f"<td>{duration_text(s.duration_s)}</td><td>{s.complete}/{s.holds}</td>"
         f'<td>{s.alarms}</td><td class="text">{escape(", ".join(s.points))}</td>'
         f'<td class="text label">{s.label or ""}</td></tr>'
-        for s in report.sessions
+        for s in report.sessions[-TABLE_ROWS:]
     )
     return (
         '<section id="sessions" class="page"><h2>Sessions</h2>'
         '<table><thead><tr><th class="text">start</th><th>length</th><th>holds done</th>'
         '<th>alarms</th><th class="text">points</th><th class="text">kind</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></section>"
+        f"<tbody>{rows}</tbody></table>"
+        f"{_earlier(len(report.sessions), 'sessions', _command('sessions', report))}</section>"
     )
+
+
+def _command(name: str, report: Report) -> str:
+    """The command that lists what a table was cut from."""
+    everything = " --all" if report.everything else ""
+    return f"knotmeter {name} --days {report.days_back:g}{everything}"
 
 
 def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-def _point(point: Point, first: date, last: date) -> str:
+def _point(point: Point, report: Report) -> str:
     rows = "".join(
         f'<tr data-day="{d.day.isoformat()}"><td>{d.day.isoformat()}</td><td>{d.holds}</td>'
         f"<td>{d.complete}</td><td>{_number(d.in_band_s)}</td><td>{_number(d.mean_n)}</td>"
         f"<td>{_number(d.peak_n)}</td><td>{_number(d.pain)}</td><td>{d.rated}</td></tr>"
-        for d in point.days
+        for d in point.days[-TABLE_ROWS:]
     )
     band = (
         ""
@@ -216,10 +236,11 @@ def _point(point: Point, first: date, last: date) -> str:
         f"<h2>{escape(point.title)}</h2><p>{band}Holds and seconds in band per day, mean "
         "and peak force against the band and ceiling, pain of each hold"
         f"{', PPT over time' if ppt else ''}.</p>"
-        f"{point_svg(point, first, last)}"
+        f"{point_svg(point, report.first, report.today)}"
         '<table class="days"><thead><tr><th class="text">day</th><th>holds</th>'
         "<th>complete</th><th>s in band/hold</th><th>mean N</th><th>peak N</th>"
         f"<th>pain</th><th>rated</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"{_earlier(len(point.days), 'days', _command('history --json', report))}"
         f"{measured}</section>"
     )
 

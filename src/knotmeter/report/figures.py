@@ -9,6 +9,7 @@ none``), so the file stays small and the words stay selectable.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,6 +41,7 @@ STYLE = {
     "legend.fontsize": 7,
 }
 BAND_GREY = "0.85"
+MARKERS = 40
 NO_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None, "Type": None}
 """No RDF block: it names outside vocabularies by URL, and a date makes runs differ."""
 
@@ -82,7 +84,7 @@ def point_svg(point: Point, first: date, last: date) -> str:
     against band and ceiling; pain of each hold; and its PPT over time if measured."""
     rows = 4 if point.measurements else 3
     with _figure(rows) as (fig, axes):
-        _holds_panel(axes[0], point)
+        _holds_panel(axes[0], point, first, last)
         _force_panel(axes[1], point)
         _pain_panel(axes[2], point)
         if point.measurements:
@@ -92,15 +94,26 @@ def point_svg(point: Point, first: date, last: date) -> str:
         return _svg(fig, point.key)
 
 
-def _holds_panel(ax: Axes, point: Point) -> None:
-    days = [d.day for d in point.days]
-    ax.bar(days, [d.holds for d in point.days], color="white", edgecolor="black", label="holds")  # type: ignore[arg-type]
-    ax.bar(days, [d.complete for d in point.days], color="0.6", edgecolor="black", hatch="///", label="complete")  # type: ignore[arg-type]
+def _holds_panel(ax: Axes, point: Point, first: date, last: date) -> None:
+    """Holds and complete holds a day as two stepped areas (a day without holds is 0):
+    one outline each however many days, where bars would be an element a day."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    by_day = {d.day: d for d in point.days}
+    holds = [by_day[day].holds if day in by_day else 0 for day in days]
+    complete = [by_day[day].complete if day in by_day else 0 for day in days]
+    ax.fill_between(days, holds, step="mid", facecolor="white", edgecolor="black", label="holds")  # type: ignore[arg-type]
+    ax.fill_between(
+        days, complete, step="mid", facecolor="0.6", edgecolor="black", hatch="///",  # type: ignore[arg-type]
+        label="complete",
+    )  # fmt: skip
     ax.set_ylabel("holds a day")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     right = ax.twinx()
     in_band = [(d.day, d.in_band_s) for d in point.days if d.in_band_s is not None]
-    right.plot(*_columns(in_band), "o-", color="black", label="in band, s per hold")
+    right.plot(
+        *_columns(in_band), "o-", color="black", markevery=_every(len(in_band)),
+        label="in band, s per hold",
+    )  # fmt: skip
     right.set_ylabel("s in band per hold")
     right.set_ylim(bottom=0)
     _legend(ax, right)
@@ -113,8 +126,11 @@ def _force_panel(ax: Axes, point: Point) -> None:
         ax.axhline(point.ceiling_n, color="black", linestyle="--", linewidth=1, label="ceiling")
     mean = [(d.day, d.mean_n) for d in point.days if d.mean_n is not None]
     peak = [(d.day, d.peak_n) for d in point.days if d.peak_n is not None]
-    ax.plot(*_columns(mean), "o-", color="black", label="mean force")
-    ax.plot(*_columns(peak), "s:", color="black", markerfacecolor="white", label="peak force")
+    ax.plot(*_columns(mean), "o-", color="black", markevery=_every(len(mean)), label="mean force")
+    ax.plot(
+        *_columns(peak), "s:", color="black", markerfacecolor="white",
+        markevery=_every(len(peak)), label="peak force",
+    )  # fmt: skip
     ax.set_ylabel("force (N)")
     ax.set_ylim(bottom=0)
     _legend(ax)
@@ -132,10 +148,19 @@ def _pain_panel(ax: Axes, point: Point) -> None:
 
 def _ppt_panel(ax: Axes, point: Point) -> None:
     ppt = [(m.measured_on, m.ppt_n) for m in point.measurements if m.measured_on is not None]
-    ax.plot(*_columns(ppt), "^-", color="black", markerfacecolor="white", label="PPT")
+    ax.plot(
+        *_columns(ppt), "^-", color="black", markerfacecolor="white",
+        markevery=_every(len(ppt)), label="PPT",
+    )  # fmt: skip
     ax.set_ylabel("PPT (N)")
     ax.set_ylim(bottom=0)
     _legend(ax)
+
+
+def _every(count: int) -> int:
+    """Mark every n-th day: at most :data:`MARKERS` markers a series (each is an element
+    for a PDF to lay out; a year of daily markers made the PDF three times slower)."""
+    return max(1, math.ceil(count / MARKERS))
 
 
 def _columns(pairs: Sequence[tuple[date, float | int | None]]) -> tuple[list[date], list[float]]:

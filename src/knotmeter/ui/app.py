@@ -25,6 +25,7 @@ from textual.screen import Screen
 from knotmeter.core.errors import CoachInputError
 from knotmeter.core.modes import Mode
 from knotmeter.core.regions import load_regions
+from knotmeter.core.sides import Side
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.session import Session
@@ -229,6 +230,12 @@ class KnotmeterApp(App[None]):
         self.notify(f"Screenshot saved to {saved}", timeout=10)
         return saved
 
+    def _set_side(self, screen: LiveScreen, side: Side) -> None:
+        """The palette's Side: …; the title shows it from the next redraw."""
+        screen.session.set_side(side)
+        screen.redraw()
+        self.notify(f"Side: {side}; holds and ratings are kept under it")
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if not isinstance(screen, LiveScreen):
@@ -242,6 +249,12 @@ class KnotmeterApp(App[None]):
                 f"Tool: {tool}",
                 "press with this tool: the band and ceiling follow its contact area",
                 partial(screen.set_tool, tool),
+            )
+        for side in Side:
+            yield SystemCommand(
+                f"Side: {side}",
+                "press on this side: holds, ratings and bands are kept under it",
+                partial(self._set_side, screen, side),
             )
         if screen.session.routine is not None:
             for moment, when in ((Moment.START, "before"), (Moment.RETEST, "after")):

@@ -397,7 +397,9 @@ class LiveScreen(Screen[None]):
             else f" (yours, measured {measured.day} {measured:%b})"
         )
         mode = MODE_NOTES.get(self.session.mode, "")
-        parts = [self.session.label or "", light_label(self.session.light), mode, region.name]
+        side = self.session.side
+        point = region.name if side is None else f"{region.name}, {side}"
+        parts = [self.session.label or "", light_label(self.session.light), mode, point]
         parts.append(state.tool)
         parts.append(f"band {fmt.number(config.band_low_n)}-{fmt.text(config.band_high_n)}{whose}")
         ceiling = f"ceiling {fmt.text(state.ceiling_n)}"
