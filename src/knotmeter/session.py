@@ -39,8 +39,8 @@ from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, Outcome
 from knotmeter.core.screening import LightProfile, apply_light_profile
-from knotmeter.core.state import CoachState
 from knotmeter.core.sides import Side
+from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError

@@ -33,10 +33,9 @@ POINT_S = 20.0
 
 
 def seed(data: Path, days: int) -> None:
+    from knotmeter.store import SessionStore
     from tests.report.conftest import PPT, measured
     from tests.store.seeding import DAY_S, seed_history, sided_fortnight
-
-    from knotmeter.store import SessionStore
 
     now = time.time()
     sittings = [dataclasses.replace(s, point_s=POINT_S) for s in sided_fortnight(days=days)]
@@ -56,7 +55,12 @@ def run(data: Path, argv: list[str]) -> tuple[float, float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", "import sys; from knotmeter.cli import main; sys.exit(main())", *argv],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from knotmeter.cli import main; sys.exit(main())",
+            *argv,
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
         env={**os.environ, DATA_DIR_ENV: str(data)},

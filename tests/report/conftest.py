@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,10 +51,10 @@ def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def seeded(seeded_file: Path) -> Iterator[Path]:
+def seeded(seeded_file: Path) -> Path:
     """This test's store, holding the seeded fortnight."""
     target = default_db_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(seeded_file, target)
     target.chmod(0o600)
-    yield target
+    return target

@@ -23,7 +23,8 @@ needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Chromium (Debian: apt-get install chromium)"
 )
 needs_pdftoppm = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None, reason="needs pdftoppm (Debian: apt-get install poppler-utils)"
+    shutil.which("pdftoppm") is None,
+    reason="needs pdftoppm (Debian: apt-get install poppler-utils)",
 )
 
 
@@ -57,7 +58,12 @@ def section_shots(html: Path, tmp_path: Path) -> dict[str, Image.Image]:
         )
         try:
             page = browser.new_page(viewport={"width": A4_WIDTH_PX, "height": A4_HEIGHT_PX})
-            page.route("**/*", lambda route: route.abort() if route.request.url != html.as_uri() else route.continue_())
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.abort() if route.request.url != html.as_uri() else route.continue_()
+                ),
+            )
             page.goto(html.as_uri())
             page.screenshot(path=tmp_path / "page.png", full_page=True)
             for section in page.query_selector_all("section"):
@@ -92,9 +98,7 @@ def test_chromium_draws_every_section_at_a4_width(tmp_path: Path) -> None:
 
 
 def pdf_pages(pdf: Path, tmp_path: Path) -> list[Image.Image]:
-    subprocess.run(
-        ["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True
-    )
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
     return [load(path) for path in sorted(tmp_path.glob("page-*.png"))]
 
 

@@ -118,10 +118,11 @@ def test_page_one_says_the_sessions_complaint_alarms_and_screening(
     assert main(["sessions", "--json"]) == 0
     sessions = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     text = " ".join(" ".join(parsed(report(tmp_path)).text).split())
-    assert f"prepared by knotmeter on " in text
+    assert "prepared by knotmeter on " in text
     assert f"from {len(sessions)} sessions" in text
     assert "Runner's outer knee: the complaint" in text
-    assert "first rating" in text and "latest rating" in text
+    assert "first rating" in text
+    assert "latest rating" in text
     assert "too hard: 2 times" in text  # one sitting, both points
     assert "held past the point's limit: 2 times" in text
     assert "light profile (lighter pressure) because of: blood-thinners" in text
@@ -168,7 +169,10 @@ def test_the_report_is_private_and_never_written_over(
         (["--days", "3651", "-o", "r.html"], "--days: must be from 1 to 3650 (got 3651)"),
         (["--days", "nan", "-o", "r.html"], "--days: must be from 1 to 3650 (got nan)"),
         (["--days", "week", "-o", "r.html"], "--days: 'week' is not a number of days (1-3650)"),
-        (["-o", "no/such/dir/r.html"], "-o no/such/dir/r.html: the folder no/such/dir does not exist"),
+        (
+            ["-o", "no/such/dir/r.html"],
+            "-o no/such/dir/r.html: the folder no/such/dir does not exist",
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from firmware_host.source import LinkChanged, LinkState
 from knotmeter.core.events import HoldEnded
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.sides import Side
-from knotmeter.session import Session
+from knotmeter.session import Session, SessionEvent
 from knotmeter.store import SessionStore, SourceKind
 from tests.session.test_session import REGION, HandSource, ManualClock, Running, config, samples
-
 from tests.session.test_session import hand_source as hand_source  # the fixture
+
+
+def ended_after(t0: float) -> Callable[[SessionEvent], bool]:
+    return lambda event: isinstance(event, HoldEnded) and event.start >= t0
 
 
 async def test_holds_are_kept_under_the_side_pressed_then(
@@ -26,7 +30,7 @@ async def test_holds_are_kept_under_the_side_pressed_then(
             running.session.set_side(side)
             t0 = 10.0 * n
             hand_source.push(samples(t0, t0 + 3.0, 52.0), samples(t0 + 3.0, t0 + 6.0, 0.0))
-            await running.wait_for(lambda e, t0=t0: isinstance(e, HoldEnded) and e.start >= t0)
+            await running.wait_for(ended_after(t0))
         await running.stop()
         holds = store.holds(kinds=[SourceKind.SIMULATED])
     assert [h.side for h in holds] == [Side.LEFT, Side.RIGHT, None]

@@ -94,9 +94,7 @@ def sided_fortnight(point_s: float = 62.0, days: int = 14) -> list[Sitting]:
         )
         for day in range(days)
     ]
-    sittings.append(
-        Sitting(1.3, SIDED_PLAN, point_s, 9, kind=SourceKind.SIMULATED, side=Side.LEFT)
-    )
+    sittings.append(Sitting(1.3, SIDED_PLAN, point_s, 9, kind=SourceKind.SIMULATED, side=Side.LEFT))
     return sittings
 
 

@@ -12,7 +12,9 @@ from knotmeter.store import SessionStore, default_db_path
 BALL = PersonalTargets("upper-trapezius", 45.0, 45.0, 55.7, 66.4, trials=(70.0, 44.0, 46.0))
 HOOK = PersonalTargets("upper-trapezius", 30.0, 30.0, 36.7, 44.3, tool="hook", trials=(40, 29, 31))
 MASSETER = PersonalTargets("masseter", 8.0, 8.0, 9.8, 11.3, trials=(9.0, 8.0, 8.0))
-LEFT = PersonalTargets("upper-trapezius", 38.0, 38.0, 46.0, 58.0, trials=(50, 37, 39), side=Side.LEFT)
+LEFT = PersonalTargets(
+    "upper-trapezius", 38.0, 38.0, 46.0, 58.0, trials=(50, 37, 39), side=Side.LEFT
+)
 
 
 @pytest.fixture
@@ -86,6 +88,9 @@ def test_a_side_uses_its_own_band_before_one_with_no_side_never_the_other_sides(
         left = store.targets("upper-trapezius", side=Side.LEFT)
         right = store.targets("upper-trapezius", side=Side.RIGHT)
         unsaid = store.targets("upper-trapezius")
-    assert left is not None and (left.side, left.ppt_n) == (Side.LEFT, LEFT.ppt_n)
-    assert right is not None and (right.side, right.ppt_n) == (None, BALL.ppt_n)
-    assert unsaid is not None and unsaid.ppt_n == BALL.ppt_n
+    assert left is not None
+    assert (left.side, left.ppt_n) == (Side.LEFT, LEFT.ppt_n)
+    assert right is not None
+    assert (right.side, right.ppt_n) == (None, BALL.ppt_n)
+    assert unsaid is not None
+    assert unsaid.ppt_n == BALL.ppt_n

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Static
 
 from knotmeter.cli import build_parser, main
@@ -34,7 +35,8 @@ async def test_the_palette_offers_both_sides_and_the_title_shows_the_one_chosen(
     async with rig.app.run_test(size=(100, 32)) as pilot:
         rig.link(LinkState.LIVE)
         await pilot.pause()
-        commands = {c.title: c for c in rig.app.get_system_commands(rig.screen)}
+        live = cast("Screen[object]", rig.screen)
+        commands = {c.title: c for c in rig.app.get_system_commands(live)}
         assert {"Side: left", "Side: right"} <= set(commands)
         commands["Side: right"].callback()
         await pilot.pause()

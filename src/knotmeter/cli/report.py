@@ -19,7 +19,9 @@ MIN_DAYS, MAX_DAYS = 1, 3650
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--days", default="14", metavar="N", help="how far back, 1-3650 (default 14)")
+    parser.add_argument(
+        "--days", default="14", metavar="N", help="how far back, 1-3650 (default 14)"
+    )
     parser.add_argument(
         "--all", action="store_true", help="include simulated and replayed sessions (labelled)"
     )

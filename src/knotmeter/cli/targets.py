@@ -36,8 +36,8 @@ def target_line(targets: PersonalTargets) -> str:
     presses = ", ".join(f"{force:.0f}" for force in targets.trials) or "-"
     band = f"{targets.band_low_n:.1f}-{targets.band_high_n:.1f}"
     return (
-        f"{targets.region_id:<22}  {side_label(targets.side):<5}  {targets.tool:<5}  {measured:<10}  {presses:<18}  "
-        f"{band:<11}  {targets.ceiling_n:.1f}"
+        f"{targets.region_id:<22}  {side_label(targets.side):<5}  {targets.tool:<5}  "
+        f"{measured:<10}  {presses:<18}  {band:<11}  {targets.ceiling_n:.1f}"
     )
 
 

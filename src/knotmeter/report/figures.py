@@ -14,13 +14,17 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import Any
 
 import matplotlib as mpl
+import numpy as np
+import numpy.typing as npt
+from cycler import cycler
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.typing import RcKeyType
 
 from knotmeter.core.scores import HIGH, LOW
 from knotmeter.report.gather import Point
@@ -28,18 +32,19 @@ from knotmeter.report.gather import Point
 WIDTH_IN = 6.7
 """An A4 page's width inside 2 cm margins (170 mm)."""
 PANEL_HEIGHT_IN = 2.0
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "knotmeter",  # the same data draws the same file
     "font.size": 8,
     "font.family": "sans-serif",
     "axes.edgecolor": "black",
-    "axes.prop_cycle": mpl.cycler(color=["black"]),
+    "axes.prop_cycle": cycler(color=["black"]),
     "lines.linewidth": 1.2,
     "lines.markersize": 4,
     "legend.frameon": False,
     "legend.fontsize": 7,
 }
+DayArray = npt.NDArray[np.datetime64]
 BAND_GREY = "0.85"
 MARKERS = 40
 NO_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None, "Type": None}
@@ -62,7 +67,7 @@ def _svg(fig: Figure, prefix: str) -> str:
     """
     out = io.StringIO()
     with mpl.rc_context(STYLE):
-        FigureCanvasSVG(fig).print_svg(out, metadata=NO_METADATA)
+        fig.savefig(out, format="svg", metadata=NO_METADATA)
     text = out.getvalue()
     return _REFERENCE.sub(rf"\1{prefix}-", text[text.index("<svg") :])
 
@@ -73,9 +78,9 @@ _REFERENCE = re.compile(r'(\bid="|url\(#|href="#)')
 def _day_axis(ax: Axes, first: date, last: date) -> None:
     margin = timedelta(days=1)  # a bar on the first or last day is drawn whole
     ax.set_xlim(first - margin, last + margin)  # type: ignore[arg-type]  # it takes dates
-    locator = AutoDateLocator(maxticks=8)
+    locator = AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     ax.grid(axis="y", color="0.8", linewidth=0.5)
 
 
@@ -163,15 +168,16 @@ def _every(count: int) -> int:
     return max(1, math.ceil(count / MARKERS))
 
 
-def _columns(pairs: Sequence[tuple[date, float | int | None]]) -> tuple[list[date], list[float]]:
-    return [day for day, _ in pairs], [float(v) for _, v in pairs if v is not None]
+def _columns(pairs: Sequence[tuple[date, float | int]]) -> tuple[DayArray, list[float]]:
+    """Days (as numpy days, which matplotlib draws as dates) and values, for ``plot``."""
+    return np.array([day for day, _ in pairs], dtype="datetime64[D]"), [float(v) for _, v in pairs]
 
 
 def _legend(*axes: Axes) -> None:
     handles, labels = [], []
     for ax in axes:
-        h, l = ax.get_legend_handles_labels()
-        handles += h
-        labels += l
+        more_handles, more_labels = ax.get_legend_handles_labels()
+        handles += more_handles
+        labels += more_labels
     # above the plot, not over the data
     axes[0].legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1), ncols=4)

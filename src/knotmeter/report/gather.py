@@ -32,7 +32,11 @@ from knotmeter.store.reads import (
     sessions,
 )
 
-MATTERED: tuple[AlarmKind, ...] = (AlarmKind.OVER_CEILING, AlarmKind.SATURATION, AlarmKind.LONG_HOLD)
+MATTERED: tuple[AlarmKind, ...] = (
+    AlarmKind.OVER_CEILING,
+    AlarmKind.SATURATION,
+    AlarmKind.LONG_HOLD,
+)
 """The alarms a clinician asks about: pressed too hard, and held past the point's limit."""
 
 
@@ -197,9 +201,7 @@ def _region(region_id: str) -> tuple[str, tuple[float, float] | None, float | No
     return region.name, (region.band_low_n, region.band_high_n), region.ceiling_n
 
 
-def _alarm_counts(
-    raised: Sequence[tuple[str, int]], started: dict[int, date]
-) -> list[AlarmCount]:
+def _alarm_counts(raised: Sequence[tuple[str, int]], started: dict[int, date]) -> list[AlarmCount]:
     counts = []
     for kind in MATTERED:
         on = sorted({started[sid] for k, sid in raised if k == kind.value})

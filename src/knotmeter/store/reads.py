@@ -285,7 +285,7 @@ HOLD_COLUMNS = (
 
 
 def hold_record(row: tuple[Any, ...]) -> HoldRecord:
-    """A hold from its row (:data:`HOLD_COLUMNS`, as :func:`holds` and ``SessionStore.holds`` read)."""
+    """A hold from its row (:data:`HOLD_COLUMNS`: :func:`holds`, ``SessionStore.holds``)."""
     (
         hold_id,
         session_id,

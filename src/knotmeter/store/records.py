@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from knotmeter.core.provenance import SourceKind as SourceKind  # re-exported
-from knotmeter.core.sides import Side
 from knotmeter.core.screening import ScreeningOutcome, answers_current, decide
+from knotmeter.core.sides import Side
 
 
 class Moment(StrEnum):
