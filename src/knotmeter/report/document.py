@@ -18,6 +18,8 @@ from knotmeter.report.figures import point_svg
 from knotmeter.report.gather import Point, Report
 
 SCALE = f"{LOW}-{HIGH}"
+DAY_COLUMNS = ("*day", "holds", "complete", "s in band/hold", "mean N", "peak N", "pain", "rated")
+"""A point's days, as ``knotmeter history --json`` gives them."""
 TABLE_ROWS = 31
 """A table lists at most the latest month of rows (days of a point, sessions); the
 charts show the whole window. A year of rows is no page a clinician reads, and laying
@@ -119,14 +121,7 @@ def _activity(report: Report) -> str:
 
 def _plan(name: str, plan_id: str, lines: Sequence[str], rated: Sequence[Outcome]) -> str:
     first, last = rated[0], rated[-1]
-    moved = trend(rated)
-    verdict = (
-        "no change that counts yet"
-        if moved is None or not (moved.improving or moved.worse)
-        else "worse"
-        if moved.worse and not moved.improving
-        else "improving"
-    )
+    verdict = _verdict(rated)
     rows = "".join(
         f"<tr><td>{label}</td><td>{o.on.isoformat()}</td><td>{o.pain.value}</td>"
         f"<td>{o.function.value}</td></tr>"
@@ -135,10 +130,17 @@ def _plan(name: str, plan_id: str, lines: Sequence[str], rated: Sequence[Outcome
     items = "".join(f"<li>{escape(line)}</li>" for line in lines[1:])
     return (
         f'<h3 class="plan" id="plan-{escape(plan_id)}">{escape(name)}: the complaint</h3>'
-        f'<table><thead><tr><th class="text">rating</th><th>day</th><th>pain ({SCALE})</th>'
-        f"<th>function ({SCALE})</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"{_table(('*rating', 'day', f'pain ({SCALE})', f'function ({SCALE})'), rows)}"
         f'<p>Change by the rule: <span class="advice">{verdict}</span>.</p><ul>{items}</ul>'
     )
+
+
+def _verdict(rated: Sequence[Outcome]) -> str:
+    """What the complaint's trend (``core.scores``) says, in a word or a few."""
+    moved = trend(rated)
+    if moved is None or not (moved.improving or moved.worse):
+        return "no change that counts yet"
+    return "worse" if moved.worse and not moved.improving else "improving"
 
 
 def _alarms(report: Report) -> str:
@@ -184,6 +186,17 @@ def _earlier(count: int, what: str, command: str) -> str:
     )
 
 
+def _table(headers: Sequence[str], rows: str, *, classes: str = "") -> str:
+    """A table of ``rows`` (``<tr>`` markup) under ``headers``; a header starting with
+    ``*`` is a text column (left-aligned)."""
+    cells = "".join(
+        f'<th class="text">{escape(h[1:])}</th>' if h.startswith("*") else f"<th>{escape(h)}</th>"
+        for h in headers
+    )
+    kind = f' class="{classes}"' if classes else ""
+    return f"<table{kind}><thead><tr>{cells}</tr></thead><tbody>{rows}</tbody></table>"
+
+
 def _sessions_table(report: Report) -> str:
     rows = "".join(
         f"<tr><td>{s.started_at.astimezone().strftime('%Y-%m-%d %H:%M')}</td>"
@@ -194,9 +207,7 @@ def _sessions_table(report: Report) -> str:
     )
     return (
         '<section id="sessions" class="page"><h2>Sessions</h2>'
-        '<table><thead><tr><th class="text">start</th><th>length</th><th>holds done</th>'
-        '<th>alarms</th><th class="text">points</th><th class="text">kind</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        f"{_table(('*start', 'length', 'holds done', 'alarms', '*points', '*kind'), rows)}"
         f"{_earlier(len(report.sessions), 'sessions', _command('sessions', report))}</section>"
     )
 
@@ -237,9 +248,7 @@ def _point(point: Point, report: Report) -> str:
         "and peak force against the band and ceiling, pain of each hold"
         f"{', PPT over time' if ppt else ''}.</p>"
         f"{point_svg(point, report.first, report.today)}"
-        '<table class="days"><thead><tr><th class="text">day</th><th>holds</th>'
-        "<th>complete</th><th>s in band/hold</th><th>mean N</th><th>peak N</th>"
-        f"<th>pain</th><th>rated</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"{_table(DAY_COLUMNS, rows, classes='days')}"
         f"{_earlier(len(point.days), 'days', _command('history --json', report))}"
         f"{measured}</section>"
     )
@@ -256,7 +265,6 @@ def _asymmetry(report: Report) -> str:
         '<section id="asymmetry"><h2>Left and right</h2>'
         "<p>Pressure pain threshold (PPT) on each side, the newest measurement of each; the "
         "difference is left minus right, in newtons and in % of the higher side.</p>"
-        '<table><thead><tr><th class="text">point</th><th>left N</th><th>right N</th>'
-        f"<th>difference N</th><th>difference %</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"{_table(('*point', 'left N', 'right N', 'difference N', 'difference %'), rows)}"
         "</section>"
     )

@@ -115,10 +115,7 @@ def _holds_panel(ax: Axes, point: Point, first: date, last: date) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     right = ax.twinx()
     in_band = [(d.day, d.in_band_s) for d in point.days if d.in_band_s is not None]
-    right.plot(
-        *_columns(in_band), "o-", color="black", markevery=_every(len(in_band)),
-        label="in band, s per hold",
-    )  # fmt: skip
+    _series(right, in_band, "o-", "in band, s per hold")
     right.set_ylabel("s in band per hold")
     right.set_ylim(bottom=0)
     _legend(ax, right)
@@ -131,11 +128,8 @@ def _force_panel(ax: Axes, point: Point) -> None:
         ax.axhline(point.ceiling_n, color="black", linestyle="--", linewidth=1, label="ceiling")
     mean = [(d.day, d.mean_n) for d in point.days if d.mean_n is not None]
     peak = [(d.day, d.peak_n) for d in point.days if d.peak_n is not None]
-    ax.plot(*_columns(mean), "o-", color="black", markevery=_every(len(mean)), label="mean force")
-    ax.plot(
-        *_columns(peak), "s:", color="black", markerfacecolor="white",
-        markevery=_every(len(peak)), label="peak force",
-    )  # fmt: skip
+    _series(ax, mean, "o-", "mean force")
+    _series(ax, peak, "s:", "peak force", hollow=True)
     ax.set_ylabel("force (N)")
     ax.set_ylim(bottom=0)
     _legend(ax)
@@ -153,13 +147,21 @@ def _pain_panel(ax: Axes, point: Point) -> None:
 
 def _ppt_panel(ax: Axes, point: Point) -> None:
     ppt = [(m.measured_on, m.ppt_n) for m in point.measurements if m.measured_on is not None]
-    ax.plot(
-        *_columns(ppt), "^-", color="black", markerfacecolor="white",
-        markevery=_every(len(ppt)), label="PPT",
-    )  # fmt: skip
+    _series(ax, ppt, "^-", "PPT", hollow=True)
     ax.set_ylabel("PPT (N)")
     ax.set_ylim(bottom=0)
     _legend(ax)
+
+
+def _series(
+    ax: Axes, pairs: Sequence[tuple[date, float]], style: str, label: str, *, hollow: bool = False
+) -> None:
+    """One daily series in black: told apart by its marker (filled or ``hollow``) and
+    line style, marked on at most :data:`MARKERS` days."""
+    ax.plot(
+        *_columns(pairs), style, color="black", markerfacecolor="white" if hollow else "black",
+        markevery=_every(len(pairs)), label=label,
+    )  # fmt: skip
 
 
 def _every(count: int) -> int:
