@@ -37,7 +37,7 @@ def list_serial_ports() -> list[PortEntry]:
     pattern = os.path.join(default_link_dir(), f"{SIM_LINK_PREFIX}*")
     for link in sorted(glob.glob(pattern)):
         if is_live_simulator_link(link):
-            entries.append(PortEntry(path=link, description="simulated knotmeter tool (pty)"))
+            entries.append(PortEntry(path=link, description="a running simulator's pty"))
     return entries
 
 

@@ -155,8 +155,16 @@ def pain_chart(plt: Plot, point: PointDays, style: ChartStyle) -> None:
     if x:
         marker = style.marker("braille", "*")
         plt.plot(x, y, marker=marker, color=style.tint("orange"), label="pain")
+    else:
+        _say_empty(plt, point, "no pain ratings yet: rate a hold with its pain key", PAIN_MAX)
     _day_axis(plt, point)
     plt.ylim(0, PAIN_MAX)
+
+
+def _say_empty(plt: Plot, point: PointDays, words: str, top: float) -> None:
+    """Words in the middle of an empty chart, so a blank box is never left to guess at."""
+    middle = (point.last - point.first).days / 2
+    plt.text(words, middle, top / 2, alignment="center")
 
 
 def point_charts(point: PointDays, style: ChartStyle, scale: ForceScale) -> list[Draw]:
@@ -232,6 +240,10 @@ class TraceMarks:
     holds: Sequence[HoldMark]
 
 
+LEGEND_HEADROOM = 1.4
+"""The trace's y axis reaches this far over its highest line: the legend's rows."""
+
+
 def trace_chart(
     plt: Plot,
     trace: SampleBatch,
@@ -261,6 +273,11 @@ def trace_chart(
             color=style.tint("cyan"),
             label="force",
         )
+    # Headroom over the highest line, so the legend's corner never covers the trace.
+    forces = trace.force_n if len(trace) else np.zeros(1)
+    ceilings = [marks.zones.ceiling_n, *(hold.zones.ceiling_n for hold in marks.holds)]
+    top, bottom = max(*ceilings, float(forces.max())), min(0.0, float(forces.min()))
+    plt.ylim(scale.value(bottom), scale.value(float(top)) * LEGEND_HEADROOM)
     if not marks.holds:
         for edge in marks.zones.band_n:
             plt.hline(scale.value(edge), style.tint("green"))

@@ -166,6 +166,7 @@ class Session:
         self._link_detail = ""
         self._battery_mv: int | None = None
         self._info: DeviceInfo | None = None
+        self._first_t: float | None = None
         self._last_t: float | None = None
         self._now = 0.0  # source time the session last judged (see ``now``)
         self._hold_t: float | None = None  # start of the hold subscribers last heard of
@@ -221,6 +222,12 @@ class Session:
         """When the session last judged, on the source's timeline: the newest sample's
         time, or later, the moment the watchdog found a silence or the link went down."""
         return self._now
+
+    @property
+    def span_s(self) -> float:
+        """How long the sitting ran on the source's timeline, first sample to :attr:`now`:
+        a replay's trace time at any speed, as the stored session's length says."""
+        return 0.0 if self._first_t is None else self._now - self._first_t
 
     @property
     def link(self) -> LinkState:
@@ -578,6 +585,8 @@ class Session:
             case SampleBatch():
                 events = self.pipeline.feed(item)
                 if len(item):
+                    if self._first_t is None:
+                        self._first_t = float(item.t[0])
                     self._last_t = self._now = float(item.t[-1])
                     self._last_arrival = self._clock()
                 self._settle(self._publish(events, item))

@@ -226,10 +226,13 @@ async def _discover_serial(timeout_s: float) -> list[DiscoveredTool]:
     tools = []
     for port, info in zip(ports, infos, strict=True):
         ids = f" [{port.vid_pid}]" if port.vid_pid else ""
+        # Another dashboard's simulated tool is listed too: it must not pass for a real one.
+        simulated = (info is not None and info.simulated) or is_live_simulator_link(port.path)
         if info is not None:
             label = f"knotmeter {info.serial_number} (fw {info.firmware}) on {port.path}"
         else:
             label = f"{port.description}{ids} on {port.path}"
+        label += " SIMULATED" if simulated else ""
         tools.append(DiscoveredTool(f"serial:{port.path}", label, "serial", info is not None))
     return tools
 

@@ -83,8 +83,12 @@ def test_a_routine_runs_from_warm_up_to_done() -> None:
     assert routine.state.left_s(291.0 + 10 * REP_S + 5) == 0.0
     assert routine.state.point is None
     assert routine.advance(300.0) == [StepChanged(300.0, Step.RETEST, None, None)]
-    assert routine.state.instruction.startswith("Retest: Open wide")
+    assert routine.state.instruction == (
+        "Retest: Open wide slowly: wider, quieter or less achy than before? Then n"
+    )
     assert routine.advance(320.0) == [StepChanged(320.0, Step.DONE, None, None)]
+    assert "o rates your pain" in routine.state.instruction, "the last step names its keys"
+    assert "q ends the session" in routine.state.instruction
     assert routine.advance(330.0) == []
     assert routine.feed(hold(340.0, complete=True)) == []
     assert where(routine) == (Step.DONE, None, 0)

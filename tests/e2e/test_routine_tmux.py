@@ -20,7 +20,7 @@ from tests.tmux_screen import Tmux, knotmeter_script
 
 pytestmark = pytest.mark.tmux
 
-ASKS_FOR_N = re.compile(r"then\s+n\b|n goes on")
+ASKS_FOR_N = re.compile(r"[Tt]hen\s+n\b|n goes on")
 PLAN_NAME = "Desk shoulder and mid-back"
 COUNTDOWN = re.compile(r"\s+·\s+(\d+:\d\d left|time is up.*)$")
 ROUTINE_TIMEOUT_S = 150.0

@@ -63,6 +63,9 @@ def test_devices_marks_the_simulated_tool(tmp_path: Path) -> None:
     tools = {tool["moniker"]: tool for tool in json.loads(out)}
     assert tools[f"serial:{server.link_path}"]["is_knotmeter"] is True
     assert "SIM-0001" in tools[f"serial:{server.link_path}"]["label"]
+    assert tools[f"serial:{server.link_path}"]["label"].endswith(" SIMULATED"), (
+        "another dashboard's simulated tool never passes for a real one"
+    )
 
 
 def test_a_serial_moniker_on_a_simulator_link_is_labelled_simulated() -> None:

@@ -167,6 +167,8 @@ async def test_a_replayed_sitting_matches_the_live_pipeline_and_is_stored_as_rep
         assert session.session_id is not None
         stored = store.samples(session.session_id)
         (hold,) = store.holds(kinds=[SourceKind.REPLAY])
+        # The summary's length is the trace's, at any speed: what `sessions` lists too.
+        assert session.span_s == pytest.approx(float(stored.t[-1] - stored.t[0]))
         assert store.holds() == []  # a replay is not health history
 
     whole = Pipeline(config)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 
 import pytest
 
+from knotmeter.charts import ChartStyle, PointDays, pain_chart, render_text
 from knotmeter.cli import main
+from knotmeter.history import DayOfHolds
 from knotmeter.store import default_db_path
 from tests.store.seeding import fortnight, seed_history
+
+PLAIN = ChartStyle(color=False)
 
 
 def test_charts_follow_each_points_table_in_plain_characters_when_piped(
@@ -60,3 +65,11 @@ def test_without_chart_the_plans_are_lines_only(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "Jaw (TMJ) (jaw): 8 ratings of the complaint" in out
     assert "the complaint's pain and function" not in out
+
+
+def test_a_pain_chart_without_ratings_says_so() -> None:
+    day = date(2026, 11, 20)
+    unrated = DayOfHolds("masseter", day, 2, 1, 30.0, 12.0, 15.0, None, 0)
+    point = PointDays("masseter", "Masseter", [unrated], day - timedelta(days=13), day)
+    text = render_text(lambda plt: pain_chart(plt, point, PLAIN), 80, 14, PLAIN)
+    assert "no pain ratings yet" in text

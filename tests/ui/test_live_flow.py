@@ -4,6 +4,7 @@ before a hold, refusals said on screen, the palette's tools and screenshot, the 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,6 +91,10 @@ async def test_n_during_a_running_hold_keeps_the_point(routine_rig: Rig) -> None
         assert (routine.state.step, routine.state.point_index) == (Step.FIND, 1)
         await pilot.press("b")  # back to the point before
         assert (routine.state.step, routine.state.point_index) == (Step.FIND, 0)
+        summary = rig.screen.tally.summary(rig.session.span_s)
+        assert summary.routine is not None
+        assert summary.routine.endswith(": stopped at find the spot, point 1 of 2")
+        assert f"  routine: {summary.routine}" in summary.lines()
 
 
 async def test_the_hold_panel_starts_afresh_on_the_next_point(routine_rig: Rig) -> None:
@@ -139,6 +144,7 @@ async def test_the_screenshot_lands_in_the_chosen_directory(rig: Rig, tmp_path: 
         await pilot.pause()
         assert saved is not None
         assert _svgs_in(tmp_path) == [saved]
+        assert os.stat(saved).st_mode & 0o777 == 0o600, "private, like the store"
         assert any(str(tmp_path) in notice for notice in notices(rig.app))
 
 

@@ -36,6 +36,13 @@ def test_force_text_rounds_before_signing() -> None:
     assert ForceFormat(Unit.KPA, 5.0).text(50.0) == "100 kPa"
 
 
+def test_a_released_tools_residual_reads_zero_but_a_bad_zero_does_not() -> None:
+    assert ForceFormat().reading(-0.1) == "0.0"
+    assert ForceFormat().reading(-0.49, 6) == "   0.0"
+    assert ForceFormat().reading(-4.0) == "-4.0"
+    assert ForceFormat().reading(0.3) == "0.3"
+
+
 def test_banner_puts_hard_alarms_then_a_dead_link_first() -> None:
     soft = frozenset({AlarmKind.FAST_RAMP, AlarmKind.OVER_BAND})
     assert banner_for(frozenset(), LinkState.LIVE) == ("", ())

@@ -293,9 +293,9 @@ class Routine:
             case Step.MOVE, _:
                 return f"Move: {'; then '.join(move.label for move in self.plan.moves)}; then n"
             case Step.RETEST, _:
-                return f"Retest: {self.plan.retest}; then n"
+                return f"Retest: {_sentence(self.plan.retest)} Then n"
             case _:
-                return "Routine done: note your pain and function, 1-10"
+                return DONE_INSTRUCTION
 
     def _press_instruction(self, point: PlanPoint) -> str:
         """The hold's length is the hold panel's to say (it knows the real target)."""
@@ -312,6 +312,15 @@ class Routine:
                 )
             case _Press.EASE_OFF:
                 return "Time reached: ease off slowly and lift off"
+
+
+DONE_INSTRUCTION = "Routine done: o rates your pain and function now; q ends the session"
+"""The last step names its keys: nothing moves on by itself after it."""
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence (a plan's retest may end in a question mark)."""
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 def _move_s(move: Move) -> float:

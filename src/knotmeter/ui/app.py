@@ -11,7 +11,6 @@ import asyncio
 import dataclasses
 import os
 import signal
-import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
@@ -93,7 +92,6 @@ class KnotmeterApp(App[None]):
         self._notice = notice
         self.screenshot_dir = screenshot_dir or Path.cwd()
         self.summary: SessionSummary | None = None
-        self._live_since: float | None = None
         self._quitting = False
         self._hung_up = False
 
@@ -167,7 +165,6 @@ class KnotmeterApp(App[None]):
         if live is not None:
             live.redraw()
             return
-        self._live_since = time.monotonic()
         self.push_screen(LiveScreen(session, self._fmt, frame_hz=self._frame_hz))
 
     def action_screening(self) -> None:
@@ -205,9 +202,9 @@ class KnotmeterApp(App[None]):
 
     def _keep_summary(self, session: Session) -> None:
         live = next((s for s in self.screen_stack if isinstance(s, LiveScreen)), None)
-        if live is None or self._live_since is None:
+        if live is None:
             return
-        self.summary = live.tally.summary(time.monotonic() - self._live_since)
+        self.summary = live.tally.summary(session.span_s)
         if session.store is not None and session.session_id is not None:
             try:
                 session.store.save_summary(session.session_id, self.summary.as_json())
@@ -224,6 +221,7 @@ class KnotmeterApp(App[None]):
         may not exist) and say where."""
         try:
             saved = self.save_screenshot(filename, path or str(self.screenshot_dir), time_format)
+            os.chmod(saved, 0o600)  # the screen shows health data: private, like the store
         except OSError as err:
             self.notify(f"Screenshot not saved: {err}", severity="error", timeout=10)
             return None

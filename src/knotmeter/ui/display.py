@@ -19,6 +19,11 @@ _DECIMALS: dict[Unit, int] = {
 }
 
 
+RESIDUAL_N = 0.5
+"""Under a released tool the zero wanders this much (REFERENCE §6: about 1 N after a
+release, 0.06 N of noise at rest; auto-zero takes the rest away within seconds)."""
+
+
 @dataclass(slots=True, frozen=True)
 class ForceFormat:
     """A unit (and contact area for pressure units) the screen shows forces in."""
@@ -40,6 +45,12 @@ class ForceFormat:
         """
         decimals = _DECIMALS[self.unit]
         return f"{round(self.value(force_n), decimals) + 0.0:{width}.{decimals}f}"
+
+    def reading(self, force_n: float, width: int = 0) -> str:
+        """A live force for the readouts: a hair under zero (a released tool's residual,
+        down to ``-RESIDUAL_N``) reads ``0.0``; a real pull or a bad zero, further down,
+        shows as it is (the bad-zero alarm speaks for it)."""
+        return self.number(0.0 if -RESIDUAL_N < force_n < 0.0 else force_n, width)
 
     def text(self, force_n: float) -> str:
         return f"{self.number(force_n)} {self.unit}"

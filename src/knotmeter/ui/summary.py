@@ -14,8 +14,10 @@ from dataclasses import asdict, dataclass, field
 from knotmeter.core.alarms import alarm_words
 from knotmeter.core.events import AlarmRaised, HoldEnded, HoldStarted
 from knotmeter.core.regions import load_regions
+from knotmeter.core.routine import Step
 from knotmeter.plainwords import times
 from knotmeter.session import Session, SessionEvent
+from knotmeter.ui.wording import STEP_LABELS
 
 
 @dataclass(slots=True)
@@ -40,6 +42,8 @@ class SessionSummary:
     pauses_s: list[float] = field(default_factory=list)
     not_saved: str | None = None
     """Why the summary could not be stored with the session, if it could not."""
+    routine: str | None = None
+    """The routine coached and how far it got ("Desk shoulder: done"), if one was."""
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)
@@ -53,7 +57,10 @@ class SessionSummary:
         )
         started = sum(point.holds_started for point in self.points)
         complete = sum(point.holds_complete for point in self.points)
-        lines = [head, f"  holds complete: {complete} of {started} started"]
+        lines = [head]
+        if self.routine is not None:
+            lines.append(f"  routine: {self.routine}")
+        lines.append(f"  holds complete: {complete} of {started} started")
         if self.pauses_s:
             lines.append(f"  paused {times(len(self.pauses_s))}, {sum(self.pauses_s):.0f} s in all")
         for point in self.points:
@@ -125,4 +132,19 @@ class SummaryTally:
             alarms=dict(self._alarms.most_common()),
             label=self._session.label,
             pauses_s=list(self._session.pauses),
+            routine=self._routine_words(),
         )
+
+    def _routine_words(self) -> str | None:
+        routine = self._session.routine
+        if routine is None:
+            return None
+        state, name = routine.state, routine.plan.name
+        if state.step is Step.DONE:
+            return f"{name}: done"
+        where = (
+            ""
+            if state.point_index is None
+            else f", point {state.point_index + 1} of {state.points}"
+        )
+        return f"{name}: stopped at {STEP_LABELS[state.step].lower()}{where}"

@@ -77,6 +77,7 @@ from knotmeter.ui.widgets import (
     TraceView,
 )
 from knotmeter.ui.widgets.bigtext import rows_for_scale, scale_for_rows
+from knotmeter.ui.widgets.hold import limit_words
 from knotmeter.ui.widgets.status import saving_text
 from knotmeter.ui.wording import (
     DEAD_LINK_BANNERS,
@@ -326,7 +327,7 @@ class LiveScreen(Screen[None]):
         """The far view: the force, the zone's word, the hold time left, all large."""
         if not self.far:
             return
-        self._far_force.show(self.fmt.number(state.force_n).strip())
+        self._far_force.show(self.fmt.reading(state.force_n).strip())
         hold = self._this_points(state.hold)
         left = max(0.0, hold.target_s - hold.in_band_s)
         self._far_hold.show(f"{math.ceil(left)}")
@@ -338,8 +339,8 @@ class LiveScreen(Screen[None]):
             caption = "s in band to hold\npress into the band"
         self._far_hold_caption.set(caption)
         peak = f"peak {self.fmt.text(hold.peak_n)}" if hold.started_t is not None else ""
-        pressing = f"pressing {state.pressing_s:.0f}/{state.pressing_cap_s:.0f} s"
-        self._far_side.set(f"{self.fmt.unit}\n\n{peak}\n{pressing}")
+        limit = limit_words(state.pressing_s, state.pressing_cap_s)
+        self._far_side.set(f"{self.fmt.unit}\n\n{peak}\n{limit}")
 
     def _draw_state(self, state: CoachState) -> None:
         """All of a state at once, whatever the frame (a unit or region change, pausing)."""

@@ -42,6 +42,18 @@ def hold_lines(
     return headline, bar, footnote, f"pressing {pressed_s:.0f} s of {cap_s:.0f} s on this point"
 
 
+def limit_words(pressed_s: float, cap_s: float) -> str:
+    """The far view's word on the point's pressing limit: how long until the hold limit
+    (the long-hold alarm), in words a person reads from across the room; "" at rest.
+
+    >>> limit_words(8.0, 90.0).splitlines()
+    ['release within', '82 s']
+    """
+    if pressed_s <= 0.0:
+        return ""
+    return f"release within\n{max(0.0, cap_s - pressed_s):.0f} s"
+
+
 class HoldPanel(TextLine):
     """Shows a hold's progress; gains the ``complete`` class for the "done" moment."""
 

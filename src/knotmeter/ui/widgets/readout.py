@@ -30,7 +30,7 @@ class ForceReadout(Vertical):
 
     def show(self, force_n: float, peak_n: float | None, fmt: ForceFormat) -> None:
         """Show the force; the screen calls this at a meter's pace, not per sample."""
-        number = fmt.number(force_n, DIGITS_WIDTH)
+        number = fmt.reading(force_n, DIGITS_WIDTH)
         if self._digits.value != number:
             self._digits.update(number)
         self._unit.set(str(fmt.unit))
