@@ -10,8 +10,11 @@ from textual.widgets import Static
 
 from knotmeter.cli import build_parser, main
 from knotmeter.cli.dashboard import ViewOptions
+from knotmeter.core.events import HoldEnded, HoldStarted
 from knotmeter.core.sides import Side
 from knotmeter.session import LinkState
+from knotmeter.store import SourceKind
+from knotmeter.ui.screens.history import HistoryScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import Rig
@@ -43,3 +46,19 @@ async def test_the_palette_offers_both_sides_and_the_title_shows_the_one_chosen(
         assert rig.session.side is Side.RIGHT
         title = str(rig.screen.query_one("#title", Static).render())
         assert f"{rig.session.config.region.name}, right" in title
+
+
+async def test_h_on_a_side_shows_that_sides_days(rig: Rig) -> None:
+    """Left and right are told apart: on the left, the left's holds only."""
+    region = rig.session.config.region.id
+    recorder = rig.store.begin_session(source="ble:KM-0042", kind=SourceKind.DEVICE, region=region)
+    for side, start in ((Side.LEFT, 1.0), (Side.RIGHT, 20.0), (Side.RIGHT, 40.0)):
+        ended = HoldEnded(start + 10, start, 9.0, 0.0, 50.0, 45.0, False)
+        recorder.record(None, [HoldStarted(start), ended], region=region, side=side)
+    rig.session.set_side(Side.LEFT)
+    async with rig.app.run_test(size=(110, 60)) as pilot:
+        await pilot.press("h")
+        await rig.until(pilot, lambda: isinstance(rig.app.screen, HistoryScreen))
+        screen = rig.app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert [(day.side, day.holds) for day in screen.days] == [(Side.LEFT, 1)]

@@ -539,7 +539,11 @@ class LiveScreen(Screen[None]):
         except KnotmeterError as err:  # a store damaged mid-session: coaching goes on
             self.notify(f"No history: {err}", severity="error", timeout=15)
             return
-        screen = HistoryScreen(region.name, days_of_holds(holds), self.fmt, complaints=complaints)
+        side = self.session.side  # on a side, that side's days (sides differ)
+        if side is not None:
+            holds = [hold for hold in holds if hold.side is side]
+        name = region.name if side is None else f"{region.name}, {side}"
+        screen = HistoryScreen(name, days_of_holds(holds), self.fmt, complaints=complaints)
         self.app.push_screen(screen)
 
     def action_measure_targets(self) -> None:
