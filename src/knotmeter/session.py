@@ -386,10 +386,12 @@ class Session:
 
     def use_targets(self, targets: PersonalTargets) -> None:
         """Keep the person's measured targets and press by them from now on; the hold
-        target (the user's, or the routine point's) stays as it is."""
+        target (the user's, or the routine point's) stays as it is; they are kept under
+        the side being pressed, if said."""
+        targets = replace(targets, side=targets.side or self._side)
         self._measured[targets.region_id, targets.tool] = targets
         if self._writer is not None:
-            self._writer.save_targets(replace(targets, side=targets.side or self._side))
+            self._writer.save_targets(targets)
         region_id, target = self.pipeline.config.region.id, self._point_target_s
         self._settle(self._retarget(lambda aim: _config(region_id, targets, target, aim)))
 
@@ -416,10 +418,12 @@ class Session:
         self._settle(self._rebuild())
 
     def _targets_for(self, region_id: str, tool: Tool) -> PersonalTargets | None:
-        """This sitting's measured targets before the store's."""
+        """This sitting's measured targets before the store's (never the other side's)."""
         key = (region_id, tool.value)
         if key in self._measured:
-            return self._measured[key]
+            mine = self._measured[key]
+            if mine is None or mine.side in (None, self._side):
+                return mine
         if self._forgot_all or self.store is None:
             return None
         return self.store.targets(*key, side=self._side)
