@@ -160,7 +160,6 @@ OUTCOMES = Table(
             "retest",
             "the limited motion after the routine: better, same or worse; empty if not retested",
         ),
-        Column("side", SIDE_TEXT),
     ),
 )
 TABLES = (SESSIONS, SAMPLES, HOLDS, ALARMS, PAIN, OUTCOMES)
@@ -218,7 +217,7 @@ def _outcome_row(o: OutcomeRecord) -> tuple[Cell, ...]:
     retest = None if o.outcome.retest is None else o.outcome.retest.value
     return (
         o.session_id, o.plan, o.recorded_at.isoformat(), o.moment.value,
-        o.outcome.pain.value, o.outcome.function.value, retest, _side(o.side),
+        o.outcome.pain.value, o.outcome.function.value, retest,
     )  # fmt: skip
 
 

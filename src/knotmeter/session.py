@@ -360,8 +360,8 @@ class Session:
         return self._side
 
     def set_side(self, side: Side | None) -> None:
-        """Press on ``side`` from now on: holds, ratings and measurements are kept under
-        it, and a band measured on this side is the one coached."""
+        """Press on ``side`` from now on: holds (with their pain) and measurements are
+        kept under it, and a band measured on this side is the one coached."""
         self._side = side
         self._settle(self._rebuild())
 
@@ -555,7 +555,7 @@ class Session:
         """The complaint rated at the routine's start or retest, kept with this session
         under the routine's plan (without a routine there is no plan to judge)."""
         if self.routine is not None and self._writer is not None:
-            self._writer.record_outcome(self.routine.plan.id, moment, outcome, self._side)
+            self._writer.record_outcome(self.routine.plan.id, moment, outcome)
 
     def _go_lighter(self) -> list[RoutineEvent]:
         """After a hold rated 7/10 or more the next one on this point starts a level lower

@@ -38,7 +38,7 @@ class Sitting:
     """One session to seed: when (days before ``now``), which plan, how it goes;
     ``complaint`` (pain, function) rates the plan's complaint at the start and, with
     ``retest``, again at the end (with pain one lower when the retest is better);
-    ``side`` is the side every point of it is pressed (and the complaint rated) on."""
+    ``side`` is the side every point of it is pressed on."""
 
     days_ago: float
     plan: str
@@ -183,4 +183,4 @@ def rate_complaint(recorder: SessionRecorder, sitting: Sitting, moment: Moment, 
     if retest is Retest.BETTER:
         pain = max(1, pain - 1)
     outcome = Outcome(on, Score(pain), Score(function), retest)
-    recorder.record_outcome(sitting.plan, moment, outcome, sitting.side)
+    recorder.record_outcome(sitting.plan, moment, outcome)

@@ -88,7 +88,6 @@ class OutcomeRecord:
     recorded_at: datetime
     moment: Moment
     outcome: Outcome
-    side: Side | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -262,19 +261,15 @@ def outcome_records(
         yield from map(_outcome_record, cursor)
 
 
-_OUTCOME_COLUMNS = (
-    "o.session_id, o.plan, o.recorded_at, o.moment, o.pain, o.function, o.retest, o.side"
-)
+_OUTCOME_COLUMNS = "o.session_id, o.plan, o.recorded_at, o.moment, o.pain, o.function, o.retest"
 
 
 def _outcome_record(row: tuple[Any, ...]) -> OutcomeRecord:
-    session_id, plan, recorded_at, moment, pain, function, retest, side = row
+    session_id, plan, recorded_at, moment, pain, function, retest = row
     at = datetime.fromtimestamp(recorded_at, UTC)
     on = at.astimezone().date()  # the person's day, as history groups it
     outcome = Outcome(on, Score(pain), Score(function), None if retest is None else Retest(retest))
-    return OutcomeRecord(
-        session_id, plan, at, Moment(moment), outcome, None if side is None else Side(side)
-    )
+    return OutcomeRecord(session_id, plan, at, Moment(moment), outcome)
 
 
 HOLD_COLUMNS = (

@@ -238,16 +238,13 @@ class SessionRecorder:
         with self._write() as conn:
             insert_screening(conn, screening)
 
-    def record_outcome(
-        self, plan_id: str, moment: Moment, outcome: Outcome, side: Side | None = None
-    ) -> None:
-        """The complaint rated at the routine's ``moment`` (start or retest), now, on
-        ``side`` when the routine was done on one side."""
+    def record_outcome(self, plan_id: str, moment: Moment, outcome: Outcome) -> None:
+        """The complaint rated at the routine's ``moment`` (start or retest), now."""
         retest = None if outcome.retest is None else outcome.retest.value
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO outcomes (session_id, plan, recorded_at, moment, pain, function,"
-                " retest, side) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " retest) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     self.session_id,
                     plan_id,
@@ -256,7 +253,6 @@ class SessionRecorder:
                     outcome.pain.value,
                     outcome.function.value,
                     retest,
-                    _side(side),
                 ),
             )
 

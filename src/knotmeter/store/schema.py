@@ -125,11 +125,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX screenings_by_time ON screenings (answered_at);
     """,
     """
-    -- The side of the body a point was pressed, rated or measured on (core.sides); rows
-    -- from before sides were asked have none (NULL), which is not guessed at.
+    -- The side of the body a point was pressed (and its pain rated) or measured on
+    -- (core.sides); rows from before sides were asked have none (NULL), not guessed at.
     ALTER TABLE holds ADD COLUMN side TEXT CHECK (side IN ('left', 'right'));
     ALTER TABLE targets ADD COLUMN side TEXT CHECK (side IN ('left', 'right'));
-    ALTER TABLE outcomes ADD COLUMN side TEXT CHECK (side IN ('left', 'right'));
     """,
 )
 
@@ -147,7 +146,7 @@ def check_version(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-SIDED_TABLES = ("holds", "targets", "outcomes")
+SIDED_TABLES = ("holds", "targets")
 """The tables that gained a ``side`` column (migration 6)."""
 
 

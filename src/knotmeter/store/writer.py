@@ -204,11 +204,9 @@ class StoreWriter:
         with self._cond:
             self._put(0, 1, lambda r: r.save_screening(screening))
 
-    def record_outcome(
-        self, plan_id: str, moment: Moment, outcome: Outcome, side: Side | None = None
-    ) -> None:
+    def record_outcome(self, plan_id: str, moment: Moment, outcome: Outcome) -> None:
         with self._cond:
-            self._put(0, 1, lambda r: r.record_outcome(plan_id, moment, outcome, side))
+            self._put(0, 1, lambda r: r.record_outcome(plan_id, moment, outcome))
 
     def forget_targets(self, region_id: str | None) -> None:
         """Forget measured targets, after every save queued before this."""
