@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from knotmeter.core.records import newtons, seconds
+from knotmeter.core.sides import Side
 from knotmeter.errors import BadInput, KnotmeterError
 from knotmeter.store import HoldRecord
 from knotmeter.store.reads import (
@@ -112,6 +113,7 @@ SAMPLES = Table(
         ),
     ),
 )
+SIDE_TEXT = "left or right; empty if no side was said (or stored before sides were asked)"
 HOLDS = Table(
     "holds",
     "one continuous press on one point",
@@ -128,6 +130,7 @@ HOLDS = Table(
         Column("mean_n", "mean force while pressing, newtons"),
         Column("complete", "1 if it reached its in-band target, 0 if not"),
         Column("pain_0_10", f"the pain rating given with it, 0-10{OLD_PAIN}; empty if none"),
+        Column("side", SIDE_TEXT),
     ),
 )
 ALARMS = Table(
@@ -149,6 +152,7 @@ PAIN = Table(
         Column("region", "the point"),
         Column("start_t_s", "the hold's start on the tool's clock, seconds"),
         Column("pain_0_10", f"the rating, 0 (none) to 10 (the worst imaginable){OLD_PAIN}"),
+        Column("side", SIDE_TEXT),
     ),
 )
 OUTCOMES = Table(
@@ -191,6 +195,10 @@ def _flag(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
+def _side(side: Side | None) -> str | None:
+    return None if side is None else side.value
+
+
 def _maybe(value: float | None, rounding: Callable[[float], float]) -> float | None:
     return None if value is None else rounding(value)
 
@@ -213,6 +221,7 @@ def _hold_row(h: HoldRecord) -> tuple[Cell, ...]:
         h.id, h.session_id, h.region, h.started_at.isoformat(), seconds(h.start_t),
         _maybe(h.end_t, seconds), _maybe(h.in_band_s, seconds), _maybe(h.over_band_s, seconds),
         _maybe(h.peak_n, newtons), _maybe(h.mean_n, newtons), _flag(h.complete), h.pain,
+        _side(h.side),
     )  # fmt: skip
 
 
@@ -231,7 +240,7 @@ def _outcome_row(o: OutcomeRecord) -> tuple[Cell, ...]:
 def _pain_rows(rated: Iterable[HoldRecord]) -> Iterator[tuple[Cell, ...]]:
     for h in rated:
         if h.pain is not None:
-            yield h.session_id, h.id, h.region, seconds(h.start_t), h.pain
+            yield h.session_id, h.id, h.region, seconds(h.start_t), h.pain, _side(h.side)
 
 
 def table_rows(

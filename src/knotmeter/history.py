@@ -23,6 +23,7 @@ from knotmeter.core.scores import (
     trend,
     week_two_advice,
 )
+from knotmeter.core.sides import Side
 from knotmeter.store import HoldRecord
 
 
@@ -43,6 +44,7 @@ class DayOfHolds:
     peak_n: float | None
     pain: float | None
     rated: int
+    side: Side | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -60,17 +62,18 @@ class PainTrend:
 
 
 def days_of_holds(holds: Iterable[HoldRecord], tz: tzinfo | None = None) -> list[DayOfHolds]:
-    """Group holds by region (alphabetical), then by local day in ``tz`` (oldest first).
+    """Group holds by point (region alphabetical, then left, right and no side said),
+    then by local day in ``tz`` (oldest first).
 
     ``tz`` ``None`` is the machine's zone: a hold at 00:30 belongs to the evening the
     person remembers only if days are local.
     """
 
-    def key(hold: HoldRecord) -> tuple[str, date]:
-        return hold.region, hold.started_at.astimezone(tz).date()
+    def key(hold: HoldRecord) -> tuple[str, str, date]:
+        return hold.region, _SIDE_ORDER[hold.side], hold.started_at.astimezone(tz).date()
 
     days = []
-    for (region, day), group in itertools.groupby(sorted(holds, key=key), key=key):
+    for (region, _, day), group in itertools.groupby(sorted(holds, key=key), key=key):
         members = list(group)
         pains = [h.pain for h in members if h.pain is not None]
         peaks = [h.peak_n for h in members if h.peak_n is not None]
@@ -85,6 +88,7 @@ def days_of_holds(holds: Iterable[HoldRecord], tz: tzinfo | None = None) -> list
                 peak_n=max(peaks) if peaks else None,
                 pain=statistics.fmean(pains) if pains else None,
                 rated=len(pains),
+                side=members[0].side,
             )
         )
     return days
@@ -211,12 +215,16 @@ def duration_text(duration_s: float) -> str:
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
-def by_region(days: Iterable[DayOfHolds]) -> list[tuple[str, list[DayOfHolds]]]:
-    """Days grouped per region, in the order the regions first appear."""
-    regions: dict[str, list[DayOfHolds]] = {}
+def by_point(days: Iterable[DayOfHolds]) -> list[tuple[tuple[str, Side | None], list[DayOfHolds]]]:
+    """Days grouped per point (region and side), in the order the points first appear."""
+    points: dict[tuple[str, Side | None], list[DayOfHolds]] = {}
     for day in days:
-        regions.setdefault(day.region, []).append(day)
-    return list(regions.items())
+        points.setdefault((day.region, day.side), []).append(day)
+    return list(points.items())
+
+
+_SIDE_ORDER: Mapping[Side | None, str] = {Side.LEFT: "0", Side.RIGHT: "1", None: "2"}
+"""Sort key of a side: left before right, then holds with no side said."""
 
 
 def _mean(values: Iterable[float | None]) -> float | None:

@@ -42,6 +42,7 @@ from knotmeter.core.routine import Routine, RoutineEvent, Step, StepChanged, Ste
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
 from knotmeter.core.screening import LightProfile
+from knotmeter.core.sides import Side
 from knotmeter.core.state import CoachState
 from knotmeter.core.tare import TareResult
 from knotmeter.core.tools import Tool
@@ -360,6 +361,19 @@ class Session:
         """Move to another point (a routine's ``target_s`` and advised ``hold_s``, else the
         region's); the user's own hold target carries over, a go-lighter step does not."""
         return self._change(self._at_point(region_id, self._rx.tool, target_s, hold_s))
+
+    @property
+    def side(self) -> Side | None:
+        """The side of the body being pressed, if the person said (``None``: not said)."""
+        return self._log.side
+
+    def set_side(self, side: Side | None) -> Refused | None:
+        """Press on ``side`` from now on: holds (with their pain) and measurements are
+        kept under it, and a band measured on this side is the one coached (never the
+        other side's)."""
+        self._log.side = side
+        region, tool = self._rx.region_id, self._rx.tool
+        return self._change(replace(self._rx, personal=self._log.targets(region, tool)))
 
     def set_tool(self, tool: Tool) -> Refused | None:
         """Press with ``tool`` from now on: the point's limits scale to its contact area."""
@@ -694,7 +708,9 @@ class Session:
                 self._hold_t = event.t
             self._fanout.emit(event)
         if self._writer is not None:
-            self._writer.record(batch, events, region=self.pipeline.config.region.id)
+            self._writer.record(
+                batch, events, region=self.pipeline.config.region.id, side=self._log.side
+            )
         if self.routine is None or not events:
             return []
         return self.routine.feed(events)

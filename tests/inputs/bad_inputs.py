@@ -38,6 +38,7 @@ FILES = {
     "case-twins.csv": "t_s,force_n,Force_N\n0.0,1,150\n",
     "bad-flag.csv": "t_s,force_n,saturated\n0.0,1,2\n",
     "port": "",
+    "old-report.html": "<p>an earlier report</p>\n",
 }
 BINARY_FILES = {"binary.csv": b"\xff\xfe\x00\x81"}
 
@@ -130,6 +131,14 @@ ROWS: list[str] = [
     "replay good.csv --speed 0",
     "replay good.csv --speed inf",
     "replay good.csv --speed 1e-300",
+    # report: the output file and the window
+    "report -o existing.txt",
+    "report -o old-report.html",
+    "report -o good.csv",
+    "report -o report.html --days 0",
+    "report -o report.html --days 3651",
+    "report -o report.html --days nan",
+    "report -o missing/report.pdf",
 ]
 
 

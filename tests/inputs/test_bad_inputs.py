@@ -31,7 +31,7 @@ def test_the_table_lists_every_row_and_at_least_forty() -> None:
     assert [line.split("`")[1].removeprefix("knotmeter ") for line in rows] == ROWS
 
 
-@pytest.mark.slow  # 65 runs of the real command, ~0.5 s each to start Python and knotmeter
+@pytest.mark.slow  # 72 runs of the real command, ~0.5 s each to start Python and knotmeter
 @pytest.mark.parametrize("row", ROWS)
 def test_a_bad_input_is_one_line_and_exit_2(row: str, workdir: Path) -> None:
     code, err, out = run(row, workdir)

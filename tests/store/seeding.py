@@ -23,6 +23,7 @@ from knotmeter.core.pipeline import Pipeline
 from knotmeter.core.plans import get_plan
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome, Retest, Score
+from knotmeter.core.sides import Side
 from knotmeter.store import Moment, SessionRecorder, SessionStore, SourceKind
 
 DAY_S = 86_400.0
@@ -36,7 +37,8 @@ SEED_NOW = 1_795_000_000.0  # 2026-11-18 ... a fixed "now" for pictures that nev
 class Sitting:
     """One session to seed: when (days before ``now``), which plan, how it goes;
     ``complaint`` (pain, function) rates the plan's complaint at the start and, with
-    ``retest``, again at the end (with pain one lower when the retest is better)."""
+    ``retest``, again at the end (with pain one lower when the retest is better);
+    ``side`` is the side every point of it is pressed on."""
 
     days_ago: float
     plan: str
@@ -46,6 +48,7 @@ class Sitting:
     overshoot: bool = False
     complaint: tuple[int, int] | None = None
     retest: Retest = Retest.BETTER
+    side: Side | None = None
 
 
 def fortnight(point_s: float = 40.0, days: int = 14) -> list[Sitting]:
@@ -68,6 +71,30 @@ def fortnight(point_s: float = 40.0, days: int = 14) -> list[Sitting]:
     sittings.append(
         Sitting(2.3, PLANS[0], point_s, 9, kind=SourceKind.SIMULATED, complaint=(10, 1))
     )
+    return sittings
+
+
+SIDED_PLAN = "runners-knee"
+
+
+def sided_fortnight(point_s: float = 62.0, days: int = 14) -> list[Sitting]:
+    """A sitting a day of one two-point plan (the outer knee), left and right in turn:
+    pain easing from 6, the complaint easing (pain 7 to 3), one sitting over the ceiling,
+    one held past the hold limit, and one on the simulated tool."""
+    sittings = [
+        Sitting(
+            days_ago=days - 1 - day + 0.4,
+            plan=SIDED_PLAN,
+            point_s=100.0 if day == 9 else point_s + 2.0 * day,
+            pain=max(2, 6 - day * 4 // days),
+            overshoot=day == 5,
+            complaint=(7 - day * 4 // days, 4 + day * 4 // days),
+            retest=Retest.SAME if day % 4 == 0 else Retest.BETTER,
+            side=Side.LEFT if day % 2 == 0 else Side.RIGHT,
+        )
+        for day in range(days)
+    ]
+    sittings.append(Sitting(1.3, SIDED_PLAN, point_s, 9, kind=SourceKind.SIMULATED, side=Side.LEFT))
     return sittings
 
 
@@ -127,6 +154,7 @@ def seed_history(
                         None,
                         pipeline.reconfigure(PipelineConfig.for_region(region)),
                         region=regions[index - 1],
+                        side=sitting.side,
                     )
                 ease = number / max(1, len(sittings) - 1)
                 force = press(region, sitting.point_s, rng, overshoot=sitting.overshoot, ease=ease)
@@ -134,14 +162,14 @@ def seed_history(
                 for batch in _batches(t, force):
                     wall[0] = start + float(batch.t[-1])
                     events = pipeline.feed(batch)
-                    recorder.record(batch, events, region=region)
+                    recorder.record(batch, events, region=region, side=sitting.side)
                     for event in events:
                         if isinstance(event, HoldStarted):
                             recorder.rate_pain(sitting.pain, event.t)
                 t0 = float(t[-1]) + 1.0 / RATE_HZ
             if sitting.complaint is not None:
                 rate_complaint(recorder, sitting, Moment.RETEST, day)
-            recorder.record(None, pipeline.stop_hold(), region=region)
+            recorder.record(None, pipeline.stop_hold(), region=region, side=sitting.side)
             recorder.finish()
             ids.append(recorder.session_id)
     return ids

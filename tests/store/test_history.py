@@ -132,7 +132,8 @@ def test_history_json_all_sessions_in_kgf(capsys: pytest.CaptureFixture[str]) ->
     assert simulated["mean_kgf"] == pytest.approx(convert(99.0, Unit.KGF), abs=1e-3)
     assert simulated["pain"] == 9.0
     assert set(lines[0]) == {
-        "region", "day", "holds", "complete", "in_band_s", "mean_kgf", "peak_kgf", "pain", "rated",
+        "region", "side", "day", "holds", "complete", "in_band_s", "mean_kgf", "peak_kgf",
+        "pain", "rated",
     }  # fmt: skip
 
 

@@ -36,6 +36,7 @@ SUBCOMMANDS: dict[str, str] = {
     "targets": "your measured bands per point and tool; --reset REGION or --all forgets them",
     "calibrate": "find a raw-count device's newtons per count from a known load, kept per device",
     "serve": "coach a tool headless and show it live on a phone: a web page, read-only",
+    "report": "the last two weeks as an HTML or PDF report a clinician can read",
 }
 
 

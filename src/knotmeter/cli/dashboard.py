@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from knotmeter.bounds import bounded
 from knotmeter.core.modes import Mode
+from knotmeter.core.sides import Side
 from knotmeter.core.tools import Tool
 from knotmeter.core.units import Unit
 from knotmeter.errors import BadInput
@@ -114,6 +115,11 @@ def add_view_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
         help="a flare-up: the lightest slice of the band, holds (and --target) halved",
     )
     parser.add_argument(
+        "--side",
+        choices=[side.value for side in Side],
+        help="the side of the body you press: holds, ratings and bands are kept under it",
+    )
+    parser.add_argument(
         "--sound",
         choices=["on", "off"],
         default="on",
@@ -143,6 +149,7 @@ class ViewOptions:
     screenshot_dir: Path | None = None
     tool: Tool = Tool.BALL
     mode: Mode = Mode.NORMAL
+    side: Side | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ViewOptions:
@@ -187,6 +194,7 @@ class ViewOptions:
             screenshot_dir,
             tool,
             Mode.FLARE if args.flare else Mode.NORMAL,
+            None if args.side is None else Side(args.side),
         )
 
 
@@ -266,6 +274,8 @@ def launch(
                 hold_target_s=view.target_s,
                 plan=view.plan,
             )
+            if view.side is not None:
+                session.set_side(view.side)
             if speaker is not None:
                 follow(session, speaker, bell=bell)
             if page is not None:

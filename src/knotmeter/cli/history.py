@@ -25,7 +25,7 @@ from knotmeter.core.units import Unit, convert
 from knotmeter.errors import BadInput
 from knotmeter.history import (
     DayOfHolds,
-    by_region,
+    by_point,
     days_of_holds,
     days_of_ratings,
     plan_lines,
@@ -96,8 +96,9 @@ def _print_text(
 ) -> None:
     which = "all sessions" if everything else "holds on a real tool"
     print(f"{which}, since {since.isoformat()} ({default_db_path()})")
-    for region, group in by_region(days):
-        print(f"\n{_region_name(region)} ({region})")
+    for (region, side), group in by_point(days):
+        on = "" if side is None else f", {side}"
+        print(f"\n{_region_name(region)} ({region}{on})")
         for line in table_lines(group, lambda force_n: f"{convert(force_n, unit):.1f} {unit}"):
             print(f"  {line}")
         if chart:
@@ -143,6 +144,7 @@ def _print_json(days: list[DayOfHolds], unit: Unit) -> None:
             json.dumps(
                 {
                     "region": day.region,
+                    "side": None if day.side is None else day.side.value,
                     "day": day.day.isoformat(),
                     "holds": day.holds,
                     "complete": day.complete,

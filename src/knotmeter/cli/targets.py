@@ -13,10 +13,11 @@ import argparse
 
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.regions import UnknownRegion, get_region, load_regions
+from knotmeter.core.sides import side_label
 from knotmeter.errors import BadInput
 
 HEADER = (
-    f"{'region':<22}  {'tool':<5}  {'measured':<10}  {'presses (N)':<18}  "
+    f"{'region':<22}  {'side':<5}  {'tool':<5}  {'measured':<10}  {'presses (N)':<18}  "
     f"{'band (N)':<11}  ceiling (N)"
 )
 
@@ -35,8 +36,8 @@ def target_line(targets: PersonalTargets) -> str:
     presses = ", ".join(f"{force:.0f}" for force in targets.trials) or "-"
     band = f"{targets.band_low_n:.1f}-{targets.band_high_n:.1f}"
     return (
-        f"{targets.region_id:<22}  {targets.tool:<5}  {measured:<10}  {presses:<18}  "
-        f"{band:<11}  {targets.ceiling_n:.1f}"
+        f"{targets.region_id:<22}  {side_label(targets.side):<5}  {targets.tool:<5}  "
+        f"{measured:<10}  {presses:<18}  {band:<11}  {targets.ceiling_n:.1f}"
     )
 
 

@@ -46,6 +46,7 @@ from datetime import date
 from knotmeter.core.adjust import widened_low
 from knotmeter.core.config import BAND_HEADROOM
 from knotmeter.core.regions import Region
+from knotmeter.core.sides import Side
 from knotmeter.core.tools import CONTACT_AREA_CM2, Tool, limit_scale
 
 TRIALS = 3
@@ -81,7 +82,8 @@ class PersonalTargets:
     """One person's targets for one region and tool, in newtons.
 
     ``trials`` are the forces of every accepted press (the first is the dropped one);
-    ``measured_on`` is the day the caller says it was measured.
+    ``measured_on`` is the day the caller says it was measured; ``side`` the side of
+    the body it was measured on (``None``: not said, or stored before sides were asked).
     """
 
     region_id: str
@@ -92,6 +94,7 @@ class PersonalTargets:
     tool: str = "ball"
     trials: tuple[float, ...] = ()
     measured_on: date | None = None
+    side: Side | None = None
 
     @property
     def low(self) -> bool:

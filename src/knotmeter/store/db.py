@@ -24,7 +24,12 @@ from urllib.parse import quote
 from knotmeter.errors import BadInput, KnotmeterError
 from knotmeter.store.failures import failure
 from knotmeter.store.paths import SIDECARS, prepare_private_file, tighten_sidecars
-from knotmeter.store.schema import SCHEMA_VERSION, check_version, migrate
+from knotmeter.store.schema import (
+    SCHEMA_VERSION,
+    check_version,
+    migrate,
+    sides_for_older_store,
+)
 
 WRITE_BUSY_TIMEOUT_MS = 2000
 """How long a write on the opening thread waits for another program's lock."""
@@ -130,6 +135,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
         if check_version(conn, path) < 1:
             raise BadInput(f"{path} is not a knotmeter store (store version 0): cannot read it")
         _require_tables(conn, path)
+        sides_for_older_store(conn)
 
     return _open(f"file:{quote(str(path.resolve()))}?mode=ro", path, setup, uri=True)
 

@@ -21,6 +21,7 @@ import numpy as np
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome, Retest, Score
+from knotmeter.core.sides import Side
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.db import connect_read_only, failures
 from knotmeter.store.records import HoldRecord, Moment, SourceKind
@@ -41,7 +42,8 @@ class SessionSummary:
 
     ``duration_s`` is the span of its stored samples (what was recorded, even for a
     session whose process died before it could close the row); ``points`` are the
-    regions held, in the order first held (the starting region if none was).
+    regions held (with the side, "upper-trapezius left", where one was said), in the
+    order first held (the starting region if none was).
     ``light_profile`` and ``cleared_by_clinician`` are from the screening it was
     pressed under (the newest answered before it ended); ``None`` if never screened by then.
     """
@@ -156,9 +158,10 @@ def _summary(conn: sqlite3.Connection, row: tuple[Any, ...]) -> SessionSummary:
     sid, started, ended, source, kind, region, first_t, last_t, *counts = row
     n_samples, n_holds, n_complete, n_alarms, light, cleared = counts
     points = tuple(
-        region_id
-        for (region_id,) in conn.execute(
-            "SELECT region FROM holds WHERE session_id = ? GROUP BY region ORDER BY MIN(start_t)",
+        region_id if side is None else f"{region_id} {side}"
+        for region_id, side in conn.execute(
+            "SELECT region, side FROM holds WHERE session_id = ? GROUP BY region, side"
+            " ORDER BY MIN(start_t)",
             (sid,),
         )
     )
@@ -210,9 +213,7 @@ def holds(conn: sqlite3.Connection, session_ids: Sequence[int]) -> Iterator[Hold
     """The holds of each session in turn, in the order they started."""
     for session_id in session_ids:
         cursor = conn.execute(
-            "SELECT h.id, h.session_id, s.kind, h.region, h.started_at, h.start_t, h.end_t,"
-            " h.in_band_s, h.over_band_s, h.peak_n, h.mean_n, h.complete, h.pain"
-            " FROM holds AS h JOIN sessions AS s ON s.id = h.session_id"
+            f"SELECT {HOLD_COLUMNS} FROM holds AS h JOIN sessions AS s ON s.id = h.session_id"
             " WHERE h.session_id = ? ORDER BY h.start_t",
             (session_id,),
         )
@@ -282,8 +283,15 @@ def _outcome_record(row: tuple[Any, ...]) -> OutcomeRecord:
     return OutcomeRecord(session_id, plan, at, Moment(moment), outcome)
 
 
+HOLD_COLUMNS = (
+    "h.id, h.session_id, s.kind, h.region, h.started_at, h.start_t, h.end_t,"
+    " h.in_band_s, h.over_band_s, h.peak_n, h.mean_n, h.complete, h.pain, h.side"
+)
+"""The columns :func:`hold_record` reads, from ``holds AS h JOIN sessions AS s``."""
+
+
 def hold_record(row: tuple[Any, ...]) -> HoldRecord:
-    """A hold from its row (the column order of :func:`holds` and ``SessionStore.holds``)."""
+    """A hold from its row (:data:`HOLD_COLUMNS`: :func:`holds`, ``SessionStore.holds``)."""
     (
         hold_id,
         session_id,
@@ -298,6 +306,7 @@ def hold_record(row: tuple[Any, ...]) -> HoldRecord:
         mean_n,
         complete,
         pain,
+        side,
     ) = row
     return HoldRecord(
         id=hold_id,
@@ -313,6 +322,7 @@ def hold_record(row: tuple[Any, ...]) -> HoldRecord:
         mean_n=mean_n,
         complete=None if complete is None else bool(complete),
         pain=pain,
+        side=None if side is None else Side(side),
     )
 
 

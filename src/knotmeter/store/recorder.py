@@ -22,6 +22,7 @@ from knotmeter.core.events import AlarmRaised, Event, HoldCompleted, HoldEnded, 
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
+from knotmeter.core.sides import Side
 from knotmeter.store.db import transaction
 from knotmeter.store.records import Moment, ScreeningRecord, SourceKind
 
@@ -54,10 +55,10 @@ def insert_screening(conn: sqlite3.Connection, screening: ScreeningRecord) -> No
 
 
 def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_at: float) -> None:
-    """One PPT measurement's targets, filed under its region and tool."""
+    """One PPT measurement's targets, filed under its region, tool and side."""
     conn.execute(
         "INSERT INTO targets (region, tool, measured_at, ppt_n, band_low_n, band_high_n,"
-        " ceiling_n, trials) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " ceiling_n, trials, side) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             targets.region_id,
             targets.tool,
@@ -67,8 +68,13 @@ def insert_targets(conn: sqlite3.Connection, targets: PersonalTargets, measured_
             targets.band_high_n,
             targets.ceiling_n,
             json.dumps(list(targets.trials)),
+            _side(targets.side),
         ),
     )
+
+
+def _side(side: Side | None) -> str | None:
+    return None if side is None else side.value
 
 
 def check_pain_score(score: int) -> None:
@@ -144,11 +150,18 @@ class SessionRecorder:
             self._open_hold, self._pending_pain = open_hold, pending
             raise
 
-    def record(self, batch: SampleBatch | None, events: Sequence[Event], *, region: str) -> None:
+    def record(
+        self,
+        batch: SampleBatch | None,
+        events: Sequence[Event],
+        *,
+        region: str,
+        side: Side | None = None,
+    ) -> None:
         """Store ``batch`` (raw samples) and the ``events`` it caused, in one transaction.
 
-        ``region`` is the region the pipeline was configured for when the events
-        happened; a hold is filed under it.
+        ``region`` (and ``side``, if the person said one) is the point the pipeline was
+        configured for when the events happened; a hold is filed under it.
         """
         if batch is None and not events:
             return
@@ -164,19 +177,21 @@ class SessionRecorder:
                     ),
                 )
             for event in events:
-                self._record_event(conn, event, region)
+                self._record_event(conn, event, region, side)
 
-    def _record_event(self, conn: sqlite3.Connection, event: Event, region: str) -> None:
+    def _record_event(
+        self, conn: sqlite3.Connection, event: Event, region: str, side: Side | None
+    ) -> None:
         match event:
             case HoldStarted(t=t):
-                self._open_hold = self._insert_hold(conn, t, region)
+                self._open_hold = self._insert_hold(conn, t, region, side)
             case HoldCompleted(in_band_s=in_band_s) if self._open_hold is not None:
                 conn.execute(
                     "UPDATE holds SET complete = 1, in_band_s = ? WHERE id = ?",
                     (in_band_s, self._open_hold),
                 )
             case HoldEnded():
-                self._end_hold(conn, event, region)
+                self._end_hold(conn, event, region, side)
             case AlarmRaised(t=t, kind=kind, force_n=force_n):
                 conn.execute(
                     "INSERT INTO alarms (session_id, t, kind, force_n) VALUES (?, ?, ?, ?)",
@@ -185,10 +200,12 @@ class SessionRecorder:
             case _:
                 pass
 
-    def _end_hold(self, conn: sqlite3.Connection, ended: HoldEnded, region: str) -> None:
+    def _end_hold(
+        self, conn: sqlite3.Connection, ended: HoldEnded, region: str, side: Side | None
+    ) -> None:
         if self._open_hold is None:
             # The start went unseen (recorder attached mid-hold): file the whole hold now.
-            self._open_hold = self._insert_hold(conn, ended.start, region)
+            self._open_hold = self._insert_hold(conn, ended.start, region, side)
         conn.execute(
             "UPDATE holds SET end_t = ?, in_band_s = ?, over_band_s = ?, peak_n = ?,"
             " mean_n = ?, complete = ? WHERE id = ?",
@@ -204,12 +221,14 @@ class SessionRecorder:
         )
         self._open_hold = None
 
-    def _insert_hold(self, conn: sqlite3.Connection, start_t: float, region: str) -> int | None:
+    def _insert_hold(
+        self, conn: sqlite3.Connection, start_t: float, region: str, side: Side | None
+    ) -> int | None:
         pain = self._pending_pain.pop(start_t, self._pending_pain.pop(None, None))
         cursor = conn.execute(
-            "INSERT INTO holds (session_id, region, started_at, start_t, pain)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (self.session_id, region, self._wall_clock(), start_t, pain),
+            "INSERT INTO holds (session_id, region, started_at, start_t, pain, side)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (self.session_id, region, self._wall_clock(), start_t, pain, _side(side)),
         )
         return cursor.lastrowid
 

@@ -18,6 +18,7 @@ from knotmeter.core.screening import (
     decide,
     due_items,
 )
+from knotmeter.core.sides import Side
 
 
 class Moment(StrEnum):
@@ -31,7 +32,8 @@ class Moment(StrEnum):
 class HoldRecord:
     """One stored hold. Fields after ``start_t`` are ``None`` while the hold is open
     (or was open when the process died); ``mean_n`` is also ``None`` for a hold cut
-    short by the end of its session."""
+    short by the end of its session. ``side`` is ``None`` for a hold stored before
+    sides were asked, or pressed without saying one."""
 
     id: int
     session_id: int
@@ -46,6 +48,7 @@ class HoldRecord:
     mean_n: float | None
     complete: bool | None
     pain: int | None
+    side: Side | None = None
 
 
 @dataclass(slots=True, frozen=True)

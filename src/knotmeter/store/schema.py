@@ -172,6 +172,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX count_calibrations_by_device ON count_calibrations (device, calibrated_at);
     """,
+    """
+    -- The side of the body a point was pressed (and its pain rated) or measured on
+    -- (core.sides); rows from before sides were asked have none (NULL), not guessed at.
+    ALTER TABLE holds ADD COLUMN side TEXT CHECK (side IN ('left', 'right'));
+    ALTER TABLE targets ADD COLUMN side TEXT CHECK (side IN ('left', 'right'));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -186,6 +192,23 @@ def check_version(conn: sqlite3.Connection, path: Path) -> int:
             f"reads up to {SCHEMA_VERSION}): upgrade knotmeter"
         )
     return version
+
+
+SIDED_TABLES = ("holds", "targets")
+"""The tables that gained a ``side`` column (migration 6)."""
+
+
+def sides_for_older_store(conn: sqlite3.Connection) -> None:
+    """Let a reader of a store from before sides read ``side`` (NULL) like a new one's.
+
+    A read-only look does not migrate (the next writer does), so each table without the
+    column is shadowed by a TEMP view that adds it: unqualified names find ``temp``
+    first, and the temp schema is private to this connection, so the file is untouched.
+    """
+    for table in SIDED_TABLES:
+        columns = {row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")}
+        if columns and "side" not in columns:
+            conn.execute(f"CREATE TEMP VIEW {table} AS SELECT *, NULL AS side FROM main.{table}")
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:

@@ -17,8 +17,11 @@ calls for a go-lighter step or takes one back (a correction under 7/10):
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, Outcome
+from knotmeter.core.sides import Side
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.records import Moment, ScreeningRecord
@@ -42,20 +45,27 @@ class SittingLog:
         self.lighter_due = 0
         """Go-lighter steps called for and not yet taken (taken once no hold runs)."""
         self.screening: ScreeningRecord | None = None
+        self.side: Side | None = None
+        """The side of the body being pressed, if said: holds and targets are kept under it."""
 
     def targets(self, region_id: str, tool: Tool) -> PersonalTargets | None:
-        """This sitting's measured targets before the store's (a damaged store: none)."""
+        """This sitting's measured targets before the store's (a damaged store: none),
+        on :attr:`side` or on no side said, never the other side's."""
         key = (region_id, tool.value)
         if key in self._measured:
-            return self._measured[key]
+            mine = self._measured[key]
+            if mine is None or mine.side in (None, self.side):
+                return mine
         if self._forgot_all or self._store is None:
             return None
         try:
-            return self._store.targets(*key)
+            return self._store.targets(*key, side=self.side)
         except KnotmeterError:  # a damaged store: the title says "default", coaching goes on
             return None
 
     def save_targets(self, targets: PersonalTargets) -> None:
+        """Keep ``targets`` for this sitting and the store, under the side being pressed."""
+        targets = replace(targets, side=targets.side or self.side)
         self._measured[targets.region_id, targets.tool] = targets
         if self._writer is not None:
             self._writer.submit(lambda r: r.save_targets(targets))

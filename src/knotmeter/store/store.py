@@ -23,6 +23,7 @@ from knotmeter.core.aftercare import Aftercare
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.samples import SampleBatch
 from knotmeter.core.scores import Outcome
+from knotmeter.core.sides import Side
 from knotmeter.store.db import (
     StoreWriteError,
     connect,
@@ -33,7 +34,7 @@ from knotmeter.store.db import (
     transaction,
 )
 from knotmeter.store.paths import default_db_path
-from knotmeter.store.reads import days_before, hold_record, outcomes
+from knotmeter.store.reads import HOLD_COLUMNS, days_before, hold_record, outcomes
 from knotmeter.store.recorder import (
     SessionRecorder,
     delete_targets,
@@ -152,9 +153,7 @@ class SessionStore(AbstractContextManager["SessionStore"]):
         since = self._wall_clock() - days * SECONDS_PER_DAY
         kind_values = [kind.value for kind in kinds]
         query = (
-            "SELECT h.id, h.session_id, s.kind, h.region, h.started_at, h.start_t, h.end_t,"
-            " h.in_band_s, h.over_band_s, h.peak_n, h.mean_n, h.complete, h.pain"
-            " FROM holds AS h JOIN sessions AS s ON s.id = h.session_id"
+            f"SELECT {HOLD_COLUMNS} FROM holds AS h JOIN sessions AS s ON s.id = h.session_id"
             f" WHERE h.started_at >= ? AND s.kind IN ({', '.join('?' * len(kind_values))})"
         )
         params: list[object] = [since, *kind_values]
@@ -178,25 +177,43 @@ class SessionStore(AbstractContextManager["SessionStore"]):
         with transaction(self._writable(), self.path) as conn:
             insert_targets(conn, targets, self._wall_clock())
 
-    def targets(self, region_id: str, tool: str = "ball") -> PersonalTargets | None:
+    def targets(
+        self, region_id: str, tool: str = "ball", side: Side | None = None
+    ) -> PersonalTargets | None:
         """The newest personal targets for ``region_id`` with ``tool``, or ``None`` if
-        never measured with that tool (a ball's band does not fit a hook)."""
+        never measured with that tool (a ball's band does not fit a hook).
+
+        With a ``side``, one measured on that side wins over one measured on no side
+        said; one measured on the other side never applies (sides differ: that is why
+        a clinician compares them)."""
         with failures(self.path, "read"):
             row = self._conn.execute(
                 f"SELECT {_TARGET_COLUMNS} FROM targets"
-                " WHERE region = ? AND tool = ? ORDER BY measured_at DESC, rowid DESC LIMIT 1",
-                (region_id, tool),
+                " WHERE region = ? AND tool = ? AND (side IS NULL OR side IS ?)"
+                " ORDER BY side IS NULL, measured_at DESC, rowid DESC LIMIT 1",
+                (region_id, tool, None if side is None else side.value),
             ).fetchone()
         return None if row is None else _targets_record(row)
 
     def all_targets(self) -> list[PersonalTargets]:
-        """The targets in use: the newest per region and tool, by region then tool."""
+        """The targets in use: the newest per region, tool and side, in that order."""
         with failures(self.path, "read"):
             rows = self._conn.execute(
                 f"SELECT {_TARGET_COLUMNS} FROM targets AS t WHERE t.rowid = ("
                 " SELECT n.rowid FROM targets AS n WHERE n.region = t.region AND n.tool = t.tool"
-                " ORDER BY n.measured_at DESC, n.rowid DESC LIMIT 1)"
-                " ORDER BY t.region, t.tool"
+                " AND n.side IS t.side ORDER BY n.measured_at DESC, n.rowid DESC LIMIT 1)"
+                " ORDER BY t.region, t.tool, t.side"
+            ).fetchall()
+        return [_targets_record(row) for row in rows]
+
+    def measurements(self, *, days: float = 14.0) -> list[PersonalTargets]:
+        """Every PPT measurement of the last ``days`` days, oldest first: the threshold
+        over time, per region and side (``all_targets`` has only the ones in use)."""
+        with failures(self.path, "read"):
+            rows = self._conn.execute(
+                f"SELECT {_TARGET_COLUMNS} FROM targets WHERE measured_at >= ?"
+                " ORDER BY measured_at, rowid",
+                (days_before(self._wall_clock(), days),),
             ).fetchall()
         return [_targets_record(row) for row in rows]
 
@@ -343,11 +360,14 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
-_TARGET_COLUMNS = "region, tool, measured_at, ppt_n, band_low_n, band_high_n, ceiling_n, trials"
+_TARGET_COLUMNS = (
+    "region, tool, measured_at, ppt_n, band_low_n, band_high_n, ceiling_n, trials, side"
+)
 
 
 def _targets_record(row: tuple[Any, ...]) -> PersonalTargets:
-    region, tool, measured_at, ppt_n, band_low_n, band_high_n, ceiling_n, trials = row
+    """A stored PPT measurement (:data:`_TARGET_COLUMNS`) as the coach's targets."""
+    region, tool, measured_at, ppt_n, band_low_n, band_high_n, ceiling_n, trials, side = row
     return PersonalTargets(
         region,
         ppt_n,
@@ -357,4 +377,5 @@ def _targets_record(row: tuple[Any, ...]) -> PersonalTargets:
         tool=tool,
         trials=tuple(float(force) for force in json.loads(trials)),
         measured_on=datetime.fromtimestamp(measured_at, UTC).astimezone().date(),
+        side=None if side is None else Side(side),
     )

@@ -48,6 +48,7 @@ from urllib.parse import quote
 
 from knotmeter.core.events import Event
 from knotmeter.core.samples import SampleBatch
+from knotmeter.core.sides import Side
 from knotmeter.errors import KnotmeterError
 from knotmeter.store.carry import carry_over
 from knotmeter.store.db import (
@@ -209,7 +210,14 @@ class StoreWriter:
                 notes=tuple(self._notes),
             )
 
-    def record(self, batch: SampleBatch | None, events: Sequence[Event], *, region: str) -> None:
+    def record(
+        self,
+        batch: SampleBatch | None,
+        events: Sequence[Event],
+        *,
+        region: str,
+        side: Side | None = None,
+    ) -> None:
         """Queue ``batch`` and its ``events`` (see :meth:`SessionRecorder.record`)."""
         count = 0 if batch is None else len(batch)
         with self._cond:
@@ -220,7 +228,7 @@ class StoreWriter:
             if not count and not events:
                 return
             kept = tuple(events)
-            self._put(count, len(kept), lambda r: r.record(batch, kept, region=region))
+            self._put(count, len(kept), lambda r: r.record(batch, kept, region=region, side=side))
 
     def submit(self, apply: Callable[[SessionRecorder], None]) -> None:
         """Queue one record's write (a rating, targets, screening, an outcome, the kind),

@@ -19,6 +19,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from knotmeter.core.modes import Mode
 from knotmeter.core.regions import load_regions
+from knotmeter.core.sides import Side
 from knotmeter.core.tools import Tool
 from knotmeter.session import Session
 from knotmeter.store import Moment
@@ -135,6 +136,7 @@ class PaletteTarget(Protocol):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None: ...
     async def run_action(self, action: str) -> None: ...
     def set_tool(self, tool: Tool) -> None: ...
+    def set_side(self, side: Side) -> None: ...
     def set_mode(self, mode: Mode) -> None: ...
     def set_region(self, region_id: str) -> None: ...
     def forget_targets(self, *, everywhere: bool = False) -> None: ...
@@ -172,6 +174,8 @@ def palette(screen: PaletteTarget) -> list[PaletteEntry]:
     ]
     tool_help = "press with this tool: the band and ceiling follow its contact area"
     entries += [PaletteEntry(f"Tool: {t}", tool_help, partial(screen.set_tool, t)) for t in Tool]
+    side_help = "press on this side: holds, ratings and bands are kept under it"
+    entries += [PaletteEntry(f"Side: {s}", side_help, partial(screen.set_side, s)) for s in Side]
     entries += [PaletteEntry(f"Mode: {m}", MODE_HELP[m], partial(screen.set_mode, m)) for m in Mode]
     if screen.session.routine is not None:
         complaint = "rate the complaint's pain and function 0-10 (and the retest), for history"

@@ -40,7 +40,9 @@ def title_text(session: Session, fmt: ForceFormat) -> str:
         due = remeasure_due(own, today, flare=session.rx.mode is Mode.FLARE)
         whose += "" if due is None else f" ({due})"
     mode = MODE_NOTES.get(session.rx.mode, "")
-    parts = [session.label or "", light_label(session.rx.light), mode, session.config.region.name]
+    side = session.side
+    point = session.config.region.name + ("" if side is None else f", {side}")
+    parts = [session.label or "", light_label(session.rx.light), mode, point]
     parts.append(state.tool)
     parts.append(f"band {fmt.number(state.band_low_n)}-{fmt.text(state.band_high_n)}{whose}")
     ceiling = f"ceiling {fmt.text(state.ceiling_n)}"

@@ -50,6 +50,7 @@ from knotmeter.core.regions import load_regions
 from knotmeter.core.routine import HoldCounted, Step, StepChanged, StepRefused
 from knotmeter.core.scores import HOLD_PAIN_TOO_HIGH, RETEST_NOTES, Outcome
 from knotmeter.core.screening import STOP_WHILE_HOLDING
+from knotmeter.core.sides import Side
 from knotmeter.core.state import CoachState
 from knotmeter.core.tools import Tool
 from knotmeter.errors import KnotmeterError
@@ -475,6 +476,11 @@ class LiveScreen(Screen[None]):
         said = f"Tool: {tool}; this point's band and ceiling follow it"
         self._changed(self.session.set_tool(tool), said)
 
+    def set_side(self, side: Side) -> None:
+        """The palette's Side: holds, ratings and bands are kept under it from now on."""
+        said = f"Side: {side}; holds and ratings are kept under it"
+        self._changed(self.session.set_side(side), said)
+
     def _changed(self, refused: Refused | None, said: str | None = None) -> None:
         """Redraw after a change of targets; say why it was refused, else ``said``."""
         self.redraw()
@@ -537,7 +543,11 @@ class LiveScreen(Screen[None]):
         except KnotmeterError as err:  # a store damaged mid-session: coaching goes on
             self.notify(f"No history: {err}", severity="error", timeout=15)
             return
-        screen = HistoryScreen(region.name, days_of_holds(holds), self.fmt, complaints=complaints)
+        side = self.session.side  # on a side, that side's days (sides differ)
+        if side is not None:
+            holds = [hold for hold in holds if hold.side is side]
+        name = region.name if side is None else f"{region.name}, {side}"
+        screen = HistoryScreen(name, days_of_holds(holds), self.fmt, complaints=complaints)
         self.app.push_screen(screen)
 
     def action_measure_targets(self) -> None:
