@@ -27,7 +27,9 @@ from firmware_host.ble.source import BleSource
 from firmware_host.source import Source
 from hardware_sims.bluez.dyno import TRUE_N_PER_COUNT
 from knotmeter.calibrated import CalibratedSource
-from knotmeter.session import Session, region_config
+from knotmeter.core.prescription import Rx
+from knotmeter.session import Session
+from tests.screened import none_apply
 
 CLI = str(Path(sys.executable).with_name("knotmeter"))
 
@@ -65,7 +67,7 @@ def serve(device: str) -> tuple[subprocess.Popen[bytes], str]:
 
 
 async def measure(label: str, source: Source, seconds: float) -> Run:
-    session = Session(source, region_config("upper-trapezius"))
+    session = Session(source, Rx("upper-trapezius"), screening=none_apply())
     streaming = asyncio.Event()
     session.watch(lambda: streaming.set() if source.stats.samples >= 50 else None)
     runner = asyncio.get_running_loop().create_task(session.run())

@@ -18,7 +18,7 @@ from firmware_host.source import DeviceInfo, LinkChanged, LinkState
 from knotmeter.core.events import AlarmKind
 from knotmeter.core.modes import Mode
 from knotmeter.core.prescription import Refused, Rx
-from knotmeter.core.screening import ITEMS, Group
+from knotmeter.core.screening import ITEMS, Tier
 from knotmeter.core.tools import Tool
 from knotmeter.session import NotScreened, Session, TargetsRefused
 from knotmeter.store import ScreeningRecord, SessionStore, SourceKind, sitting
@@ -34,7 +34,7 @@ from tests.session.test_session import (
 
 def lighter_answers() -> ScreeningRecord:
     """One "go lighter" item answered yes: the light profile (ceilings halved)."""
-    item = next(item for item in ITEMS if item.group is Group.LIGHTER)
+    item = next(item for item in ITEMS if item.tier is Tier.LIGHTER)
     answers = {**none_apply().answers, item.id: True}
     return ScreeningRecord(datetime.now(UTC), answers, False)
 

@@ -58,9 +58,9 @@ async def test_a_band_measured_now_is_kept_under_the_side(
         running = Running(Session(hand_source, config(), store=store, clock=ManualClock()))
         running.session.set_side(Side.RIGHT)
         running.session.use_targets(PersonalTargets(REGION, 40.0, 40.0, 48.0, 60.0))
-        assert running.session.own_targets is not None
+        assert running.session.provenance.personal is not None
         running.session.set_side(Side.LEFT)  # measured on the right: not coached here
-        assert running.session.own_targets is None
+        assert running.session.provenance.personal is None
         assert running.session.config.ceiling_n == config().ceiling_n  # the default
         await running.stop()
         (kept,) = store.all_targets()

@@ -14,8 +14,9 @@ from knotmeter.store import ScreeningRecord, SessionStore, SourceKind
 from knotmeter.store.reads import reading
 from knotmeter.ui import ForceFormat, KnotmeterApp
 from knotmeter.ui.screens.aftercare import AftercareScreen
-from knotmeter.ui.screens.live import MODE_NOTES, LiveScreen
+from knotmeter.ui.screens.live import LiveScreen
 from knotmeter.ui.screens.ppt import NO_MEASURING_WITH_NEUROPATHY, PptScreen
+from knotmeter.ui.title import MODE_NOTES
 from tests.screened import none_apply
 from tests.ui.conftest import REGION, TARGET_S, ScriptedSource
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from knotmeter.cli.dashboard import DEFAULT_REGION, ViewOptions
+from knotmeter.core.errors import CoachInputError
 from knotmeter.core.tools import Tool
 from knotmeter.errors import BadInput
 from knotmeter.store import ScreeningRecord, SessionStore
@@ -76,31 +77,38 @@ def current_screening(store: SessionStore) -> ScreeningRecord:
 
 
 def run(args: argparse.Namespace) -> int:
+    from knotmeter.core.prescription import Rx
     from knotmeter.serve import DEFAULT_LISTEN, PageServer, announcement, bind, parse_listen
-    from knotmeter.session import Aim, Session, region_config
+    from knotmeter.session import Session
     from knotmeter.sources import open_source
 
     view = ViewOptions.from_args(args)
     listen = DEFAULT_LISTEN if args.listen is None else parse_listen(args.listen)
     first = None if view.plan is None else view.plan.points[0]
-    aim = Aim(
-        tool=view.tool, hold_s=None if first is None else (first.hold_min_s, first.hold_max_s)
+    start = Rx(
+        view.region,
+        tool=view.tool,
+        hold_s=None if first is None else (first.hold_min_s, first.hold_max_s),
+        target_s=None if first is None else first.hold_min_s,
+        mode=view.mode,
     )
     with SessionStore() as store:
         screening = current_screening(store)
-        config = region_config(
-            view.region, target_s=None if first is None else first.hold_min_s, store=store, aim=aim
-        )
         sock = bind(listen)  # a busy port: exit 2 before a source is opened
-        session = Session(open_source(args.source), config, store=store, plan=view.plan)
         try:
-            refusal = session.light_refusal(screening.outcome.light)  # a neck point, lighter
-            if refusal is not None:
-                raise BadInput(refusal)
-            session.apply_screening(screening)
+            session = Session(
+                open_source(args.source),
+                start,
+                store=store,
+                hold_target_s=view.target_s,
+                plan=view.plan,
+                screening=screening,  # a light profile that rules a point out: refused here
+            )
+        except CoachInputError as err:
+            sock.close()
+            raise BadInput(f"serve: {err}") from None
         except Exception:
             sock.close()
-            asyncio.run(session.close())
             raise
         server = PageServer(sock)
         print(announcement(server.url, exposed=not listen.loopback), flush=True)

@@ -70,7 +70,7 @@ class PptScreen(ModalScreen[PersonalTargets | None]):
         self.fmt = fmt
         self.point = session.config.region
         self.refused = NOT_YOURS.get(session.kind)
-        if self.refused is None and session.light is not None and not session.light.measures:
+        if self.refused is None and session.rx.light is not None and not session.rx.light.measures:
             self.refused = NO_MEASURING_WITH_NEUROPATHY
         self.measurement = PptMeasurement(
             self.point,
