@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from knotmeter.core.clearance import Clearance
 from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.screening import ITEMS
 from knotmeter.core.sides import Side
@@ -40,7 +41,8 @@ def seed_fortnight(path: Path, now: float) -> None:
                 store.save_targets(measured(region, side, ppt_n))
         answers = {item.id: item.id == "blood-thinners" for item in ITEMS}
         answered = datetime.fromtimestamp(now - 3 * DAY_S, UTC)
-        store.save_screening(ScreeningRecord(answered, answers, cleared_by_clinician=True))
+        cleared = Clearance("Dr Rowe", answered.date())
+        store.save_screening(ScreeningRecord(answered, answers, clearance=cleared))
 
 
 @pytest.fixture(scope="module")

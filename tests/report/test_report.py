@@ -126,7 +126,7 @@ def test_page_one_says_the_sessions_complaint_alarms_and_screening(
     assert "too hard: 2 times" in text  # one sitting, both points
     assert "held past the point's limit: 2 times" in text
     assert "light profile (lighter pressure) because of: blood-thinners" in text
-    assert "cleared by a clinician, as answered on" in text
+    assert "red flags cleared by Dr Rowe on" in text
     assert "SIMULATED" not in text
 
 

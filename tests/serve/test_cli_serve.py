@@ -53,7 +53,7 @@ def test_a_point_the_light_profile_rules_out_is_refused_before_the_url() -> None
         store.save_screening(ScreeningRecord(datetime.now(UTC), answers, False))
     result = knotmeter("serve", "--source", "sim:calm", "--region", "suboccipitals")
     assert result.returncode == 2
-    assert "neck or face points" in result.stderr
+    assert "a neck or face point" in result.stderr
     assert result.stderr.count("\n") == 1
     assert result.stdout == ""
 

@@ -165,8 +165,11 @@ def _screening(report: Report) -> str:
         if outcome.light is None
         else f"light profile (lighter pressure) because of: {', '.join(outcome.light.because)}"
     )
+    clearance = record.clearance
     cleared = (
-        f"cleared by a clinician, as answered on {answered}"
+        f"red flags cleared by {clearance.who} on {clearance.on.isoformat()} (valid 7 days)"
+        if clearance is not None
+        else "cleared by a clinician, as answered on " + answered
         if record.cleared_by_clinician
         else "no clinician's clearance recorded"
     )
