@@ -111,7 +111,7 @@ def scripted_session(
 ) -> tuple[Session, ScriptedSource]:
     source = ScriptedSource()
     config = PipelineConfig.for_region(REGION, target_s=TARGET_S)
-    session = Session(source, config, clock=clock, hold_target_s=TARGET_S)
+    session = Session(source, config, clock=clock, hold_target_s=TARGET_S, screening=none_apply())
     session.apply_screening(none_apply())  # screened, as the CLI requires before coaching
     return session, source
 

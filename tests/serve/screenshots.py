@@ -26,7 +26,9 @@ async def main() -> None:
     point = plan.points[0]
     config = PipelineConfig.for_region(point.region.id, target_s=point.hold_min_s)
     source = ScriptedSource()
-    session = Session(source, config, clock=lambda: 0.0, plan=plan)  # no silence: a still
+    session = Session(
+        source, config, clock=lambda: 0.0, plan=plan, screening=none_apply()
+    )  # no silence: a still
     session.apply_screening(none_apply())
     OUT.mkdir(parents=True, exist_ok=True)
     async with served(session, source) as live, async_playwright() as playwright:

@@ -76,7 +76,7 @@ def _raised_at(session: Session, kind: AlarmKind) -> list[float]:
 
 async def test_too_hard_within_budget_on_overshoot(chromium: Browser) -> None:
     """The simulated overshoot profile lunges 15 % past the ceiling about 4 s in."""
-    config_session = Session(open_source("sim:overshoot"), _trapezius())
+    config_session = Session(open_source("sim:overshoot"), _trapezius(), screening=none_apply())
     config_session.apply_screening(none_apply())
     raised = _raised_at(config_session, AlarmKind.OVER_CEILING)
     async with served(config_session) as live:
@@ -256,7 +256,7 @@ async def test_routine_step_and_countdown(chromium: Browser) -> None:
     point = plan.points[0]
     source = ScriptedSource()
     config = PipelineConfig.for_region(point.region.id, target_s=point.hold_min_s)
-    session = Session(source, config, clock=lambda: 0.0, plan=plan)
+    session = Session(source, config, clock=lambda: 0.0, plan=plan, screening=none_apply())
     session.apply_screening(none_apply())
     async with served(session, source) as live:
         page = await open_page(chromium, live.server.url)

@@ -247,7 +247,7 @@ async def test_full_frames_never_raise_signal_lost_but_a_real_gap_does(
     (1.425 s), so their rhythm never raises SIGNAL LOST, and a 2 s gap still does, dated
     within max(0.5 s, 1.5 frame periods) of the last sample."""
     clock = ManualClock()
-    running = Running(Session(hand_source, config(), clock=clock))
+    running = Running(Session(hand_source, config(), clock=clock, screening=none_apply()))
     hand_source.push(LinkChanged(0.0, LinkState.LIVE))
     frame_s = 76 / RATE_HZ
     for i in range(4):
@@ -595,7 +595,7 @@ async def test_a_clock_stamped_a_million_times_too_fast_is_named_and_timed_by_ar
     band reach the hold limit (90 s) as on any tool."""
     hand_source.moniker = "serial:/dev/ttyUSB0?format=text&time=us"
     clock = ManualClock()
-    session = Session(hand_source, config(), clock=clock)
+    session = Session(hand_source, config(), clock=clock, screening=none_apply())
     running = Running(session)
     hand_source.push(LinkChanged(0.0, LinkState.LIVE))
     for i in range(95 * 8):  # 10 samples every 0.125 s
@@ -614,7 +614,7 @@ async def test_a_clock_stamped_a_million_times_too_fast_is_named_and_timed_by_ar
 
 async def test_a_sound_clock_is_left_alone(hand_source: HandSource) -> None:
     clock = ManualClock()
-    session = Session(hand_source, config(), clock=clock)
+    session = Session(hand_source, config(), clock=clock, screening=none_apply())
     running = Running(session)
     hand_source.push(LinkChanged(0.0, LinkState.LIVE))
     for i in range(40):

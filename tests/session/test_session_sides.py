@@ -11,6 +11,7 @@ from knotmeter.core.ppt import PersonalTargets
 from knotmeter.core.sides import Side
 from knotmeter.session import Session, SessionEvent
 from knotmeter.store import SessionStore, SourceKind
+from tests.screened import none_apply
 from tests.session.test_session import REGION, HandSource, ManualClock, Running, config, samples
 from tests.session.test_session import hand_source as hand_source  # the fixture
 
@@ -23,7 +24,9 @@ async def test_holds_are_kept_under_the_side_pressed_then(
     hand_source: HandSource, tmp_path: Path
 ) -> None:
     with SessionStore(tmp_path / "k.sqlite3") as store:
-        running = Running(Session(hand_source, config(), store=store, clock=ManualClock()))
+        running = Running(
+            Session(hand_source, config(), store=store, clock=ManualClock(), screening=none_apply())
+        )
         hand_source.push(LinkChanged(0.0, LinkState.LIVE))
         for n, side in enumerate((Side.LEFT, Side.RIGHT, None)):
             await hand_source.drained()
@@ -42,7 +45,9 @@ async def test_a_band_measured_on_one_side_is_coached_there_and_not_on_the_other
     left = PersonalTargets(REGION, 45.0, 45.0, 49.5, 63.0, side=Side.LEFT)
     with SessionStore(tmp_path / "k.sqlite3") as store:
         store.save_targets(left)
-        session = Session(hand_source, config(), store=store, clock=ManualClock())
+        session = Session(
+            hand_source, config(), store=store, clock=ManualClock(), screening=none_apply()
+        )
         default = session.config.band_low_n, session.config.ceiling_n
         session.set_side(Side.LEFT)
         assert (session.config.band_low_n, session.config.ceiling_n) == (45.0, 63.0)
@@ -55,7 +60,9 @@ async def test_a_band_measured_now_is_kept_under_the_side(
     hand_source: HandSource, tmp_path: Path
 ) -> None:
     with SessionStore(tmp_path / "k.sqlite3") as store:
-        running = Running(Session(hand_source, config(), store=store, clock=ManualClock()))
+        running = Running(
+            Session(hand_source, config(), store=store, clock=ManualClock(), screening=none_apply())
+        )
         running.session.set_side(Side.RIGHT)
         running.session.use_targets(PersonalTargets(REGION, 40.0, 40.0, 48.0, 60.0))
         assert running.session.provenance.personal is not None

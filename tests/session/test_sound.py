@@ -320,7 +320,9 @@ async def test_hard_cues_ring_the_bell_once_sound_is_off() -> None:
         await asyncio.sleep(0.01)
     bells: list[None] = []
     source, clock = HandSource(), ManualClock()
-    session = Session(source, PipelineConfig.for_region(REGION), clock=clock)
+    session = Session(
+        source, PipelineConfig.for_region(REGION), clock=clock, screening=none_apply()
+    )
     follow(session, speaker, bell=lambda: bells.append(None))
     running = Running(session)
     assert session.sound_note == SOUND_OFF

@@ -100,7 +100,7 @@ def build(db: Path) -> Chaos:
     store = SessionStore(db)
     store.save_screening(none_apply())  # screened: straight to the live screen
     source = ScriptedSource()
-    session = Session(source, config(), store=store, clock=lambda: 0.0)
+    session = Session(source, config(), store=store, clock=lambda: 0.0, screening=none_apply())
     chaos = Chaos(source, session, KnotmeterApp(session=session, fmt=ForceFormat()), store)
     session.subscribe(chaos.heard)
     return chaos

@@ -61,7 +61,7 @@ async def test_the_palette_is_built_from_the_one_table(rig: Rig) -> None:
         assert {f"Mode: {mode}" for mode in Mode} <= set(titles)
         masseter = titles["Treat: Masseter"]
         assert not masseter.discover
-        assert masseter.help.startswith("band 10-18 N")
+        assert masseter.help.startswith("band 8-15 N")
         rig.session.set_tool(Tool.HOOK)
         trapezius = {e.title: e for e in palette(rig.screen)}["Treat: Upper trapezius"]
         assert trapezius.help.startswith("band 21-35 N")  # the hook's, not the ball's

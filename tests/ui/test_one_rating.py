@@ -25,7 +25,7 @@ async def test_a_corrected_rating_replaces_the_first_everywhere(rig: Rig) -> Non
         rig.link(LinkState.LIVE)
         await rig.hold(pilot, 52.0, 1.0)
         full_ceiling = rig.session.config.ceiling_n
-        await pilot.press("0")  # 10/10: the next hold here starts a level lower
+        await pilot.press("x")  # 10/10: the next hold here starts a level lower
         await rig.hold(pilot, 0.0, 2.0)  # released: the step is taken
         await pilot.pause()
         assert rig.session.config.ceiling_n < full_ceiling

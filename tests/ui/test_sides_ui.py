@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import pytest
-from textual.screen import Screen
 from textual.widgets import Static
 
 from knotmeter.cli import build_parser, main
@@ -14,6 +13,7 @@ from knotmeter.core.events import HoldEnded, HoldStarted
 from knotmeter.core.sides import Side
 from knotmeter.session import LinkState
 from knotmeter.store import SourceKind
+from knotmeter.ui.commands import palette
 from knotmeter.ui.screens.history import HistoryScreen
 
 if TYPE_CHECKING:
@@ -31,17 +31,16 @@ def test_an_unknown_side_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) 
         main(["--sim", "--side", "middle"])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert "argument --side: invalid choice: 'middle'" in err[-1]
+    assert "--side: 'middle' is not one of left, right" in err[-1]
 
 
 async def test_the_palette_offers_both_sides_and_the_title_shows_the_one_chosen(rig: Rig) -> None:
     async with rig.app.run_test(size=(100, 32)) as pilot:
         rig.link(LinkState.LIVE)
         await pilot.pause()
-        live = cast("Screen[object]", rig.screen)
-        commands = {c.title: c for c in rig.app.get_system_commands(live)}
+        commands = {entry.title: entry for entry in palette(rig.screen)}
         assert {"Side: left", "Side: right"} <= set(commands)
-        commands["Side: right"].callback()
+        commands["Side: right"].run()
         await pilot.pause()
         assert rig.session.side is Side.RIGHT
         title = str(rig.screen.query_one("#title", Static).render())

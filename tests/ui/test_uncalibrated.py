@@ -35,7 +35,13 @@ async def test_an_uncalibrated_raw_count_device_is_refused_on_screen(
     store.save_screening(none_apply())
     scripted = ScriptedSource("ble:dyno", kind=SourceKind.DEVICE)
     source = CalibratedSource(scripted, lookup=lambda _d: 0.005 if calibrated else None)
-    session = Session(source, PipelineConfig.for_region(REGION), store=store, clock=lambda: 0.0)
+    session = Session(
+        source,
+        PipelineConfig.for_region(REGION),
+        store=store,
+        clock=lambda: 0.0,
+        screening=none_apply(),
+    )
     app = KnotmeterApp(session=session, fmt=ForceFormat())
     async with app.run_test(size=(80, 24)) as pilot:  # the smallest the far view takes
         scripted.push(DYNO_INFO)
