@@ -148,6 +148,7 @@ def test_calibrate_the_simulated_dyno_end_to_end(sim_ble: SimBle, tmp_path: Path
     assert refused.returncode == 1
     assert "ble:dyno: not calibrated: knotmeter calibrate --source ble:dyno" in refused.stderr
     assert refused.stderr.count("\n") == 1
+    assert not trace.exists(), "a refused recording leaves no file behind"
 
     env = sim_ble("--device", "dyno", "--profile", weight_profile(tmp_path))
     done = knotmeter(env, "calibrate", "--source", "ble:dyno", "--known", "10kg")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from knotmeter.core.ppt_measure import REST_S
 from knotmeter.core.screening import ITEMS
 from knotmeter.store import SessionStore
 from knotmeter.store.paths import DB_NAME
@@ -24,8 +25,9 @@ from tests.tmux_screen import Tmux, knotmeter_script
 
 pytestmark = [pytest.mark.tmux, pytest.mark.slow]
 
-STEP_S = 0.1
-"""Board seconds per line; the board prints a line every 10 ms of wall time."""
+STEP_S = 0.02
+"""The board prints a line each 20 ms, stamped 20 ms apart: its clock agrees with its
+arrivals (a board whose stamps run faster than its lines is named as a wrong clock)."""
 
 
 def flat(screen: str) -> str:
@@ -56,7 +58,7 @@ class Board:
 @pytest.fixture
 def board(tmp_path: Path) -> Iterator[tuple[Board, Path]]:
     link = tmp_path / "board"
-    device = LineDevice(link)
+    device = LineDevice(link, period_s=STEP_S)
     yield Board(device), link
     device.close()
 
@@ -89,7 +91,9 @@ def test_a_light_profile_measurement_caps_at_the_light_ceiling_and_keeps_a_low_p
         timeout_s=10,
     )
     for press in range(1, 4):
-        tmux.wait_for(lambda: "tap at the first pain" in tmux.screen(), "ready", timeout_s=30)
+        tmux.wait_for(  # after the 30 s rest (REST_S) between presses
+            lambda: "tap at the first pain" in tmux.screen(), "ready", timeout_s=REST_S + 15
+        )
         pad.device.clear()
         pad.ramp(0.0, 15.0, 1.5)  # 10 N/s, under the ramp limit
         pad.hold(15.0, 600.0)

@@ -56,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
     except OSError as err:
         raise KnotmeterError(f"{output}: cannot write ({err.strerror})") from None
     with writer:
-        samples, gone = asyncio.run(_record(source, writer, seconds))
+        try:
+            samples, gone = asyncio.run(_record(source, writer, seconds))
+        except KnotmeterError:
+            if not writer.samples:  # a header alone would block the same -o next time
+                output.unlink(missing_ok=True)
+            raise
     stats = source.stats
     skipped = f", {writer.skipped} unreadable samples skipped" if writer.skipped else ""
     if gone is not None:
