@@ -32,6 +32,7 @@ from knotmeter.ui.screens.ppt import PptScreen
 from knotmeter.ui.screens.regions import RegionPicker
 from knotmeter.ui.widgets import AlarmBanner, BigText, HoldPanel, StatusLine
 from tests.ui.conftest import REGION
+from tests.ui.test_live_flow import notices
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -595,3 +596,12 @@ async def test_sound_off_shows_on_the_status_line_and_the_banner(rig: Rig) -> No
         assert "SOUND OFF: the player stopped" in text_of(status)
         assert banner.lines == ("SOUND OFF: the player stopped",)
         assert banner.severity == "link"
+
+
+@pytest.mark.parametrize("key", ["n", "b", "o"])
+async def test_a_routine_key_without_a_routine_says_why(rig: Rig, key: str) -> None:
+    async with rig.app.run_test(size=(100, 32)) as pilot:
+        rig.link(LinkState.LIVE)
+        await pilot.press(key)
+        await pilot.pause()
+        assert live.NO_ROUTINE in notices(rig.app), "a key that does nothing says why"

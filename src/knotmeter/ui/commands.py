@@ -105,6 +105,8 @@ COMMANDS: tuple[Command, ...] = (
 """In footer order: quit and help first, so they stay in sight at 80 columns."""
 
 ROUTINE_ACTIONS = frozenset({"next_step", "back_step", "rate_complaint"})
+ROUTINE_KEYS = frozenset(c.key for c in COMMANDS if c.action in ROUTINE_ACTIONS)
+"""The keys that only work in a routine (``n``, ``b``, ``o``)."""
 """Actions that exist only while a routine is coached."""
 
 

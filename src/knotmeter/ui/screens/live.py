@@ -30,7 +30,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.command import Provider
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
@@ -64,7 +64,7 @@ from knotmeter.session import (
     TargetsRefused,
 )
 from knotmeter.store import Moment
-from knotmeter.ui.commands import ROUTINE_ACTIONS, LiveCommands, bindings
+from knotmeter.ui.commands import ROUTINE_ACTIONS, ROUTINE_KEYS, LiveCommands, bindings
 from knotmeter.ui.display import ForceFormat
 from knotmeter.ui.screens.help import HelpScreen
 from knotmeter.ui.screens.history import HISTORY_DAYS, HistoryScreen
@@ -118,6 +118,7 @@ RISING_N_PER_S = 3.0
 
 
 RATE_AT_START = "Before you start: o rates the complaint (pain and function 0-10), for history"
+NO_ROUTINE = "n, b and o follow a routine: start one with --plan ID (`knotmeter plans` lists them)"
 RATE_AT_RETEST = "Retest done? o rates the complaint: pain, function and better, same or worse"
 
 
@@ -455,6 +456,12 @@ class LiveScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The routine's keys exist only with a routine (hidden from the footer otherwise)."""
         return action not in ROUTINE_ACTIONS or self.session.routine is not None
+
+    def on_key(self, event: Key) -> None:
+        """A routine's key without a routine (its binding is off) says why, not nothing."""
+        if self.session.routine is None and event.key in ROUTINE_KEYS:
+            event.stop()
+            self.notify(NO_ROUTINE, timeout=8)
 
     def action_next_step(self) -> None:
         """``n``: the routine's next step, or why not (it never throws a point away)."""
