@@ -1,8 +1,9 @@
 """End to end (issue 21): a pain-threshold measurement on the real ``knotmeter``, in tmux,
 from a text board on a real pty (not the simulator), under the light profile.
 
-The board prints ``t,force`` lines; its clock runs ten times faster than the wall, so
-the 30 s rests pass in seconds while the app times them on the board's clock. The
+The board prints ``t,force`` lines stamped as they are printed (a clock that ran ahead
+of its lines would be named as wrong and timed by arrival), so the 30 s rests between
+presses take 30 s. The
 measurement's cap is the light ceiling (55 N on the upper trapezius, not 110 N); three
 presses at 15 N, under half the default band's low edge, are a low threshold: a
 result, with the band at or under it, in tender mode.
