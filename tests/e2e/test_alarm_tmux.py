@@ -89,13 +89,16 @@ def test_a_dying_player_is_restarted_then_sound_off_is_said(tmux: Tmux, tmp_path
     tmux.wait_for(lambda: "Sound stopped at" in tmux.screen(), "the exit summary", timeout_s=10)
 
 
+CALM_S = 30.0
+
+
 def test_full_calm_frames_never_say_signal_lost(tmux: Tmux, tmp_path: Path) -> None:
     """76-sample frames at 80 Hz come 0.95 s apart. Before the watchdog allowed a source
-    its own frame period, SIGNAL LOST came and went about once a second; 15 s (15 frames)
-    of looking at every screen proves it gone."""
+    its own frame period, SIGNAL LOST came and went about once a second; 30 s of calm
+    frames (the issue's case), every screen looked at, proves it gone."""
     exit_file = start(tmux, tmp_path, "sim:calm?frame=76")
     tmux.wait_for(lambda: "live" in tmux.screen(), "a live link", timeout_s=15)
-    deadline = time.monotonic() + 15.0
+    deadline = time.monotonic() + CALM_S
     while time.monotonic() < deadline:
         screen = tmux.screen()
         assert "SIGNAL LOST" not in screen, screen
