@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from knotmeter.bounds import bounded
 from knotmeter.core.modes import Mode
+from knotmeter.core.prescription import Rx
 from knotmeter.core.sides import Side
 from knotmeter.core.tools import Tool
 from knotmeter.core.units import Unit
@@ -197,6 +198,19 @@ class ViewOptions:
             None if args.side is None else Side(args.side),
         )
 
+    def start(self) -> Rx:
+        """What the first point is prescribed from: the region (or the routine's first
+        point, with its advised hold), the tool and the mode; the user's ``--target``
+        goes to the session as its override."""
+        first = None if self.plan is None else self.plan.points[0]
+        return Rx(
+            self.region,
+            tool=self.tool,
+            hold_s=None if first is None else (first.hold_min_s, first.hold_max_s),
+            target_s=None if first is None else first.hold_min_s,
+            mode=self.mode,
+        )
+
 
 def _check_target(target_s: float, plan: Plan | None, region: Region) -> None:
     """A hold target is bounded by every point's longest hold (a shorter one than advised
@@ -237,7 +251,6 @@ def launch(
     ``opener`` turns the moniker into a source (default: the source registry); ``serve``
     (``--serve``: empty for the default address) shows the session on the live page too.
     """
-    from knotmeter.core.prescription import Rx
     from knotmeter.session import Session
     from knotmeter.sound import Speaker, follow
     from knotmeter.sources import discover_tools, open_source
@@ -245,14 +258,7 @@ def launch(
     from knotmeter.ui import ForceFormat, KnotmeterApp
 
     fmt = ForceFormat(Unit(view.unit), view.area_cm2)
-    first = None if view.plan is None else view.plan.points[0]
-    start = Rx(
-        view.region,
-        tool=view.tool,
-        hold_s=None if first is None else (first.hold_min_s, first.hold_max_s),
-        target_s=None if first is None else first.hold_min_s,
-        mode=view.mode,
-    )
+    start = view.start()
     page = None if serve is None else _page_server(serve)  # a busy port: exit 2 here
     with contextlib.ExitStack() as cleanup:
         store = cleanup.enter_context(SessionStore())

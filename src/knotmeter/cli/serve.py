@@ -77,21 +77,13 @@ def current_screening(store: SessionStore) -> ScreeningRecord:
 
 
 def run(args: argparse.Namespace) -> int:
-    from knotmeter.core.prescription import Rx
     from knotmeter.serve import DEFAULT_LISTEN, PageServer, announcement, bind, parse_listen
     from knotmeter.session import Session
     from knotmeter.sources import open_source
 
     view = ViewOptions.from_args(args)
     listen = DEFAULT_LISTEN if args.listen is None else parse_listen(args.listen)
-    first = None if view.plan is None else view.plan.points[0]
-    start = Rx(
-        view.region,
-        tool=view.tool,
-        hold_s=None if first is None else (first.hold_min_s, first.hold_max_s),
-        target_s=None if first is None else first.hold_min_s,
-        mode=view.mode,
-    )
+    start = view.start()
     with SessionStore() as store:
         screening = current_screening(store)
         sock = bind(listen)  # a busy port: exit 2 before a source is opened
